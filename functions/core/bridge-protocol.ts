@@ -1,0 +1,180 @@
+/**
+ * The protocol between the TypeScript side and the Python Garmin bridge.
+ * One JSON request in, one JSON response out, over Lambda Invoke or JSON lines on stdio.
+ * This file is the single source of truth: `npm run schema:export` writes it as JSON Schema
+ * to python-layer/garmin_bridge/protocol.schema.json, which the Python tests validate against.
+ */
+import { z } from 'zod';
+
+export const BRIDGE_PROTOCOL_VERSION = 1;
+
+/** Bounds shared by both sides; the bridge enforces the same numbers from the exported schema. */
+export const BRIDGE_LIMITS = {
+  maxMfaWaitSeconds: 900,
+  maxActivityPageSize: 1000,
+  defaultActivityPageSize: 100,
+  maxActivityPages: 100,
+  defaultActivityPages: 50,
+  maxSummaryDates: 400,
+  maxTokenBlobLength: 16_384,
+} as const;
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+
+const RequestId = z.string().min(1).max(64);
+const TokenBlob = z.string().min(2).max(BRIDGE_LIMITS.maxTokenBlobLength);
+
+/** Where the bridge waits for an MFA code: an item of the attempts table (table name from the bridge's environment). */
+export const MfaMailbox = z.strictObject({
+  userId: z.string().min(1).max(128),
+  attemptId: z.string().min(1).max(128),
+  waitSeconds: z.int().min(1).max(BRIDGE_LIMITS.maxMfaWaitSeconds),
+});
+
+export const LoginRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('login'),
+  username: z.string().min(1).max(254),
+  password: z.string().min(1).max(256),
+  mfa: MfaMailbox.optional(),
+});
+
+export const VerifyRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('verify'),
+  tokens: TokenBlob,
+});
+
+export const ActivitiesQuery = z.strictObject({
+  startDate: IsoDate,
+  endDate: IsoDate.optional(),
+  pageSize: z.int().min(1).max(BRIDGE_LIMITS.maxActivityPageSize).optional(),
+  maxPages: z.int().min(1).max(BRIDGE_LIMITS.maxActivityPages).optional(),
+});
+
+export const FetchRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('fetch'),
+  tokens: TokenBlob,
+  /** Known display name, so daily summaries need no profile request. */
+  displayName: z.string().min(1).max(128).optional(),
+  activities: ActivitiesQuery.optional(),
+  dailySummaries: z.strictObject({ dates: z.array(IsoDate).min(1).max(BRIDGE_LIMITS.maxSummaryDates) }).optional(),
+  profile: z.boolean().optional(),
+});
+
+export const PingRequest = z.strictObject({ id: RequestId.optional(), op: z.literal('ping') });
+
+export const BridgeRequest = z.discriminatedUnion('op', [LoginRequest, VerifyRequest, FetchRequest, PingRequest]);
+
+export const BRIDGE_ERROR_CODES = [
+  'INVALID_CREDENTIALS',
+  'MFA_REQUIRED',
+  'MFA_INVALID',
+  'MFA_TIMEOUT',
+  'TOKEN_REJECTED',
+  'RATE_LIMITED',
+  'UPSTREAM_UNAVAILABLE',
+  'INVALID_REQUEST',
+  'INTERNAL',
+] as const;
+export const BridgeErrorCode = z.enum(BRIDGE_ERROR_CODES);
+
+export const BridgeError = z.strictObject({
+  code: BridgeErrorCode,
+  message: z.string(),
+  retryAfterSeconds: z.int().min(0).optional(),
+});
+
+const GarminObject = z.record(z.string(), z.unknown());
+
+export const ProfileBasics = z.strictObject({
+  displayName: z.string(),
+  fullName: z.string().nullable(),
+  profileId: z.int().nullable(),
+  unitSystem: z.string().nullable(),
+});
+
+export const FetchResult = z.strictObject({
+  displayName: z.string().nullable(),
+  activities: z
+    .strictObject({
+      items: z.array(GarminObject),
+      /** False when maxPages stopped the paging before the range was exhausted. */
+      complete: z.boolean(),
+      pages: z.int().min(0),
+    })
+    .optional(),
+  dailySummaries: z.strictObject({ items: z.array(z.strictObject({ date: IsoDate, summary: GarminObject })) }).optional(),
+  profile: z
+    .strictObject({ basics: ProfileBasics, socialProfile: GarminObject, userSettings: GarminObject })
+    .optional(),
+});
+
+export const AuthResult = z.strictObject({ profile: ProfileBasics });
+
+export const PingResult = z.strictObject({
+  protocolVersion: z.literal(BRIDGE_PROTOCOL_VERSION),
+  garminconnectVersion: z.string(),
+  pythonVersion: z.string(),
+});
+
+const Envelope = {
+  id: RequestId.nullable().optional(),
+  /** Current token blob after the call (rotated or not); null when the call holds no tokens. */
+  tokens: TokenBlob.nullable(),
+  tokensChanged: z.boolean(),
+  /** HTTP requests this call sent to Garmin, counted by the bridge. */
+  garminRequests: z.int().min(0),
+  durationMs: z.int().min(0),
+};
+
+export const BridgeSuccess = z.strictObject({
+  ...Envelope,
+  ok: z.literal(true),
+  result: z.union([FetchResult, AuthResult, PingResult]),
+});
+
+export const BridgeFailure = z.strictObject({
+  ...Envelope,
+  ok: z.literal(false),
+  error: BridgeError,
+  /** What a fetch had already obtained before it failed, so nothing fetched is lost. */
+  partial: FetchResult.optional(),
+});
+
+export const BridgeResponse = z.discriminatedUnion('ok', [BridgeSuccess, BridgeFailure]);
+
+export type BridgeRequest = z.infer<typeof BridgeRequest>;
+export type LoginRequest = z.infer<typeof LoginRequest>;
+export type VerifyRequest = z.infer<typeof VerifyRequest>;
+export type FetchRequest = z.infer<typeof FetchRequest>;
+export type BridgeResponse = z.infer<typeof BridgeResponse>;
+export type BridgeSuccess = z.infer<typeof BridgeSuccess>;
+export type BridgeFailure = z.infer<typeof BridgeFailure>;
+export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
+export type FetchResult = z.infer<typeof FetchResult>;
+export type ProfileBasics = z.infer<typeof ProfileBasics>;
+
+/** The MFA mailbox attributes on an attempt item: written by the TS side (code) and the bridge (status, outcome). */
+export const MFA_MAILBOX_FIELDS = {
+  status: 'status',
+  code: 'mfaCode',
+  codeId: 'mfaCodeId',
+  outcome: 'mfaOutcome',
+  outcomeCodeId: 'mfaOutcomeCodeId',
+  requestedAt: 'mfaRequestedAt',
+} as const;
+
+export const bridgeJsonSchema = () => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Garmin bridge protocol',
+  protocolVersion: BRIDGE_PROTOCOL_VERSION,
+  limits: BRIDGE_LIMITS,
+  mailboxFields: MFA_MAILBOX_FIELDS,
+  request: z.toJSONSchema(BridgeRequest, { target: 'draft-2020-12', io: 'input' }),
+  response: z.toJSONSchema(BridgeResponse, { target: 'draft-2020-12', io: 'output' }),
+});

@@ -1,0 +1,80 @@
+"""Structured JSON logs on stderr, scrubbed of secrets.
+
+Every record, including the library's own and any traceback, goes through one
+formatter that removes the secrets registered for calls in flight (passwords,
+token blobs and the tokens inside them) and anything shaped like a JWT or a CAS
+ticket. Stdout is reserved for the stdio protocol.
+"""
+
+import json
+import logging
+import re
+import sys
+import threading
+import time
+from typing import Any
+
+_JWT = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
+_TICKET = re.compile(r"ST-[\w.-]{6,}")
+_MASK = "[redacted]"
+
+_secrets: dict[str, int] = {}
+_secrets_lock = threading.Lock()
+
+
+class SecretScope:
+    """Keeps the values added to it out of every log line until the scope ends."""
+
+    def __init__(self) -> None:
+        self._held: list[str] = []
+
+    def add(self, *values: str | None) -> None:
+        fresh = [v for v in values if v and len(v) >= 4]
+        with _secrets_lock:
+            for v in fresh:
+                _secrets[v] = _secrets.get(v, 0) + 1
+        self._held.extend(fresh)
+
+    def __enter__(self) -> "SecretScope":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with _secrets_lock:
+            for v in self._held:
+                _secrets[v] -= 1
+                if not _secrets[v]:
+                    del _secrets[v]
+        self._held.clear()
+
+
+def scrub(text: str) -> str:
+    with _secrets_lock:
+        current = sorted(_secrets, key=len, reverse=True)
+    for secret in current:
+        text = text.replace(secret, _MASK)
+    return _TICKET.sub(_MASK, _JWT.sub(_MASK, text))
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("requestId", "op", "durationMs", "garminRequests", "errorCode"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return scrub(json.dumps(entry, default=str))
+
+
+def configure(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,97 @@
+"""The MFA mailbox: an item of the connect-attempts table in DynamoDB.
+
+Garmin keeps a pending MFA login in the memory of the client that started it, so
+the code has to reach this very invocation. The bridge marks the attempt
+``mfa_required`` and polls the item; the TypeScript side writes the code (with an
+id) there, and the bridge consumes it and records whether Garmin accepted it.
+Field names come from the shared protocol schema.
+"""
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from .schema import mailbox_field
+
+TABLE_ENV_VAR = "ATTEMPTS_TABLE"
+POLL_INTERVAL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class MfaCode:
+    code: str
+    code_id: str
+
+
+class MfaMailbox:
+    def __init__(self, user_id: str, attempt_id: str, client: Any = None) -> None:
+        table = os.environ.get(TABLE_ENV_VAR)
+        if not table:
+            raise RuntimeError(f"{TABLE_ENV_VAR} is not set")
+        self._table = table
+        self._key = {"userId": {"S": user_id}, "attemptId": {"S": attempt_id}}
+        # Endpoint and region come from the standard AWS environment variables.
+        self._ddb = client or boto3.client("dynamodb")
+
+    def mark_mfa_required(self) -> None:
+        self._ddb.update_item(
+            TableName=self._table,
+            Key=self._key,
+            UpdateExpression="SET #s = :s, #r = :now REMOVE #c, #cid",
+            ConditionExpression="attribute_exists(userId)",
+            ExpressionAttributeNames={
+                "#s": mailbox_field("status"),
+                "#r": mailbox_field("requestedAt"),
+                "#c": mailbox_field("code"),
+                "#cid": mailbox_field("codeId"),
+            },
+            ExpressionAttributeValues={
+                ":s": {"S": "mfa_required"},
+                ":now": {"N": str(int(time.time()))},
+            },
+        )
+
+    def wait_for_code(self, deadline: float) -> MfaCode | None:
+        """Poll until a code is posted (and take it), or the deadline passes."""
+        while time.monotonic() < deadline:
+            item = self._ddb.get_item(
+                TableName=self._table, Key=self._key, ConsistentRead=True
+            ).get("Item", {})
+            code = item.get(mailbox_field("code"), {}).get("S")
+            code_id = item.get(mailbox_field("codeId"), {}).get("S")
+            if code and code_id and self._take(code_id):
+                return MfaCode(code, code_id)
+            time.sleep(min(POLL_INTERVAL_SECONDS, max(0.0, deadline - time.monotonic())))
+        return None
+
+    def _take(self, code_id: str) -> bool:
+        try:
+            self._ddb.update_item(
+                TableName=self._table,
+                Key=self._key,
+                UpdateExpression="REMOVE #c",
+                ConditionExpression="#cid = :cid",
+                ExpressionAttributeNames={
+                    "#c": mailbox_field("code"),
+                    "#cid": mailbox_field("codeId"),
+                },
+                ExpressionAttributeValues={":cid": {"S": code_id}},
+            )
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def record_outcome(self, code_id: str, outcome: str) -> None:
+        self._ddb.update_item(
+            TableName=self._table,
+            Key=self._key,
+            UpdateExpression="SET #o = :o, #oid = :oid",
+            ExpressionAttributeNames={
+                "#o": mailbox_field("outcome"),
+                "#oid": mailbox_field("outcomeCodeId"),
+            },
+            ExpressionAttributeValues={":o": {"S": outcome}, ":oid": {"S": code_id}},
+        )

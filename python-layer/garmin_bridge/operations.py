@@ -1,0 +1,258 @@
+"""The bridge's operations, each one use of the unmodified garminconnect library."""
+
+import json
+import os
+import platform
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any
+
+from garminconnect import Garmin
+
+from . import seam
+from .errors import BridgeError, Phase, classify
+from .http_log import HttpLog
+from .logs import SecretScope
+from .mailbox import MfaMailbox
+from .protocol import (
+    ActivitiesQuery,
+    FetchRequest,
+    LoginRequest,
+    PingRequest,
+    Request,
+    VerifyRequest,
+)
+from .schema import protocol_schema
+
+SOCIAL_PROFILE_PATH = "/userprofile-service/socialProfile"
+
+
+@dataclass
+class Outcome:
+    """What one call produced: a result or an error (with what a fetch got before it)."""
+
+    result: dict[str, Any] | None = None
+    error: BridgeError | None = None
+    partial: dict[str, Any] | None = None
+    tokens: str | None = None
+    tokens_in: str | None = None
+
+    @property
+    def tokens_changed(self) -> bool:
+        if self.tokens is None:
+            return False
+        if self.tokens_in is None:
+            return True
+        return bool(json.loads(self.tokens) != json.loads(self.tokens_in))
+
+
+def _new_garmin(username: str | None = None, password: str | None = None) -> Garmin:
+    # The library retries 5xx itself; keep that short so a sync fails fast and our
+    # own scheduler does the backing off (the library never honours Retry-After).
+    garmin = Garmin(
+        username,
+        password,
+        return_on_mfa=username is not None,
+        retry_attempts=int(os.environ.get("GARMIN_RETRY_ATTEMPTS", "1")),
+        retry_min_wait=float(os.environ.get("GARMIN_RETRY_MIN_WAIT", "0.5")),
+        retry_max_wait=float(os.environ.get("GARMIN_RETRY_MAX_WAIT", "2")),
+    )
+    seam.apply(garmin)
+    return garmin
+
+
+def register_blob(secrets: SecretScope, blob: str) -> None:
+    """A token blob and each token inside it are secrets."""
+    try:
+        data = json.loads(blob)
+    except ValueError:
+        data = {}
+    inner = data if isinstance(data, dict) else {}
+    secrets.add(blob, inner.get("di_token"), inner.get("di_refresh_token"))
+
+
+def _current_tokens(garmin: Garmin, secrets: SecretScope) -> str | None:
+    if not garmin.client.is_authenticated:
+        return None
+    blob = garmin.client.dumps()
+    register_blob(secrets, blob)
+    return blob
+
+
+def _basics(garmin: Garmin) -> dict[str, Any]:
+    return {
+        "displayName": garmin.display_name or "",
+        "fullName": garmin.full_name,
+        "profileId": garmin.profile_id,
+        "unitSystem": garmin.unit_system,
+    }
+
+
+def _load_profile(garmin: Garmin) -> dict[str, Any]:
+    """Social profile + user settings: the two requests the library's own login makes."""
+    social = garmin.connectapi(SOCIAL_PROFILE_PATH)
+    settings = garmin.get_user_profile()
+    if not isinstance(social, dict) or not isinstance(settings, dict):
+        raise BridgeError("UPSTREAM_UNAVAILABLE", "Garmin returned no profile")
+    garmin.display_name = social.get("displayName") or garmin.display_name
+    garmin.full_name = social.get("fullName")
+    profile_id = social.get("profileId")
+    garmin.profile_id = profile_id if isinstance(profile_id, int) else None
+    garmin.unit_system = (settings.get("userData") or {}).get("measurementSystem")
+    return {"basics": _basics(garmin), "socialProfile": social, "userSettings": settings}
+
+
+def _complete_mfa(
+    garmin: Garmin, state: Any, request: LoginRequest, log: HttpLog
+) -> None:
+    """Wait for codes in the mailbox; a wrong code may be corrected while the wait lasts."""
+    if request.mfa is None:
+        raise BridgeError(
+            "MFA_REQUIRED", "Garmin asks for an MFA code and no mailbox was given"
+        )
+    mailbox = MfaMailbox(request.mfa.user_id, request.mfa.attempt_id)
+    mailbox.mark_mfa_required()
+    deadline = time.monotonic() + request.mfa.wait_seconds
+    had_wrong_code = False
+    while (code := mailbox.wait_for_code(deadline)) is not None:
+        try:
+            garmin.client.resume_login(state, code.code)
+        except Exception as e:
+            error = classify(e, log, Phase.CREDENTIALS)
+            # The pending login survives a refused code (not authenticated yet).
+            if error.code != "INVALID_CREDENTIALS" or garmin.client.is_authenticated:
+                raise error from e
+            mailbox.record_outcome(code.code_id, "invalid")
+            had_wrong_code = True
+            continue
+        mailbox.record_outcome(code.code_id, "accepted")
+        return
+    if had_wrong_code:
+        raise BridgeError("MFA_INVALID", "The MFA code was not accepted")
+    raise BridgeError("MFA_TIMEOUT", "No MFA code arrived in time")
+
+
+def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
+    secrets.add(request.password)
+    garmin = _new_garmin(request.username, request.password)
+    try:
+        status, state = garmin.login()
+        if status == "needs_mfa":
+            _complete_mfa(garmin, state, request, log)
+    except Exception as e:
+        return Outcome(error=classify(e, log, Phase.CREDENTIALS))
+    tokens = _current_tokens(garmin, secrets)
+    try:
+        profile = _load_profile(garmin)
+    except Exception as e:
+        return Outcome(error=classify(e, log, Phase.TOKENS), tokens=tokens)
+    return Outcome(result={"profile": profile["basics"]}, tokens=tokens)
+
+
+def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
+    """Restore a token blob made elsewhere (e.g. by ``python -m garmin_bridge login``)."""
+    garmin = _new_garmin()
+    try:
+        # With no credentials, a rejected token can never fall back to an SSO login.
+        garmin.login(tokenstore=request.tokens)
+        result = {"profile": _basics(garmin)}
+    except Exception as e:
+        return Outcome(
+            error=classify(e, log, Phase.TOKENS),
+            tokens=_current_tokens(garmin, secrets),
+            tokens_in=request.tokens,
+        )
+    return Outcome(
+        result=result,
+        tokens=_current_tokens(garmin, secrets),
+        tokens_in=request.tokens,
+    )
+
+
+def _fetch_activities(
+    garmin: Garmin, query: ActivitiesQuery, result: dict[str, Any]
+) -> None:
+    """Oldest first, so whatever was fetched before a failure is a prefix in time and
+    a cursor can safely move to its end."""
+    collected = {"items": [], "complete": False, "pages": 0}
+    result["activities"] = collected
+    params = {
+        "startDate": query.start_date,
+        "limit": str(query.page_size),
+        "sortOrder": "asc",
+    }
+    if query.end_date:
+        params["endDate"] = query.end_date
+    while collected["pages"] < query.max_pages:
+        params["start"] = str(len(collected["items"]))
+        page = garmin.connectapi(garmin.garmin_connect_activities, params=dict(params))
+        page = page if isinstance(page, list) else []
+        collected["items"].extend(page)
+        collected["pages"] += 1
+        if len(page) < query.page_size:
+            collected["complete"] = True
+            return
+
+
+def _fetch_summaries(
+    garmin: Garmin, dates: tuple[str, ...], result: dict[str, Any]
+) -> None:
+    collected: list[dict[str, Any]] = []
+    result["dailySummaries"] = {"items": collected}
+    for day in dates:
+        collected.append({"date": day, "summary": garmin.get_user_summary(day)})
+
+
+def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
+    garmin = _new_garmin()
+    result: dict[str, Any] = {"displayName": request.display_name}
+    try:
+        # Tokens only: Garmin() has no credentials, so a token failure can never
+        # trigger an SSO login.
+        garmin.client.loads(request.tokens)
+        garmin.display_name = request.display_name
+        if request.profile:
+            result["profile"] = _load_profile(garmin)
+        if request.activities:
+            _fetch_activities(garmin, request.activities, result)
+        if request.summary_dates:
+            _fetch_summaries(garmin, request.summary_dates, result)
+    except Exception as e:
+        result["displayName"] = garmin.display_name
+        return Outcome(
+            error=classify(e, log, Phase.TOKENS),
+            partial=result,
+            tokens=_current_tokens(garmin, secrets),
+            tokens_in=request.tokens,
+        )
+    result["displayName"] = garmin.display_name
+    return Outcome(
+        result=result,
+        tokens=_current_tokens(garmin, secrets),
+        tokens_in=request.tokens,
+    )
+
+
+def ping(_: PingRequest, __: HttpLog, ___: SecretScope) -> Outcome:
+    return Outcome(
+        result={
+            "protocolVersion": protocol_schema()["protocolVersion"],
+            "garminconnectVersion": version("garminconnect"),
+            "pythonVersion": platform.python_version(),
+        }
+    )
+
+
+def run(request: Request, log: HttpLog, secrets: SecretScope) -> Outcome:
+    match request:
+        case LoginRequest():
+            return login(request, log, secrets)
+        case VerifyRequest():
+            register_blob(secrets, request.tokens)
+            return verify(request, log, secrets)
+        case FetchRequest():
+            register_blob(secrets, request.tokens)
+            return fetch(request, log, secrets)
+        case PingRequest():
+            return ping(request, log, secrets)

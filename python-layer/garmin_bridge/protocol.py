@@ -1,0 +1,222 @@
+"""Parsing of bridge requests into typed values.
+
+The TypeScript side validates with the zod schema before sending; this parser
+enforces the same rules and limits (read from the exported schema) so that a bad
+request is answered INVALID_REQUEST and never reaches Garmin. The tests check it
+against the JSON Schema itself.
+"""
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import BridgeError
+from .schema import limit
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    user_id: str
+    attempt_id: str
+    wait_seconds: int
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    username: str
+    password: str
+    mfa: Mailbox | None
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    tokens: str
+
+
+@dataclass(frozen=True)
+class ActivitiesQuery:
+    start_date: str
+    end_date: str | None
+    page_size: int
+    max_pages: int
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    tokens: str
+    display_name: str | None
+    activities: ActivitiesQuery | None
+    summary_dates: tuple[str, ...]
+    profile: bool
+
+
+@dataclass(frozen=True)
+class PingRequest:
+    pass
+
+
+Request = LoginRequest | VerifyRequest | FetchRequest | PingRequest
+
+
+def _invalid(message: str) -> BridgeError:
+    return BridgeError("INVALID_REQUEST", message)
+
+
+class _Fields:
+    """Reads one JSON object, refusing unknown keys (the zod schemas are strict)."""
+
+    def __init__(self, raw: Any, where: str, allowed: set[str]) -> None:
+        if not isinstance(raw, dict):
+            raise _invalid(f"{where} must be an object")
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise _invalid(f"{where} has unknown fields: {', '.join(unknown)}")
+        self._raw = raw
+        self._where = where
+
+    def present(self, key: str) -> bool:
+        return key in self._raw
+
+    def string(self, key: str, max_length: int, *, min_length: int = 1) -> str:
+        value = self._raw.get(key)
+        if not isinstance(value, str) or not min_length <= len(value) <= max_length:
+            raise _invalid(
+                f"{self._where}.{key} must be a string of {min_length}-{max_length} "
+                "characters"
+            )
+        return value
+
+    def optional_string(self, key: str, max_length: int) -> str | None:
+        return self.string(key, max_length) if self.present(key) else None
+
+    def integer(self, key: str, low: int, high: int, default: int | None) -> int:
+        if not self.present(key):
+            if default is None:
+                raise _invalid(f"{self._where}.{key} is required")
+            return default
+        value = self._raw[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _invalid(f"{self._where}.{key} must be an integer")
+        if not low <= value <= high:
+            raise _invalid(f"{self._where}.{key} must be between {low} and {high}")
+        return value
+
+    def date(self, key: str) -> str:
+        return _date(self._raw.get(key), f"{self._where}.{key}")
+
+    def optional_date(self, key: str) -> str | None:
+        return self.date(key) if self.present(key) else None
+
+    def boolean(self, key: str) -> bool:
+        value = self._raw.get(key, False)
+        if not isinstance(value, bool):
+            raise _invalid(f"{self._where}.{key} must be a boolean")
+        return value
+
+    def raw(self, key: str) -> Any:
+        return self._raw.get(key)
+
+
+def _date(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise _invalid(f"{where} must be a date YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise _invalid(f"{where} is not a calendar date") from e
+    return value
+
+
+def _token_blob(fields: _Fields) -> str:
+    blob = fields.string("tokens", limit("maxTokenBlobLength"), min_length=2)
+    try:
+        data = json.loads(blob)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("di_token"), str):
+        raise _invalid("tokens must be a token blob produced by garminconnect dumps()")
+    return blob
+
+
+def _mailbox(raw: Any) -> Mailbox:
+    fields = _Fields(raw, "mfa", {"userId", "attemptId", "waitSeconds"})
+    return Mailbox(
+        user_id=fields.string("userId", 128),
+        attempt_id=fields.string("attemptId", 128),
+        wait_seconds=fields.integer("waitSeconds", 1, limit("maxMfaWaitSeconds"), None),
+    )
+
+
+def _activities(raw: Any) -> ActivitiesQuery:
+    fields = _Fields(raw, "activities", {"startDate", "endDate", "pageSize", "maxPages"})
+    query = ActivitiesQuery(
+        start_date=fields.date("startDate"),
+        end_date=fields.optional_date("endDate"),
+        page_size=fields.integer(
+            "pageSize", 1, limit("maxActivityPageSize"), limit("defaultActivityPageSize")
+        ),
+        max_pages=fields.integer(
+            "maxPages", 1, limit("maxActivityPages"), limit("defaultActivityPages")
+        ),
+    )
+    if query.end_date is not None and query.end_date < query.start_date:
+        raise _invalid("activities.endDate is before activities.startDate")
+    return query
+
+
+def _summary_dates(raw: Any) -> tuple[str, ...]:
+    fields = _Fields(raw, "dailySummaries", {"dates"})
+    dates = fields.raw("dates")
+    if not isinstance(dates, list) or not 1 <= len(dates) <= limit("maxSummaryDates"):
+        raise _invalid(
+            f"dailySummaries.dates must list 1-{limit('maxSummaryDates')} dates"
+        )
+    parsed = [_date(d, "dailySummaries.dates[]") for d in dates]
+    return tuple(dict.fromkeys(parsed))
+
+
+def parse_request(raw: Any) -> tuple[str | None, Request]:
+    """Return (request id, typed request). Raises BridgeError(INVALID_REQUEST)."""
+    if not isinstance(raw, dict):
+        raise _invalid("request must be a JSON object")
+    request_id = raw.get("id")
+    if request_id is not None and (
+        not isinstance(request_id, str) or not 1 <= len(request_id) <= 64
+    ):
+        raise _invalid("id must be a string of 1-64 characters")
+    op = raw.get("op")
+    if op == "login":
+        f = _Fields(raw, "login", {"id", "op", "username", "password", "mfa"})
+        return request_id, LoginRequest(
+            username=f.string("username", 254),
+            password=f.string("password", 256),
+            mfa=_mailbox(f.raw("mfa")) if f.present("mfa") else None,
+        )
+    if op == "verify":
+        f = _Fields(raw, "verify", {"id", "op", "tokens"})
+        return request_id, VerifyRequest(tokens=_token_blob(f))
+    if op == "fetch":
+        f = _Fields(
+            raw,
+            "fetch",
+            {"id", "op", "tokens", "displayName", "activities", "dailySummaries", "profile"},
+        )
+        return request_id, FetchRequest(
+            tokens=_token_blob(f),
+            display_name=f.optional_string("displayName", 128),
+            activities=_activities(f.raw("activities"))
+            if f.present("activities")
+            else None,
+            summary_dates=_summary_dates(f.raw("dailySummaries"))
+            if f.present("dailySummaries")
+            else (),
+            profile=f.boolean("profile"),
+        )
+    if op == "ping":
+        _Fields(raw, "ping", {"id", "op"})
+        return request_id, PingRequest()
+    raise _invalid("op must be one of login, verify, fetch, ping")

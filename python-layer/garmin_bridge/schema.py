@@ -1,0 +1,32 @@
+"""The protocol schema exported from the TypeScript zod definitions (single source of truth)."""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_PATH = Path(__file__).with_name("protocol.schema.json")
+
+
+@cache
+def protocol_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def limit(name: str) -> int:
+    value: int = protocol_schema()["limits"][name]
+    return value
+
+
+def mailbox_field(name: str) -> str:
+    value: str = protocol_schema()["mailboxFields"][name]
+    return value
+
+
+def error_codes() -> frozenset[str]:
+    for variant in protocol_schema()["response"]["oneOf"]:
+        error = variant["properties"].get("error")
+        if error:
+            return frozenset(error["properties"]["code"]["enum"])
+    raise LookupError("protocol schema has no error codes")

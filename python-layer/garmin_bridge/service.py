@@ -1,0 +1,59 @@
+"""One bridge call: parse, run, classify, answer, with one structured log line."""
+
+import logging
+import time
+from typing import Any
+
+from . import http_log
+from .errors import BridgeError
+from .logs import SecretScope
+from .operations import Outcome, run
+from .protocol import parse_request
+
+_LOGGER = logging.getLogger("garmin_bridge")
+
+
+def _failure(error: BridgeError) -> Outcome:
+    return Outcome(error=error)
+
+
+def handle(raw: Any) -> dict[str, Any]:
+    """Answer one request. Never raises: every failure becomes an error response."""
+    http_log.install()
+    started = time.monotonic()
+    request_id = raw.get("id") if isinstance(raw, dict) else None
+    op = raw.get("op") if isinstance(raw, dict) else None
+    with http_log.recording() as log, SecretScope() as secrets:
+        try:
+            request_id, request = parse_request(raw)
+            outcome = run(request, log, secrets)
+        except BridgeError as e:
+            outcome = _failure(e)
+        except Exception:
+            _LOGGER.exception("bridge call crashed")
+            outcome = _failure(BridgeError("INTERNAL", "Unexpected bridge failure"))
+        response: dict[str, Any] = {
+            "id": request_id if isinstance(request_id, str) else None,
+            "ok": outcome.error is None,
+            "tokens": outcome.tokens,
+            "tokensChanged": outcome.tokens_changed,
+            "garminRequests": log.count,
+            "durationMs": int((time.monotonic() - started) * 1000),
+        }
+        if outcome.error is None:
+            response["result"] = outcome.result
+        else:
+            response["error"] = outcome.error.to_json()
+            if outcome.partial is not None:
+                response["partial"] = outcome.partial
+        _LOGGER.info(
+            "bridge call done",
+            extra={
+                "requestId": response["id"],
+                "op": op if isinstance(op, str) else None,
+                "durationMs": response["durationMs"],
+                "garminRequests": log.count,
+                "errorCode": outcome.error.code if outcome.error else None,
+            },
+        )
+        return response
