@@ -19,10 +19,8 @@ export const BRIDGE_LIMITS = {
   maxTokenBlobLength: 16_384,
 } as const;
 
-export const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+/** A calendar date, YYYY-MM-DD (the exported pattern rejects impossible dates too). */
+export const IsoDate = z.iso.date();
 
 const RequestId = z.string().min(1).max(64);
 const TokenBlob = z.string().min(2).max(BRIDGE_LIMITS.maxTokenBlobLength);
@@ -110,7 +108,13 @@ export const FetchResult = z.strictObject({
     .optional(),
   dailySummaries: z.strictObject({ items: z.array(z.strictObject({ date: IsoDate, summary: GarminObject })) }).optional(),
   profile: z
-    .strictObject({ basics: ProfileBasics, socialProfile: GarminObject, userSettings: GarminObject })
+    .strictObject({
+      basics: ProfileBasics,
+      socialProfile: GarminObject,
+      userSettings: GarminObject,
+      /** IANA zone from Garmin: decides the user's "today" and when a day is final. */
+      timeZone: z.string().nullable(),
+    })
     .optional(),
 });
 
@@ -156,18 +160,24 @@ export type BridgeResponse = z.infer<typeof BridgeResponse>;
 export type BridgeSuccess = z.infer<typeof BridgeSuccess>;
 export type BridgeFailure = z.infer<typeof BridgeFailure>;
 export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
+export type BridgeError = z.infer<typeof BridgeError>;
 export type FetchResult = z.infer<typeof FetchResult>;
 export type ProfileBasics = z.infer<typeof ProfileBasics>;
 
 /** The MFA mailbox attributes on an attempt item: written by the TS side (code) and the bridge (status, outcome). */
 export const MFA_MAILBOX_FIELDS = {
+  partitionKey: 'user_id',
+  sortKey: 'attempt_id',
   status: 'status',
-  code: 'mfaCode',
-  codeId: 'mfaCodeId',
-  outcome: 'mfaOutcome',
-  outcomeCodeId: 'mfaOutcomeCodeId',
-  requestedAt: 'mfaRequestedAt',
+  code: 'mfa_code',
+  codeId: 'mfa_code_id',
+  outcome: 'mfa_outcome',
+  outcomeCodeId: 'mfa_outcome_code_id',
+  requestedAt: 'mfa_requested_at',
 } as const;
+
+/** Values the bridge writes to `MFA_MAILBOX_FIELDS.outcome`. */
+export const MFA_OUTCOMES = ['accepted', 'invalid'] as const;
 
 export const bridgeJsonSchema = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -175,6 +185,11 @@ export const bridgeJsonSchema = () => ({
   protocolVersion: BRIDGE_PROTOCOL_VERSION,
   limits: BRIDGE_LIMITS,
   mailboxFields: MFA_MAILBOX_FIELDS,
+  mfaOutcomes: MFA_OUTCOMES,
   request: z.toJSONSchema(BridgeRequest, { target: 'draft-2020-12', io: 'input' }),
   response: z.toJSONSchema(BridgeResponse, { target: 'draft-2020-12', io: 'output' }),
 });
+
+/** The result of a successful call, narrowed to its operation. */
+export const authResultOf = (response: BridgeSuccess): z.infer<typeof AuthResult> => AuthResult.parse(response.result);
+export const fetchResultOf = (response: BridgeSuccess): FetchResult => FetchResult.parse(response.result);

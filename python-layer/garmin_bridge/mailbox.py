@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from .schema import mailbox_field
+from .schema import mailbox_field, protocol_schema
 
 TABLE_ENV_VAR = "ATTEMPTS_TABLE"
 POLL_INTERVAL_SECONDS = 0.5
@@ -32,7 +32,10 @@ class MfaMailbox:
         if not table:
             raise RuntimeError(f"{TABLE_ENV_VAR} is not set")
         self._table = table
-        self._key = {"userId": {"S": user_id}, "attemptId": {"S": attempt_id}}
+        self._key = {
+            mailbox_field("partitionKey"): {"S": user_id},
+            mailbox_field("sortKey"): {"S": attempt_id},
+        }
         # Endpoint and region come from the standard AWS environment variables.
         self._ddb = client or boto3.client("dynamodb")
 
@@ -41,8 +44,9 @@ class MfaMailbox:
             TableName=self._table,
             Key=self._key,
             UpdateExpression="SET #s = :s, #r = :now REMOVE #c, #cid",
-            ConditionExpression="attribute_exists(userId)",
+            ConditionExpression="attribute_exists(#pk)",
             ExpressionAttributeNames={
+                "#pk": mailbox_field("partitionKey"),
                 "#s": mailbox_field("status"),
                 "#r": mailbox_field("requestedAt"),
                 "#c": mailbox_field("code"),
@@ -84,14 +88,27 @@ class MfaMailbox:
             return False
         return True
 
-    def record_outcome(self, code_id: str, outcome: str) -> None:
+    def record_outcome(self, code_id: str, *, accepted: bool) -> None:
+        """Tell the waiting app how Garmin took the code. Once accepted, the attempt is
+        no longer waiting for a code: it is pending until the login completes."""
+        accepted_value, invalid_value = protocol_schema()["mfaOutcomes"]
+        names = {
+            "#o": mailbox_field("outcome"),
+            "#oid": mailbox_field("outcomeCodeId"),
+        }
+        values = {
+            ":o": {"S": accepted_value if accepted else invalid_value},
+            ":oid": {"S": code_id},
+        }
+        update = "SET #o = :o, #oid = :oid"
+        if accepted:
+            names["#s"] = mailbox_field("status")
+            values[":pending"] = {"S": "pending"}
+            update += ", #s = :pending"
         self._ddb.update_item(
             TableName=self._table,
             Key=self._key,
-            UpdateExpression="SET #o = :o, #oid = :oid",
-            ExpressionAttributeNames={
-                "#o": mailbox_field("outcome"),
-                "#oid": mailbox_field("outcomeCodeId"),
-            },
-            ExpressionAttributeValues={":o": {"S": outcome}, ":oid": {"S": code_id}},
+            UpdateExpression=update,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
         )

@@ -123,10 +123,10 @@ def _complete_mfa(
             # The pending login survives a refused code (not authenticated yet).
             if error.code != "INVALID_CREDENTIALS" or garmin.client.is_authenticated:
                 raise error from e
-            mailbox.record_outcome(code.code_id, "invalid")
+            mailbox.record_outcome(code.code_id, accepted=False)
             had_wrong_code = True
             continue
-        mailbox.record_outcome(code.code_id, "accepted")
+        mailbox.record_outcome(code.code_id, accepted=True)
         return
     if had_wrong_code:
         raise BridgeError("MFA_INVALID", "The MFA code was not accepted")
@@ -213,7 +213,9 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
         garmin.client.loads(request.tokens)
         garmin.display_name = request.display_name
         if request.profile:
-            result["profile"] = _load_profile(garmin)
+            profile = _load_profile(garmin)
+            profile["timeZone"] = garmin.get_user_timezone()
+            result["profile"] = profile
         if request.activities:
             _fetch_activities(garmin, request.activities, result)
         if request.summary_dates:

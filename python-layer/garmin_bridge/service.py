@@ -13,6 +13,10 @@ from .protocol import parse_request
 _LOGGER = logging.getLogger("garmin_bridge")
 
 
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, str) and 1 <= len(value) <= 64
+
+
 def _failure(error: BridgeError) -> Outcome:
     return Outcome(error=error)
 
@@ -33,7 +37,7 @@ def handle(raw: Any) -> dict[str, Any]:
             _LOGGER.exception("bridge call crashed")
             outcome = _failure(BridgeError("INTERNAL", "Unexpected bridge failure"))
         response: dict[str, Any] = {
-            "id": request_id if isinstance(request_id, str) else None,
+            "id": request_id if _valid_id(request_id) else None,
             "ok": outcome.error is None,
             "tokens": outcome.tokens,
             "tokensChanged": outcome.tokens_changed,

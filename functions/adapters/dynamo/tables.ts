@@ -1,0 +1,64 @@
+/**
+ * The DynamoDB tables: one definition used by the stores, the CDK stack and the local
+ * runtime (which creates them on DynamoDB Local), so the three cannot drift.
+ *
+ * - connections: one item per user (`user_id`), the seed's fields plus sync state.
+ *   Sparse GSI `due` (`due_shard`, `next_sync_time`) holds only scheduled connections.
+ * - data: everything synced or counted per user (`user_id`, `sk`): activities
+ *   (`ACT#<id>`, LSI `by_start` on `start_local`), daily summaries (`DAY#<date>`), the
+ *   profile, the sync lease and the rate-limit logs, the last two with a TTL.
+ * - attempts: connect attempts (`user_id`, `attempt_id`) with a TTL; also the MFA
+ *   mailbox the Python bridge polls, and the only table the bridge may touch.
+ */
+import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface TableSpec {
+  /** Environment variable holding the table's name in every function. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  ttlAttribute?: string;
+  globalIndexes?: Array<{ name: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }>;
+  localIndexes?: Array<{ name: string; sortKey: KeyAttribute }>;
+}
+
+export const TABLES = {
+  connections: {
+    envVar: 'CONNECTIONS_TABLE',
+    partitionKey: { name: 'user_id', type: 'S' },
+    globalIndexes: [
+      { name: 'due', partitionKey: { name: 'due_shard', type: 'N' }, sortKey: { name: 'next_sync_time', type: 'S' } },
+    ],
+  },
+  data: {
+    envVar: 'DATA_TABLE',
+    partitionKey: { name: 'user_id', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    ttlAttribute: 'expires_at',
+    localIndexes: [{ name: 'by_start', sortKey: { name: 'start_local', type: 'S' } }],
+  },
+  attempts: {
+    envVar: 'ATTEMPTS_TABLE',
+    partitionKey: { name: MFA_MAILBOX_FIELDS.partitionKey, type: 'S' },
+    sortKey: { name: MFA_MAILBOX_FIELDS.sortKey, type: 'S' },
+    ttlAttribute: 'expires_at',
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableKey = keyof typeof TABLES;
+
+/** Sort-key prefixes of the data table. */
+export const DATA_SK = {
+  activity: 'ACT#',
+  day: 'DAY#',
+  profile: 'PROFILE',
+  lease: 'LEASE',
+  rateLimit: 'RATE#',
+} as const;

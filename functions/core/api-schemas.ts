@@ -1,0 +1,131 @@
+/** The HTTP API (DESIGN.md §6): one zod schema per body, query, path and response. */
+import { z } from 'zod';
+import { IsoDate } from './bridge-protocol';
+import { API_ERRORS } from './errors';
+
+export const MAX_ACTIVITY_PAGE = 100;
+export const DEFAULT_ACTIVITY_PAGE = 25;
+export const MAX_SUMMARY_RANGE_DAYS = 366;
+
+const TokenBlobInput = z.string().min(2).max(16_384);
+
+export const ConnectWithPasswordBody = z.strictObject({
+  username: z.string().trim().min(3).max(254),
+  password: z.string().min(1).max(256),
+  rememberPassword: z.boolean().default(true),
+});
+
+export const ImportTokensBody = z.strictObject({
+  /** A token blob from `python -m garmin_bridge login`, for users whose login is blocked from the cloud. */
+  tokens: TokenBlobInput,
+  username: z.string().trim().min(3).max(254).optional(),
+});
+
+export const ConnectBody = z.union([ConnectWithPasswordBody, ImportTokensBody]);
+
+export const AttemptPath = z.strictObject({ attemptId: z.uuid() });
+
+export const MfaBody = z.strictObject({ code: z.string().trim().regex(/^\d{4,10}$/, 'expected the numeric code Garmin sent') });
+
+const Limit = z.coerce.number().int().min(1).max(MAX_ACTIVITY_PAGE);
+
+export const ActivitiesQuery = z
+  .strictObject({
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    limit: Limit.default(DEFAULT_ACTIVITY_PAGE),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+
+export const DailySummariesQuery = z
+  .strictObject({ from: IsoDate, to: IsoDate })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < MAX_SUMMARY_RANGE_DAYS, {
+    message: `a range spans at most ${MAX_SUMMARY_RANGE_DAYS} days`,
+    path: ['to'],
+  });
+
+export const ConnectionStatusSchema = z.enum(['active', 'backing_off', 'needs_reauth']);
+
+export const ConnectionView = z.object({
+  status: ConnectionStatusSchema,
+  username: z.string(),
+  displayName: z.string().nullable(),
+  isActive: z.boolean(),
+  lastSyncTime: z.iso.datetime().nullable(),
+  nextSyncTime: z.iso.datetime().nullable(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.iso.datetime() }).optional(),
+  backfill: z.object({ from: IsoDate.nullable(), done: z.boolean() }),
+  passwordStored: z.boolean(),
+});
+
+export const AttemptStatusSchema = z.enum(['pending', 'mfa_required', 'connected', 'failed']);
+
+export const ConnectedResponse = z.object({ status: z.literal('connected'), connection: ConnectionView });
+export const PendingResponse = z.object({ status: z.enum(['pending', 'mfa_required']), attemptId: z.uuid() });
+export const AttemptResponse = z.object({
+  attemptId: z.uuid(),
+  status: AttemptStatusSchema,
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const ConnectionResponse = z.object({ connection: ConnectionView });
+
+export const SyncSummary = z.object({
+  activitiesWritten: z.int(),
+  dailySummariesWritten: z.int(),
+  profileUpdated: z.boolean(),
+  garminRequests: z.int(),
+});
+
+export const SyncResponse = z.object({
+  /** synced: Garmin was called; fresh: the last sync is recent, answered from storage; in_progress: another sync holds the lease. */
+  status: z.enum(['synced', 'fresh', 'in_progress', 'failed']),
+  sync: SyncSummary.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  connection: ConnectionView,
+});
+
+const GarminFields = z.record(z.string(), z.unknown()).describe('The object exactly as Garmin returned it');
+
+export const ActivityView = z.object({
+  activityId: z.string(),
+  startTimeUtc: z.iso.datetime(),
+  startTimeLocal: z.string().describe('Local time as Garmin reports it: YYYY-MM-DD HH:MM:SS'),
+  garmin: GarminFields,
+});
+
+export const ActivitiesResponse = z.object({ items: z.array(ActivityView), nextCursor: z.string().nullable() });
+
+export const DailySummaryView = z.object({
+  date: IsoDate,
+  final: z.boolean().describe('False while Garmin may still change the day (today, and yesterday for a while)'),
+  garmin: GarminFields,
+});
+
+export const DailySummariesResponse = z.object({ items: z.array(DailySummaryView) });
+
+export const ProfileResponse = z.object({
+  profile: z.object({
+    displayName: z.string().nullable(),
+    fullName: z.string().nullable(),
+    profileId: z.int().nullable(),
+    unitSystem: z.string().nullable(),
+    timeZone: z.string().nullable(),
+    fetchedAt: z.iso.datetime(),
+    garmin: z.object({ socialProfile: GarminFields, userSettings: GarminFields }),
+  }),
+});
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(API_ERRORS) as [keyof typeof API_ERRORS, ...Array<keyof typeof API_ERRORS>]),
+    message: z.string(),
+  }),
+});
+
+export type ConnectionView = z.infer<typeof ConnectionView>;
+export type SyncResponse = z.infer<typeof SyncResponse>;
+export type ActivityView = z.infer<typeof ActivityView>;
+export type DailySummaryView = z.infer<typeof DailySummaryView>;
+export type ProfileResponse = z.infer<typeof ProfileResponse>;

@@ -1,0 +1,28 @@
+/**
+ * Names of the environment variables the functions read: set by the CDK stack when
+ * deployed and by the local runtime offline. One list, so infra and code agree.
+ */
+import { TABLES } from '../adapters/dynamo/tables';
+
+export const ENV = {
+  connectionsTable: TABLES.connections.envVar,
+  dataTable: TABLES.data.envVar,
+  attemptsTable: TABLES.attempts.envVar,
+  /** Secrets Manager id of the credential keyring. */
+  keyringSecretId: 'KEYRING_SECRET_ID',
+  /** The Python bridge Lambda (deployed transport). */
+  bridgeFunctionName: 'BRIDGE_FUNCTION_NAME',
+  /** The connect worker Lambda, invoked asynchronously by the connect function. */
+  connectWorkerFunctionName: 'CONNECT_WORKER_FUNCTION_NAME',
+  syncQueueUrl: 'SYNC_QUEUE_URL',
+  /** Test/local only: the Garmin simulator. The deployed stack never sets it. */
+  garminBaseUrl: 'GARMIN_BASE_URL',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+export const readEnv = (name: EnvName): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+};

@@ -1,0 +1,34 @@
+/** Errors the HTTP API answers with: `{error:{code,message}}`, never a stack trace or a secret. */
+export const API_ERRORS = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  NOT_CONNECTED: 404,
+  NOT_FOUND: 404,
+  ATTEMPT_NOT_WAITING: 409,
+  GARMIN_INVALID_CREDENTIALS: 422,
+  GARMIN_MFA_INVALID: 422,
+  GARMIN_TOKENS_REJECTED: 422,
+  RATE_LIMITED: 429,
+  GARMIN_RATE_LIMITED: 429,
+  GARMIN_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = API_ERRORS[code];
+  }
+}
+
+export const rateLimited = (retryAfterSeconds: number): AppError =>
+  new AppError('RATE_LIMITED', 'Too many Garmin calls for this user; try again later', retryAfterSeconds);

@@ -1,0 +1,38 @@
+/** Every limit and timing of the product, in one place. */
+export const LIMITS = {
+  /** Garmin's limits per user: authentication calls (logins, token imports) and syncs that call Garmin. */
+  authCallsPerHour: 5,
+  fetchesPerHour: 15,
+  rateWindowSeconds: 3600,
+
+  /** A connect attempt (with its encrypted credentials) lives this long. */
+  attemptTtlSeconds: 15 * 60,
+  /** How long POST /garmin/connection and POST .../mfa wait for an outcome before answering 202. */
+  connectWaitMs: 20_000,
+  /** How long the bridge waits in one invocation for MFA codes. */
+  mfaWaitSeconds: 300,
+
+  /** A user's sync lease; longer than the sync worker's timeout so it never expires mid-sync. */
+  leaseTtlSeconds: 6 * 60,
+  /** The stored profile is re-fetched from Garmin after this. */
+  profileCacheTtlSeconds: 24 * 3600,
+  /** A manual sync this soon after the last one answers from storage without calling Garmin. */
+  manualSyncFreshnessSeconds: 5 * 60,
+
+  /** Activities are re-fetched from this many days before the newest stored one (late uploads). */
+  activityOverlapDays: 1,
+  /** First sync after connecting goes back this far. */
+  backfillDays: 90,
+  /** Daily summaries fetched per sync (oldest first), so a backfill proceeds in resumable chunks. */
+  summaryDatesPerSync: 31,
+  /** A day's summary is final (never fetched again) this long after the day ended in the user's zone. */
+  summaryFinalAfterHours: 12,
+
+  /** Scheduled sync cadence, and the backoff after failures. */
+  syncIntervalSeconds: 15 * 60,
+  backoffBaseSeconds: 15 * 60,
+  backoffMaxSeconds: 24 * 3600,
+  rateLimitedBackoffSeconds: 3600,
+  /** Due connections are spread over this many index partitions. */
+  dueShards: 16,
+} as const;

@@ -1,0 +1,44 @@
+/** Calendar dates in a user's Garmin time zone. */
+
+/** Earliest and latest zones on Earth: used while a user's zone is not yet known, so
+ * "today" is never missed and a day is never declared final too early. */
+export const EARLIEST_ZONE = 'Pacific/Kiritimati';
+export const LATEST_ZONE = 'Etc/GMT+12';
+
+const DAY_MS = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** YYYY-MM-DD of `instant` in `timeZone`. */
+export const localDate = (instant: Date, timeZone: string): string => {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // en-CA formats dates as YYYY-MM-DD.
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter.format(instant);
+};
+
+export const isValidTimeZone = (timeZone: string): boolean => {
+  try {
+    localDate(new Date(0), timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** Inclusive list of dates from `from` to `to` (empty when from > to). */
+export const datesBetween = (from: string, to: string): string[] => {
+  const dates: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
+  return dates;
+};
+
+/** A day is final once it ended at least `afterHours` ago in the user's zone. */
+export const isDayFinal = (date: string, now: Date, timeZone: string, afterHours: number): boolean =>
+  localDate(new Date(now.getTime() - afterHours * 3_600_000), timeZone) > date;

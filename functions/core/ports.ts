@@ -1,0 +1,207 @@
+/**
+ * The ports the services talk to. Adapters (functions/adapters) implement them over
+ * DynamoDB, Secrets Manager, SQS, Lambda and the Python bridge; unit tests may fake them.
+ */
+import type { BridgeRequest, BridgeResponse } from './bridge-protocol';
+
+export interface Clock {
+  now(): Date;
+}
+
+export type ConnectionStatus = 'active' | 'backing_off' | 'needs_reauth';
+
+export interface ConnectionError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** Where the next sync starts. Advanced only past data that was stored. */
+export interface SyncCursors {
+  /** startTimeLocal ("YYYY-MM-DD HH:MM:SS") of the newest stored activity. */
+  activitiesNewestLocal?: string;
+  /** Every daily summary up to and including this date is stored and final. */
+  summariesFinalThrough?: string;
+  /** Oldest date the backfill must reach, and whether it has. */
+  backfillFrom?: string;
+  backfillDone?: boolean;
+}
+
+export interface ConnectionRecord {
+  userId: string;
+  username: string;
+  /** Vault ciphertext; absent when the user chose not to remember it. */
+  password?: string;
+  /** Vault ciphertext of the garminconnect token blob. */
+  tokens: string;
+  isActive: boolean;
+  status: ConnectionStatus;
+  displayName?: string;
+  /** User's Garmin time zone, when known. */
+  timeZone?: string;
+  lastSyncTime?: string;
+  /** ISO time of the next scheduled sync; absent when not scheduled (needs_reauth). */
+  nextSyncTime?: string;
+  lastError?: ConnectionError;
+  consecutiveFailures: number;
+  cursors: SyncCursors;
+  createdAt: string;
+  /** Optimistic concurrency: incremented by every write. */
+  version: number;
+}
+
+export class VersionConflictError extends Error {
+  constructor(what: string) {
+    super(`${what} was changed concurrently`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export interface ConnectionStore {
+  get(userId: string): Promise<ConnectionRecord | undefined>;
+  /** Creates or replaces the user's connection (a reconnect replaces it). */
+  put(record: ConnectionRecord): Promise<void>;
+  /** Applies changes if the stored version is `expectedVersion`; returns the new record or throws VersionConflictError. */
+  update(
+    userId: string,
+    expectedVersion: number,
+    changes: Partial<Omit<ConnectionRecord, 'userId' | 'version'>>,
+  ): Promise<ConnectionRecord>;
+  delete(userId: string): Promise<boolean>;
+  /** Connections of one shard due at or before `now`, oldest first. */
+  findDue(shard: number, now: Date, limit: number): Promise<Array<{ userId: string; nextSyncTime: string }>>;
+  /** Moves nextSyncTime from `expected` to `next` if nobody else did: the dispatch claim. */
+  claimDue(userId: string, expected: string, next: string): Promise<boolean>;
+}
+
+export type AttemptStatus = 'pending' | 'mfa_required' | 'connected' | 'failed';
+
+export interface AttemptRecord {
+  userId: string;
+  attemptId: string;
+  status: AttemptStatus;
+  /** Vault ciphertext of {username,password}; removed when the attempt ends. */
+  credentials?: string;
+  rememberPassword: boolean;
+  error?: { code: string; message: string };
+  mfaOutcome?: 'accepted' | 'invalid';
+  mfaOutcomeCodeId?: string;
+  createdAt: string;
+  /** Epoch seconds (DynamoDB TTL). */
+  expiresAt: number;
+}
+
+export interface AttemptStore {
+  create(attempt: AttemptRecord): Promise<void>;
+  /** Strongly consistent; undefined when absent or expired. */
+  get(userId: string, attemptId: string, now: Date): Promise<AttemptRecord | undefined>;
+  /** Posts an MFA code to the mailbox; false unless the attempt is waiting for one. */
+  submitMfaCode(userId: string, attemptId: string, code: string, codeId: string): Promise<boolean>;
+  /** Ends the attempt and erases its credentials and any unread code. */
+  finish(userId: string, attemptId: string, status: 'connected' | 'failed', error?: { code: string; message: string }): Promise<void>;
+  deleteAllForUser(userId: string): Promise<number>;
+}
+
+export type GarminObject = Record<string, unknown>;
+
+export interface DailySummaryInput {
+  date: string;
+  summary: GarminObject;
+  /** Final once the day is over in the user's time zone; provisional summaries are fetched again. */
+  final: boolean;
+}
+
+export interface StoredActivity {
+  activityId: string;
+  startTimeLocal: string;
+  startTimeGmt: string;
+  activity: GarminObject;
+}
+
+export interface StoredDailySummary {
+  date: string;
+  final: boolean;
+  summary: GarminObject;
+}
+
+export interface StoredProfile {
+  profile: GarminObject;
+  fetchedAt: string;
+}
+
+export interface ActivityQuery {
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not valid for this query');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export interface DataStore {
+  /** Idempotent by activity id; unchanged items are not rewritten. Returns how many items were written. */
+  upsertActivities(userId: string, activities: GarminObject[]): Promise<number>;
+  upsertDailySummaries(userId: string, summaries: DailySummaryInput[]): Promise<number>;
+  putProfile(userId: string, profile: GarminObject, fetchedAt: Date): Promise<void>;
+  getProfile(userId: string): Promise<StoredProfile | undefined>;
+  /** Newest first; `from`/`to` are local dates, inclusive. Throws InvalidCursorError for a foreign or forged cursor. */
+  queryActivities(userId: string, query: ActivityQuery): Promise<{ items: StoredActivity[]; nextCursor?: string }>;
+  queryDailySummaries(userId: string, from: string, to: string): Promise<StoredDailySummary[]>;
+  deleteAllForUser(userId: string): Promise<number>;
+}
+
+export interface LeaseStore {
+  acquire(userId: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  release(userId: string, owner: string): Promise<void>;
+}
+
+export type RateLimitKind = 'auth' | 'fetch';
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  /** Atomically records one call if the user is under the limit for the sliding window. */
+  take(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision>;
+  /** Looks without recording. */
+  peek(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision>;
+}
+
+export type VaultPurpose = 'password' | 'tokens' | 'attempt-credentials';
+
+export interface Vault {
+  encrypt(userId: string, purpose: VaultPurpose, plaintext: string): Promise<string>;
+  /** Throws if the ciphertext was not made for this user and purpose, or was tampered with. */
+  decrypt(userId: string, purpose: VaultPurpose, ciphertext: string): Promise<string>;
+}
+
+export interface GarminBridge {
+  call(request: BridgeRequest): Promise<BridgeResponse>;
+}
+
+export type SyncReason = 'scheduled' | 'backfill' | 'manual';
+
+export interface SyncJob {
+  userId: string;
+  reason: SyncReason;
+  /** Set by dispatch: the nextSyncTime it claimed, so a duplicate delivery can be recognised. */
+  dueAt?: string;
+}
+
+export interface SyncQueue {
+  enqueue(jobs: Array<SyncJob & { delaySeconds?: number }>): Promise<void>;
+}
+
+export interface ConnectJob {
+  userId: string;
+  attemptId: string;
+}
+
+export interface ConnectWorkerInvoker {
+  /** Starts the connect worker asynchronously (Lambda Event invoke when deployed). */
+  start(job: ConnectJob): Promise<void>;
+}

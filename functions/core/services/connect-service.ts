@@ -1,0 +1,109 @@
+/** Connecting a Garmin account: password login (asynchronous, with MFA) or token import. */
+import type { z } from 'zod';
+import type { ConnectionView, ConnectWithPasswordBody, ImportTokensBody } from '../api-schemas';
+import { type BridgeErrorCode, authResultOf } from '../bridge-protocol';
+import { AppError, rateLimited } from '../errors';
+import { LIMITS } from '../limits';
+import type { AttemptRecord } from '../ports';
+import { bridgeErrorToApp } from './bridge-errors';
+import { toConnectionView } from './connection-view';
+import { type ServiceDeps, pollUntil } from './deps';
+import { establishConnection } from './establish-connection';
+
+export type ConnectOutcome =
+  | { status: 'connected'; connection: ConnectionView }
+  | { status: 'pending' | 'mfa_required'; attemptId: string };
+
+export interface AttemptCredentials {
+  username: string;
+  password: string;
+}
+
+export class ConnectService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Counts against the 5 authentication calls per user and hour. */
+  private async chargeAuthCall(userId: string): Promise<void> {
+    const decision = await this.deps.rateLimiter.take(userId, 'auth', this.deps.clock.now());
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+  }
+
+  async connectWithPassword(userId: string, body: z.output<typeof ConnectWithPasswordBody>): Promise<ConnectOutcome> {
+    await this.chargeAuthCall(userId);
+    const now = this.deps.clock.now();
+    const attemptId = this.deps.newId();
+    const credentials: AttemptCredentials = { username: body.username, password: body.password };
+    await this.deps.attempts.create({
+      userId,
+      attemptId,
+      status: 'pending',
+      credentials: await this.deps.vault.encrypt(userId, 'attempt-credentials', JSON.stringify(credentials)),
+      rememberPassword: body.rememberPassword,
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + LIMITS.attemptTtlSeconds,
+    });
+    await this.deps.connectWorker.start({ userId, attemptId });
+    const settled = await pollUntil(this.deps, LIMITS.connectWaitMs, async () => {
+      const attempt = await this.deps.attempts.get(userId, attemptId, this.deps.clock.now());
+      return attempt && attempt.status !== 'pending' ? attempt : undefined;
+    });
+    return settled ? this.outcomeOf(settled) : { status: 'pending', attemptId };
+  }
+
+  async importTokens(userId: string, body: z.output<typeof ImportTokensBody>): Promise<ConnectOutcome> {
+    await this.chargeAuthCall(userId);
+    const response = await this.deps.bridge.call({ op: 'verify', tokens: body.tokens });
+    if (!response.ok) throw bridgeErrorToApp(response.error);
+    if (!response.tokens) throw new AppError('INTERNAL', 'The bridge returned no tokens');
+    const { profile } = authResultOf(response);
+    const connection = await establishConnection(this.deps, {
+      userId,
+      username: body.username ?? profile.displayName,
+      tokens: response.tokens,
+      profile,
+    });
+    return { status: 'connected', connection: toConnectionView(connection) };
+  }
+
+  async getAttempt(userId: string, attemptId: string): Promise<AttemptRecord> {
+    const attempt = await this.deps.attempts.get(userId, attemptId, this.deps.clock.now());
+    if (!attempt) throw new AppError('NOT_FOUND', 'No such connect attempt');
+    return attempt;
+  }
+
+  /** Posts the code to the waiting bridge and waits, bounded, for Garmin's verdict. */
+  async submitMfaCode(userId: string, attemptId: string, code: string): Promise<ConnectOutcome> {
+    const attempt = await this.getAttempt(userId, attemptId);
+    if (attempt.status !== 'mfa_required') {
+      throw new AppError('ATTEMPT_NOT_WAITING', `The attempt is ${attempt.status}, not waiting for an MFA code`);
+    }
+    const codeId = this.deps.newId();
+    if (!(await this.deps.attempts.submitMfaCode(userId, attemptId, code, codeId))) {
+      throw new AppError('ATTEMPT_NOT_WAITING', 'The attempt is no longer waiting for an MFA code');
+    }
+    const settled = await pollUntil(this.deps, LIMITS.connectWaitMs, async () => {
+      const current = await this.deps.attempts.get(userId, attemptId, this.deps.clock.now());
+      if (!current || current.status === 'connected' || current.status === 'failed') return current;
+      return current.mfaOutcomeCodeId === codeId && current.mfaOutcome === 'invalid' ? current : undefined;
+    });
+    if (!settled) return { status: 'pending', attemptId };
+    if (settled.mfaOutcomeCodeId === codeId && settled.mfaOutcome === 'invalid' && settled.status === 'mfa_required') {
+      throw new AppError('GARMIN_MFA_INVALID', 'Garmin did not accept the MFA code; the attempt still waits for the right one');
+    }
+    return this.outcomeOf(settled);
+  }
+
+  private async outcomeOf(attempt: AttemptRecord): Promise<ConnectOutcome> {
+    if (attempt.status === 'failed') {
+      throw bridgeErrorToApp({
+        code: (attempt.error?.code ?? 'INTERNAL') as BridgeErrorCode,
+        message: attempt.error?.message ?? 'The connection failed',
+      });
+    }
+    if (attempt.status === 'connected') {
+      const connection = await this.deps.connections.get(attempt.userId);
+      if (connection) return { status: 'connected', connection: toConnectionView(connection) };
+    }
+    return { status: attempt.status === 'mfa_required' ? 'mfa_required' : 'pending', attemptId: attempt.attemptId };
+  }
+}

@@ -1,0 +1,44 @@
+/** The connect worker: runs the (possibly minutes-long) Garmin login of one attempt. */
+import { authResultOf } from '../bridge-protocol';
+import { LIMITS } from '../limits';
+import type { ConnectJob } from '../ports';
+import type { AttemptCredentials } from './connect-service';
+import type { ServiceDeps } from './deps';
+import { establishConnection } from './establish-connection';
+
+export const completeConnectAttempt = async (deps: ServiceDeps, job: ConnectJob): Promise<'connected' | 'failed' | 'skipped'> => {
+  const { userId, attemptId } = job;
+  const attempt = await deps.attempts.get(userId, attemptId, deps.clock.now());
+  // Expired, already handled (a repeated invocation), or credentials already erased.
+  if (!attempt || attempt.status !== 'pending' || !attempt.credentials) return 'skipped';
+  const fail = async (code: string, message: string) => {
+    await deps.attempts.finish(userId, attemptId, 'failed', { code, message });
+    return 'failed' as const;
+  };
+  try {
+    const credentials = JSON.parse(
+      await deps.vault.decrypt(userId, 'attempt-credentials', attempt.credentials),
+    ) as AttemptCredentials;
+    const response = await deps.bridge.call({
+      op: 'login',
+      username: credentials.username,
+      password: credentials.password,
+      mfa: { userId, attemptId, waitSeconds: LIMITS.mfaWaitSeconds },
+    });
+    if (!response.ok) return await fail(response.error.code, response.error.message);
+    if (!response.tokens) return await fail('INTERNAL', 'The bridge returned no tokens');
+    await establishConnection(deps, {
+      userId,
+      username: credentials.username,
+      ...(attempt.rememberPassword ? { password: credentials.password } : {}),
+      tokens: response.tokens,
+      profile: authResultOf(response).profile,
+    });
+    await deps.attempts.finish(userId, attemptId, 'connected');
+    return 'connected';
+  } catch (error) {
+    // The attempt must end either way: the user is polling it, and its credentials must go.
+    await fail('INTERNAL', 'The connection could not be completed');
+    throw error;
+  }
+};

@@ -1,0 +1,21 @@
+import { ConnectService } from './connect-service';
+import { ConnectionService } from './connection-service';
+import type { ServiceDeps } from './deps';
+import { ReadService } from './read-service';
+import { SyncService } from './sync-service';
+
+export interface Services {
+  deps: ServiceDeps;
+  connect: ConnectService;
+  connection: ConnectionService;
+  sync: SyncService;
+  read: ReadService;
+}
+
+export const createServices = (deps: ServiceDeps): Services => ({
+  deps,
+  connect: new ConnectService(deps),
+  connection: new ConnectionService(deps),
+  sync: new SyncService(deps),
+  read: new ReadService(deps),
+});

@@ -1,0 +1,205 @@
+/**
+ * One user's sync: lease, fetch limit, only-new-data plan, idempotent writes, rotated
+ * tokens persisted first, cursors advanced only past stored data, and the connection's
+ * next state (active, backing off, needs re-authentication) decided from what failed.
+ */
+import { type BridgeError, type FetchResult, fetchResultOf } from '../bridge-protocol';
+import { rateLimited } from '../errors';
+import { LIMITS } from '../limits';
+import {
+  type ConnectionRecord,
+  type GarminObject,
+  type SyncJob,
+  VersionConflictError,
+} from '../ports';
+import { type FetchPlan, applyFetchResult, planFetch } from '../sync/sync-plan';
+import type { ServiceDeps } from './deps';
+
+export type SyncRunStatus = 'synced' | 'fresh' | 'in_progress' | 'deferred' | 'failed' | 'skipped' | 'not_connected';
+
+export interface SyncRun {
+  status: SyncRunStatus;
+  activitiesWritten: number;
+  dailySummariesWritten: number;
+  profileUpdated: boolean;
+  garminRequests: number;
+  error?: { code: string; message: string };
+  connection?: ConnectionRecord;
+}
+
+type Changes = Parameters<ServiceDeps['connections']['update']>[2];
+
+const NOTHING = { activitiesWritten: 0, dailySummariesWritten: 0, profileUpdated: false, garminRequests: 0 };
+
+const later = (now: Date, seconds: number): string => new Date(now.getTime() + seconds * 1000).toISOString();
+
+/** Exponential backoff from the failure count, capped. */
+export const backoffSeconds = (failures: number, floorSeconds = 0): number =>
+  Math.max(floorSeconds, Math.min(LIMITS.backoffMaxSeconds, LIMITS.backoffBaseSeconds * 2 ** Math.max(0, failures - 1)));
+
+class ConnectionGoneError extends Error {}
+
+export class SyncService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async run(job: SyncJob): Promise<SyncRun> {
+    const { userId } = job;
+    const now = this.deps.clock.now();
+    const seen = await this.deps.connections.get(userId);
+    if (!seen) return { status: 'not_connected', ...NOTHING };
+    if (!seen.isActive) return { status: 'skipped', ...NOTHING, connection: seen };
+    if (job.reason === 'manual' && seen.lastSyncTime && now.getTime() - Date.parse(seen.lastSyncTime) < LIMITS.manualSyncFreshnessSeconds * 1000) {
+      return { status: 'fresh', ...NOTHING, connection: seen };
+    }
+    const owner = this.deps.newId();
+    if (!(await this.deps.leases.acquire(userId, owner, LIMITS.leaseTtlSeconds, now))) {
+      return { status: 'in_progress', ...NOTHING, connection: seen };
+    }
+    try {
+      // Read again under the lease: a sync that just finished may have moved the cursors.
+      const connection = await this.deps.connections.get(userId);
+      if (!connection?.isActive) return { status: connection ? 'skipped' : 'not_connected', ...NOTHING };
+      // A scheduled job carries the due time dispatch claimed; anything else means a
+      // duplicate or stale delivery of a sync that already happened.
+      if (job.dueAt !== undefined && connection.nextSyncTime !== job.dueAt) {
+        return { status: 'skipped', ...NOTHING, connection };
+      }
+      return await this.syncUnderLease(job, connection, now);
+    } catch (error) {
+      if (error instanceof ConnectionGoneError) return { status: 'not_connected', ...NOTHING };
+      throw error;
+    } finally {
+      await this.deps.leases.release(userId, owner);
+    }
+  }
+
+  private async syncUnderLease(job: SyncJob, connection: ConnectionRecord, now: Date): Promise<SyncRun> {
+    const { userId } = job;
+    const decision = await this.deps.rateLimiter.take(userId, 'fetch', now);
+    if (!decision.allowed) {
+      if (job.reason === 'manual') throw rateLimited(decision.retryAfterSeconds);
+      // Over the limit is not a failure: the sync just happens later.
+      const deferred = await this.save(connection, { nextSyncTime: later(now, decision.retryAfterSeconds) });
+      return { status: 'deferred', ...NOTHING, connection: deferred };
+    }
+    const plan = planFetch(connection, await this.deps.data.getProfile(userId), now);
+    const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
+    const response = await this.deps.bridge.call({ op: 'fetch', tokens, ...plan });
+    let current = connection;
+    // First, before anything else can fail: Garmin has already burned the old refresh token.
+    if (response.tokensChanged && response.tokens) {
+      current = await this.save(current, { tokens: await this.deps.vault.encrypt(userId, 'tokens', response.tokens) });
+    }
+    const result = response.ok ? fetchResultOf(response) : response.partial;
+    const stored = result ? await this.store(current, plan, result, now) : { ...NOTHING, changes: {} };
+    const counts = {
+      activitiesWritten: stored.activitiesWritten,
+      dailySummariesWritten: stored.dailySummariesWritten,
+      profileUpdated: stored.profileUpdated,
+      garminRequests: response.garminRequests,
+    };
+    if (response.ok) {
+      current = await this.save(current, {
+        ...stored.changes,
+        status: 'active',
+        isActive: true,
+        lastSyncTime: now.toISOString(),
+        nextSyncTime: later(now, LIMITS.syncIntervalSeconds),
+        consecutiveFailures: 0,
+        lastError: undefined,
+      });
+      if (!current.cursors.backfillDone) await this.deps.queue.enqueue([{ userId, reason: 'backfill' }]);
+      return { status: 'synced', ...counts, connection: current };
+    }
+    const failure = await this.failureChanges(current, response.error, now);
+    current = await this.save(current, { ...stored.changes, ...failure });
+    return { status: 'failed', ...counts, error: response.error, connection: current };
+  }
+
+  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date) {
+    const { userId } = connection;
+    const timeZone = result.profile?.timeZone ?? connection.timeZone;
+    const activitiesWritten = result.activities ? await this.deps.data.upsertActivities(userId, result.activities.items) : 0;
+    const applied = applyFetchResult(connection, plan, result, timeZone, now);
+    const dailySummariesWritten = await this.deps.data.upsertDailySummaries(userId, applied.summaries);
+    if (result.profile) {
+      const { basics, socialProfile, userSettings } = result.profile;
+      const profile: GarminObject = { ...basics, timeZone: result.profile.timeZone, socialProfile, userSettings };
+      await this.deps.data.putProfile(userId, profile, now);
+    }
+    const displayName = result.displayName ?? connection.displayName;
+    return {
+      activitiesWritten,
+      dailySummariesWritten,
+      profileUpdated: result.profile !== undefined,
+      changes: {
+        cursors: applied.cursors,
+        ...(displayName ? { displayName } : {}),
+        ...(timeZone ? { timeZone } : {}),
+      } satisfies Changes,
+    };
+  }
+
+  /** The connection's next state after a failed fetch. A rate limit never deactivates it. */
+  private async failureChanges(connection: ConnectionRecord, error: BridgeError, now: Date): Promise<Changes> {
+    const failures = connection.consecutiveFailures + 1;
+    const lastError = { code: error.code, message: error.message, at: now.toISOString() };
+    const backOff = (floorSeconds = 0): Changes => ({
+      status: 'backing_off',
+      consecutiveFailures: failures,
+      lastError,
+      nextSyncTime: later(now, backoffSeconds(failures, floorSeconds)),
+    });
+    if (error.code === 'RATE_LIMITED') {
+      return backOff(Math.max(error.retryAfterSeconds ?? 0, LIMITS.rateLimitedBackoffSeconds));
+    }
+    if (error.code !== 'TOKEN_REJECTED') return backOff();
+    return this.relogin(connection, lastError, backOff, now);
+  }
+
+  /** Tokens refused: log in again with the stored password (rate-limited), else ask the user. */
+  private async relogin(
+    connection: ConnectionRecord,
+    lastError: { code: string; message: string; at: string },
+    backOff: (floorSeconds?: number) => Changes,
+    now: Date,
+  ): Promise<Changes> {
+    const needsReauth: Changes = { status: 'needs_reauth', isActive: false, nextSyncTime: undefined, lastError };
+    if (!connection.password) return needsReauth;
+    const decision = await this.deps.rateLimiter.take(connection.userId, 'auth', now);
+    if (!decision.allowed) return backOff(decision.retryAfterSeconds);
+    const password = await this.deps.vault.decrypt(connection.userId, 'password', connection.password);
+    const login = await this.deps.bridge.call({ op: 'login', username: connection.username, password });
+    if (login.ok && login.tokens) {
+      return {
+        tokens: await this.deps.vault.encrypt(connection.userId, 'tokens', login.tokens),
+        status: 'active',
+        isActive: true,
+        consecutiveFailures: 0,
+        lastError,
+        // The data this sync missed is fetched at the next run, with the new tokens.
+        nextSyncTime: now.toISOString(),
+      };
+    }
+    if (!login.ok && (login.error.code === 'RATE_LIMITED' || login.error.code === 'UPSTREAM_UNAVAILABLE')) {
+      return backOff(login.error.retryAfterSeconds ?? 0);
+    }
+    return needsReauth;
+  }
+
+  /** Optimistic write; on a concurrent change re-applies the (absolute) changes to the latest record. */
+  private async save(connection: ConnectionRecord, changes: Changes): Promise<ConnectionRecord> {
+    try {
+      return await this.deps.connections.update(connection.userId, connection.version, changes);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      const latest = await this.deps.connections.get(connection.userId);
+      if (!latest) {
+        // Disconnected mid-sync: nothing this sync wrote may outlive the connection.
+        await this.deps.data.deleteAllForUser(connection.userId);
+        throw new ConnectionGoneError();
+      }
+      return this.deps.connections.update(latest.userId, latest.version, changes);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/** Connect worker: invoked asynchronously with one attempt; runs the Garmin login (MFA included). */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { ConnectJobMessage } from '../core/jobs';
+import type { Services } from '../core/services';
+import { completeConnectAttempt } from '../core/services/connect-worker';
+import { logger } from './commons/logger';
+import { servicesFromEnvironment } from './commons/runtime';
+
+export const connectWorker = (services: () => Services) =>
+  middy<unknown>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const job = ConnectJobMessage.parse(event);
+      const outcome = await completeConnectAttempt(services().deps, job);
+      logger.info('connect attempt done', { attemptId: job.attemptId, outcome });
+      return { outcome };
+    });
+
+export const handler = connectWorker(servicesFromEnvironment);

@@ -1,0 +1,35 @@
+/** Connect function: connect (password or token import), attempts, MFA codes, disconnect. */
+import { AttemptPath, ConnectBody, MfaBody } from '../core/api-schemas';
+import type { Services } from '../core/services';
+import type { ConnectOutcome } from '../core/services/connect-service';
+import { type HttpResult, type Route, httpHandler, parse } from './commons/http';
+import { servicesFromEnvironment } from './commons/runtime';
+
+const answer = (outcome: ConnectOutcome): HttpResult => ({ status: outcome.status === 'connected' ? 201 : 202, body: outcome });
+
+export const connectRoutes = (services: () => Services): Record<string, Route> => ({
+  'POST /garmin/connection': async ({ userId, body }) => {
+    const input = parse(ConnectBody, body, 'body');
+    const { connect } = services();
+    return answer('tokens' in input ? await connect.importTokens(userId, input) : await connect.connectWithPassword(userId, input));
+  },
+  'GET /garmin/connection/attempts/{attemptId}': async ({ userId, path }) => {
+    const { attemptId } = parse(AttemptPath, path, 'path');
+    const attempt = await services().connect.getAttempt(userId, attemptId);
+    return {
+      status: 200,
+      body: { attemptId, status: attempt.status, ...(attempt.error ? { error: attempt.error } : {}) },
+    };
+  },
+  'POST /garmin/connection/attempts/{attemptId}/mfa': async ({ userId, path, body }) => {
+    const { attemptId } = parse(AttemptPath, path, 'path');
+    const { code } = parse(MfaBody, body, 'body');
+    return answer(await services().connect.submitMfaCode(userId, attemptId, code));
+  },
+  'DELETE /garmin/connection': async ({ userId }) => {
+    await services().connection.disconnect(userId);
+    return { status: 204 };
+  },
+});
+
+export const handler = httpHandler(connectRoutes(servicesFromEnvironment));

@@ -1,0 +1,39 @@
+/**
+ * Sync worker: one SQS message = one user's sync. Garmin failures are not message
+ * failures (the connection's own backoff reschedules them); only unexpected errors fail
+ * a record, which SQS redelivers and finally moves to the DLQ. Duplicates are harmless:
+ * a scheduled job only runs while the connection still has the due time it was claimed
+ * with, and every write is an idempotent upsert.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { SyncJobMessage } from '../core/jobs';
+import type { Services } from '../core/services';
+import { logger } from './commons/logger';
+import { servicesFromEnvironment } from './commons/runtime';
+
+export const syncRecord = (services: () => Services) => async (record: SQSRecord) => {
+  const job = SyncJobMessage.parse(JSON.parse(record.body));
+  const run = await services().sync.run(job);
+  logger.info('sync done', {
+    reason: job.reason,
+    status: run.status,
+    activitiesWritten: run.activitiesWritten,
+    dailySummariesWritten: run.dailySummariesWritten,
+    garminRequests: run.garminRequests,
+    ...(run.error ? { errorCode: run.error.code } : {}),
+  });
+  return run.status;
+};
+
+export const syncWorker = (services: () => Services) => {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handleRecord = syncRecord(services);
+  return middy<SQSEvent>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => processPartialResponse(event, handleRecord, processor, { context }));
+};
+
+export const handler = syncWorker(servicesFromEnvironment);

@@ -1,0 +1,43 @@
+/** Manual sync: POST /garmin/sync. */
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+import type { Services } from '../core/services';
+import { toConnectionView } from '../core/services/connection-view';
+import type { SyncRun } from '../core/services/sync-service';
+import { type Route, httpHandler, parse } from './commons/http';
+import { servicesFromEnvironment } from './commons/runtime';
+
+const NoBody = z.strictObject({}).optional();
+
+const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, fresh: 200, failed: 200, in_progress: 202 };
+
+export const syncRoutes = (services: () => Services): Record<string, Route> => ({
+  'POST /garmin/sync': async ({ userId, body }) => {
+    parse(NoBody, body, 'body');
+    const run = await services().sync.run({ userId, reason: 'manual' });
+    const status = STATUS_CODE[run.status];
+    if (!run.connection || status === undefined) {
+      throw new AppError('NOT_CONNECTED', run.status === 'skipped' ? 'The connection needs the user to log in again' : 'No Garmin account is connected');
+    }
+    return {
+      status,
+      body: {
+        status: run.status,
+        ...(run.status === 'synced' || run.status === 'failed'
+          ? {
+              sync: {
+                activitiesWritten: run.activitiesWritten,
+                dailySummariesWritten: run.dailySummariesWritten,
+                profileUpdated: run.profileUpdated,
+                garminRequests: run.garminRequests,
+              },
+            }
+          : {}),
+        ...(run.error ? { error: run.error } : {}),
+        connection: toConnectionView(run.connection),
+      },
+    };
+  },
+});
+
+export const handler = httpHandler(syncRoutes(servicesFromEnvironment));

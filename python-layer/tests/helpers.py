@@ -1,0 +1,51 @@
+"""Shared assertions and waits for the bridge tests."""
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from garmin_bridge.schema import protocol_schema
+from jsonschema import Draft202012Validator
+
+ATHLETE = "athlete@example.com"
+MFA_USER = "mfa@example.com"
+PASSWORD = "correct-horse"  # noqa: S105  (the simulator's seeded test password)
+
+_response_validator = Draft202012Validator(protocol_schema()["response"])
+_request_validator = Draft202012Validator(protocol_schema()["request"])
+
+
+def assert_valid_response(response: dict[str, Any]) -> dict[str, Any]:
+    errors = [e.message for e in _response_validator.iter_errors(response)]
+    assert errors == [], errors
+    return response
+
+
+def request_is_valid(request: dict[str, Any]) -> bool:
+    return _request_validator.is_valid(request)
+
+
+def token_secrets(blob: str) -> list[str]:
+    data = json.loads(blob)
+    return [blob, data["di_token"], data["di_refresh_token"]]
+
+
+def assert_logs_clean(log_path: Path, *secrets: str) -> None:
+    """The bridge wrote logs, and none of them holds any of these secrets."""
+    text = log_path.read_text()
+    assert '"message"' in text, "the bridge wrote no logs"
+    for secret in secrets:
+        assert secret not in text
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 20, what: str = "condition") -> Any:
+    """Poll a condition with a deadline (waiting on state, not on time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

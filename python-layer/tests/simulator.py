@@ -1,0 +1,73 @@
+"""A small client for the Garmin simulator's control API (/__sim)."""
+
+import json
+import urllib.request
+from typing import Any
+
+
+class Simulator:
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"content-type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            text = response.read().decode()
+        return json.loads(text) if text else None
+
+    def reset(self) -> None:
+        self._call("POST", "/__sim/reset")
+
+    def reset_counters(self) -> None:
+        self._call("POST", "/__sim/counters/reset")
+
+    def counters(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/__sim/counters")
+        return result
+
+    def by_endpoint(self) -> dict[str, int]:
+        counts: dict[str, int] = self.counters()["byEndpoint"]
+        return {name: n for name, n in counts.items() if n}
+
+    def requests(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("GET", "/__sim/requests")
+        return result
+
+    def fault(self, **spec: Any) -> None:
+        self._call("POST", "/__sim/faults", spec)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/__sim/faults")
+
+    def token_ttl(self, email: str, seconds: int) -> None:
+        self._call("POST", f"/__sim/accounts/{email}/tokens", {"accessTtlSeconds": seconds})
+
+    def revoke(self, email: str) -> None:
+        self._call("POST", f"/__sim/accounts/{email}/revoke")
+
+    def add_activity(self, email: str, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self._call(
+            "POST", f"/__sim/accounts/{email}/activities", fields
+        )
+        return result
+
+    def post_form(self, path: str, form: dict[str, str]) -> int:
+        """Raw POST as the library would send it; returns the HTTP status."""
+        data = "&".join(f"{k}={urllib.request.quote(v)}" for k, v in form.items())
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data.encode(),
+            method="POST",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return int(response.status)
+        except urllib.error.HTTPError as e:
+            return int(e.code)

@@ -1,0 +1,124 @@
+"""Fetching only what is asked, page by page, and keeping what arrived before a failure."""
+
+import datetime as dt
+
+from tests.conftest import BridgeProcess
+from tests.helpers import assert_valid_response
+from tests.simulator import Simulator
+
+
+def _display_name(bridge: BridgeProcess, tokens: str) -> str:
+    name: str = bridge.call({"op": "verify", "tokens": tokens})["result"]["profile"][
+        "displayName"
+    ]
+    return name
+
+
+def test_activities_are_paginated_past_100_items(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    response = assert_valid_response(
+        bridge.call(
+            {"op": "fetch", "tokens": athlete_tokens, "activities": {"startDate": start}},
+            timeout=120,
+        )
+    )
+
+    activities = response["result"]["activities"]
+    assert activities["complete"] is True
+    assert len(activities["items"]) > 100
+    assert activities["pages"] == len(activities["items"]) // 100 + 1
+    assert sim.by_endpoint() == {"activities": activities["pages"]}
+    starts = [a["startTimeLocal"] for a in activities["items"]]
+    assert starts == sorted(starts)
+    assert len({a["activityId"] for a in activities["items"]}) == len(starts)
+
+
+def test_only_what_is_asked_reaches_garmin(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    name = _display_name(bridge, athlete_tokens)
+    sim.reset_counters()
+    dates = ["2026-01-05", "2026-01-06", "2026-01-07"]
+
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "fetch",
+                "tokens": athlete_tokens,
+                "displayName": name,
+                "dailySummaries": {"dates": dates},
+            }
+        )
+    )
+
+    assert [i["date"] for i in response["result"]["dailySummaries"]["items"]] == dates
+    assert [i["summary"]["calendarDate"] for i in response["result"]["dailySummaries"]["items"]] == dates
+    assert "activities" not in response["result"]
+    # With a known display name there is no profile request at all.
+    assert sim.by_endpoint() == {"daily-summary": 3}
+    assert response["garminRequests"] == 3
+    queried = [r["query"].get("calendarDate") for r in sim.requests() if r["endpoint"] == "daily-summary"]
+    assert queried == dates
+
+
+def test_new_activities_only_since_the_cursor(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    added = sim.add_activity("athlete@example.com", typeKey="running")
+    today = added["startTimeLocal"][:10]
+
+    response = bridge.call(
+        {"op": "fetch", "tokens": athlete_tokens, "activities": {"startDate": today}}
+    )
+
+    items = response["result"]["activities"]["items"]
+    assert added["activityId"] in [a["activityId"] for a in items]
+    assert all(a["startTimeLocal"][:10] >= today for a in items)
+    assert sim.by_endpoint() == {"activities": 1}
+
+
+def test_profile_on_request(bridge: BridgeProcess, sim: Simulator, athlete_tokens: str) -> None:
+    response = assert_valid_response(
+        bridge.call({"op": "fetch", "tokens": athlete_tokens, "profile": True})
+    )
+
+    profile = response["result"]["profile"]
+    assert profile["basics"]["displayName"] == profile["socialProfile"]["displayName"]
+    assert profile["timeZone"] == "Europe/Berlin"
+    assert "userData" in profile["userSettings"]
+    assert sim.by_endpoint() == {
+        "social-profile": 1,
+        "user-settings": 1,
+        "personal-information": 1,
+    }
+
+
+def test_a_5xx_mid_fetch_keeps_what_arrived_before_it(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    name = _display_name(bridge, athlete_tokens)
+    start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    sim.fault(endpoint="activities", status=503, skip=1)
+
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "fetch",
+                "tokens": athlete_tokens,
+                "displayName": name,
+                "activities": {"startDate": start},
+                "dailySummaries": {"dates": ["2026-01-05"]},
+            }
+        )
+    )
+
+    assert response["ok"] is False
+    assert response["error"]["code"] == "UPSTREAM_UNAVAILABLE"
+    partial = response["partial"]["activities"]
+    assert len(partial["items"]) == 100
+    assert partial["complete"] is False
+    assert "dailySummaries" not in response["partial"]
+    # The token blob comes back even on failure, so a rotation is never lost.
+    assert response["tokens"] is not None

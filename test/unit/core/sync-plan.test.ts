@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { FetchResult } from '../../../functions/core/bridge-protocol';
+import { LIMITS } from '../../../functions/core/limits';
+import type { ConnectionRecord } from '../../../functions/core/ports';
+import { applyFetchResult, planFetch } from '../../../functions/core/sync/sync-plan';
+
+const NOW = new Date('2026-11-23T20:00:00Z'); // 21:00 in Berlin
+
+const connection = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
+  userId: 'u1',
+  username: 'athlete@example.com',
+  tokens: 'ciphertext',
+  isActive: true,
+  status: 'active',
+  consecutiveFailures: 0,
+  cursors: {},
+  createdAt: NOW.toISOString(),
+  version: 1,
+  ...overrides,
+});
+
+const freshProfile = { profile: {}, fetchedAt: NOW.toISOString() };
+
+describe('planFetch', () => {
+  it('backfills from the configured depth on the first sync and asks for the profile', () => {
+    const plan = planFetch(connection({ timeZone: 'Europe/Berlin' }), undefined, NOW);
+    expect(plan.activities?.startDate).toBe('2026-08-25');
+    expect(plan.profile).toBe(true);
+    expect(plan.dailySummaries?.dates[0]).toBe('2026-08-25');
+    expect(plan.dailySummaries?.dates).toHaveLength(LIMITS.summaryDatesPerSync);
+  });
+
+  it('asks only for what is new once cursors exist', () => {
+    const plan = planFetch(
+      connection({
+        timeZone: 'Europe/Berlin',
+        displayName: 'athlete-42',
+        cursors: { activitiesNewestLocal: '2026-11-23 07:30:00', summariesFinalThrough: '2026-11-21', backfillDone: true },
+      }),
+      freshProfile,
+      NOW,
+    );
+    expect(plan).toEqual({
+      displayName: 'athlete-42',
+      activities: { startDate: '2026-11-22' },
+      dailySummaries: { dates: ['2026-11-22', '2026-11-23'] },
+      profile: false,
+    });
+  });
+
+  it('reaches the earliest zone\'s today while the user\'s zone is unknown', () => {
+    const plan = planFetch(connection({ cursors: { summariesFinalThrough: '2026-11-22' } }), freshProfile, NOW);
+    expect(plan.dailySummaries?.dates).toEqual(['2026-11-23', '2026-11-24']);
+  });
+});
+
+describe('applyFetchResult', () => {
+  const plan = { activities: { startDate: '2026-11-20' }, dailySummaries: { dates: ['2026-11-21', '2026-11-22', '2026-11-23'] } };
+
+  it('moves cursors only over what was fetched, and final days only while consecutive', () => {
+    const partial: FetchResult = {
+      displayName: 'athlete-42',
+      activities: { items: [{ startTimeLocal: '2026-11-20 08:00:00' }, { startTimeLocal: '2026-11-21 18:00:00' }], complete: false, pages: 1 },
+      dailySummaries: { items: [{ date: '2026-11-21', summary: {} }] },
+    };
+    const applied = applyFetchResult(connection({ timeZone: 'Europe/Berlin' }), plan, partial, 'Europe/Berlin', NOW);
+    expect(applied.cursors).toEqual({
+      activitiesNewestLocal: '2026-11-21 18:00:00',
+      summariesFinalThrough: '2026-11-21',
+      backfillFrom: '2026-11-20',
+      backfillDone: false,
+    });
+    expect(applied.summaries).toEqual([{ date: '2026-11-21', summary: {}, final: true }]);
+  });
+
+  it('keeps today and a just-ended yesterday provisional, and marks the backfill done when caught up', () => {
+    const full: FetchResult = {
+      displayName: 'athlete-42',
+      activities: { items: [], complete: true, pages: 1 },
+      dailySummaries: { items: plan.dailySummaries.dates.map((date) => ({ date, summary: {} })) },
+    };
+    const early = new Date('2026-11-23T06:00:00Z'); // 07:00 in Berlin: yesterday ended 7 h ago
+    const applied = applyFetchResult(
+      connection({ timeZone: 'Europe/Berlin', cursors: { activitiesNewestLocal: '2026-11-22 10:00:00' } }),
+      plan,
+      full,
+      'Europe/Berlin',
+      early,
+    );
+    expect(applied.summaries.map((s) => s.final)).toEqual([true, false, false]);
+    expect(applied.cursors.summariesFinalThrough).toBe('2026-11-21');
+    expect(applied.cursors.activitiesNewestLocal).toBe('2026-11-22 10:00:00');
+    expect(applied.cursors.backfillDone).toBe(true);
+  });
+});
