@@ -1,0 +1,159 @@
+/**
+ * Connect attempts: one item per attempt (`user_id`, `attempt_id`) with a TTL. The item is
+ * also the MFA mailbox the Python bridge polls, so the mailbox attributes are named by
+ * MFA_MAILBOX_FIELDS, the protocol's shared list: the bridge sets the status to
+ * `mfa_required`, consumes `mfa_code` and writes the outcome; this side posts the code.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/bridge-protocol';
+import type { AttemptRecord, AttemptStore } from '../../core/ports';
+import { isConditionalCheckFailed } from './errors';
+import { deletePartition } from './partition';
+import { TABLES } from './tables';
+import { epochSeconds } from './time';
+
+const TTL = TABLES.attempts.ttlAttribute;
+
+const AttemptItem = z.object({
+  [MAILBOX.partitionKey]: z.string(),
+  [MAILBOX.sortKey]: z.string(),
+  [MAILBOX.status]: z.enum(['pending', 'mfa_required', 'connected', 'failed']),
+  credentials: z.string().optional(),
+  remember_password: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  [MAILBOX.outcome]: z.enum(MFA_OUTCOMES).optional(),
+  [MAILBOX.outcomeCodeId]: z.string().optional(),
+  created_at: z.string(),
+  [TTL]: z.number(),
+});
+
+const fromItem = (raw: unknown): AttemptRecord => {
+  const item = AttemptItem.parse(raw);
+  return {
+    userId: item[MAILBOX.partitionKey],
+    attemptId: item[MAILBOX.sortKey],
+    status: item[MAILBOX.status],
+    credentials: item.credentials,
+    rememberPassword: item.remember_password,
+    error: item.error,
+    mfaOutcome: item[MAILBOX.outcome],
+    mfaOutcomeCodeId: item[MAILBOX.outcomeCodeId],
+    createdAt: item.created_at,
+    expiresAt: item[TTL],
+  };
+};
+
+export class DynamoAttemptStore implements AttemptStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private key(userId: string, attemptId: string) {
+    return { [MAILBOX.partitionKey]: userId, [MAILBOX.sortKey]: attemptId };
+  }
+
+  async create(attempt: AttemptRecord): Promise<void> {
+    const item: z.input<typeof AttemptItem> = {
+      ...this.key(attempt.userId, attempt.attemptId),
+      [MAILBOX.status]: attempt.status,
+      credentials: attempt.credentials,
+      remember_password: attempt.rememberPassword,
+      error: attempt.error,
+      [MAILBOX.outcome]: attempt.mfaOutcome,
+      [MAILBOX.outcomeCodeId]: attempt.mfaOutcomeCodeId,
+      created_at: attempt.createdAt,
+      [TTL]: attempt.expiresAt,
+    };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: item,
+        // Attempt ids are unique; never let a new attempt take over another's mailbox.
+        ConditionExpression: 'attribute_not_exists(#sk)',
+        ExpressionAttributeNames: { '#sk': MAILBOX.sortKey },
+      }),
+    );
+  }
+
+  /** TTL deletion runs late (up to days), so an item past its expiry is treated as gone. */
+  async get(userId: string, attemptId: string, now: Date): Promise<AttemptRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: this.key(userId, attemptId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const attempt = fromItem(Item);
+    return attempt.expiresAt * 1000 <= now.getTime() ? undefined : attempt;
+  }
+
+  async submitMfaCode(userId: string, attemptId: string, code: string, codeId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(userId, attemptId),
+          UpdateExpression: 'SET #code = :code, #codeId = :codeId',
+          // The port gives no clock here; the wall clock is the one DynamoDB's TTL uses anyway.
+          ConditionExpression: '#status = :waiting AND #ttl > :now',
+          ExpressionAttributeNames: {
+            '#code': MAILBOX.code,
+            '#codeId': MAILBOX.codeId,
+            '#status': MAILBOX.status,
+            '#ttl': TTL,
+          },
+          ExpressionAttributeValues: {
+            ':code': code,
+            ':codeId': codeId,
+            ':waiting': 'mfa_required',
+            ':now': epochSeconds(new Date()),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async finish(
+    userId: string,
+    attemptId: string,
+    status: 'connected' | 'failed',
+    error?: { code: string; message: string },
+  ): Promise<void> {
+    const erase = `REMOVE #credentials, #code${error ? '' : ', #error'}`;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(userId, attemptId),
+          UpdateExpression: `SET #status = :status${error ? ', #error = :error' : ''} ${erase}`,
+          // An update would otherwise recreate an attempt that expired, without a TTL.
+          ConditionExpression: 'attribute_exists(#sk)',
+          ExpressionAttributeNames: {
+            '#status': MAILBOX.status,
+            '#credentials': 'credentials',
+            '#code': MAILBOX.code,
+            '#error': 'error',
+            '#sk': MAILBOX.sortKey,
+          },
+          ExpressionAttributeValues: { ':status': status, ...(error ? { ':error': error } : {}) },
+        }),
+      );
+    } catch (failure) {
+      // Already gone: there are no credentials left to erase.
+      if (!isConditionalCheckFailed(failure)) throw failure;
+    }
+  }
+
+  deleteAllForUser(userId: string): Promise<number> {
+    return deletePartition(
+      this.doc,
+      this.table,
+      { partitionKey: MAILBOX.partitionKey, sortKey: MAILBOX.sortKey },
+      userId,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Deleting every item of one partition: a keys-only query, page by page, and batch
+ * deletes of 25 (BatchWriteItem's maximum), resubmitting what DynamoDB left unprocessed.
+ */
+import { BatchWriteCommand, paginateQuery, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { sleep } from './time';
+
+const BATCH_SIZE = 25;
+const MAX_UNPROCESSED_ROUNDS = 8;
+
+type Key = Record<string, string>;
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
+
+export interface PartitionKeys {
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const deletePartition = async (
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: PartitionKeys,
+  partitionValue: string,
+): Promise<number> => {
+  let deleted = 0;
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: table,
+      KeyConditionExpression: '#pk = :pk',
+      ProjectionExpression: '#pk, #sk',
+      ExpressionAttributeNames: { '#pk': keys.partitionKey, '#sk': keys.sortKey },
+      ExpressionAttributeValues: { ':pk': partitionValue },
+      // The keys must be current: a deletion that misses a just-written item leaves data behind.
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
+    const pageKeys = (page.Items ?? []).map(
+      (item): Key => ({ [keys.partitionKey]: String(item[keys.partitionKey]), [keys.sortKey]: String(item[keys.sortKey]) }),
+    );
+    for (let i = 0; i < pageKeys.length; i += BATCH_SIZE) {
+      await deleteBatch(doc, table, pageKeys.slice(i, i + BATCH_SIZE));
+    }
+    deleted += pageKeys.length;
+  }
+  return deleted;
+};
+
+const deleteBatch = async (doc: DynamoDBDocumentClient, table: string, keys: Key[]): Promise<void> => {
+  let requests: WriteRequests = keys.map((key) => ({ DeleteRequest: { Key: key } }));
+  for (let round = 0; requests.length > 0; round++) {
+    if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`${table}: ${requests.length} deletions left unprocessed`);
+    if (round > 0) await sleep(2 ** round * 25);
+    const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+    requests = result.UnprocessedItems?.[table] ?? [];
+  }
+};
