@@ -1,0 +1,55 @@
+/** Builds the services from adapters; the Lambda runtime and the local runtime both use it. */
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAttemptStore } from '../../adapters/dynamo/attempt-store';
+import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
+import { DynamoDataStore } from '../../adapters/dynamo/data-store';
+import { DynamoLeaseStore } from '../../adapters/dynamo/lease-store';
+import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
+import type { TableKey } from '../../adapters/dynamo/tables';
+import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/ports';
+import { type Services, createServices } from '../../core/services';
+
+export interface Adapters {
+  doc: DynamoDBDocumentClient;
+  tables: Record<TableKey, string>;
+  /** Built on first use: not every function has (or may have) a vault, a bridge or a queue. */
+  vault: () => Vault;
+  bridge: () => GarminBridge;
+  queue: () => SyncQueue;
+  connectWorker: () => ConnectWorkerInvoker;
+  /** The system clock unless a test or benchmark drives time. */
+  clock?: Clock;
+}
+
+export const composeServices = (adapters: Adapters): Services => {
+  const { doc, tables } = adapters;
+  return createServices({
+    clock: adapters.clock ?? { now: () => new Date() },
+    connections: new DynamoConnectionStore(doc, tables.connections),
+    attempts: new DynamoAttemptStore(doc, tables.attempts),
+    data: new DynamoDataStore(doc, tables.data),
+    leases: new DynamoLeaseStore(doc, tables.data),
+    rateLimiter: new DynamoRateLimiter(doc, tables.data),
+    get vault() {
+      return adapters.vault();
+    },
+    get bridge() {
+      return adapters.bridge();
+    },
+    get queue() {
+      return adapters.queue();
+    },
+    get connectWorker() {
+      return adapters.connectWorker();
+    },
+    newId: randomUUID,
+    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+};
+
+/** Memoises a factory: built once, on first call. */
+export const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};

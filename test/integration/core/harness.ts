@@ -1,0 +1,57 @@
+/** One local runtime per test file, on the emulators the global setup started. */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { httpEvent, lambdaContext, type EventInput } from '../../../scripts/local/apigw-events';
+import { type LocalRuntime, startLocalRuntime } from '../../../scripts/local/runtime';
+import { SimulatorClient } from '../../support/simulator-client';
+
+export const ATHLETE = 'athlete@example.com';
+export const MFA_USER = 'mfa@example.com';
+export const PASSWORD = 'correct-horse';
+
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown> & { error?: { code: string; message: string } };
+  headers: Record<string, string | number | boolean>;
+}
+
+/** A clock the test can move forward. */
+export class TestClock {
+  private offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+}
+
+export interface Harness {
+  runtime: LocalRuntime;
+  sim: SimulatorClient;
+  clock: TestClock;
+  api(routeKey: string, input?: EventInput): Promise<ApiAnswer>;
+  newUser(): string;
+}
+
+export const startHarness = async (): Promise<Harness> => {
+  const { simulatorUrl } = inject('localStack');
+  const clock = new TestClock();
+  const runtime = await startLocalRuntime({
+    prefix: `t${randomUUID().slice(0, 8)}`,
+    garminBaseUrl: simulatorUrl,
+    clock,
+  });
+  return {
+    runtime,
+    sim: new SimulatorClient(simulatorUrl),
+    clock,
+    newUser: () => `user-${randomUUID()}`,
+    api: async (routeKey, input = {}) => {
+      const response = await runtime.http(httpEvent(routeKey, input), lambdaContext('api'));
+      return {
+        status: response.statusCode ?? 0,
+        body: response.body ? (JSON.parse(response.body) as ApiAnswer['body']) : {},
+        headers: (response.headers ?? {}) as ApiAnswer['headers'],
+      };
+    },
+  };
+};

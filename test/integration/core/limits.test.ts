@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../functions/core/limits';
+import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.runtime.stop());
+beforeEach(async () => h.sim.reset());
+
+const connectBody = { username: ATHLETE, password: PASSWORD };
+
+describe("Garmin's per-user limits", () => {
+  it('answers the 6th authentication in an hour with 429 and Retry-After', async () => {
+    const user = h.newUser();
+    for (let i = 0; i < LIMITS.authCallsPerHour; i++) {
+      expect((await h.api('POST /garmin/connection', { userId: user, body: connectBody })).status).toBe(201);
+    }
+    const sixth = await h.api('POST /garmin/connection', { userId: user, body: connectBody });
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error?.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(sixth.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(await h.sim.count('sso-login')).toBe(LIMITS.authCallsPerHour);
+  });
+
+  it('lets exactly 5 of 20 concurrent connect requests of one user reach Garmin', async () => {
+    const user = h.newUser();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => h.api('POST /garmin/connection', { userId: user, body: connectBody })),
+    );
+    await h.runtime.settleConnectWorkers();
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(15);
+    expect(answers.filter((a) => a.status === 201 || a.status === 202)).toHaveLength(5);
+    expect(await h.sim.count('sso-login')).toBe(LIMITS.authCallsPerHour);
+  });
+
+  it('answers the 16th sync that would call Garmin in an hour with 429, and defers a scheduled one', async () => {
+    const user = h.newUser();
+    expect((await h.api('POST /garmin/connection', { userId: user, body: connectBody })).status).toBe(201);
+    // The connect queued a backfill: that is fetch no. 1.
+    await h.runtime.drainQueue();
+    for (let i = 1; i < LIMITS.fetchesPerHour; i++) {
+      const run = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
+      expect(run.status).toBe('synced');
+    }
+    await h.sim.resetCounters();
+    // Past the manual-sync freshness window, so this one would call Garmin.
+    h.clock.advance(LIMITS.manualSyncFreshnessSeconds + 1);
+    const sixteenth = await h.api('POST /garmin/sync', { userId: user });
+    expect(sixteenth.status).toBe(429);
+    expect(Number(sixteenth.headers['retry-after'])).toBeGreaterThan(0);
+
+    const scheduled = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
+    expect(scheduled.status).toBe('deferred');
+    expect(Date.parse(scheduled.connection?.nextSyncTime ?? '')).toBeGreaterThan(h.clock.now().getTime());
+    expect((await h.sim.counters()).total).toBe(0);
+  });
+
+  it('answers a manual sync right after a sync from storage, without calling Garmin', async () => {
+    const user = h.newUser();
+    await h.api('POST /garmin/connection', { userId: user, body: connectBody });
+    await h.runtime.drainQueue();
+    await h.sim.resetCounters();
+    const manual = await h.api('POST /garmin/sync', { userId: user });
+    expect(manual.status).toBe(200);
+    expect(manual.body.status).toBe('fresh');
+    expect((await h.sim.counters()).total).toBe(0);
+  });
+});

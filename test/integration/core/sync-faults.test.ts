@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
+import { LIMITS } from '../../../functions/core/limits';
+import { scanUserItems } from '../../support/scan';
+import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.runtime.stop());
+beforeEach(async () => h.sim.reset());
+
+const connect = async (): Promise<string> => {
+  const user = h.newUser();
+  const answer = await h.api('POST /garmin/connection', { userId: user, body: { username: ATHLETE, password: PASSWORD } });
+  expect(answer.status).toBe(201);
+  return user;
+};
+
+const itemCount = async (user: string) => (await scanUserItems(createDocumentClient(), h.runtime.tables, user)).length;
+
+describe('sync under faults', () => {
+  it('creates no duplicate item when SQS delivers the same job twice', async () => {
+    const user = await connect();
+    await h.runtime.drainQueue();
+    const before = await itemCount(user);
+    await h.sim.addActivity(ATHLETE, { typeKey: 'running' });
+    const queue = h.runtime.services.deps.queue;
+    await queue.enqueue([{ userId: user, reason: 'backfill' }, { userId: user, reason: 'backfill' }]);
+    expect(await h.runtime.drainQueue()).toBe(2);
+    expect(await itemCount(user)).toBe(before + 1);
+  });
+
+  it('runs a scheduled job once even when it is delivered twice', async () => {
+    const user = await connect();
+    await h.runtime.drainQueue();
+    const { connections, queue } = h.runtime.services.deps;
+    const record = await connections.get(user);
+    const dueAt = record?.nextSyncTime ?? '';
+    await queue.enqueue([{ userId: user, reason: 'scheduled', dueAt }, { userId: user, reason: 'scheduled', dueAt }]);
+    await h.sim.resetCounters();
+    expect(await h.runtime.drainQueue()).toBe(2);
+    expect(await h.sim.count('activities')).toBe(1);
+  });
+
+  it.each([
+    { status: 429, expectedCode: 'RATE_LIMITED', minDelaySeconds: LIMITS.rateLimitedBackoffSeconds },
+    { status: 503, expectedCode: 'UPSTREAM_UNAVAILABLE', minDelaySeconds: LIMITS.backoffBaseSeconds },
+  ])('keeps cursors where stored data ends and defers the next sync after a Garmin $status mid-sync', async ({ status, expectedCode, minDelaySeconds }) => {
+    const user = h.newUser();
+    await h.api('POST /garmin/connection', { userId: user, body: { username: ATHLETE, password: PASSWORD } });
+    // Activities arrive (first page), then daily summaries fail after three days.
+    await h.sim.fault({ endpoint: 'daily-summary', status, skip: 3, retryAfter: 60 });
+    await h.runtime.drainQueue();
+
+    const connection = await h.runtime.services.deps.connections.get(user);
+    expect(connection?.status).toBe('backing_off');
+    expect(connection?.isActive).toBe(true);
+    expect(connection?.lastError?.code).toBe(expectedCode);
+    expect(Date.parse(connection?.nextSyncTime ?? '')).toBeGreaterThanOrEqual(h.clock.now().getTime() + (minDelaySeconds - 5) * 1000);
+
+    const backfillFrom = connection?.cursors.backfillFrom ?? '';
+    const stored = await h.runtime.services.deps.data.queryDailySummaries(user, backfillFrom, '2999-12-31');
+    expect(stored).toHaveLength(3);
+    expect(connection?.cursors.summariesFinalThrough).toBe(stored.at(-1)?.date);
+    const activities = await h.runtime.services.deps.data.queryActivities(user, { limit: 1 });
+    expect(connection?.cursors.activitiesNewestLocal).toBe(activities.items[0]?.startTimeLocal);
+  });
+
+  it('keeps syncing while the refresh token rotates on three consecutive syncs', async () => {
+    await h.sim.tokenTtl(ATHLETE, 60);
+    const user = await connect();
+    await h.runtime.drainQueue();
+    const { connections, vault } = h.runtime.services.deps;
+    const refreshTokens = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const run = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
+      expect(run.status).toBe('synced');
+      const record = await connections.get(user);
+      const blob = JSON.parse(await vault.decrypt(user, 'tokens', record?.tokens ?? '')) as { di_refresh_token: string };
+      refreshTokens.add(blob.di_refresh_token);
+    }
+    expect(refreshTokens.size).toBe(3);
+    expect(await h.sim.count('token-refresh')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('marks the connection as needing the user when Garmin revokes the tokens and no password is stored', async () => {
+    const user = h.newUser();
+    await h.api('POST /garmin/connection', {
+      userId: user,
+      body: { username: ATHLETE, password: PASSWORD, rememberPassword: false },
+    });
+    await h.runtime.drainQueue();
+    await h.sim.revoke(ATHLETE);
+    const run = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
+    expect(run.status).toBe('failed');
+    expect(run.connection).toMatchObject({ status: 'needs_reauth', isActive: false });
+    expect(run.connection?.nextSyncTime).toBeUndefined();
+  });
+
+  it('logs in again with the stored password when Garmin revokes the tokens', async () => {
+    const user = await connect();
+    await h.runtime.drainQueue();
+    await h.sim.revoke(ATHLETE);
+    await h.sim.resetCounters();
+    const run = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
+    expect(run.connection).toMatchObject({ status: 'active', isActive: true });
+    expect(await h.sim.count('sso-login')).toBe(1);
+    const next = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
+    expect(next.status).toBe('synced');
+  });
+});
