@@ -1,0 +1,72 @@
+/** The deployed transport: a synchronous Lambda Invoke of the Python bridge function. */
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import type { GarminBridge } from '../../core/ports';
+import { BridgeTransportError } from './errors';
+import { validateRequest, validateResponse } from './protocol-io';
+import { DEFAULT_BRIDGE_TIMEOUTS_MS, timeoutFor, type BridgeTimeouts } from './timeouts';
+
+export interface LambdaTransportOptions {
+  functionName: string;
+  /**
+   * Defaults to a client that never retries: an invoke is not idempotent (a retried
+   * login is a second SSO login at Garmin), so failures go back to the caller, whose
+   * scheduler backs off.
+   */
+  client?: LambdaClient;
+  timeouts?: Partial<BridgeTimeouts>;
+}
+
+export class LambdaBridgeTransport implements GarminBridge {
+  private readonly client: LambdaClient;
+  private readonly ownsClient: boolean;
+  private readonly functionName: string;
+  private readonly timeouts: BridgeTimeouts;
+
+  constructor(options: LambdaTransportOptions) {
+    this.ownsClient = !options.client;
+    this.client = options.client ?? new LambdaClient({ maxAttempts: 1 });
+    this.functionName = options.functionName;
+    this.timeouts = { ...DEFAULT_BRIDGE_TIMEOUTS_MS, ...options.timeouts };
+  }
+
+  async call(request: BridgeRequest): Promise<BridgeResponse> {
+    const valid = validateRequest(request);
+    const timeoutMs = timeoutFor(valid, this.timeouts);
+    const signal = AbortSignal.timeout(timeoutMs);
+    let output: InvokeCommandOutput;
+    try {
+      output = await this.client.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          InvocationType: 'RequestResponse',
+          Payload: new TextEncoder().encode(JSON.stringify(valid)),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (signal.aborted) throw new BridgeTransportError('timeout', `bridge ${valid.op} timed out after ${timeoutMs} ms`);
+      // The SDK's error name (e.g. TooManyRequestsException) is enough to act on; its
+      // message is left out so nothing from the service can carry request data along.
+      const name = error instanceof Error ? error.name : 'unknown error';
+      throw new BridgeTransportError('invoke-failed', `invoking the bridge for ${valid.op} failed: ${name}`);
+    }
+    // The error payload ({errorMessage, stackTrace}) could quote the request: not echoed.
+    if (output.FunctionError) {
+      throw new BridgeTransportError('function-error', `bridge function failed on ${valid.op} (${output.FunctionError})`);
+    }
+    return validateResponse(parsePayload(output.Payload, valid.op), valid.op);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+  }
+}
+
+const parsePayload = (payload: Uint8Array | undefined, op: string): unknown => {
+  try {
+    return JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new BridgeTransportError('invalid-response', `bridge answered ${op} with a payload that is not JSON`);
+  }
+};

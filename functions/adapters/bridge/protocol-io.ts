@@ -1,0 +1,28 @@
+/** Validation at both ends of every transport, with errors that name fields, not values. */
+import type { z } from 'zod';
+import { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import { BridgeTransportError, InvalidBridgeRequestError } from './errors';
+
+// Field names only: they come from our schema (or are the unknown keys' names), never values.
+const issuePaths = (error: z.ZodError): string[] => {
+  const paths = error.issues.flatMap((issue) =>
+    (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map(
+      (path) => path.map(String).join('.') || '(root)',
+    ),
+  );
+  return [...new Set(paths)];
+};
+
+export const validateRequest = (request: unknown): BridgeRequest => {
+  const parsed = BridgeRequest.safeParse(request);
+  if (!parsed.success) throw new InvalidBridgeRequestError(issuePaths(parsed.error));
+  return parsed.data;
+};
+
+export const validateResponse = (payload: unknown, op: string): BridgeResponse => {
+  const parsed = BridgeResponse.safeParse(payload);
+  if (!parsed.success) {
+    throw new BridgeTransportError('invalid-response', `bridge answered ${op} with an invalid response at: ${issuePaths(parsed.error).join(', ')}`);
+  }
+  return parsed.data;
+};

@@ -1,0 +1,19 @@
+/** Building a Vault: over Secrets Manager in the functions, over any KeyringSource in tests. */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV, readEnv } from '../../core/env';
+import type { Vault } from '../../core/ports';
+import { AesGcmVault } from './aes-gcm-vault';
+import { KeyringCache, SecretsManagerKeyringSource, type KeyringCacheOptions, type KeyringSource } from './keyring-source';
+
+export { VaultDecryptError } from './errors';
+export { KeyringError, generateKeyring, rotateKeyring, type Keyring } from './keyring';
+export type { KeyringCacheOptions, KeyringSource } from './keyring-source';
+
+export const createVault = (source: KeyringSource, options?: KeyringCacheOptions): Vault =>
+  new AesGcmVault(new KeyringCache(source, options));
+
+/** The functions' vault: keyring secret named by KEYRING_SECRET_ID. */
+export const createSecretsManagerVault = (
+  secretId: string = readEnv(ENV.keyringSecretId),
+  client: SecretsManagerClient = new SecretsManagerClient({}),
+): Vault => createVault(new SecretsManagerKeyringSource(client, secretId));

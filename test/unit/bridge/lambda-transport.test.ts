@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BridgeRequest, BridgeResponse } from '../../../functions/core/bridge-protocol';
+import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
+import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
+import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';
+import { startFakeLambda, type FakeLambda } from './fake-lambda-server';
+
+const TOKEN = '{"di_token":"eyJsecret.token.value","di_refresh_token":"refresh-me"}';
+
+const PONG: BridgeResponse = {
+  id: 'r1',
+  ok: true,
+  result: { protocolVersion: 1, garminconnectVersion: '0.3.20', pythonVersion: '3.13.1' },
+  tokens: null,
+  tokensChanged: false,
+  garminRequests: 0,
+  durationMs: 1,
+};
+
+const transportError = async (promise: Promise<unknown>): Promise<BridgeTransportError> => {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BridgeTransportError);
+  return error as BridgeTransportError;
+};
+
+describe('Lambda transport (real LambdaClient against a local Invoke endpoint)', () => {
+  let lambda: FakeLambda;
+  let bridge: LambdaBridgeTransport;
+
+  beforeAll(async () => {
+    lambda = await startFakeLambda();
+  });
+  afterAll(() => lambda.close());
+  beforeEach(() => {
+    lambda.seen.length = 0;
+    bridge = new LambdaBridgeTransport({ client: lambda.client, functionName: 'garmin-bridge', timeouts: { fetch: 300 } });
+  });
+
+  it('invokes the function synchronously with the validated request and parses the answer', async () => {
+    lambda.reply({ payload: JSON.stringify(PONG) });
+    expect(await bridge.call({ id: 'r1', op: 'ping' })).toEqual(PONG);
+    expect(lambda.seen).toEqual([
+      { path: '/2015-03-31/functions/garmin-bridge/invocations', invocationType: 'RequestResponse', body: '{"id":"r1","op":"ping"}' },
+    ]);
+  });
+
+  it('turns a function error into a BridgeTransportError that does not echo the payload', async () => {
+    lambda.reply({
+      functionError: 'Unhandled',
+      payload: JSON.stringify({ errorMessage: `boom ${TOKEN}`, errorType: 'KeyError', stackTrace: [TOKEN] }),
+    });
+    const error = await transportError(bridge.call({ op: 'verify', tokens: TOKEN }));
+    expect(error.reason).toBe('function-error');
+    expect(error.message).toContain('verify');
+    expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
+  });
+
+  it.each([
+    ['not JSON', `tokens: ${TOKEN}`],
+    ['not a bridge response', JSON.stringify({ ok: true, tokens: TOKEN, surprise: TOKEN })],
+  ])('refuses a payload that is %s, without echoing it', async (_case, payload) => {
+    lambda.reply({ payload });
+    const error = await transportError(bridge.call({ op: 'verify', tokens: TOKEN }));
+    expect(error.reason).toBe('invalid-response');
+    expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
+  });
+
+  it('reports a failed invoke by the service error name only', async () => {
+    lambda.reply({ status: 429, errorType: 'TooManyRequestsException', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }) });
+    const error = await transportError(bridge.call({ op: 'ping' }));
+    expect(error.reason).toBe('invoke-failed');
+    expect(error.message).toContain('TooManyRequestsException');
+  });
+
+  it('gives up after the operation timeout', async () => {
+    lambda.reply('hang');
+    const error = await transportError(bridge.call({ op: 'fetch', tokens: TOKEN, profile: true }));
+    expect(error.reason).toBe('timeout');
+    expect(error.message).toBe('bridge fetch timed out after 300 ms');
+  });
+
+  it('rejects an invalid request before invoking anything, naming fields but not values', async () => {
+    const request = { op: 'login', username: '', password: 'hunter2-password' } as BridgeRequest;
+    const error: unknown = await bridge.call(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidBridgeRequestError);
+    expect((error as InvalidBridgeRequestError).paths).toEqual(['username']);
+    expect(String(error)).not.toContain('hunter2');
+    const extra = { op: 'verify', tokens: TOKEN, mfa: 'x' } as BridgeRequest;
+    await expect(bridge.call(extra)).rejects.toThrow('invalid bridge request at: mfa');
+    expect(lambda.seen).toHaveLength(0);
+  });
+
+  it('is what createGarminBridge builds for "lambda", named by BRIDGE_FUNCTION_NAME', async () => {
+    const previous = process.env.BRIDGE_FUNCTION_NAME;
+    process.env.BRIDGE_FUNCTION_NAME = 'bridge-from-env';
+    try {
+      lambda.reply({ payload: JSON.stringify(PONG) });
+      const fromEnv = createGarminBridge({ transport: 'lambda', client: lambda.client });
+      await fromEnv.call({ op: 'ping' });
+      expect(lambda.seen[0]?.path).toBe('/2015-03-31/functions/bridge-from-env/invocations');
+    } finally {
+      if (previous === undefined) delete process.env.BRIDGE_FUNCTION_NAME;
+      else process.env.BRIDGE_FUNCTION_NAME = previous;
+    }
+  });
+});
