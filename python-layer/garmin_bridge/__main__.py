@@ -52,7 +52,8 @@ def main() -> int:
     if args.command == "login":
         return _login_interactively()
     serve()
-    return 0
+    # Calls still waiting (e.g. for an MFA code) past the grace period end here.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import requests
 from garminconnect import client as garmin_client
 
-TOKEN_ENDPOINT_PATH = "/di-oauth2-service/oauth/token"
+TOKEN_ENDPOINT_PATH = "/di-oauth2-service/oauth/token"  # noqa: S105  (a URL path)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _record(method: str, url: str, send: Callable[[], Any]) -> Any:
 
 
 class _CountingCffi:
-    """Stands in for the ``curl_cffi.requests`` module the library reads at call time."""
+    """Stands in for ``curl_cffi.requests``, which the library reads at call time."""
 
     def __init__(self, real: ModuleType) -> None:
         self._real = real
@@ -149,5 +149,6 @@ def install() -> None:
 
         requests.Session.send = send  # type: ignore[method-assign]
         if garmin_client.HAS_CFFI:
-            garmin_client.cffi_requests = _CountingCffi(garmin_client.cffi_requests)
+            counting = _CountingCffi(garmin_client.cffi_requests)  # type: ignore[attr-defined]
+            garmin_client.cffi_requests = counting  # type: ignore[attr-defined,assignment]
         _installed = True

@@ -68,7 +68,9 @@ class MfaMailbox:
             code_id = item.get(mailbox_field("codeId"), {}).get("S")
             if code and code_id and self._take(code_id):
                 return MfaCode(code, code_id)
-            time.sleep(min(POLL_INTERVAL_SECONDS, max(0.0, deadline - time.monotonic())))
+            time.sleep(
+                min(POLL_INTERVAL_SECONDS, max(0.0, deadline - time.monotonic()))
+            )
         return None
 
     def _take(self, code_id: str) -> bool:

@@ -30,7 +30,7 @@ SOCIAL_PROFILE_PATH = "/userprofile-service/socialProfile"
 
 @dataclass
 class Outcome:
-    """What one call produced: a result or an error (with what a fetch got before it)."""
+    """What one call produced: a result, or an error and what a fetch got before it."""
 
     result: dict[str, Any] | None = None
     error: BridgeError | None = None
@@ -90,7 +90,7 @@ def _basics(garmin: Garmin) -> dict[str, Any]:
 
 
 def _load_profile(garmin: Garmin) -> dict[str, Any]:
-    """Social profile + user settings: the two requests the library's own login makes."""
+    """Social profile + user settings: the two requests the library's login makes."""
     social = garmin.connectapi(SOCIAL_PROFILE_PATH)
     settings = garmin.get_user_profile()
     if not isinstance(social, dict) or not isinstance(settings, dict):
@@ -100,13 +100,17 @@ def _load_profile(garmin: Garmin) -> dict[str, Any]:
     profile_id = social.get("profileId")
     garmin.profile_id = profile_id if isinstance(profile_id, int) else None
     garmin.unit_system = (settings.get("userData") or {}).get("measurementSystem")
-    return {"basics": _basics(garmin), "socialProfile": social, "userSettings": settings}
+    return {
+        "basics": _basics(garmin),
+        "socialProfile": social,
+        "userSettings": settings,
+    }
 
 
 def _complete_mfa(
     garmin: Garmin, state: Any, request: LoginRequest, log: HttpLog
 ) -> None:
-    """Wait for codes in the mailbox; a wrong code may be corrected while the wait lasts."""
+    """Wait for codes in the mailbox; a wrong code may be corrected while it lasts."""
     if request.mfa is None:
         raise BridgeError(
             "MFA_REQUIRED", "Garmin asks for an MFA code and no mailbox was given"
@@ -151,7 +155,7 @@ def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
 
 
 def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
-    """Restore a token blob made elsewhere (e.g. by ``python -m garmin_bridge login``)."""
+    """Restore a token blob made elsewhere (``python -m garmin_bridge login``)."""
     garmin = _new_garmin()
     try:
         # With no credentials, a rejected token can never fall back to an SSO login.
@@ -175,7 +179,8 @@ def _fetch_activities(
 ) -> None:
     """Oldest first, so whatever was fetched before a failure is a prefix in time and
     a cursor can safely move to its end."""
-    collected = {"items": [], "complete": False, "pages": 0}
+    items: list[Any] = []
+    collected: dict[str, Any] = {"items": items, "complete": False, "pages": 0}
     result["activities"] = collected
     params = {
         "startDate": query.start_date,
@@ -184,13 +189,12 @@ def _fetch_activities(
     }
     if query.end_date:
         params["endDate"] = query.end_date
-    while collected["pages"] < query.max_pages:
-        params["start"] = str(len(collected["items"]))
+    for page_number in range(1, query.max_pages + 1):
+        params["start"] = str(len(items))
         page = garmin.connectapi(garmin.garmin_connect_activities, params=dict(params))
-        page = page if isinstance(page, list) else []
-        collected["items"].extend(page)
-        collected["pages"] += 1
-        if len(page) < query.page_size:
+        items.extend(page if isinstance(page, list) else [])
+        collected["pages"] = page_number
+        if not isinstance(page, list) or len(page) < query.page_size:
             collected["complete"] = True
             return
 

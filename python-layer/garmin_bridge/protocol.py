@@ -152,12 +152,17 @@ def _mailbox(raw: Any) -> Mailbox:
 
 
 def _activities(raw: Any) -> ActivitiesQuery:
-    fields = _Fields(raw, "activities", {"startDate", "endDate", "pageSize", "maxPages"})
+    fields = _Fields(
+        raw, "activities", {"startDate", "endDate", "pageSize", "maxPages"}
+    )
     query = ActivitiesQuery(
         start_date=fields.date("startDate"),
         end_date=fields.optional_date("endDate"),
         page_size=fields.integer(
-            "pageSize", 1, limit("maxActivityPageSize"), limit("defaultActivityPageSize")
+            "pageSize",
+            1,
+            limit("maxActivityPageSize"),
+            limit("defaultActivityPageSize"),
         ),
         max_pages=fields.integer(
             "maxPages", 1, limit("maxActivityPages"), limit("defaultActivityPages")
@@ -203,7 +208,15 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
         f = _Fields(
             raw,
             "fetch",
-            {"id", "op", "tokens", "displayName", "activities", "dailySummaries", "profile"},
+            {
+                "id",
+                "op",
+                "tokens",
+                "displayName",
+                "activities",
+                "dailySummaries",
+                "profile",
+            },
         )
         return request_id, FetchRequest(
             tokens=_token_blob(f),

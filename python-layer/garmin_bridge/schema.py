@@ -1,4 +1,4 @@
-"""The protocol schema exported from the TypeScript zod definitions (single source of truth)."""
+"""The protocol schema, exported from the TypeScript zod definitions (one source)."""
 
 import json
 from functools import cache

@@ -6,13 +6,18 @@ import json
 import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, TextIO
 
 from .errors import BridgeError
 from .service import handle
 
-DEFAULT_WORKERS = 16
+# Most calls wait on Garmin or on an MFA code, so threads are cheap and many.
+DEFAULT_WORKERS = 64
+# At end of input, calls in flight get this long to finish: a login waiting minutes
+# for an MFA code must not keep an orphaned bridge alive after its parent has gone.
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 def serve(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
@@ -25,17 +30,24 @@ def serve(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
             stdout.flush()
 
     workers = int(os.environ.get("GARMIN_BRIDGE_WORKERS", DEFAULT_WORKERS))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for line in stdin:
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except ValueError:
-                answer(_unparsable())
-                continue
-            pool.submit(lambda r=raw: answer(handle(r)))
-    # Leaving the with-block waits for calls in flight: stdin EOF is a clean shutdown.
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bridge-call")
+    in_flight: list[Future[None]] = []
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except ValueError:
+            answer(_unparsable())
+            continue
+        in_flight.append(pool.submit(_answer_one, answer, raw))
+        in_flight = [f for f in in_flight if not f.done()]
+    wait(in_flight, timeout=SHUTDOWN_GRACE_SECONDS)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _answer_one(answer: Callable[[dict[str, Any]], None], raw: Any) -> None:
+    answer(handle(raw))
 
 
 def _unparsable() -> dict[str, Any]:

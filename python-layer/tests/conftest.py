@@ -112,7 +112,12 @@ class BridgeProcess:
     def __init__(self, env: dict[str, str], stderr_path: Path) -> None:
         self._stderr: IO[str] = stderr_path.open("w")
         self._proc = subprocess.Popen(
-            [os.environ.get("BRIDGE_PYTHON", _venv_python()), "-m", "garmin_bridge", "serve"],
+            [
+                os.environ.get("BRIDGE_PYTHON", _venv_python()),
+                "-m",
+                "garmin_bridge",
+                "serve",
+            ],
             cwd=LAYER_DIR,
             env=env,
             stdin=subprocess.PIPE,

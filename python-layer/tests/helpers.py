@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from garmin_bridge.schema import protocol_schema
 from jsonschema import Draft202012Validator
+
+from garmin_bridge.schema import protocol_schema
 
 ATHLETE = "athlete@example.com"
 MFA_USER = "mfa@example.com"
@@ -40,7 +41,9 @@ def assert_logs_clean(log_path: Path, *secrets: str) -> None:
         assert secret not in text
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 20, what: str = "condition") -> Any:
+def wait_for(
+    check: Callable[[], Any], timeout: float = 20, what: str = "condition"
+) -> Any:
     """Poll a condition with a deadline (waiting on state, not on time)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -46,7 +46,9 @@ class Simulator:
         self._call("DELETE", "/__sim/faults")
 
     def token_ttl(self, email: str, seconds: int) -> None:
-        self._call("POST", f"/__sim/accounts/{email}/tokens", {"accessTtlSeconds": seconds})
+        self._call(
+            "POST", f"/__sim/accounts/{email}/tokens", {"accessTtlSeconds": seconds}
+        )
 
     def revoke(self, email: str) -> None:
         self._call("POST", f"/__sim/accounts/{email}/revoke")

@@ -1,4 +1,4 @@
-"""Fetching only what is asked, page by page, and keeping what arrived before a failure."""
+"""Fetching only what is asked, page by page, keeping what arrived before a failure."""
 
 import datetime as dt
 
@@ -20,7 +20,11 @@ def test_activities_are_paginated_past_100_items(
     start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
     response = assert_valid_response(
         bridge.call(
-            {"op": "fetch", "tokens": athlete_tokens, "activities": {"startDate": start}},
+            {
+                "op": "fetch",
+                "tokens": athlete_tokens,
+                "activities": {"startDate": start},
+            },
             timeout=120,
         )
     )
@@ -54,12 +58,19 @@ def test_only_what_is_asked_reaches_garmin(
     )
 
     assert [i["date"] for i in response["result"]["dailySummaries"]["items"]] == dates
-    assert [i["summary"]["calendarDate"] for i in response["result"]["dailySummaries"]["items"]] == dates
+    assert [
+        i["summary"]["calendarDate"]
+        for i in response["result"]["dailySummaries"]["items"]
+    ] == dates
     assert "activities" not in response["result"]
     # With a known display name there is no profile request at all.
     assert sim.by_endpoint() == {"daily-summary": 3}
     assert response["garminRequests"] == 3
-    queried = [r["query"].get("calendarDate") for r in sim.requests() if r["endpoint"] == "daily-summary"]
+    queried = [
+        r["query"].get("calendarDate")
+        for r in sim.requests()
+        if r["endpoint"] == "daily-summary"
+    ]
     assert queried == dates
 
 
@@ -79,7 +90,9 @@ def test_new_activities_only_since_the_cursor(
     assert sim.by_endpoint() == {"activities": 1}
 
 
-def test_profile_on_request(bridge: BridgeProcess, sim: Simulator, athlete_tokens: str) -> None:
+def test_profile_on_request(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
     response = assert_valid_response(
         bridge.call({"op": "fetch", "tokens": athlete_tokens, "profile": True})
     )

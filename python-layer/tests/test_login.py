@@ -19,7 +19,9 @@ from tests.helpers import (
 from tests.simulator import Simulator
 
 
-def test_login_without_mfa(bridge: BridgeProcess, sim: Simulator, bridge_log: Path) -> None:
+def test_login_without_mfa(
+    bridge: BridgeProcess, sim: Simulator, bridge_log: Path
+) -> None:
     response = assert_valid_response(
         bridge.call({"op": "login", "username": ATHLETE, "password": PASSWORD})
     )
@@ -53,7 +55,9 @@ def test_wrong_password_is_invalid_credentials(
     assert_logs_clean(bridge_log, wrong)
 
 
-def test_garmin_429_at_login_is_rate_limited(bridge: BridgeProcess, sim: Simulator) -> None:
+def test_garmin_429_at_login_is_rate_limited(
+    bridge: BridgeProcess, sim: Simulator
+) -> None:
     sim.fault(endpoint="sso", status=429, retryAfter=120)
 
     response = assert_valid_response(
@@ -110,7 +114,11 @@ def _post_code(ddb: Any, table: str, user_id: str, attempt_id: str, code: str) -
 
 
 def test_mfa_login_through_the_mailbox_wrong_code_then_right_code(
-    bridge: BridgeProcess, sim: Simulator, ddb: Any, attempts_table: str, bridge_log: Path
+    bridge: BridgeProcess,
+    sim: Simulator,
+    ddb: Any,
+    attempts_table: str,
+    bridge_log: Path,
 ) -> None:
     user_id, attempt_id = _attempt(ddb, attempts_table)
     pending = bridge.submit(
@@ -127,7 +135,9 @@ def test_mfa_login_through_the_mailbox_wrong_code_then_right_code(
 
     wait_for(lambda: item()["status"] == "mfa_required", what="mfa_required")
     wrong = _post_code(ddb, attempts_table, user_id, attempt_id, "000000")
-    wait_for(lambda: item().get("mfa_outcome_code_id") == wrong, what="wrong-code verdict")
+    wait_for(
+        lambda: item().get("mfa_outcome_code_id") == wrong, what="wrong-code verdict"
+    )
     assert item()["mfa_outcome"] == "invalid"
     assert item()["status"] == "mfa_required"
     assert not pending.done()
@@ -141,7 +151,9 @@ def test_mfa_login_through_the_mailbox_wrong_code_then_right_code(
     assert item()["mfa_outcome"] == "accepted"
     assert "mfa_code" not in item()
     assert sim.by_endpoint()["token-exchange"] == 1
-    assert_logs_clean(bridge_log, PASSWORD, "123456", *token_secrets(response["tokens"]))
+    assert_logs_clean(
+        bridge_log, PASSWORD, "123456", *token_secrets(response["tokens"])
+    )
 
 
 def test_mfa_times_out_without_a_code(

@@ -1,13 +1,13 @@
-"""The bridge accepts exactly what the shared JSON Schema (exported from zod) accepts."""
+"""The bridge accepts exactly what the shared JSON Schema (from zod) accepts."""
 
 import io
 import json
 from typing import Any
 
 import pytest
+
 from garmin_bridge import lambda_handler, stdio
 from garmin_bridge.service import handle
-
 from tests.helpers import assert_valid_response, request_is_valid
 
 BLOB = json.dumps({"di_token": "a.b.c", "di_refresh_token": "r", "di_client_id": "c"})
@@ -26,7 +26,11 @@ VALID: list[dict[str, Any]] = [
         "op": "fetch",
         "tokens": BLOB,
         "displayName": "x",
-        "activities": {"startDate": "2026-01-01", "endDate": "2026-01-31", "pageSize": 100},
+        "activities": {
+            "startDate": "2026-01-01",
+            "endDate": "2026-01-31",
+            "pageSize": 100,
+        },
         "dailySummaries": {"dates": ["2026-01-01", "2026-01-02"]},
         "profile": True,
     },
@@ -43,10 +47,23 @@ INVALID: list[dict[str, Any]] = [
         "password": "pw",
         "mfa": {"userId": "u", "attemptId": "a", "waitSeconds": 901},
     },
-    {"op": "login", "username": "a", "password": "pw", "mfa": {"userId": "u", "attemptId": "a"}},
+    {
+        "op": "login",
+        "username": "a",
+        "password": "pw",
+        "mfa": {"userId": "u", "attemptId": "a"},
+    },
     {"op": "fetch", "tokens": BLOB, "activities": {"startDate": "2026-13-01"}},
-    {"op": "fetch", "tokens": BLOB, "activities": {"startDate": "2026-01-01", "pageSize": 0}},
-    {"op": "fetch", "tokens": BLOB, "activities": {"startDate": "2026-01-01", "pageSize": 1001}},
+    {
+        "op": "fetch",
+        "tokens": BLOB,
+        "activities": {"startDate": "2026-01-01", "pageSize": 0},
+    },
+    {
+        "op": "fetch",
+        "tokens": BLOB,
+        "activities": {"startDate": "2026-01-01", "pageSize": 1001},
+    },
     {"op": "fetch", "tokens": BLOB, "dailySummaries": {"dates": []}},
     {"op": "fetch", "tokens": BLOB, "dailySummaries": {"dates": ["2026-01-01"] * 401}},
     {"op": "fetch", "tokens": BLOB, "profile": "yes"},
@@ -55,7 +72,9 @@ INVALID: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("request_body", VALID)
-def test_schema_valid_requests_are_accepted_by_the_parser(request_body: dict[str, Any]) -> None:
+def test_schema_valid_requests_are_accepted_by_the_parser(
+    request_body: dict[str, Any],
+) -> None:
     assert request_is_valid(request_body)
     from garmin_bridge.protocol import parse_request
 

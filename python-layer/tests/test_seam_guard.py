@@ -4,9 +4,10 @@ import inspect
 
 import garminconnect
 import pytest
-from garmin_bridge import seam
 from garminconnect import Garmin
 from garminconnect.client import Client, sso
+
+from garmin_bridge import seam
 
 
 def test_client_builds_the_base_urls_the_seam_rewrites() -> None:

@@ -4,16 +4,23 @@ import json
 from pathlib import Path
 
 from tests.conftest import BridgeProcess
-from tests.helpers import ATHLETE, assert_logs_clean, assert_valid_response, token_secrets
+from tests.helpers import (
+    ATHLETE,
+    assert_logs_clean,
+    assert_valid_response,
+    token_secrets,
+)
 from tests.simulator import Simulator
 
-TOKEN_PATH = "/diauth/di-oauth2-service/oauth/token"
+TOKEN_PATH = "/diauth/di-oauth2-service/oauth/token"  # noqa: S105  (a URL path)
 
 
 def test_restore_from_a_token_blob_needs_no_password(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str, bridge_log: Path
 ) -> None:
-    response = assert_valid_response(bridge.call({"op": "verify", "tokens": athlete_tokens}))
+    response = assert_valid_response(
+        bridge.call({"op": "verify", "tokens": athlete_tokens})
+    )
 
     assert response["ok"] is True
     assert response["result"]["profile"]["displayName"]
@@ -29,7 +36,11 @@ def test_refresh_token_rotates_and_the_old_one_is_refused(
     sim.token_ttl(ATHLETE, 60)
     # Tokens issued from now on expire within the library's refresh margin.
     first = bridge.call(
-        {"op": "fetch", "tokens": athlete_tokens, "dailySummaries": {"dates": ["2026-01-05"]}}
+        {
+            "op": "fetch",
+            "tokens": athlete_tokens,
+            "dailySummaries": {"dates": ["2026-01-05"]},
+        }
     )
     assert first["ok"] is True
     second = assert_valid_response(
@@ -57,7 +68,9 @@ def test_refresh_token_rotates_and_the_old_one_is_refused(
         },
     )
     assert status == 400
-    assert_logs_clean(bridge_log, *token_secrets(first["tokens"]), *token_secrets(second["tokens"]))
+    assert_logs_clean(
+        bridge_log, *token_secrets(first["tokens"]), *token_secrets(second["tokens"])
+    )
 
 
 def test_429_while_restoring_tokens_is_a_rate_limit_not_a_rejection(
@@ -65,7 +78,9 @@ def test_429_while_restoring_tokens_is_a_rate_limit_not_a_rejection(
 ) -> None:
     sim.fault(endpoint="social-profile", status=429, retryAfter=30)
 
-    response = assert_valid_response(bridge.call({"op": "verify", "tokens": athlete_tokens}))
+    response = assert_valid_response(
+        bridge.call({"op": "verify", "tokens": athlete_tokens})
+    )
 
     assert response["ok"] is False
     assert response["error"]["code"] == "RATE_LIMITED"
@@ -77,13 +92,21 @@ def test_429_on_token_refresh_is_a_rate_limit_not_a_rejection(
 ) -> None:
     sim.token_ttl(ATHLETE, 60)
     short_lived = bridge.call(
-        {"op": "fetch", "tokens": athlete_tokens, "dailySummaries": {"dates": ["2026-01-05"]}}
+        {
+            "op": "fetch",
+            "tokens": athlete_tokens,
+            "dailySummaries": {"dates": ["2026-01-05"]},
+        }
     )["tokens"]
     sim.fault(endpoint="token-refresh", status=429, retryAfter=45)
 
     response = assert_valid_response(
         bridge.call(
-            {"op": "fetch", "tokens": short_lived, "dailySummaries": {"dates": ["2026-01-06"]}}
+            {
+                "op": "fetch",
+                "tokens": short_lived,
+                "dailySummaries": {"dates": ["2026-01-06"]},
+            }
         )
     )
 
@@ -97,7 +120,11 @@ def test_revoked_tokens_are_rejected_without_any_login(
     sim.revoke(ATHLETE)
 
     fetched = bridge.call(
-        {"op": "fetch", "tokens": athlete_tokens, "dailySummaries": {"dates": ["2026-01-05"]}}
+        {
+            "op": "fetch",
+            "tokens": athlete_tokens,
+            "dailySummaries": {"dates": ["2026-01-05"]},
+        }
     )
     verified = bridge.call({"op": "verify", "tokens": athlete_tokens})
 
@@ -108,7 +135,9 @@ def test_revoked_tokens_are_rejected_without_any_login(
     assert "sso-signin-page" not in sim.by_endpoint()
 
 
-def test_a_malformed_blob_is_an_invalid_request(bridge: BridgeProcess, sim: Simulator) -> None:
+def test_a_malformed_blob_is_an_invalid_request(
+    bridge: BridgeProcess, sim: Simulator
+) -> None:
     response = bridge.call({"op": "verify", "tokens": '{"not": "tokens"}'})
     assert response["error"]["code"] == "INVALID_REQUEST"
     assert sim.counters()["total"] == 0
