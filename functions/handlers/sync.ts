@@ -5,6 +5,7 @@ import type { Services } from '../core/services';
 import { toConnectionView } from '../core/services/connection-view';
 import type { SyncRun } from '../core/services/sync-service';
 import { type Route, httpHandler, parse } from './commons/http';
+import { metrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 
 const NoBody = z.strictObject({}).optional();
@@ -14,7 +15,10 @@ const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, f
 export const syncRoutes = (services: () => Services): Record<string, Route> => ({
   'POST /garmin/sync': async ({ userId, body }) => {
     parse(NoBody, body, 'body');
+    const startedAt = new Date();
     const run = await services().sync.run({ userId, reason: 'manual' });
+    recordSync({ userId, reason: 'manual' }, run, startedAt);
+    metrics.publishStoredMetrics();
     const status = STATUS_CODE[run.status];
     if (!run.connection || status === undefined) {
       throw new AppError('NOT_CONNECTED', run.status === 'skipped' ? 'The connection needs the user to log in again' : 'No Garmin account is connected');
