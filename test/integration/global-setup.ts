@@ -43,6 +43,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_EC2_METADATA_DISABLED: 'true',
     GARMIN_BASE_URL: stack.simulator.endpoint,
+    // Quiet test output: warnings and errors only, no EMF metric lines.
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
   const previous = new Map<string, string | undefined>();
   for (const key of [...Object.keys(env), 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) previous.set(key, process.env[key]);

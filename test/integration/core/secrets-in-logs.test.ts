@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../../functions/handlers/commons/logger';
+import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await h.sim.reset();
+});
+afterAll(async () => h.runtime.stop());
+
+/** Everything written to stdout and stderr while `work` runs, at the most verbose log level. */
+const captureOutput = async (work: () => Promise<void>): Promise<string> => {
+  const chunks: string[] = [];
+  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const tap = (stream: NodeJS.WriteStream, original: typeof process.stdout.write) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return original(chunk, ...rest);
+    }) as typeof stream.write;
+  };
+  tap(process.stdout, writes.out);
+  tap(process.stderr, writes.err);
+  logger.setLogLevel('DEBUG');
+  try {
+    await work();
+  } finally {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    logger.setLogLevel('WARN');
+  }
+  return chunks.join('');
+};
+
+describe('secrets never reach logs', () => {
+  it('logs no password, MFA code or token while connecting, syncing and failing', async () => {
+    const user = h.newUser();
+    const mfaUser = h.newUser();
+    const wrongPassword = 'definitely-wrong-password';
+    const output = await captureOutput(async () => {
+      await h.api('POST /garmin/connection', { userId: user, body: { username: ATHLETE, password: PASSWORD } });
+      await h.api('POST /garmin/connection', { userId: h.newUser(), body: { username: ATHLETE, password: wrongPassword } });
+      const pending = await h.api('POST /garmin/connection', { userId: mfaUser, body: { username: MFA_USER, password: PASSWORD } });
+      const path = { attemptId: String(pending.body.attemptId) };
+      await h.api('POST /garmin/connection/attempts/{attemptId}/mfa', { userId: mfaUser, path, body: { code: '654321' } });
+      await h.api('POST /garmin/connection/attempts/{attemptId}/mfa', { userId: mfaUser, path, body: { code: '123456' } });
+      await h.runtime.drainQueue();
+    });
+    expect(output).toContain('"level":"DEBUG"');
+    const { connections, vault } = h.runtime.services.deps;
+    const record = await connections.get(user);
+    const blob = await vault.decrypt(user, 'tokens', record?.tokens ?? '');
+    const tokens = JSON.parse(blob) as { di_token: string; di_refresh_token: string };
+    for (const secret of [PASSWORD, wrongPassword, '654321', tokens.di_token, tokens.di_refresh_token, record?.tokens ?? '']) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
