@@ -72,9 +72,16 @@ class JsonFormatter(logging.Formatter):
         return scrub(json.dumps(entry, default=str))
 
 
+# AWS SDK and HTTP client loggers print whole request and response bodies at DEBUG
+# (an MFA code read from the mailbox, for one): never below WARNING, whatever LOG_LEVEL.
+_WIRE_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer")
+
+
 def configure(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in _WIRE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -108,7 +108,11 @@ def _load_profile(garmin: Garmin) -> dict[str, Any]:
 
 
 def _complete_mfa(
-    garmin: Garmin, state: Any, request: LoginRequest, log: HttpLog
+    garmin: Garmin,
+    state: Any,
+    request: LoginRequest,
+    log: HttpLog,
+    secrets: SecretScope,
 ) -> None:
     """Wait for codes in the mailbox; a wrong code may be corrected while it lasts."""
     if request.mfa is None:
@@ -120,6 +124,7 @@ def _complete_mfa(
     deadline = time.monotonic() + request.mfa.wait_seconds
     had_wrong_code = False
     while (code := mailbox.wait_for_code(deadline)) is not None:
+        secrets.add(code.code)
         try:
             garmin.client.resume_login(state, code.code)
         except Exception as e:
@@ -143,15 +148,20 @@ def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     try:
         status, state = garmin.login()
         if status == "needs_mfa":
-            _complete_mfa(garmin, state, request, log)
+            _complete_mfa(garmin, state, request, log, secrets)
     except Exception as e:
         return Outcome(error=classify(e, log, Phase.CREDENTIALS))
-    tokens = _current_tokens(garmin, secrets)
+    # Tokens are read after the last request: any request may have rotated them.
     try:
         profile = _load_profile(garmin)
     except Exception as e:
-        return Outcome(error=classify(e, log, Phase.TOKENS), tokens=tokens)
-    return Outcome(result={"profile": profile["basics"]}, tokens=tokens)
+        return Outcome(
+            error=classify(e, log, Phase.TOKENS),
+            tokens=_current_tokens(garmin, secrets),
+        )
+    return Outcome(
+        result={"profile": profile["basics"]}, tokens=_current_tokens(garmin, secrets)
+    )
 
 
 def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcome:

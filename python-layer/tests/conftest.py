@@ -189,9 +189,7 @@ def bridge(
     process.close()
 
 
-@pytest.fixture
-def athlete_tokens(bridge: BridgeProcess, sim: Simulator) -> str:
-    """A fresh login's token blob; counters start at zero afterwards."""
+def _login(bridge: BridgeProcess, sim: Simulator) -> str:
     response = bridge.call(
         {"op": "login", "username": "athlete@example.com", "password": "correct-horse"}
     )
@@ -199,3 +197,17 @@ def athlete_tokens(bridge: BridgeProcess, sim: Simulator) -> str:
     sim.reset_counters()
     tokens: str = response["tokens"]
     return tokens
+
+
+@pytest.fixture
+def athlete_tokens(bridge: BridgeProcess, sim: Simulator) -> str:
+    """A fresh login's token blob; counters start at zero afterwards."""
+    return _login(bridge, sim)
+
+
+@pytest.fixture
+def short_lived_tokens(bridge: BridgeProcess, sim: Simulator) -> str:
+    """Tokens whose access token expires within the library's refresh margin, so
+    every call refreshes (and rotates) them first."""
+    sim.token_ttl("athlete@example.com", 60)
+    return _login(bridge, sim)

@@ -50,6 +50,9 @@ class Simulator:
             "POST", f"/__sim/accounts/{email}/tokens", {"accessTtlSeconds": seconds}
         )
 
+    def advance_clock(self, seconds: int) -> None:
+        self._call("POST", "/__sim/clock", {"advanceSeconds": seconds})
+
     def revoke(self, email: str) -> None:
         self._call("POST", f"/__sim/accounts/{email}/revoke")
 
