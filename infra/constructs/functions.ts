@@ -1,0 +1,136 @@
+/**
+ * The six TypeScript functions, each with exactly the permissions its code path needs.
+ * Derived by reading handler → service → adapter (functions/core/services,
+ * functions/adapters/dynamo); the table below is the audit trail:
+ *
+ * | function       | connections            | data                                   | attempts                          | other |
+ * |----------------|------------------------|----------------------------------------|-----------------------------------|-------|
+ * | connect        | Get, Update, Delete    | Get, Put (rate limit), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
+ * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update                 | keyring, invoke bridge, SendMessage (backfill) |
+ * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Query+BatchWrite (erase on disconnect race) | –  | keyring, invoke bridge, SendMessage (backfill) |
+ * | dispatch       | Query `due`, Update    | –                                      | –                                 | SendMessage |
+ * | read           | Get                    | Get, Query (+ `by_start`)              | –                                 | – |
+ *
+ * Connection "put" is an UpdateItem (connection-store.ts), the lease and rate-limit logs
+ * are Put/Delete on the data table, a user's erasure is a keys-only Query + BatchWriteItem.
+ */
+import type { aws_logs as logs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ENV } from '../../functions/core/env';
+import { MEMORY_MB, TIMEOUT_SECONDS } from '../sizing';
+import type { Bridge } from './bridge';
+import { allow, allowInvoke, allowTable } from './iam';
+import type { Keyring } from './keyring';
+import type { SyncPipeline } from './pipeline';
+import type { Storage } from './storage';
+import { TsFunction, handlerEntry } from './ts-function';
+
+export interface AppFunctionsProps {
+  storage: Storage;
+  keyring: Keyring;
+  bridge: Bridge;
+  pipeline: SyncPipeline;
+  logRetention: logs.RetentionDays;
+}
+
+type Sized = keyof typeof TIMEOUT_SECONDS & keyof typeof MEMORY_MB;
+
+export class AppFunctions extends Construct {
+  readonly connect: TsFunction;
+  readonly connectWorker: TsFunction;
+  readonly sync: TsFunction;
+  readonly syncWorker: TsFunction;
+  readonly dispatch: TsFunction;
+  readonly read: TsFunction;
+
+  constructor(scope: Construct, id: string, props: AppFunctionsProps) {
+    super(scope, id);
+    const { storage, keyring, bridge, pipeline } = props;
+    const { connections, data, attempts } = storage.tables;
+
+    // Every function gets all three table names: the shared composition builds all stores
+    // (handlers/commons/compose.ts). Access is what IAM below allows, not what env names.
+    const tablesEnv = storage.tableEnvironment();
+    const vaultEnv = { [ENV.keyringSecretId]: keyring.secret.secretArn };
+    const bridgeEnv = { [ENV.bridgeFunctionName]: bridge.fn.functionName };
+    const queueEnv = { [ENV.syncQueueUrl]: pipeline.queue.queueUrl };
+
+    const make = (id: string, entry: string, size: Sized, description: string, env: Record<string, string>): TsFunction =>
+      new TsFunction(this, id, {
+        entry: handlerEntry(entry),
+        name: entry,
+        description,
+        timeoutSeconds: TIMEOUT_SECONDS[size],
+        memoryMb: MEMORY_MB[size],
+        environment: { ...tablesEnv, ...env },
+        logRetention: props.logRetention,
+      });
+
+    this.connectWorker = make('ConnectWorker', 'connect-worker', 'connectWorker', 'Runs one Garmin login (MFA included) for a connect attempt', {
+      ...vaultEnv,
+      ...bridgeEnv,
+      ...queueEnv,
+    });
+    this.connect = make('Connect', 'connect', 'connect', 'HTTP: connect, attempts, MFA codes, disconnect', {
+      ...vaultEnv,
+      ...bridgeEnv,
+      ...queueEnv,
+      [ENV.connectWorkerFunctionName]: this.connectWorker.fn.functionName,
+    });
+    this.sync = make('Sync', 'sync', 'sync', 'HTTP: manual sync', { ...vaultEnv, ...bridgeEnv, ...queueEnv });
+    this.syncWorker = make('SyncWorker', 'sync-worker', 'syncWorker', 'One queued sync per invocation', {
+      ...vaultEnv,
+      ...bridgeEnv,
+      ...queueEnv,
+    });
+    this.dispatch = make('Dispatch', 'dispatch', 'dispatch', 'Scheduled: claims due connections and queues their syncs', queueEnv);
+    this.read = make('Read', 'read', 'read', 'HTTP: connection, activities, daily summaries, profile (reads only)', {});
+
+    // connect
+    allowTable(this.connect.role, connections, ['GetItem', 'UpdateItem', 'DeleteItem']);
+    allowTable(this.connect.role, data, ['GetItem', 'PutItem', 'Query', 'BatchWriteItem']);
+    allowTable(this.connect.role, attempts, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem']);
+    allowInvoke(this.connect.role, this.connectWorker.fn);
+    allowInvoke(this.connect.role, bridge.fn);
+
+    // connect-worker
+    allowTable(this.connectWorker.role, attempts, ['GetItem', 'UpdateItem']);
+    allowTable(this.connectWorker.role, connections, ['GetItem', 'UpdateItem']);
+    allowTable(this.connectWorker.role, data, ['Query', 'BatchWriteItem']);
+    allowInvoke(this.connectWorker.role, bridge.fn);
+
+    // sync and sync-worker: the same SyncService
+    for (const fn of [this.sync, this.syncWorker]) {
+      allowTable(fn.role, connections, ['GetItem', 'UpdateItem']);
+      allowTable(fn.role, data, ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem']);
+      allowInvoke(fn.role, bridge.fn);
+    }
+
+    // dispatch: the `due` index and the claim, nothing else of the table
+    allowTable(this.dispatch.role, connections, ['UpdateItem'], ['due']);
+
+    // read: reads only
+    allowTable(this.read.role, connections, ['GetItem']);
+    allowTable(this.read.role, data, ['GetItem', 'Query'], ['by_start']);
+
+    for (const fn of [this.connect, this.connectWorker, this.sync, this.syncWorker]) {
+      keyring.grantRead(fn.role);
+      // No function runs before the keyring exists.
+      fn.fn.node.addDependency(keyring.ready);
+    }
+    for (const fn of [this.connect, this.connectWorker, this.sync, this.syncWorker, this.dispatch]) {
+      allow(fn.role, ['sqs:SendMessage'], [pipeline.queue.queueArn]);
+    }
+  }
+
+  all(): Record<string, TsFunction> {
+    return {
+      connect: this.connect,
+      connectWorker: this.connectWorker,
+      sync: this.sync,
+      syncWorker: this.syncWorker,
+      dispatch: this.dispatch,
+      read: this.read,
+    };
+  }
+}
