@@ -40,22 +40,27 @@ describe("Garmin's per-user limits", () => {
   it('answers the 16th sync that would call Garmin in an hour with 429, and defers a scheduled one', async () => {
     const user = h.newUser();
     expect((await h.api('POST /garmin/connection', { userId: user, body: connectBody })).status).toBe(201);
-    // The connect queued a backfill: that is fetch no. 1.
-    await h.runtime.drainQueue();
-    for (let i = 1; i < LIMITS.fetchesPerHour; i++) {
-      const run = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
-      expect(run.status).toBe('synced');
+    // Run syncs directly (the queued backfill stays queued) until the fetch limit bites.
+    const statuses: string[] = [];
+    for (let i = 0; i <= LIMITS.fetchesPerHour; i++) {
+      statuses.push((await h.runtime.services.sync.run({ userId: user, reason: 'backfill' })).status);
     }
+    expect(statuses.slice(0, LIMITS.fetchesPerHour)).toEqual(Array(LIMITS.fetchesPerHour).fill('synced'));
+    // Over the limit a scheduled or backfill sync is deferred, not failed.
+    expect(statuses[LIMITS.fetchesPerHour]).toBe('deferred');
+    const deferred = await h.runtime.services.deps.connections.get(user);
+    expect(deferred?.status).toBe('active');
+    expect(Date.parse(deferred?.nextSyncTime ?? '')).toBeGreaterThan(h.clock.now().getTime());
+
     await h.sim.resetCounters();
     // Past the manual-sync freshness window, so this one would call Garmin.
     h.clock.advance(LIMITS.manualSyncFreshnessSeconds + 1);
-    const sixteenth = await h.api('POST /garmin/sync', { userId: user });
-    expect(sixteenth.status).toBe(429);
-    expect(Number(sixteenth.headers['retry-after'])).toBeGreaterThan(0);
-
-    const scheduled = await h.runtime.services.sync.run({ userId: user, reason: 'backfill' });
-    expect(scheduled.status).toBe('deferred');
-    expect(Date.parse(scheduled.connection?.nextSyncTime ?? '')).toBeGreaterThan(h.clock.now().getTime());
+    const manual = await h.api('POST /garmin/sync', { userId: user });
+    expect(manual.status).toBe(429);
+    expect(manual.body.error?.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(manual.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
     expect((await h.sim.counters()).total).toBe(0);
   });
 

@@ -1,6 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../../functions/handlers/commons/logger';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+
+// Before any module loads: the functions' loggers and the Python bridge log everything.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  process.env.LOG_LEVEL = 'DEBUG';
+});
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.runtime.stop());
 
-/** Everything written to stdout and stderr while `work` runs, at the most verbose log level. */
+/** Everything written to stdout and stderr while `work` runs. */
 const captureOutput = async (work: () => Promise<void>): Promise<string> => {
   const chunks: string[] = [];
   const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
@@ -21,13 +26,11 @@ const captureOutput = async (work: () => Promise<void>): Promise<string> => {
   };
   tap(process.stdout, writes.out);
   tap(process.stderr, writes.err);
-  logger.setLogLevel('DEBUG');
   try {
     await work();
   } finally {
     process.stdout.write = writes.out;
     process.stderr.write = writes.err;
-    logger.setLogLevel('WARN');
   }
   return chunks.join('');
 };
