@@ -1,0 +1,16 @@
+/** Names under which requests are counted, logged and targeted by faults. */
+export const ENDPOINT_NAMES = [
+  'sso-signin-page',
+  'sso-login',
+  'sso-mfa-verify',
+  'token-exchange',
+  'token-refresh',
+  'social-profile',
+  'user-settings',
+  'personal-information',
+  'activities',
+  'daily-summary',
+  'other',
+] as const;
+
+export type EndpointName = (typeof ENDPOINT_NAMES)[number];

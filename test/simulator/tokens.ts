@@ -1,0 +1,191 @@
+/**
+ * Service tickets, DI access tokens (HS256 JWTs) and rotating refresh tokens. As in
+ * Garmin's DI tokens, the JWT carries the account as `garmin_guid` and the DI client it
+ * was issued to as `client_id` (the library reads that one back for refreshes).
+ *
+ * The JWT's iat/exp are on the real clock, because garminconnect compares exp with
+ * time.time() to decide when to refresh (client/tokens.py:115); the server itself expires
+ * tokens on the simulated clock, so moving the clock forward makes Garmin refuse them.
+ */
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { type Account, findAccountByGuid } from './accounts';
+import { setBounded } from './bounded';
+import type { SimClock } from './clock';
+
+const DEFAULT_ACCESS_TTL_SECONDS = 3600;
+const REFRESH_TTL_SECONDS = 90 * 86_400;
+const MAX_ENTRIES = 200_000;
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token_expires_in: number;
+  scope: string;
+  jti: string;
+}
+
+export type Grant = { ok: true; tokens: TokenPair } | { ok: false; error: string; description: string };
+
+export type Authentication = { ok: true; account: Account } | { ok: false; message: string };
+
+interface Ticket {
+  account: Account;
+  used: boolean;
+}
+
+interface AccessToken {
+  account: Account;
+  expiresAtMs: number;
+  /** The account's revocation generation at issue time; a revoke bumps the account's. */
+  generation: number;
+}
+
+interface RefreshToken extends AccessToken {
+  clientId: string;
+  used: boolean;
+}
+
+const JwtPayload = z.object({ jti: z.string(), garmin_guid: z.string() });
+
+const SCOPE = 'CONNECT_READ CONNECT_WRITE';
+
+const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+export class TokenAuthority {
+  private readonly secret = randomBytes(32);
+  private readonly tickets = new Map<string, Ticket>();
+  private readonly accessTokens = new Map<string, AccessToken>();
+  private readonly refreshTokens = new Map<string, RefreshToken>();
+  private readonly generations = new Map<string, number>();
+  private readonly accessTtl = new Map<string, number>();
+  private ticketCount = 0;
+
+  constructor(private readonly clock: SimClock) {}
+
+  issueTicket(account: Account): string {
+    this.ticketCount += 1;
+    const ticket = `ST-${String(this.ticketCount).padStart(7, '0')}-${randomBytes(15).toString('base64url')}-cas`;
+    setBounded(this.tickets, ticket, { account, used: false }, MAX_ENTRIES);
+    return ticket;
+  }
+
+  ticketOwner(ticket: string): string | undefined {
+    return this.tickets.get(ticket)?.account.email;
+  }
+
+  refreshOwner(refreshToken: string): string | undefined {
+    return this.refreshTokens.get(refreshToken)?.account.email;
+  }
+
+  /** Owner of a correctly signed access token, live or not (for counting and faults). */
+  bearerOwner(token: string): string | undefined {
+    const payload = this.verifySignature(token);
+    return payload ? findAccountByGuid(payload.garmin_guid)?.email : undefined;
+  }
+
+  exchangeTicket(ticket: string, clientId: string): Grant {
+    const entry = this.tickets.get(ticket);
+    if (!entry || entry.used) return { ok: false, error: 'invalid_grant', description: 'Unknown or already used service ticket' };
+    entry.used = true;
+    return { ok: true, tokens: this.issue(entry.account, clientId) };
+  }
+
+  rotate(refreshToken: string, clientId: string): Grant {
+    const entry = this.refreshTokens.get(refreshToken);
+    if (!entry || entry.used || !this.live(entry)) return { ok: false, error: 'invalid_grant', description: 'Invalid refresh token' };
+    if (entry.clientId !== clientId) return { ok: false, error: 'invalid_grant', description: 'Refresh token was issued to another client' };
+    entry.used = true;
+    return { ok: true, tokens: this.issue(entry.account, clientId) };
+  }
+
+  authenticate(token: string | undefined): Authentication {
+    if (!token) return { ok: false, message: 'Missing bearer token' };
+    const payload = this.verifySignature(token);
+    if (!payload) return { ok: false, message: 'Invalid token' };
+    const entry = this.accessTokens.get(payload.jti);
+    if (!entry || !this.live(entry)) return { ok: false, message: 'Token is not active' };
+    return { ok: true, account: entry.account };
+  }
+
+  setAccessTtl(account: Account, seconds: number): void {
+    this.accessTtl.set(account.email, seconds);
+  }
+
+  /** Every token issued to the account so far stops working; later logins work again. */
+  revoke(account: Account): void {
+    this.generations.set(account.email, this.generation(account.email) + 1);
+  }
+
+  reset(): void {
+    this.tickets.clear();
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+    this.generations.clear();
+    this.accessTtl.clear();
+  }
+
+  private generation(email: string): number {
+    return this.generations.get(email) ?? 0;
+  }
+
+  private live(entry: AccessToken): boolean {
+    return entry.generation === this.generation(entry.account.email) && this.clock.now() < entry.expiresAtMs;
+  }
+
+  private issue(account: Account, clientId: string): TokenPair {
+    const ttl = this.accessTtl.get(account.email) ?? DEFAULT_ACCESS_TTL_SECONDS;
+    const jti = randomUUID();
+    const nowMs = this.clock.now();
+    const generation = this.generation(account.email);
+    const iat = Math.floor(Date.now() / 1000);
+    const accessToken = this.sign({
+      scope: SCOPE.split(' '),
+      iss: 'https://diauth.garmin.com',
+      client_type: 'UNDEFINED',
+      client_id: clientId,
+      garmin_guid: account.garminGuid,
+      iat,
+      exp: iat + ttl,
+      jti,
+    });
+    const refreshToken = randomBytes(32).toString('base64url');
+    setBounded(this.accessTokens, jti, { account, expiresAtMs: nowMs + ttl * 1000, generation }, MAX_ENTRIES);
+    setBounded(
+      this.refreshTokens,
+      refreshToken,
+      { account, clientId, expiresAtMs: nowMs + REFRESH_TTL_SECONDS * 1000, generation, used: false },
+      MAX_ENTRIES,
+    );
+    return {
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      refresh_token_expires_in: REFRESH_TTL_SECONDS,
+      scope: SCOPE,
+      jti,
+    };
+  }
+
+  private sign(payload: Record<string, unknown>): string {
+    const unsigned = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}`;
+    return `${unsigned}.${createHmac('sha256', this.secret).update(unsigned).digest('base64url')}`;
+  }
+
+  private verifySignature(token: string): z.infer<typeof JwtPayload> | undefined {
+    const [header, body, signature, ...rest] = token.split('.');
+    if (!header || !body || !signature || rest.length > 0) return undefined;
+    const expected = createHmac('sha256', this.secret).update(`${header}.${body}`).digest();
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      const parsed = JwtPayload.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

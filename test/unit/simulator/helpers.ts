@@ -1,0 +1,121 @@
+/** Drives an in-process simulator with fetch, the way garminconnect does over HTTP. */
+import { type RunningSimulator, startSimulator } from '../../simulator/server';
+
+export const ATHLETE = 'athlete@example.com';
+export const MFA_USER = 'mfa@example.com';
+export const PASSWORD = 'correct-horse';
+export const CLIENT_ID = 'GARMIN_CONNECT_MOBILE_ANDROID_DI_2025Q2';
+export const TOKEN_PATH = '/diauth/di-oauth2-service/oauth/token';
+export const SERVICE_TICKET_GRANT = 'https://connectapi.garmin.com/di-oauth2-service/oauth/grant/service_ticket';
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+export type Json = Record<string, unknown>;
+
+export class SimHarness {
+  private constructor(private readonly sim: RunningSimulator) {}
+
+  static async start(): Promise<SimHarness> {
+    return new SimHarness(await startSimulator({ port: 0 }));
+  }
+
+  get url(): string {
+    return this.sim.url;
+  }
+
+  close(): Promise<void> {
+    return this.sim.close();
+  }
+
+  /** Control API call; returns status and parsed body. */
+  async control<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.url}/__sim${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  setClock(iso: string): Promise<unknown> {
+    return this.control('POST', '/clock', { now: iso });
+  }
+
+  /** Sign-in page, then the credential POST with its SESSION cookie. */
+  async ssoLogin(username: string, password: string, flow: 'mobile' | 'portal' = 'mobile'): Promise<{ status: number; body: Json; cookie: string }> {
+    const page = flow === 'mobile' ? '/sso/mobile/sso/en_US/sign-in' : '/sso/portal/sso/en-US/sign-in';
+    const pageResponse = await fetch(`${this.url}${page}`);
+    await pageResponse.text();
+    const cookie = (pageResponse.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const response = await fetch(`${this.url}/sso/${flow}/api/login?clientId=GCM_IOS_DARK&service=x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ username, password, rememberMe: true, captchaToken: '' }),
+    });
+    return { status: response.status, body: (await response.json()) as Json, cookie };
+  }
+
+  async verifyMfa(cookie: string, code: string, flow: 'mobile' | 'portal' = 'mobile'): Promise<{ status: number; body: Json }> {
+    const response = await fetch(`${this.url}/sso/${flow}/api/mfa/verifyCode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ mfaMethod: 'email', mfaVerificationCode: code, rememberMyBrowser: true, reconsentList: [], mfaSetup: false }),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  }
+
+  async tokenRequest(form: Record<string, string>, clientId = CLIENT_ID): Promise<{ status: number; body: Json }> {
+    const response = await fetch(`${this.url}${TOKEN_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${clientId}:`).toString('base64')}`,
+      },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  }
+
+  exchange(ticket: string): Promise<{ status: number; body: Json }> {
+    return this.tokenRequest({ client_id: CLIENT_ID, service_ticket: ticket, grant_type: SERVICE_TICKET_GRANT, service_url: 'x' });
+  }
+
+  refresh(refreshToken: string): Promise<{ status: number; body: Json }> {
+    return this.tokenRequest({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: refreshToken });
+  }
+
+  /** A full login of an account without MFA: SSO, then the ticket exchange. */
+  async login(email = ATHLETE): Promise<TokenPair> {
+    const sso = await this.ssoLogin(email, PASSWORD);
+    const ticket = sso.body.serviceTicketId;
+    if (typeof ticket !== 'string') throw new Error(`login of ${email} gave no ticket: ${JSON.stringify(sso.body)}`);
+    const tokens = await this.exchange(ticket);
+    if (tokens.status !== 200) throw new Error(`exchange failed: ${tokens.status}`);
+    return tokens.body as unknown as TokenPair;
+  }
+
+  async api<T = unknown>(token: string | undefined, path: string, params: Record<string, string | number> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const response = await fetch(`${this.url}/connectapi${path}${query ? `?${query}` : ''}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+  }
+}
+
+export interface ActivityItem {
+  activityId: number;
+  startTimeLocal: string;
+  startTimeGMT: string;
+  beginTimestamp: number;
+  elapsedDuration: number;
+  activityType: { typeKey: string };
+  steps?: number;
+}
+
+export const activitiesPath = '/activitylist-service/activities/search/activities';
+export const summaryPath = (displayName: string) => `/usersummary-service/usersummary/daily/${displayName}`;
