@@ -107,6 +107,21 @@ def _load_profile(garmin: Garmin) -> dict[str, Any]:
     }
 
 
+def _time_zone(garmin: Garmin) -> str | None:
+    """The user's IANA zone. The library's get_user_timezone() reads a top-level
+    ``timeZone``; Garmin's documented shape has it under ``userInfo``: accept both."""
+    info = garmin.get_personal_information(
+        include_biometric=False, include_vo2max=False
+    )
+    if not isinstance(info, dict):
+        return None
+    user_info = info.get("userInfo")
+    zone = info.get("timeZone") or (
+        user_info.get("timeZone") if isinstance(user_info, dict) else None
+    )
+    return zone if isinstance(zone, str) and zone else None
+
+
 def _complete_mfa(
     garmin: Garmin,
     state: Any,
@@ -228,7 +243,7 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
         garmin.display_name = request.display_name
         if request.profile:
             profile = _load_profile(garmin)
-            profile["timeZone"] = garmin.get_user_timezone()
+            profile["timeZone"] = _time_zone(garmin)
             result["profile"] = profile
         if request.activities:
             _fetch_activities(garmin, request.activities, result)
