@@ -225,4 +225,39 @@ else
   fi
 fi
 
+# --------------------------------------------------------------------------------------
+# 3. Chromium for the page test (test/e2e): Debian's package, never a downloaded browser.
+#    Added by the demo work; idempotent. SETUP_SKIP_CHROMIUM=1 skips it, CHROMIUM_PATH
+#    points the tests at another binary.
+# --------------------------------------------------------------------------------------
+ensure_chromium() {
+  local bin=${CHROMIUM_PATH:-/usr/bin/chromium} sudo=()
+  if [[ ${SETUP_SKIP_CHROMIUM:-} == 1 ]]; then
+    log "chromium: skipped (SETUP_SKIP_CHROMIUM=1)"
+    return 0
+  fi
+  if [[ -x $bin ]]; then
+    log "chromium ok ($bin)"
+    return 0
+  fi
+  command -v apt-get >/dev/null 2>&1 ||
+    die "chromium not found at $bin and no apt-get here: install Chromium and set CHROMIUM_PATH (or SETUP_SKIP_CHROMIUM=1)"
+  if [[ $(id -u) != 0 ]]; then
+    sudo -n true 2>/dev/null || die "chromium not found at $bin: run 'sudo apt-get install chromium' (or set CHROMIUM_PATH)"
+    sudo=(sudo -n)
+  fi
+  log "chromium: installing Debian's chromium with apt-get"
+  local apt_log="$CACHE/apt-chromium.log"
+  mkdir -p "$CACHE"
+  if ! { "${sudo[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium; } \
+    </dev/null >"$apt_log" 2>&1; then
+    tail -n 20 "$apt_log" >&2 || true
+    die "apt-get install chromium failed (log: $apt_log)"
+  fi
+  [[ -x $bin ]] || die "apt-get installed chromium but $bin is missing (set CHROMIUM_PATH)"
+  log "chromium ok ($bin)"
+}
+ensure_chromium
+
 log "done in $(($(now) - T0))s"

@@ -1,0 +1,317 @@
+/**
+ * `npm run demo`: the whole system on this machine, offline.
+ *   DynamoDB Local + moto (SQS, Secrets Manager) + the Garmin simulator, started in parallel;
+ *   the local runtime (real handlers, real Python bridge); the schedule (dispatch every
+ *   DEMO_DISPATCH_SECONDS, default 30) and the queue poller feeding the sync worker; the
+ *   local API Gateway with the JWT authorizer, the page, /health and /openapi.json.
+ * `npm run dev`: the same against the real Garmin Connect (no simulator, no GARMIN_BASE_URL).
+ *
+ * Options: --port N (or PORT, default 3000), --host H (or HOST, default 127.0.0.1),
+ *          --data <dir> (or DEMO_DATA_DIR): keep the tables (and the credential keyring) in
+ *          that folder instead of in memory; --verbose: emulator output and handler logs.
+ * Ctrl-C / SIGTERM stops everything (a second one forces it).
+ */
+import net from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderWalkthrough } from './walkthrough';
+import { persistKeyring } from './keyring-file';
+
+type Stoppable = { name: string; stop: () => Promise<unknown> };
+
+const started = performance.now();
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+// Our own lines bypass the filter below.
+const rawStdout = process.stdout.write.bind(process.stdout);
+const out = (line = '') => rawStdout(`${line}\n`);
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+};
+
+// --------------------------------------------------------------------------------------
+// Options
+// --------------------------------------------------------------------------------------
+
+const args = (() => {
+  try {
+    return parseArgs({
+      options: {
+        dev: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v', default: false },
+        'no-setup': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message : String(error)} (try --help)`);
+  }
+})();
+
+if (args.help) {
+  out('usage: npm run demo [-- --port N] [--host H] [--data <dir>] [--verbose] [--no-setup]');
+  out('       npm run dev  [-- ...same...]   (the real Garmin Connect instead of the simulator)');
+  out('env:   PORT, HOST, DEMO_DATA_DIR, DEMO_DISPATCH_SECONDS (default 30)');
+  process.exit(0);
+}
+
+const mode = args.dev ? 'dev' : 'demo';
+const portText = args.port ?? process.env.PORT ?? '3000';
+const port = Number(portText);
+if (!/^\d+$/.test(portText) || port > 65_535) fail(`port must be 0-65535, got ${portText}`);
+const host = args.host ?? process.env.HOST ?? '127.0.0.1';
+const dataDirArg = args.data ?? process.env.DEMO_DATA_DIR;
+const dataDir = dataDirArg ? path.resolve(dataDirArg) : undefined;
+const dispatchSeconds = Number(process.env.DEMO_DISPATCH_SECONDS ?? '30');
+if (!Number.isFinite(dispatchSeconds) || dispatchSeconds < 1) fail('DEMO_DISPATCH_SECONDS must be a number >= 1');
+const verbose = args.verbose || process.env.LOCAL_STACK_VERBOSE === '1';
+const prefix = mode; // fixed, so --data finds its tables again
+
+// The AWS SDK and the bridge read these; set before anything AWS is loaded.
+if (verbose) process.env.LOCAL_STACK_VERBOSE = '1';
+process.env.AWS_REGION = process.env.AWS_REGION ?? 'eu-west-1';
+process.env.AWS_DEFAULT_REGION = process.env.AWS_REGION;
+process.env.AWS_ACCESS_KEY_ID = 'local';
+process.env.AWS_SECRET_ACCESS_KEY = 'local';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+delete process.env.AWS_SESSION_TOKEN;
+delete process.env.AWS_PROFILE;
+// Only the simulator is ever reached through GARMIN_BASE_URL (the runtime passes it to the bridge).
+delete process.env.GARMIN_BASE_URL;
+// Node 20 is what this machine has; the SDK's notice about its future support is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true';
+process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? (verbose ? 'INFO' : 'WARN');
+process.env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLED ?? (verbose ? 'false' : 'true');
+process.env.POWERTOOLS_SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? `garmin-sync-${mode}`;
+
+// --------------------------------------------------------------------------------------
+// Shutdown: whatever has started is stopped in reverse order, once.
+// --------------------------------------------------------------------------------------
+
+const running: Stoppable[] = [];
+let shuttingDown: Promise<void> | undefined;
+
+const withTimeout = async (what: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([what.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+};
+
+const shutdown = (why: string, code: number): Promise<void> =>
+  (shuttingDown ??= (async () => {
+    const t = performance.now();
+    if (code === 0) quiet = true; // after an error, what the components say may explain it
+    out(`\n${why}: stopping…`);
+    // Reverse start order: server, schedule + poller, runtime (bridge), emulators.
+    for (const item of [...running].reverse()) {
+      // The runtime waits for connect workers, and one waiting for an MFA code may wait minutes.
+      await withTimeout(item.stop(), item.name === 'emulators' ? 15_000 : 5_000);
+    }
+    out(`stopped in ${seconds(t)}`);
+    process.exit(code);
+  })());
+
+/**
+ * Output while stopping: the components are going away and whatever they say about it
+ * (handlers failing on a killed emulator, Powertools notices) is noise, so after the
+ * signal only our own lines are shown (--verbose: everything).
+ * Ctrl-C also reaches the Python bridge (spawned in our process group by
+ * functions/adapters/bridge/bridge-process.ts), which answers with a KeyboardInterrupt
+ * traceback that the bridge transport logs line by line, sometimes before our own SIGINT
+ * handler runs. So the bridge's raw stderr lines (never its JSON log) are held back for a
+ * moment and dropped if we are stopping by then.
+ */
+let quiet = false;
+if (!verbose) {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (quiet) return true;
+      if (typeof chunk !== 'string' || !chunk.includes('"message":"bridge stderr"')) return write(chunk, ...rest);
+      setTimeout(() => {
+        if (!quiet) write(chunk, ...rest);
+      }, 300);
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    // npm forwards the Ctrl-C it got itself: the same keypress arrives twice, at once.
+    if (shuttingDown && performance.now() - firstSignalAt > 1_000) {
+      out('forced exit');
+      process.exit(130); // exit hooks of emulators.ts and the bridge kill what is left
+    }
+    if (shuttingDown) return;
+    firstSignalAt = performance.now();
+    void shutdown(signal, 0);
+  });
+}
+// `npm run` forwards SIGTERM to its shell, which may die without passing it on: if our
+// parent goes away (we get re-parented), stop as if signalled. Keeps no event loop alive.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) void shutdown('parent process gone', 0);
+}, 500).unref();
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`unexpected error: ${error.stack ?? error.message}\n`);
+  void shutdown('error', 1);
+});
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  void shutdown('error', 1);
+});
+
+const runSetup = async (): Promise<void> => {
+  const t = performance.now();
+  const { spawn } = await import('node:child_process');
+  const { REPO_ROOT } = await import('../local/paths');
+  const log: string[] = [];
+  const code = await new Promise<number | null>((resolve) => {
+    // The page test's Chromium is not needed to run the demo.
+    const child = spawn('bash', [path.join(REPO_ROOT, 'scripts', 'setup.sh')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SETUP_SKIP_CHROMIUM: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding('utf8').on('data', (chunk: string) => {
+        log.push(chunk);
+        // Installing takes minutes on a fresh clone: show what it does.
+        if (verbose || /installing|fetching|creating|recreating|trying/.test(chunk)) process.stdout.write(chunk.replace(/^(?=.)/gm, '    '));
+      });
+    }
+    child.once('error', () => resolve(null));
+    child.once('exit', (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0) {
+    process.stderr.write(`  ✗ setup failed (scripts/setup.sh):\n${log.join('').replace(/^(?=.)/gm, '    ')}`);
+    process.exit(1);
+  }
+  out(`  ✓ ${'setup (.venv, DynamoDB Local)'.padEnd(28)} ${''.padEnd(24)} ${seconds(t)}`);
+};
+
+const portFree = (p: number, h: string) =>
+  new Promise<string | undefined>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen(p, h, () => probe.close(() => resolve(undefined)));
+  });
+
+// --------------------------------------------------------------------------------------
+// Start
+// --------------------------------------------------------------------------------------
+
+const main = async () => {
+  out(
+    mode === 'demo'
+      ? 'garmin-sync demo: the whole backend on this machine, offline, against a simulated Garmin Connect'
+      : 'garmin-sync dev: the whole backend on this machine, against the REAL Garmin Connect (your own account)',
+  );
+  out(`  storage: ${dataDir ? `kept in ${dataDir}` : 'in memory (use --data <dir> to keep it)'}`);
+
+  if (port !== 0) {
+    const busy = await portFree(port, host);
+    if (busy) fail(`port ${port} on ${host} is not available (${busy}): set PORT or --port`);
+  }
+
+  // Like `npm test`, run the idempotent setup first (a fresh clone has no .venv and no
+  // DynamoDB Local yet); when everything is in place it only checks (~1-2 s).
+  if (!args['no-setup'] && process.env.DEMO_SKIP_SETUP !== '1') await runSetup();
+
+  // Heavy modules load while nothing else happens yet: do it in parallel with the emulators.
+  const modules = Promise.all([import('../local/runtime'), import('../local/server'), import('../local/auth'), import('../local/schedule')]);
+  const emulators = await import('../local/emulators');
+
+  out(`  starting ${mode === 'demo' ? 'DynamoDB Local, moto and the Garmin simulator' : 'DynamoDB Local and moto'} …`);
+  const t0 = performance.now();
+  const starts: Array<[string, Promise<import('../local/emulators').Emulator>]> = [
+    ['DynamoDB Local', emulators.startDynamoDbLocal(dataDir ? { dataDir: path.join(dataDir, 'dynamodb') } : {})],
+    ['moto (SQS, Secrets Manager)', emulators.startMoto()],
+    ...(mode === 'demo' ? [['Garmin simulator', emulators.startSimulator()] as [string, Promise<import('../local/emulators').Emulator>]] : []),
+  ];
+  const results = await Promise.allSettled(
+    starts.map(async ([label, promise]) => {
+      const emulator = await promise;
+      out(`  ✓ ${label.padEnd(28)} ${emulator.endpoint.padEnd(24)} ${seconds(t0)}`);
+      return emulator;
+    }),
+  );
+  const up = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  running.push({ name: 'emulators', stop: () => Promise.allSettled(up.map((e) => e.stop())) });
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length) {
+    for (const f of failures) process.stderr.write(`  ✗ ${f instanceof Error ? f.message : String(f)}\n`);
+    process.stderr.write('  (npm run setup installs DynamoDB Local and moto)\n');
+    await shutdown('start failed', 1);
+    return;
+  }
+  const [dynamodb, moto, simulator] = up as [
+    import('../local/emulators').Emulator,
+    import('../local/emulators').Emulator,
+    import('../local/emulators').Emulator | undefined,
+  ];
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;
+  process.env.AWS_ENDPOINT_URL_SQS = moto.endpoint;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = moto.endpoint;
+  process.env.AWS_ENDPOINT_URL_SCHEDULER = moto.endpoint;
+
+  const [{ startLocalRuntime }, { startLocalServer }, { createLocalAuth }, { startLocalEventSources }] = await modules;
+
+  const t1 = performance.now();
+  const runtime = await startLocalRuntime({ prefix, ...(simulator ? { garminBaseUrl: simulator.endpoint } : {}) });
+  running.push({ name: 'runtime', stop: () => runtime.stop() });
+  const keyring = dataDir ? await persistKeyring(dataDir, prefix) : undefined;
+  out(`  ✓ ${'tables, queue + DLQ, keyring'.padEnd(28)} ${(keyring ? `keyring ${keyring}` : '').padEnd(24)} ${seconds(t1)}`);
+
+  const t2 = performance.now();
+  const [ping, auth] = await Promise.all([runtime.services.deps.bridge.call({ op: 'ping' }), createLocalAuth()]);
+  if (!ping.ok) throw new Error(`the Python bridge did not answer a ping: ${ping.error.code} ${ping.error.message}`);
+  const versions = ping.result as { garminconnectVersion: string; pythonVersion: string };
+  out(`  ✓ ${'Python bridge'.padEnd(28)} ${`garminconnect ${versions.garminconnectVersion}`.padEnd(24)} ${seconds(t2)}`);
+
+  const server = await startLocalServer({
+    runtime,
+    auth,
+    port,
+    host,
+    mode,
+    ...(simulator ? { simulatorUrl: simulator.endpoint } : {}),
+    demoTokens: { defaultUser: 'demo-user' },
+    accessLog: (line) => out(`  ${line}`),
+  });
+  running.push({ name: 'server', stop: () => server.close() });
+  const sources = startLocalEventSources(runtime, {
+    dispatchEverySeconds: dispatchSeconds,
+    dispatchAtStart: true,
+    log: (line) => out(`  ${line}`),
+    onError: (what, error) => process.stderr.write(`  ! ${what}: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
+  // Stopped before the runtime (after the server): inserted so the reverse order holds.
+  running.splice(running.length - 1, 0, { name: 'event sources', stop: () => sources.stop() });
+
+  const token = await auth.issue('demo-user');
+  out();
+  out(`Ready in ${seconds(started)}: ${server.url}`);
+  out(`  page      ${server.url}/`);
+  out(`  OpenAPI   ${server.url}/openapi.json`);
+  out(`  health    ${server.url}/health`);
+  out(`  schedule  dispatch every ${dispatchSeconds} s; queue poller feeding the sync worker (DLQ after 3 receives)`);
+  out(`  token     for user "demo-user", valid 12 h (the page uses the same user; more: npm run -s token -- <userId>)`);
+  out();
+  out(renderWalkthrough(server.url, token, new Date(), mode));
+  out();
+  out(mode === 'demo' ? 'MFA: connect mfa@example.com / correct-horse on the page, code 123456.' : 'Connect your own Garmin account on the page.');
+  out('Ctrl-C stops everything.');
+};
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`\nstart failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await shutdown('start failed', 1);
+});

@@ -1,0 +1,395 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas in
+ * functions/core/api-schemas.ts (z.toJSONSchema, draft 2020-12: OpenAPI 3.1's dialect).
+ *
+ *   npm run openapi            writes docs/openapi.json
+ *   npm run openapi -- --check exits 1 when docs/openapi.json differs from the generated one
+ *
+ * The route keys come from the handlers themselves, so a route added there without an
+ * entry here fails generation (and the test that compares the committed file).
+ * The local server also serves this document at /openapi.json.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import * as api from '../../functions/core/api-schemas';
+import { API_ERRORS, type ApiErrorCode } from '../../functions/core/errors';
+import { LIMITS } from '../../functions/core/limits';
+import type { Services } from '../../functions/core/services';
+import { connectRoutes } from '../../functions/handlers/connect';
+import { readRoutes } from '../../functions/handlers/read';
+import { syncRoutes } from '../../functions/handlers/sync';
+import { REPO_ROOT } from './paths';
+
+export const OPENAPI_FILE = path.join(REPO_ROOT, 'docs', 'openapi.json');
+
+type Json = Record<string, unknown>;
+
+/** The route keys the handlers serve (the functions are never called here). */
+export const handlerRouteKeys = (): string[] => {
+  const unused = (): Services => {
+    throw new Error('not called');
+  };
+  return Object.keys({ ...connectRoutes(unused), ...readRoutes(unused), ...syncRoutes(unused) });
+};
+
+// --------------------------------------------------------------------------------------
+// Schemas
+// --------------------------------------------------------------------------------------
+
+/** Named schemas, by the direction they travel (request bodies are read as zod *input*). */
+const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
+  ConnectWithPassword: api.ConnectWithPasswordBody,
+  ImportTokens: api.ImportTokensBody,
+  ConnectRequest: api.ConnectBody,
+  MfaCodeRequest: api.MfaBody,
+};
+
+const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
+  Connection: api.ConnectionView,
+  ConnectedResponse: api.ConnectedResponse,
+  PendingResponse: api.PendingResponse,
+  AttemptResponse: api.AttemptResponse,
+  ConnectionResponse: api.ConnectionResponse,
+  SyncSummary: api.SyncSummary,
+  SyncResponse: api.SyncResponse,
+  Activity: api.ActivityView,
+  ActivitiesResponse: api.ActivitiesResponse,
+  DailySummary: api.DailySummaryView,
+  DailySummariesResponse: api.DailySummariesResponse,
+  ProfileResponse: api.ProfileResponse,
+  Error: api.ErrorResponse,
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const componentSchemas = (schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> => {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: out } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io,
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'throw',
+  }) as { schemas: Record<string, Json> };
+  return Object.fromEntries(
+    Object.entries(out).map(([id, schema]) => [
+      id,
+      Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema' && key !== '$id')),
+    ]),
+  );
+};
+
+/** One OpenAPI parameter per property of a zod object (query or path). */
+const parametersOf = (schema: z.ZodType, where: 'query' | 'path', descriptions: Record<string, string>): Json[] => {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
+    properties: Record<string, Json>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+    schema: property,
+  }));
+};
+
+// --------------------------------------------------------------------------------------
+// Responses
+// --------------------------------------------------------------------------------------
+
+const jsonContent = (schema: Json) => ({ 'application/json': { schema } });
+
+/** An error response listing the codes this operation can answer with at this status. */
+const error = (status: number, codes: ApiErrorCode[], text: string, headers?: Json) => {
+  for (const code of codes) {
+    if (API_ERRORS[code] !== status) throw new Error(`${code} is a ${API_ERRORS[code]}, not a ${status}`);
+  }
+  return {
+    description: `${text} (error.code: ${codes.join(', ')})`,
+    ...(headers ? { headers } : {}),
+    content: jsonContent({
+      allOf: [ref('Error'), { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }],
+    }),
+  };
+};
+
+const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
+const common = {
+  '401': { $ref: '#/components/responses/Unauthorized' },
+  '500': error(500, ['INTERNAL'], 'Unexpected failure; nothing secret is in the message'),
+};
+const badRequest = error(400, ['VALIDATION_ERROR'], 'The input breaks a rule; the message names the fields and rules, never the values');
+const notConnected = error(404, ['NOT_CONNECTED'], 'No Garmin account is connected for this user');
+
+// --------------------------------------------------------------------------------------
+// Operations
+// --------------------------------------------------------------------------------------
+
+interface Operation {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  parameters?: Json[];
+  requestBody?: Json;
+  responses: Record<string, Json>;
+}
+
+const attemptIdParameter = parametersOf(api.AttemptPath, 'path', { attemptId: 'The `attemptId` a 202 from POST /garmin/connection returned' });
+
+const operations = (): Record<string, Operation> => ({
+  'POST /garmin/connection': {
+    operationId: 'connectGarmin',
+    tags: ['connection'],
+    summary: "Connect the caller's Garmin account",
+    description: [
+      'With `username` + `password`: the login runs asynchronously (Garmin may take long, or ask for an MFA code).',
+      `The call waits up to ${LIMITS.connectWaitMs / 1000} s for the outcome: 201 when connected, 202 with an \`attemptId\``,
+      'while still `pending` or when Garmin wants an MFA code (`mfa_required`: post it to',
+      '`/garmin/connection/attempts/{attemptId}/mfa`). With `tokens`: imports a token blob made by',
+      '`python -m garmin_bridge login` elsewhere; answered synchronously.',
+      `Counts against the authentication limit (${LIMITS.authCallsPerHour} per user and hour).`,
+      'On success a backfill sync is queued.',
+    ].join(' '),
+    requestBody: { required: true, content: jsonContent(ref('ConnectRequest')) },
+    responses: {
+      '201': { description: 'Connected', content: jsonContent(ref('ConnectedResponse')) },
+      '202': { description: 'Still running, or waiting for an MFA code: poll the attempt', content: jsonContent(ref('PendingResponse')) },
+      '400': badRequest,
+      ...common,
+      '422': error(422, ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the credentials or the token blob'),
+      '429': error(429, ['RATE_LIMITED', 'GARMIN_RATE_LIMITED'], 'Too many authentication calls for this user, or Garmin rate-limited the login', retryAfter),
+      '503': error(503, ['GARMIN_UNAVAILABLE'], 'Garmin could not be reached'),
+    },
+  },
+  'GET /garmin/connection/attempts/{attemptId}': {
+    operationId: 'getConnectAttempt',
+    tags: ['connection'],
+    summary: 'Poll a connect attempt',
+    description: `Attempts live ${LIMITS.attemptTtlSeconds / 60} minutes.`,
+    parameters: attemptIdParameter,
+    responses: {
+      '200': { description: 'The attempt', content: jsonContent(ref('AttemptResponse')) },
+      '400': badRequest,
+      ...common,
+      '404': error(404, ['NOT_FOUND'], 'No such attempt for this user (or it expired)'),
+    },
+  },
+  'POST /garmin/connection/attempts/{attemptId}/mfa': {
+    operationId: 'submitMfaCode',
+    tags: ['connection'],
+    summary: 'Send the MFA code Garmin asked for',
+    description: 'A wrong code answers 422 and the attempt keeps waiting for the right one.',
+    parameters: attemptIdParameter,
+    requestBody: { required: true, content: jsonContent(ref('MfaCodeRequest')) },
+    responses: {
+      '201': { description: 'Connected', content: jsonContent(ref('ConnectedResponse')) },
+      '202': { description: 'Garmin has not answered yet: poll the attempt', content: jsonContent(ref('PendingResponse')) },
+      '400': badRequest,
+      ...common,
+      '404': error(404, ['NOT_FOUND'], 'No such attempt for this user (or it expired)'),
+      '409': error(409, ['ATTEMPT_NOT_WAITING'], 'The attempt is not waiting for a code'),
+      '422': error(422, ['GARMIN_MFA_INVALID', 'GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the code (the attempt still waits), or the login failed'),
+      '429': error(429, ['GARMIN_RATE_LIMITED'], 'Garmin rate-limited the login', retryAfter),
+      '503': error(503, ['GARMIN_UNAVAILABLE'], 'Garmin could not be reached'),
+    },
+  },
+  'GET /garmin/connection': {
+    operationId: 'getConnection',
+    tags: ['connection'],
+    summary: 'The connection and its sync state (backfill progress, last and next sync, last error)',
+    responses: {
+      '200': { description: 'The connection', content: jsonContent(ref('ConnectionResponse')) },
+      ...common,
+      '404': notConnected,
+    },
+  },
+  'DELETE /garmin/connection': {
+    operationId: 'disconnectGarmin',
+    tags: ['connection'],
+    summary: 'Disconnect: erases credentials, tokens and every synced item of the caller',
+    responses: {
+      '204': { description: 'Disconnected and erased' },
+      ...common,
+      '404': notConnected,
+    },
+  },
+  'POST /garmin/sync': {
+    operationId: 'syncNow',
+    tags: ['sync'],
+    summary: 'Sync now',
+    description: [
+      `Fetches what is new from Garmin; within ${LIMITS.manualSyncFreshnessSeconds / 60} minutes of the last sync it answers from storage (\`fresh\`).`,
+      `Counts against the fetch limit (${LIMITS.fetchesPerHour} per user and hour). Takes no body (or \`{}\`).`,
+    ].join(' '),
+    requestBody: { required: false, content: jsonContent({ type: 'object', additionalProperties: false }) },
+    responses: {
+      '200': { description: '`synced`, `fresh`, or `failed` (Garmin failed; the connection backs off)', content: jsonContent(ref('SyncResponse')) },
+      '202': { description: '`in_progress`: another sync of this user holds the lease', content: jsonContent(ref('SyncResponse')) },
+      '400': badRequest,
+      ...common,
+      '404': error(404, ['NOT_CONNECTED'], 'No connection, or it needs the user to log in again'),
+      '429': error(429, ['RATE_LIMITED'], 'Too many syncs for this user', retryAfter),
+    },
+  },
+  'GET /garmin/activities': {
+    operationId: 'listActivities',
+    tags: ['data'],
+    summary: 'Synced activities, newest first, each exactly as Garmin returned it',
+    parameters: parametersOf(api.ActivitiesQuery, 'query', {
+      from: 'First local start date (YYYY-MM-DD), inclusive',
+      to: 'Last local start date (YYYY-MM-DD), inclusive; not before `from`',
+      limit: `Page size (1-${api.MAX_ACTIVITY_PAGE}, default ${api.DEFAULT_ACTIVITY_PAGE})`,
+      cursor: 'The `nextCursor` of the previous page (same filters)',
+    }),
+    responses: {
+      '200': { description: 'A page of activities', content: jsonContent(ref('ActivitiesResponse')) },
+      '400': badRequest,
+      ...common,
+    },
+  },
+  'GET /garmin/daily-summaries': {
+    operationId: 'listDailySummaries',
+    tags: ['data'],
+    summary: 'Synced daily summaries (steps, calories, ...) of a date range, oldest first',
+    parameters: parametersOf(api.DailySummariesQuery, 'query', {
+      from: 'First day (YYYY-MM-DD), inclusive',
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+    }),
+    responses: {
+      '200': { description: 'The stored days of the range', content: jsonContent(ref('DailySummariesResponse')) },
+      '400': badRequest,
+      ...common,
+    },
+  },
+  'GET /garmin/profile': {
+    operationId: 'getProfile',
+    tags: ['data'],
+    summary: 'The synced Garmin profile',
+    responses: {
+      '200': { description: 'The profile', content: jsonContent(ref('ProfileResponse')) },
+      ...common,
+      '404': error(404, ['NOT_CONNECTED'], 'No profile has been synced for this user'),
+    },
+  },
+});
+
+/** `{attemptId}`-style templates are the same in API Gateway route keys and OpenAPI paths. */
+const splitRouteKey = (routeKey: string): [method: string, path: string] => {
+  const [method = '', path = ''] = routeKey.split(' ');
+  return [method.toLowerCase(), path];
+};
+
+export const buildOpenApiDocument = (): Json => {
+  const ops = operations();
+  const served = handlerRouteKeys().sort();
+  const documented = Object.keys(ops).sort();
+  if (JSON.stringify(served) !== JSON.stringify(documented)) {
+    throw new Error(`the handlers serve ${served.join(', ')} but the document describes ${documented.join(', ')}`);
+  }
+  const paths: Record<string, Record<string, Operation>> = {};
+  for (const [routeKey, operation] of Object.entries(ops)) {
+    const [method, route] = splitRouteKey(routeKey);
+    (paths[route] ??= {})[method] = { ...operation, responses: sortByStatus(operation.responses) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Garmin sync backend',
+      version: '0.1.0',
+      summary: "Connect app users' own Garmin Connect accounts and read what is kept synced.",
+      description: [
+        'Every route is behind an API Gateway JWT authorizer: the caller is the token\'s `sub`, never anything in the body, path or query.',
+        'A missing or invalid token is answered by API Gateway itself with 401 `{"message":"Unauthorized"}`;',
+        'every other error is `{"error":{"code","message"}}`. Dates are YYYY-MM-DD; times ISO-8601 UTC plus the local time Garmin reports.',
+        'Generated from functions/core/api-schemas.ts by `npm run openapi`.',
+        'The local demo server (`npm run demo`) also serves `GET /health`, `GET /openapi.json` and the demo page; those are not part of the deployed API.',
+      ].join(' '),
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'Relative to where this document is served (the demo server serves it at /openapi.json); deployed: the stack output ApiUrl' }],
+    security: [{ bearerJwt: [] }],
+    tags: [
+      { name: 'connection', description: 'Connecting, MFA, status and disconnecting' },
+      { name: 'sync', description: 'Manual sync (scheduled syncs need no call)' },
+      { name: 'data', description: 'What was synced' },
+    ],
+    paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
+    components: {
+      securitySchemes: {
+        bearerJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A JWT of the configured issuer (Cognito by default) with the configured audience (`aud`, or `client_id` when there is no `aud`) and an `exp`.',
+        },
+      },
+      headers: {
+        RetryAfter: {
+          description: 'Seconds to wait before trying again',
+          required: true,
+          schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
+        },
+      },
+      responses: {
+        Unauthorized: {
+          description: 'Missing, malformed, expired or foreign token (answered by API Gateway, before any function runs); or a token without `sub` (answered by the function with error.code UNAUTHORIZED)',
+          headers: {
+            'WWW-Authenticate': { description: 'Why the token was refused (API Gateway)', schema: { type: 'string' } },
+          },
+          content: jsonContent({
+            oneOf: [
+              { $ref: '#/components/schemas/GatewayUnauthorized' },
+              {
+                allOf: [ref('Error'), { type: 'object', properties: { error: { type: 'object', properties: { code: { const: 'UNAUTHORIZED' } } } } }],
+              },
+            ],
+          }),
+        },
+      },
+      schemas: {
+        ...componentSchemas(REQUEST_SCHEMAS, 'input'),
+        ...componentSchemas(RESPONSE_SCHEMAS, 'output'),
+        GatewayUnauthorized: {
+          type: 'object',
+          properties: { message: { const: 'Unauthorized' } },
+          required: ['message'],
+          additionalProperties: false,
+        },
+      },
+    },
+  };
+};
+
+const sortByStatus = (responses: Record<string, Json>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+
+export const renderOpenApiDocument = (): string => `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+
+// --------------------------------------------------------------------------------------
+// CLI
+// --------------------------------------------------------------------------------------
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rendered = renderOpenApiDocument();
+  const relative = path.relative(process.cwd(), OPENAPI_FILE);
+  if (process.argv.includes('--check')) {
+    let committed = '';
+    try {
+      committed = readFileSync(OPENAPI_FILE, 'utf8');
+    } catch {
+      // missing: differs
+    }
+    if (committed !== rendered) {
+      console.error(`${relative} is out of date: run \`npm run openapi\``);
+      process.exit(1);
+    }
+    console.log(`${relative} is up to date`);
+  } else {
+    writeFileSync(OPENAPI_FILE, rendered);
+    console.log(`wrote ${relative}`);
+  }
+}
