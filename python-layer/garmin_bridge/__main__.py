@@ -8,6 +8,7 @@ one) and prints a token blob to paste into the app's token import.
 import argparse
 import getpass
 import os
+import signal
 import sys
 
 from garminconnect import Garmin
@@ -51,6 +52,9 @@ def main() -> int:
     logs.configure(os.environ.get("LOG_LEVEL", "INFO"))
     if args.command == "login":
         return _login_interactively()
+    # The parent owns this process's lifetime: it closes stdin to stop it. A Ctrl-C at
+    # the terminal reaches the parent, which then shuts the bridge down cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     serve()
     # Calls still waiting (e.g. for an MFA code) past the grace period end here.
     os._exit(0)
