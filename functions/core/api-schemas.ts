@@ -56,7 +56,14 @@ export const ConnectionView = z.object({
   lastSyncTime: z.iso.datetime().nullable(),
   nextSyncTime: z.iso.datetime().nullable(),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.iso.datetime() }).optional(),
-  backfill: z.object({ from: IsoDate.nullable(), done: z.boolean() }),
+  backfill: z.object({
+    from: IsoDate.nullable(),
+    done: z.boolean(),
+    /** Every daily summary from `from` through this date is stored (null: none yet). */
+    through: IsoDate.nullable(),
+    /** Share of the days from `from` to the day of the last sync that are stored (100 once done). */
+    percent: z.int().min(0).max(100),
+  }),
   passwordStored: z.boolean(),
 });
 

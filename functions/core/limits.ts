@@ -25,8 +25,14 @@ export const LIMITS = {
   backfillDays: 90,
   /** Daily summaries fetched per sync (oldest first), so a backfill proceeds in resumable chunks. */
   summaryDatesPerSync: 31,
-  /** A day's summary is final (never fetched again) this long after the day ended in the user's zone. */
+  /**
+   * A day's summary may become final (never fetched again) this long after the day ended in
+   * the user's zone, and only once a fetch finds it unchanged since the previous one (a day
+   * fetched for the first time that late, e.g. by a backfill, is final at once).
+   */
   summaryFinalAfterHours: 12,
+  /** A past day that is still provisional is re-fetched at most this often (today: every sync). */
+  summaryRecheckSeconds: 4 * 3600,
 
   /** Scheduled sync cadence, and the backoff after failures. */
   syncIntervalSeconds: 15 * 60,
@@ -35,4 +41,23 @@ export const LIMITS = {
   rateLimitedBackoffSeconds: 3600,
   /** Due connections are spread over this many index partitions. */
   dueShards: 16,
+
+  /**
+   * Garmin's limits for the whole service (all users together): a budget of Garmin requests
+   * per minute that dispatch reserves before claiming users, at this many requests per
+   * scheduled sync (a no-change sync makes 2; headroom for yesterday's re-check, token refresh
+   * and the daily profile).
+   */
+  garminRequestsPerMinute: 3000,
+  estimatedRequestsPerSync: 3,
+  /** Circuit breaker: open when this many distinct users got a Garmin 429 within the window. */
+  breakerTripUsers: 10,
+  breakerWindowSeconds: 60,
+  /** Open this long, doubled on every re-trip from half-open, capped. */
+  breakerCooldownSeconds: 5 * 60,
+  breakerMaxCooldownSeconds: 3600,
+  /** Half-open: these fractions of the normal load, each for one step, then closed; fewer 429s re-trip it. */
+  breakerHalfOpenFractions: [0.1, 0.25, 0.5],
+  breakerHalfOpenStepSeconds: 5 * 60,
+  breakerHalfOpenTripUsers: 3,
 } as const;

@@ -25,6 +25,12 @@ export interface SyncCursors {
   /** Oldest date the backfill must reach, and whether it has. */
   backfillFrom?: string;
   backfillDone?: boolean;
+  /** When an activity fetch last reached the newest activity (the search was complete). */
+  activitiesCheckedAt?: string;
+  /** When a past day that was still provisional (yesterday) was last fetched. */
+  provisionalCheckedAt?: string;
+  /** When the stored profile was fetched (saves reading it to know whether it is stale). */
+  profileFetchedAt?: string;
 }
 
 export interface ConnectionRecord {
@@ -169,6 +175,48 @@ export interface RateLimiter {
   take(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision>;
   /** Looks without recording. */
   peek(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision>;
+  /**
+   * The limits of the whole service towards Garmin (all users together). Optional so that
+   * fakes which do not model them keep compiling; without it nothing global is enforced.
+   */
+  readonly global?: GarminGuardStore;
+}
+
+/**
+ * The circuit breaker's stored state. Only trips are written: the way back (open →
+ * half-open → closed) follows from the times, so it needs no writes (functions/core/sync/breaker.ts).
+ */
+export interface BreakerRecord {
+  /** When it last tripped (opened). */
+  openedAt: string;
+  /** End of the open period: half-open from here. */
+  reopenAt: string;
+  /** Consecutive trips without closing fully in between (doubles the cool-down). */
+  trips: number;
+  /** Optimistic concurrency: incremented by every write. */
+  version: number;
+}
+
+/** Shared state of the service-wide Garmin protection: a per-minute request budget and a circuit breaker. */
+export interface GarminGuardStore {
+  /**
+   * Atomically adds up to `requests` to the count of the minute window starting at
+   * `windowStart`, never past `limit`; returns how many were added (0..requests). Without
+   * `partial` it adds all or nothing.
+   */
+  reserve(windowStart: Date, requests: number, limit: number, options?: { partial?: boolean }): Promise<number>;
+  /** Adds `requests` (negative: gives back) unconditionally: usage that already happened or a reservation not used. */
+  charge(windowStart: Date, requests: number): Promise<void>;
+  /** Requests counted in the window so far. */
+  used(windowStart: Date): Promise<number>;
+  readBreaker(): Promise<BreakerRecord | undefined>;
+  /** Replaces the breaker if its version is still `expectedVersion` (undefined: none stored); false on a lost race. */
+  writeBreaker(record: BreakerRecord, expectedVersion: number | undefined, expiresAt: Date): Promise<boolean>;
+  /**
+   * Records that Garmin answered `userId` with 429 in the report bucket starting at
+   * `bucketStart`, and returns the distinct users so reported in the given buckets together.
+   */
+  reportRateLimited(userId: string, bucketStart: Date, countBuckets: Date[], expiresAt: Date): Promise<number>;
 }
 
 export type VaultPurpose = 'password' | 'tokens' | 'attempt-credentials';

@@ -26,6 +26,9 @@ const CursorsItem = z.object({
   summaries_final_through: z.string().optional(),
   backfill_from: z.string().optional(),
   backfill_done: z.boolean().optional(),
+  activities_checked_at: z.string().optional(),
+  provisional_checked_at: z.string().optional(),
+  profile_fetched_at: z.string().optional(),
 });
 
 const ConnectionItem = z.object({
@@ -67,6 +70,9 @@ const toCursorsItem = (cursors: SyncCursors): z.infer<typeof CursorsItem> => ({
   summaries_final_through: cursors.summariesFinalThrough,
   backfill_from: cursors.backfillFrom,
   backfill_done: cursors.backfillDone,
+  activities_checked_at: cursors.activitiesCheckedAt,
+  provisional_checked_at: cursors.provisionalCheckedAt,
+  profile_fetched_at: cursors.profileFetchedAt,
 });
 
 const fromItem = (raw: unknown): ConnectionRecord => {
@@ -89,6 +95,9 @@ const fromItem = (raw: unknown): ConnectionRecord => {
       summariesFinalThrough: item.cursors.summaries_final_through,
       backfillFrom: item.cursors.backfill_from,
       backfillDone: item.cursors.backfill_done,
+      activitiesCheckedAt: item.cursors.activities_checked_at,
+      provisionalCheckedAt: item.cursors.provisional_checked_at,
+      profileFetchedAt: item.cursors.profile_fetched_at,
     },
     createdAt: item.created_at,
     version: item.version,

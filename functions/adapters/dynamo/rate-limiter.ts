@@ -8,8 +8,9 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { LIMITS } from '../../core/limits';
-import type { RateDecision, RateLimiter, RateLimitKind } from '../../core/ports';
+import type { GarminGuardStore, RateDecision, RateLimiter, RateLimitKind } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
+import { DynamoGarminGuardStore } from './garmin-guard-store';
 import { DATA_SK, TABLES } from './tables';
 import { sleep } from './time';
 
@@ -37,10 +38,15 @@ const decide = (calls: number[], limit: number, nowMs: number): RateDecision => 
 };
 
 export class DynamoRateLimiter implements RateLimiter {
+  /** The service-wide budget and breaker, in the same table's `__system__` partition. */
+  readonly global: GarminGuardStore;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.global = new DynamoGarminGuardStore(doc, table);
+  }
 
   async take(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision> {
     const nowMs = now.getTime();

@@ -4,7 +4,7 @@
  * next state (active, backing off, needs re-authentication) decided from what failed.
  */
 import { type BridgeError, type FetchResult, fetchResultOf } from '../bridge-protocol';
-import { rateLimited } from '../errors';
+import { AppError, rateLimited } from '../errors';
 import { LIMITS } from '../limits';
 import {
   type ConnectionRecord,
@@ -12,8 +12,10 @@ import {
   type SyncJob,
   VersionConflictError,
 } from '../ports';
-import { type FetchPlan, applyFetchResult, planFetch } from '../sync/sync-plan';
+import { sameContent } from '../sync/summary-finality';
+import { type FetchPlan, applyFetchResult, planFetch, plannedRequests } from '../sync/sync-plan';
 import type { ServiceDeps } from './deps';
+import { SyncGuard } from './sync-guard';
 
 export type SyncRunStatus = 'synced' | 'fresh' | 'in_progress' | 'deferred' | 'failed' | 'skipped' | 'not_connected';
 
@@ -40,20 +42,30 @@ export const backoffSeconds = (failures: number, floorSeconds = 0): number =>
 class ConnectionGoneError extends Error {}
 
 export class SyncService {
-  constructor(private readonly deps: ServiceDeps) {}
+  /** The service-wide Garmin budget and breaker (absent in fakes that do not model them). */
+  private readonly guard: SyncGuard;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.guard = new SyncGuard(deps.rateLimiter.global);
+  }
 
   async run(job: SyncJob): Promise<SyncRun> {
     const { userId } = job;
     const now = this.deps.clock.now();
-    const seen = await this.deps.connections.get(userId);
-    if (!seen) return { status: 'not_connected', ...NOTHING };
-    if (!seen.isActive) return { status: 'skipped', ...NOTHING, connection: seen };
-    if (job.reason === 'manual' && seen.lastSyncTime && now.getTime() - Date.parse(seen.lastSyncTime) < LIMITS.manualSyncFreshnessSeconds * 1000) {
-      return { status: 'fresh', ...NOTHING, connection: seen };
+    // A manual sync looks first: it may be answered from storage without taking the lease.
+    // Background jobs take the lease straight away and read once, under it (one read less per sync).
+    let seen: ConnectionRecord | undefined;
+    if (job.reason === 'manual') {
+      seen = await this.deps.connections.get(userId);
+      if (!seen) return { status: 'not_connected', ...NOTHING };
+      if (!seen.isActive) return { status: 'skipped', ...NOTHING, connection: seen };
+      if (seen.lastSyncTime && now.getTime() - Date.parse(seen.lastSyncTime) < LIMITS.manualSyncFreshnessSeconds * 1000) {
+        return { status: 'fresh', ...NOTHING, connection: seen };
+      }
     }
     const owner = this.deps.newId();
     if (!(await this.deps.leases.acquire(userId, owner, LIMITS.leaseTtlSeconds, now))) {
-      return { status: 'in_progress', ...NOTHING, connection: seen };
+      return { status: 'in_progress', ...NOTHING, ...(seen ? { connection: seen } : {}) };
     }
     try {
       // Read again under the lease: a sync that just finished may have moved the cursors.
@@ -75,16 +87,29 @@ export class SyncService {
 
   private async syncUnderLease(job: SyncJob, connection: ConnectionRecord, now: Date): Promise<SyncRun> {
     const { userId } = job;
+    // The cursors know when the profile was stored; older connections read the profile item.
+    const { profileFetchedAt } = connection.cursors;
+    const profile = profileFetchedAt ? { profile: {}, fetchedAt: profileFetchedAt } : await this.deps.data.getProfile(userId);
+    const plan = planFetch(connection, profile, now, job.reason);
+    // Service-wide first (breaker, budget): a sync held back there must not use up the user's own limit.
+    const admission = await this.guard.admit(job, plannedRequests(plan), now);
+    if (!admission.admitted) {
+      const waitSeconds = Math.max(1, Math.ceil((admission.retryAt.getTime() - now.getTime()) / 1000));
+      if (job.reason === 'manual') throw new AppError('GARMIN_RATE_LIMITED', 'Garmin is limiting requests; try again later', waitSeconds);
+      const deferred = await this.save(connection, { nextSyncTime: admission.retryAt.toISOString() });
+      return { status: 'deferred', ...NOTHING, connection: deferred };
+    }
     const decision = await this.deps.rateLimiter.take(userId, 'fetch', now);
     if (!decision.allowed) {
+      await this.guard.release(admission);
       if (job.reason === 'manual') throw rateLimited(decision.retryAfterSeconds);
       // Over the limit is not a failure: the sync just happens later.
       const deferred = await this.save(connection, { nextSyncTime: later(now, decision.retryAfterSeconds) });
       return { status: 'deferred', ...NOTHING, connection: deferred };
     }
-    const plan = planFetch(connection, await this.deps.data.getProfile(userId), now);
     const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
     const response = await this.deps.bridge.call({ op: 'fetch', tokens, ...plan });
+    await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
     let current = connection;
     // First, before anything else can fail: Garmin has already burned the old refresh token.
     if (response.tokensChanged && response.tokens) {
@@ -119,9 +144,24 @@ export class SyncService {
   private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date) {
     const { userId } = connection;
     const timeZone = result.profile?.timeZone ?? connection.timeZone;
-    const activitiesWritten = result.activities ? await this.deps.data.upsertActivities(userId, result.activities.items) : 0;
-    const applied = applyFetchResult(connection, plan, result, timeZone, now);
-    const dailySummariesWritten = await this.deps.data.upsertDailySummaries(userId, applied.summaries);
+    // What is stored already is read back (one query each) and left alone: a refused
+    // conditional put writes nothing but is billed like a write, a read costs a fifth of it.
+    const fetchedActivities = result.activities?.items ?? [];
+    const newActivities = plan.activities && fetchedActivities.length ? await this.changedActivities(userId, plan.activities.startDate, fetchedActivities) : [];
+    const activitiesWritten = newActivities.length ? await this.deps.data.upsertActivities(userId, newActivities) : 0;
+    const dates = (result.dailySummaries?.items ?? []).map((s) => s.date).sort();
+    const first = dates[0];
+    const last = dates.at(-1);
+    const stored = new Map(
+      first && last ? (await this.deps.data.queryDailySummaries(userId, first, last)).map((s) => [s.date, s] as const) : [],
+    );
+    // A day past the finality threshold is final only if unchanged since it was last stored.
+    const applied = applyFetchResult(connection, plan, result, timeZone, now, stored);
+    const changedSummaries = applied.summaries.filter((s) => {
+      const before = stored.get(s.date);
+      return !before || before.final !== s.final || !sameContent(before.summary, s.summary);
+    });
+    const dailySummariesWritten = changedSummaries.length ? await this.deps.data.upsertDailySummaries(userId, changedSummaries) : 0;
     if (result.profile) {
       const { basics, socialProfile, userSettings } = result.profile;
       const profile: GarminObject = { ...basics, timeZone: result.profile.timeZone, socialProfile, userSettings };
@@ -138,6 +178,16 @@ export class SyncService {
         ...(timeZone ? { timeZone } : {}),
       } satisfies Changes,
     };
+  }
+
+  /** The fetched activities that are not stored as they are (new, or changed at Garmin). */
+  private async changedActivities(userId: string, from: string, fetched: GarminObject[]): Promise<GarminObject[]> {
+    const { items } = await this.deps.data.queryActivities(userId, { from, limit: Math.min(fetched.length + 10, 1000) });
+    const stored = new Map(items.map((a) => [a.activityId, a.activity]));
+    return fetched.filter((activity) => {
+      const before = stored.get(String(activity.activityId));
+      return !before || !sameContent(before, activity);
+    });
   }
 
   /** The connection's next state after a failed fetch. A rate limit never deactivates it. */
@@ -182,6 +232,7 @@ export class SyncService {
       };
     }
     if (!login.ok && (login.error.code === 'RATE_LIMITED' || login.error.code === 'UPSTREAM_UNAVAILABLE')) {
+      if (login.error.code === 'RATE_LIMITED') await this.guard.reportRateLimited(connection.userId, now);
       return backOff(login.error.retryAfterSeconds ?? 0);
     }
     return needsReauth;

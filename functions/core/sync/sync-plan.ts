@@ -4,8 +4,9 @@
  */
 import type { FetchRequest, FetchResult } from '../bridge-protocol';
 import { LIMITS } from '../limits';
-import { EARLIEST_ZONE, LATEST_ZONE, addDays, datesBetween, isDayFinal, localDate } from '../local-time';
-import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredProfile, SyncCursors } from '../ports';
+import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
+import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
+import { isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
 
 export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
 
@@ -15,7 +16,35 @@ export const profileIsStale = (profile: StoredProfile | undefined, now: Date): b
 export const backfillStart = (now: Date, timeZone: string | undefined): string =>
   addDays(localDate(now, timeZone ?? EARLIEST_ZONE), -LIMITS.backfillDays);
 
-export const planFetch = (connection: ConnectionRecord, profile: StoredProfile | undefined, now: Date): FetchPlan => {
+const secondsSince = (time: string | undefined, now: Date): number =>
+  time === undefined ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(time)) / 1000;
+
+/**
+ * A past day that is not final yet (yesterday, until the threshold) is re-read only when
+ * worth it: not yet read since it ended, not for summaryRecheckSeconds, or past the threshold
+ * (the read that can make it final). Today is read at every sync. Needs the user's zone.
+ */
+const recheckDue = (date: string, today: string, cursors: SyncCursors, timeZone: string | undefined, now: Date): boolean => {
+  if (date >= today || timeZone === undefined || isPastFinalityThreshold(date, now, timeZone)) return true;
+  const checkedAt = cursors.provisionalCheckedAt;
+  if (checkedAt === undefined || localDate(new Date(checkedAt), timeZone) <= date) return true;
+  return secondsSince(checkedAt, now) >= LIMITS.summaryRecheckSeconds;
+};
+
+/**
+ * An unfinished backfill continues in chunks queued right after each other: the first chunk
+ * fetched every activity up to then, so the next ones (minutes later) need not search again;
+ * the next scheduled sync does.
+ */
+const activitiesFresh = (cursors: SyncCursors, reason: SyncReason | undefined, now: Date): boolean =>
+  reason === 'backfill' && cursors.backfillDone !== true && secondsSince(cursors.activitiesCheckedAt, now) < LIMITS.syncIntervalSeconds;
+
+export const planFetch = (
+  connection: ConnectionRecord,
+  profile: StoredProfile | undefined,
+  now: Date,
+  reason?: SyncReason,
+): FetchPlan => {
   const { cursors } = connection;
   // Until Garmin tells us the user's zone, reach as far forward as any zone's "today".
   const today = localDate(now, connection.timeZone ?? EARLIEST_ZONE);
@@ -24,11 +53,15 @@ export const planFetch = (connection: ConnectionRecord, profile: StoredProfile |
   const summaryDates = datesBetween(
     cursors.summariesFinalThrough ? addDays(cursors.summariesFinalThrough, 1) : backfillFrom,
     today,
-  ).slice(0, LIMITS.summaryDatesPerSync);
+  )
+    .filter((date) => recheckDue(date, today, cursors, connection.timeZone, now))
+    .slice(0, LIMITS.summaryDatesPerSync);
   return {
     ...(connection.displayName ? { displayName: connection.displayName } : {}),
     // Re-read a day before the newest stored activity: Garmin uploads can arrive late.
-    activities: { startDate: newest ? addDays(newest, -LIMITS.activityOverlapDays) : backfillFrom },
+    ...(activitiesFresh(cursors, reason, now)
+      ? {}
+      : { activities: { startDate: newest ? addDays(newest, -LIMITS.activityOverlapDays) : backfillFrom } }),
     ...(summaryDates.length ? { dailySummaries: { dates: summaryDates } } : {}),
     profile: profileIsStale(profile, now),
   };
@@ -53,10 +86,12 @@ export const applyFetchResult = (
   result: FetchResult,
   timeZone: string | undefined,
   now: Date,
+  /** What was stored for the fetched dates before this fetch: decides finality past the threshold (summary-finality.ts). */
+  stored?: ReadonlyMap<string, StoredDailySummary>,
 ): AppliedResult => {
-  const zoneForFinality = timeZone ?? LATEST_ZONE;
   const previous = connection.cursors;
   const backfillFrom = previous.backfillFrom ?? plan.activities?.startDate;
+  const today = localDate(now, connection.timeZone ?? EARLIEST_ZONE);
 
   let newest = previous.activitiesNewestLocal;
   for (const activity of result.activities?.items ?? []) {
@@ -67,27 +102,42 @@ export const applyFetchResult = (
   const summaries = (result.dailySummaries?.items ?? []).map(({ date, summary }) => ({
     date,
     summary,
-    final: isDayFinal(date, now, zoneForFinality, LIMITS.summaryFinalAfterHours),
+    final: isSummaryFinal(date, summary, stored?.get(date), now, timeZone),
   }));
   const finalDates = new Set(summaries.filter((s) => s.final).map((s) => s.date));
+  // Only over consecutive final days: a day left out of the plan is never jumped over.
   let finalThrough = previous.summariesFinalThrough;
   for (const date of plan.dailySummaries?.dates ?? []) {
-    if (!finalDates.has(date)) break;
+    if (!finalDates.has(date) || (finalThrough !== undefined && date !== addDays(finalThrough, 1))) break;
     finalThrough = date;
   }
+  const provisionalPastDay = summaries.some((s) => !s.final && s.date < today);
+  const activitiesCheckedAt = result.activities?.complete ? now.toISOString() : previous.activitiesCheckedAt;
+  const provisionalCheckedAt = provisionalPastDay ? now.toISOString() : previous.provisionalCheckedAt;
+  const profileFetchedAt = result.profile ? now.toISOString() : previous.profileFetchedAt;
 
-  const activitiesDone = result.activities?.complete ?? false;
+  // Activities left out of the plan were complete minutes ago (a backfill's next chunk).
+  const activitiesDone = plan.activities ? result.activities?.complete === true : activitiesCheckedAt !== undefined;
   const planned = plan.dailySummaries?.dates ?? [];
   const fetched = new Set(summaries.map((s) => s.date));
-  const summariesCaughtUp =
-    planned.every((d) => fetched.has(d)) && (planned.at(-1) ?? '') >= localDate(now, connection.timeZone ?? EARLIEST_ZONE);
+  const summariesCaughtUp = planned.every((d) => fetched.has(d)) && (planned.at(-1) ?? '') >= today;
   return {
     cursors: {
       ...(newest ? { activitiesNewestLocal: newest } : {}),
       ...(finalThrough ? { summariesFinalThrough: finalThrough } : {}),
       ...(backfillFrom ? { backfillFrom } : {}),
       backfillDone: previous.backfillDone === true || (activitiesDone && summariesCaughtUp),
+      ...(activitiesCheckedAt ? { activitiesCheckedAt } : {}),
+      ...(provisionalCheckedAt ? { provisionalCheckedAt } : {}),
+      ...(profileFetchedAt ? { profileFetchedAt } : {}),
     },
     summaries,
   };
 };
+
+/** Garmin requests a plan will make, at least (more activity pages when there are many). */
+export const plannedRequests = (plan: FetchPlan): number =>
+  (plan.activities ? 1 : 0) + (plan.dailySummaries?.dates.length ?? 0) + (plan.profile ? PROFILE_REQUESTS : 0);
+
+/** Social profile, user settings and the time zone (operations.py `_load_profile` + `get_user_timezone`). */
+export const PROFILE_REQUESTS = 3;

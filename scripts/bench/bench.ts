@@ -1,0 +1,414 @@
+/**
+ * `npm run bench`: the scheduled sync measured side by side with a naive baseline, in one
+ * process, over the real pieces (Garmin simulator, DynamoDB Local, moto SQS, the real stdio
+ * Python bridge with the pinned garminconnect, the real handlers). Writes bench/results.json
+ * and bench/results.md and prints the table. See scripts/bench/README.md for what each
+ * number means and how it is measured.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SimulatorClient, type SimCounters } from '../../test/support/simulator-client';
+import { LIMITS } from '../../functions/core/limits';
+import { localDate } from '../../functions/core/local-time';
+import type { ConnectionRecord, GarminObject } from '../../functions/core/ports';
+import { REPO_ROOT } from '../local/paths';
+import { type MeterSnapshot, diffSnapshots, emptySnapshot, totals } from './ddb-meter';
+import { NaiveSync } from './naive';
+import { renderMarkdown, type BenchResults, type SyncCost, type Throughput } from './report';
+import { BenchClock, type BenchRuntime, startBenchRuntime } from './runtime';
+import { startBenchStack } from './stack';
+import { measureBridgeImport, measureBundles } from './static';
+
+const ATHLETE = 'athlete@example.com';
+const PASSWORD = 'correct-horse';
+const USERS = Number(process.env.BENCH_USERS ?? 1000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 10);
+const BRIDGES = Number(process.env.BENCH_BRIDGES ?? 2);
+const DAY_STEPS = Number(process.env.BENCH_DAY_STEPS ?? 96);
+const MINUTE = 60_000;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const started = Date.now();
+const results: Partial<BenchResults> = {};
+
+// --------------------------------------------------------------------------------------
+// Helpers
+// --------------------------------------------------------------------------------------
+
+interface Measured<T> {
+  value: T;
+  counters: SimCounters;
+  ddb: MeterSnapshot;
+}
+
+const nonZero = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+
+const measure = async <T>(sim: SimulatorClient, rt: BenchRuntime, run: () => Promise<T>): Promise<Measured<T>> => {
+  await sim.resetCounters();
+  const before = rt.meter.snapshot();
+  const value = await run();
+  return { value, counters: await sim.counters(), ddb: diffSnapshots(rt.meter.snapshot(), before) };
+};
+
+/** Items the brief counts: DataStore upserts (activities, summaries, profile) + connection writes (claim, update). */
+const itemsWritten = (ddb: MeterSnapshot): number =>
+  ddb.connection.written + ddb.activity.written + ddb['daily-summary'].written + ddb.profile.written;
+
+const costOf = (samples: Array<Measured<unknown>>): SyncCost => {
+  const n = samples.length;
+  const mean = (f: (m: Measured<unknown>) => number) => samples.reduce((s, m) => s + f(m), 0) / n;
+  const endpoints = new Set(samples.flatMap((m) => Object.keys(nonZero(m.counters.byEndpoint))));
+  const ddbSum = samples.reduce((acc, m) => {
+    const t = totals(m.ddb);
+    return { written: acc.written + t.written, refused: acc.refused + t.refused, wru: acc.wru + t.wru, rru: acc.rru + t.rru, reads: acc.reads + t.reads };
+  }, { written: 0, refused: 0, wru: 0, rru: 0, reads: 0 });
+  const byKind = emptySnapshot();
+  for (const m of samples) {
+    for (const [kind, counts] of Object.entries(m.ddb) as Array<[keyof MeterSnapshot, MeterSnapshot[keyof MeterSnapshot]]>) {
+      for (const [field, v] of Object.entries(counts) as Array<[keyof typeof counts, number]>) byKind[kind][field] += v / n;
+    }
+  }
+  return {
+    samples: n,
+    garminRequests: mean((m) => m.counters.total),
+    byEndpoint: Object.fromEntries([...endpoints].map((e) => [e, mean((m) => m.counters.byEndpoint[e as keyof SimCounters['byEndpoint']] ?? 0)])),
+    logins: mean((m) => m.counters.byEndpoint['sso-login'] ?? 0),
+    itemsWritten: mean((m) => itemsWritten(m.ddb)),
+    allWrites: ddbSum.written / n,
+    refusedWrites: ddbSum.refused / n,
+    wru: ddbSum.wru / n,
+    rru: ddbSum.rru / n,
+    reads: ddbSum.reads / n,
+    byKind,
+  };
+};
+
+const makeDue = async (rt: BenchRuntime, userId: string): Promise<void> => {
+  const { connections } = rt.services.deps;
+  const connection = await connections.get(userId);
+  if (!connection) throw new Error(`no connection for ${userId}`);
+  await connections.update(userId, connection.version, { nextSyncTime: new Date(rt.clock.now().getTime() - 1000).toISOString() });
+};
+
+/** One scheduled sync of whoever is due, through the real dispatch → SQS → sync-worker path. */
+const scheduledSync = async (rt: BenchRuntime): Promise<{ workerMs: number; bridgeMs: number }> => {
+  const dispatched = await rt.dispatch({ spreadSeconds: 0 });
+  const worked = await rt.work({ workers: 1, target: dispatched.claimed, idleMs: 3000 });
+  if (dispatched.claimed !== 1 || worked.processed !== 1) throw new Error(`expected one sync, got ${JSON.stringify({ dispatched, worked: worked.processed })}`);
+  return { workerMs: worked.batchMs[0] ?? 0, bridgeMs: rt.bridge.stats.fetchDurationsMs.at(-1) ?? 0 };
+};
+
+const setSimClock = async (sim: SimulatorClient, now: Date) => {
+  const response = await fetch(`${sim.url}/__sim/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ now: now.toISOString() }),
+  });
+  if (!response.ok) throw new Error(`simulator clock: ${response.status}`);
+};
+
+const connectViaApi = async (rt: BenchRuntime, userId: string): Promise<void> => {
+  const answer = await rt.api('POST /garmin/connection', { userId, body: { username: ATHLETE, password: PASSWORD } });
+  if (answer.status !== 201) throw new Error(`connect answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  await rt.settleConnectWorkers();
+};
+
+/** A connection as if connected and caught up: its own tokens from its own real login, cursors copied from a caught-up user. */
+const seedUser = async (rt: BenchRuntime, template: ConnectionRecord, userId: string, profile: GarminObject | undefined): Promise<void> => {
+  const { deps } = rt.services;
+  const login = await deps.bridge.call({ op: 'login', username: ATHLETE, password: PASSWORD });
+  if (!login.ok || !login.tokens) throw new Error('seeding login failed');
+  await deps.connections.put({
+    ...template,
+    userId,
+    password: await deps.vault.encrypt(userId, 'password', PASSWORD),
+    tokens: await deps.vault.encrypt(userId, 'tokens', login.tokens),
+    nextSyncTime: new Date(rt.clock.now().getTime() - MINUTE).toISOString(),
+    lastError: undefined,
+    version: 1,
+  });
+  if (profile) await deps.data.putProfile(userId, profile, rt.clock.now());
+};
+
+const seedUsers = async (rt: BenchRuntime, template: ConnectionRecord, profile: GarminObject | undefined, count: number): Promise<void> => {
+  const ids = Array.from({ length: count }, (_, i) => `bench-user-${String(i).padStart(5, '0')}`);
+  const BATCH = 50;
+  for (let i = 0; i < ids.length; i += BATCH) {
+    await Promise.all(ids.slice(i, i + BATCH).map((userId) => seedUser(rt, template, userId, profile)));
+  }
+};
+
+const throughputOf = (
+  claimed: number,
+  work: Awaited<ReturnType<BenchRuntime['work']>>,
+  elapsedMs: number,
+  measured: Measured<unknown>,
+  fetchMs: number[],
+): Throughput => {
+  const sorted = [...fetchMs].sort((a, b) => a - b);
+  const batchPerJob = work.batchMs.reduce((s, v) => s + v, 0) / Math.max(1, work.processed);
+  const unique = Math.max(1, work.processed - work.duplicates);
+  return {
+    users: USERS,
+    claimed,
+    processed: work.processed,
+    failed: work.failed,
+    duplicates: work.duplicates,
+    elapsedSeconds: elapsedMs / 1000,
+    syncsPerMinute: ((work.processed - work.duplicates) / elapsedMs) * MINUTE,
+    workers: WORKERS,
+    bridgeProcesses: BRIDGES,
+    garminRequestsPerSync: measured.counters.total / unique,
+    loginsPerThousand: ((measured.counters.byEndpoint['sso-login'] ?? 0) / unique) * 1000,
+    writesPerSync: totals(measured.ddb).written / unique,
+    wruPerSync: totals(measured.ddb).wru / unique,
+    rruPerSync: totals(measured.ddb).rru / unique,
+    workerMsPerSync: batchPerJob,
+    bridgeFetchMsP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
+  };
+};
+
+// --------------------------------------------------------------------------------------
+// The run
+// --------------------------------------------------------------------------------------
+
+log('static: bundling the handlers and timing cold imports');
+results.static = { bundles: await measureBundles(5), bridgeImport: measureBridgeImport(5) };
+
+log('starting DynamoDB Local, moto and the Garmin simulator');
+const stack = await startBenchStack();
+const sim = new SimulatorClient(stack.simulator.endpoint);
+const runtimes: BenchRuntime[] = [];
+try {
+  // Long-lived access tokens: the simulated day below moves the simulator's clock, and token
+  // refreshes are accounted for separately (see the report), not as an artefact of time travel.
+  await sim.tokenTtl(ATHLETE, 30 * 86_400);
+
+  const rt = await startBenchRuntime({ prefix: `bench-${randomUUID().slice(0, 8)}`, garminBaseUrl: stack.simulator.endpoint, bridgeProcesses: BRIDGES });
+  runtimes.push(rt);
+  const naiveRt = rt.withSync(new NaiveSync(rt.services.deps));
+  const naive = new NaiveSync(rt.services.deps);
+
+  // ---- ours: one user, connected through the API, 90-day backfill, then steady state ----
+  log('ours: connect + 90-day backfill of one user');
+  const steady = 'bench-steady';
+  await connectViaApi(rt, steady);
+  await rt.work({ workers: 1, idleMs: 2000 });
+  const steadyView = await rt.api('GET /garmin/connection', { userId: steady });
+  if (!(steadyView.body.connection as { backfill: { done: boolean } }).backfill.done) throw new Error('the 90-day backfill did not finish');
+
+  log('ours: no-change syncs and a sync with one new activity');
+  const oursNoChange: Array<Measured<unknown>> = [];
+  for (let i = 0; i < 3; i++) {
+    await makeDue(rt, steady);
+    oursNoChange.push(await measure(sim, rt, () => scheduledSync(rt)));
+  }
+  await sim.addActivity(ATHLETE, { typeKey: 'running' });
+  await makeDue(rt, steady);
+  const oursNewActivity = await measure(sim, rt, () => scheduledSync(rt));
+
+  // ---- naive: same scenarios ----
+  log('naive: no-change syncs and a sync with one new activity');
+  const naiveUser = 'bench-naive';
+  const template = await rt.services.deps.connections.get(steady);
+  if (!template) throw new Error('steady user vanished');
+  const steadyProfile = (await rt.services.deps.data.getProfile(steady))?.profile;
+  await seedUser(rt, template, naiveUser, steadyProfile);
+  await scheduledSync(naiveRt); // first run stores its 7-day window: not a no-change sync
+  const naiveNoChange: Array<Measured<unknown>> = [];
+  for (let i = 0; i < 3; i++) {
+    await makeDue(rt, naiveUser);
+    naiveNoChange.push(await measure(sim, rt, () => scheduledSync(naiveRt)));
+  }
+  await sim.addActivity(ATHLETE, { typeKey: 'cycling' });
+  await makeDue(rt, naiveUser);
+  const naiveNewActivity = await measure(sim, rt, () => scheduledSync(naiveRt));
+
+  results.perSync = {
+    ours: { noChange: costOf(oursNoChange), newActivity: costOf([oursNewActivity]) },
+    naive: { noChange: costOf(naiveNoChange), newActivity: costOf([naiveNewActivity]) },
+  };
+
+  // ---- 365-day backfill ----
+  log('ours: connect + 365-day backfill');
+  const deep = 'bench-backfill-365';
+  const defaultDepth = LIMITS.backfillDays;
+  (LIMITS as { backfillDays: number }).backfillDays = 365;
+  let backfillOurs: Measured<{ chunks: number; progress: number[] }>;
+  try {
+    await connectViaApi(rt, deep);
+    const fetchesBefore = rt.bridge.stats.calls.fetch ?? 0;
+    backfillOurs = await measure(sim, rt, async () => {
+      // Chunk by chunk, to watch the progress the API shows.
+      const progress: number[] = [];
+      for (;;) {
+        const run = await rt.work({ workers: 1, target: 1, idleMs: 2000 });
+        if (run.processed === 0) break;
+        const view = await rt.api('GET /garmin/connection', { userId: deep });
+        progress.push((view.body.connection as { backfill: { percent: number } }).backfill.percent);
+      }
+      return { chunks: (rt.bridge.stats.calls.fetch ?? 0) - fetchesBefore, progress };
+    });
+  } finally {
+    (LIMITS as { backfillDays: number }).backfillDays = defaultDepth;
+  }
+  const deepView = await rt.api('GET /garmin/connection', { userId: deep });
+  const deepConnection = deepView.body.connection as { backfill: { from: string; done: boolean; through: string | null } };
+  const storedDays = (await rt.services.deps.data.queryDailySummaries(deep, deepConnection.backfill.from, '2999-12-31')).length;
+  let storedActivities = 0;
+  for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+    const page = await rt.services.deps.data.queryActivities(deep, { from: deepConnection.backfill.from, limit: 500, ...(cursor ? { cursor } : {}) });
+    storedActivities += page.items.length;
+    cursor = page.nextCursor;
+  }
+
+  log('naive: 365-day backfill (one login, one fetch of everything)');
+  const naiveDeep = 'bench-naive-365';
+  await rt.services.deps.connections.put({ ...template, userId: naiveDeep, password: await rt.services.deps.vault.encrypt(naiveDeep, 'password', PASSWORD), cursors: {}, nextSyncTime: undefined });
+  const backfillNaive = await measure(sim, rt, () => naive.backfill(naiveDeep, 365));
+
+  results.backfill365 = {
+    days: storedDays,
+    activities: storedActivities,
+    bound: storedDays + Math.ceil(storedActivities / 100),
+    done: deepConnection.backfill.done,
+    ours: { ...costOf([backfillOurs]), chunks: backfillOurs.value.chunks, progress: backfillOurs.value.progress },
+    naive: { ...costOf([backfillNaive]), chunks: 1, progress: [] },
+  };
+
+  // ---- 1,000 users through dispatch → SQS → workers ----
+  log(`seeding ${USERS} users (each with its own tokens from its own login)`);
+  const big = await startBenchRuntime({ prefix: `bench-${randomUUID().slice(0, 8)}`, garminBaseUrl: stack.simulator.endpoint, bridgeProcesses: BRIDGES, clock: new BenchClock() });
+  runtimes.push(big);
+  const caughtUp = await rt.services.deps.connections.get(steady);
+  if (!caughtUp) throw new Error('steady user vanished');
+  await seedUsers(big, caughtUp, steadyProfile, USERS);
+
+  log(`ours: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
+  const fetchMark = big.bridge.stats.fetchDurationsMs.length;
+  let oursRun!: Awaited<ReturnType<BenchRuntime['work']>>;
+  let oursDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;
+  let t0 = performance.now();
+  // Workers run while dispatch claims and queues, chunk by chunk, as on AWS.
+  const pipeline = async (runtime: BenchRuntime, dispatchOptions: Parameters<BenchRuntime['dispatch']>[0]) => {
+    let claimed: number | undefined;
+    const dispatching = runtime.dispatch(dispatchOptions).then((d) => {
+      claimed = d.claimed;
+      return d;
+    });
+    const [d, w] = await Promise.all([dispatching, runtime.work({ workers: WORKERS, target: () => claimed ?? Number.POSITIVE_INFINITY, idleMs: 5000 })]);
+    return { d, w };
+  };
+  const oursBig = await measure(sim, big, async () => {
+    t0 = performance.now();
+    ({ d: oursDispatch, w: oursRun } = await pipeline(big, { spreadSeconds: 0 }));
+  });
+  const oursElapsed = performance.now() - t0;
+
+  log(`naive: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
+  big.clock.offsetMs += 16 * MINUTE;
+  const bigNaive = big.withSync(new NaiveSync(big.services.deps));
+  const naiveFetchMark = big.bridge.stats.fetchDurationsMs.length;
+  let naiveRun!: Awaited<ReturnType<BenchRuntime['work']>>;
+  let naiveDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;
+  const naiveBig = await measure(sim, big, async () => {
+    t0 = performance.now();
+    // The naive baseline has no budget: its syncs cost ~14 requests, not the 3 ours reserve.
+    ({ d: naiveDispatch, w: naiveRun } = await pipeline(bigNaive, { spreadSeconds: 0, requestsPerMinute: 1_000_000 }));
+  });
+  const naiveElapsed = performance.now() - t0;
+  results.throughput = {
+    ours: throughputOf(oursDispatch.claimed, oursRun, oursElapsed, oursBig, big.bridge.stats.fetchDurationsMs.slice(fetchMark, naiveFetchMark)),
+    naive: throughputOf(naiveDispatch.claimed, naiveRun, naiveElapsed, naiveBig, big.bridge.stats.fetchDurationsMs.slice(naiveFetchMark)),
+  };
+
+  // ---- the budget and the breaker, end to end ----
+  log('budget: 600 requests/minute, all users due');
+  big.clock.offsetMs += 16 * MINUTE;
+  const budgetRuns = [];
+  for (let i = 0; i < 2; i++) budgetRuns.push(await big.dispatchOnly({ requestsPerMinute: 600, spreadSeconds: 60 }));
+
+  log('breaker: Garmin answers 429 to every activity search');
+  big.clock.offsetMs += 16 * MINUTE;
+  const fault = await sim.fault({ account: ATHLETE, endpoint: 'activities', status: 429, retryAfter: 60 });
+  void fault;
+  const breakerSteps: BenchResults['breaker'] = [];
+  const tripped = await measure(sim, big, async () => {
+    const d = await big.dispatch({ spreadSeconds: 0, maxPerRun: 40, requestsPerMinute: 1_000_000 });
+    // One worker (10 syncs at a time): syncs already calling Garmin when it trips cannot be recalled.
+    const w = await big.work({ workers: 1, target: d.claimed, idleMs: 5000 });
+    return { d, w };
+  });
+  const statuses = tripped.counters.byEndpoint.activities ?? 0;
+  breakerSteps.push({ step: '40 syncs queued while Garmin answers 429 to every activity search (1 worker, 10 at a time)', breaker: tripped.value.d.breaker, claimed: tripped.value.d.claimed, garminRequests: tripped.counters.total, rateLimitedSearches: statuses });
+  const afterTrip = await big.dispatchOnly({ spreadSeconds: 0, maxPerRun: 100 });
+  breakerSteps.push({ step: 'next dispatch', breaker: afterTrip.breaker, claimed: afterTrip.claimed, garminRequests: 0, rateLimitedSearches: 0 });
+  await sim.clearFaults();
+  for (const minutes of [5, 5, 5, 5]) {
+    big.clock.offsetMs += minutes * MINUTE + 1000;
+    const d = await big.dispatchOnly({ spreadSeconds: 0, maxPerRun: 100 });
+    breakerSteps.push({ step: `+${minutes} min`, breaker: d.breaker, claimed: d.claimed, garminRequests: 0, rateLimitedSearches: 0 });
+  }
+  results.budget = budgetRuns.map((r) => ({ claimed: r.claimed, leftForLater: r.leftForLater, reservedRequests: r.reservedRequests }));
+  results.breaker = breakerSteps;
+
+  // ---- a simulated day of one caught-up user, every 15 minutes ----
+  log(`ours: a simulated day (${DAY_STEPS} scheduled syncs of one user, 15 min apart)`);
+  // Only the steady user stays scheduled in this runtime.
+  for (const other of [naiveUser, deep, naiveDeep]) await rt.services.deps.connections.delete(other);
+  const day: BenchResults['day']['syncs'] = [];
+  const zone = caughtUp.timeZone ?? 'UTC';
+  for (let step = 0; step < DAY_STEPS; step++) {
+    rt.clock.offsetMs += 15 * MINUTE + 5000;
+    await setSimClock(sim, rt.clock.now());
+    const m = await measure(sim, rt, () => scheduledSync(rt));
+    const now = rt.clock.now();
+    day.push({
+      localTime: new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(now),
+      localDate: localDate(now, zone),
+      garminRequests: m.counters.total,
+      byEndpoint: nonZero(m.counters.byEndpoint),
+      itemsWritten: itemsWritten(m.ddb),
+      allWrites: totals(m.ddb).written,
+      wru: totals(m.ddb).wru,
+      rru: totals(m.ddb).rru,
+      workerMs: m.value.workerMs,
+      bridgeMs: m.value.bridgeMs,
+    });
+  }
+  await setSimClock(sim, new Date());
+  results.day = { zone, syncs: day };
+} finally {
+  for (const rt of runtimes) await rt.stop().catch(() => undefined);
+  await stack.stopAll();
+}
+
+results.meta = {
+  startedAt: new Date(started).toISOString(),
+  durationSeconds: (Date.now() - started) / 1000,
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  users: USERS,
+  workers: WORKERS,
+  bridgeProcesses: BRIDGES,
+  limits: {
+    syncIntervalSeconds: LIMITS.syncIntervalSeconds,
+    summaryFinalAfterHours: LIMITS.summaryFinalAfterHours,
+    summaryRecheckSeconds: LIMITS.summaryRecheckSeconds,
+    summaryDatesPerSync: LIMITS.summaryDatesPerSync,
+    garminRequestsPerMinute: LIMITS.garminRequestsPerMinute,
+    estimatedRequestsPerSync: LIMITS.estimatedRequestsPerSync,
+  },
+};
+
+const full = results as BenchResults;
+const outDir = path.join(REPO_ROOT, 'bench');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(full, null, 2)}\n`);
+const markdown = renderMarkdown(full);
+writeFileSync(path.join(outDir, 'results.md'), markdown);
+process.stdout.write(`${markdown}\n`);
+log(`done in ${full.meta.durationSeconds.toFixed(0)} s; wrote bench/results.md and bench/results.json`);
