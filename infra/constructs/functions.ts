@@ -7,8 +7,8 @@
  * |----------------|------------------------|----------------------------------------|-----------------------------------|-------|
  * | connect        | Get, Update, Delete    | Get, Put (rate limit), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
  * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update                 | keyring, invoke bridge, SendMessage (backfill) |
- * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Query+BatchWrite (erase on disconnect race) | –  | keyring, invoke bridge, SendMessage (backfill) |
- * | dispatch       | Query `due`, Update    | –                                      | –                                 | SendMessage |
+ * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Update (Garmin budget/breaker), Query+BatchWrite (erase on disconnect race) | –  | keyring, invoke bridge, SendMessage (backfill) |
+ * | dispatch       | Query `due`, Update    | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
  * | read           | Get                    | Get, Query (+ `by_start`)              | –                                 | – |
  *
  * Connection "put" is an UpdateItem (connection-store.ts), the lease and rate-limit logs
@@ -102,12 +102,14 @@ export class AppFunctions extends Construct {
     // sync and sync-worker: the same SyncService
     for (const fn of [this.sync, this.syncWorker]) {
       allowTable(fn.role, connections, ['GetItem', 'UpdateItem']);
-      allowTable(fn.role, data, ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem']);
+      allowTable(fn.role, data, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem']);
       allowInvoke(fn.role, bridge.fn);
     }
 
     // dispatch: the `due` index and the claim, nothing else of the table
     allowTable(this.dispatch.role, connections, ['UpdateItem'], ['due']);
+    // The service-wide Garmin request budget and circuit breaker (the data table's `__system__` items).
+    allowTable(this.dispatch.role, data, ['GetItem', 'UpdateItem']);
 
     // read: reads only
     allowTable(this.read.role, connections, ['GetItem']);

@@ -131,9 +131,14 @@ describe('each function holds exactly what its code uses', () => {
     for (const p of actions) expect(p).toMatch(/^dynamodb:(GetItem|Query) /);
   });
 
-  it('dispatch: Query on the due index, UpdateItem on connections, SendMessage', () => {
-    const { connections, queue } = t();
-    expectExactly('dispatch', [`dynamodb:Query ${connections}.Arn/index/due`, ...on(connections, 'UpdateItem'), `sqs:SendMessage ${queue}.Arn`]);
+  it('dispatch: Query on the due index, UpdateItem on connections, the budget/breaker items, SendMessage', () => {
+    const { connections, data, queue } = t();
+    expectExactly('dispatch', [
+      `dynamodb:Query ${connections}.Arn/index/due`,
+      ...on(connections, 'UpdateItem'),
+      ...on(data, 'GetItem', 'UpdateItem'),
+      `sqs:SendMessage ${queue}.Arn`,
+    ]);
   });
 
   it('connect: its stores, the keyring, the queue, and invoking the connect worker and the bridge', () => {
@@ -170,7 +175,7 @@ describe('each function holds exactly what its code uses', () => {
         : [];
     expectExactly(name, [
       ...on(connections, 'GetItem', 'UpdateItem'),
-      ...on(data, 'GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem'),
+      ...on(data, 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'),
       `secretsmanager:GetSecretValue ${secret}`,
       `sqs:SendMessage ${queue}.Arn`,
       `lambda:InvokeFunction ${fnIds.bridge}.Arn`,

@@ -46,6 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Quiet test output: warnings and errors only, no EMF metric lines.
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const previous = new Map<string, string | undefined>();
   for (const key of [...Object.keys(env), 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) previous.set(key, process.env[key]);

@@ -9,6 +9,7 @@ import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { SYSTEM_PARTITION } from '../../adapters/dynamo/garmin-guard-store';
 import { AppError } from '../../core/errors';
 import { logger } from './logger';
 
@@ -41,6 +42,8 @@ const json = (status: number, body: unknown, extraHeaders: Record<string, string
 const callerOf = (event: HttpEvent): string => {
   const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new AppError('UNAUTHORIZED', 'The token carries no subject');
+  // The service's own state shares the data table under this partition key.
+  if (sub === SYSTEM_PARTITION) throw new AppError('UNAUTHORIZED', 'The token subject is reserved');
   return sub;
 };
 

@@ -58,6 +58,12 @@ describe('bad input', () => {
     expect(answer.body.error?.code).toBe('UNAUTHORIZED');
   });
 
+  it("refuses the partition key of the service's own state as a user id", async () => {
+    const answer = await h.api('DELETE /garmin/connection', { userId: '__system__' });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error?.code).toBe('UNAUTHORIZED');
+  });
+
   it('changes nothing when refusing bad input', async () => {
     await h.api('POST /garmin/connection', { userId: user, body: { username: 'a@example.com', password: 'x', admin: true } });
     // No rate-limit entry, attempt or connection: validation happens before anything is written.
