@@ -14,7 +14,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { createGarminBridge, type ClosableGarminBridge } from '../../functions/adapters/bridge/bridge-client';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
@@ -35,6 +35,7 @@ import { readRoutes } from '../../functions/handlers/read';
 import { syncWorker } from '../../functions/handlers/sync-worker';
 import { httpEvent, lambdaContext, type EventInput } from '../local/apigw-events';
 import { createTables, tableNamesFor } from '../local/create-tables';
+import { toSqsEvent } from '../local/runtime';
 import { DynamoMeter } from './ddb-meter';
 
 /** The system clock plus an offset the benchmark moves (together with the simulator's). */
@@ -182,19 +183,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
             continue;
           }
           lastActivity = performance.now();
-          const event: SQSEvent = {
-            Records: Messages.map((m) => ({
-              messageId: m.MessageId ?? '',
-              receiptHandle: m.ReceiptHandle ?? '',
-              body: m.Body ?? '',
-              attributes: m.Attributes as SQSEvent['Records'][number]['attributes'],
-              messageAttributes: {},
-              md5OfBody: m.MD5OfBody ?? '',
-              eventSource: 'aws:sqs',
-              eventSourceARN: 'arn:aws:sqs:local',
-              awsRegion: process.env.AWS_REGION ?? 'eu-west-1',
-            })),
-          };
+          const event = toSqsEvent(Messages);
           for (const m of Messages) {
             if (seen.has(m.MessageId ?? '')) run.duplicates++;
             seen.add(m.MessageId ?? '');

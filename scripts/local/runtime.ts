@@ -12,6 +12,7 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -63,6 +64,21 @@ export interface LocalRuntime {
 }
 
 const VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/** Received messages as the SQS event source mapping hands them to a function. */
+export const toSqsEvent = (messages: Message[]): SQSEvent => ({
+  Records: messages.map((m) => ({
+    messageId: m.MessageId ?? '',
+    receiptHandle: m.ReceiptHandle ?? '',
+    body: m.Body ?? '',
+    attributes: m.Attributes as SQSEvent['Records'][number]['attributes'],
+    messageAttributes: {},
+    md5OfBody: m.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local',
+    awsRegion: process.env.AWS_REGION ?? 'eu-west-1',
+  })),
+});
 
 const ensureQueues = async (sqs: SQSClient, prefix: string, maxReceiveCount: number) => {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sync-dlq` }));
@@ -129,19 +145,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       );
       const messages = received.Messages ?? [];
       if (messages.length === 0) return processed;
-      const event: SQSEvent = {
-        Records: messages.map((m) => ({
-          messageId: m.MessageId ?? '',
-          receiptHandle: m.ReceiptHandle ?? '',
-          body: m.Body ?? '',
-          attributes: m.Attributes as SQSEvent['Records'][number]['attributes'],
-          messageAttributes: {},
-          md5OfBody: m.MD5OfBody ?? '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:local',
-          awsRegion: process.env.AWS_REGION ?? 'eu-west-1',
-        })),
-      };
+      const event = toSqsEvent(messages);
       const result = (await runSyncWorker(event, lambdaContext('sync-worker'))) as SQSBatchResponse;
       const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
       const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
