@@ -23,7 +23,7 @@ import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { initKeyringSecret } from '../../functions/adapters/vault/keyring-secret';
 import type { BridgeRequest, BridgeResponse } from '../../functions/core/bridge-protocol';
 import { ENV } from '../../functions/core/env';
-import type { Clock, ConnectJob, GarminBridge, SyncJob } from '../../functions/core/ports';
+import type { Clock, GarminBridge, SyncJob } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
 import { type DispatchOptions, type DispatchResult, dispatchDue } from '../../functions/core/services/dispatch-service';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
@@ -35,7 +35,7 @@ import { readRoutes } from '../../functions/handlers/read';
 import { syncWorker } from '../../functions/handlers/sync-worker';
 import { httpEvent, lambdaContext, type EventInput } from '../local/apigw-events';
 import { createTables, tableNamesFor } from '../local/create-tables';
-import { toSqsEvent } from '../local/runtime';
+import { BackgroundConnectInvoker, toSqsEvent } from '../local/runtime';
 import { DynamoMeter } from './ddb-meter';
 
 /** The system clock plus an offset the benchmark moves (together with the simulator's). */
@@ -145,7 +145,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
     ),
   );
   const clock = options.clock ?? new BenchClock();
-  const workers = new Set<Promise<unknown>>();
+  const connectWorkers = new BackgroundConnectInvoker((job) => runConnectWorker(job, lambdaContext('connect-worker')));
   const services: Services = composeServices({
     doc: createDocumentClient(dynamo),
     tables,
@@ -153,13 +153,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
-    connectWorker: () => ({
-      start: async (job: ConnectJob) => {
-        const run = runConnectWorker(job, lambdaContext('connect-worker')).catch(() => undefined);
-        workers.add(run);
-        void run.finally(() => workers.delete(run));
-      },
-    }),
+    connectWorker: () => connectWorkers,
   });
   const runConnectWorker = connectWorker(() => services);
   const http = httpHandler({ ...connectRoutes(() => services), ...readRoutes(() => services) });
@@ -231,9 +225,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
       dispatch: async (dispatchOptions = {}) =>
         (await dispatcher(() => current, dispatchOptions)({}, context('dispatch'))) as DispatchResult,
       work,
-      settleConnectWorkers: async () => {
-        while (workers.size) await Promise.all([...workers]);
-      },
+      settleConnectWorkers: () => connectWorkers.settle(),
       dispatchOnly: async (dispatchOptions = {}) => {
         const jobs: SyncJob[] = [];
         const { deps } = current;
@@ -251,7 +243,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
       },
       withSync: (sync) => build({ ...current, sync: sync as Services['sync'] }),
       stop: async () => {
-        await Promise.all([...workers]);
+        await connectWorkers.settle();
         await bridge.close();
       },
     };

@@ -65,6 +65,24 @@ export interface LocalRuntime {
 
 const VISIBILITY_TIMEOUT_SECONDS = 30;
 
+/** The connect worker invoked like a Lambda Event invoke: accepted now, run in the background. */
+export class BackgroundConnectInvoker {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly run: (job: ConnectJob) => Promise<unknown>) {}
+
+  readonly start = async (job: ConnectJob): Promise<void> => {
+    const run = this.run(job).catch(() => undefined);
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  };
+
+  /** Waits for every worker started so far, including ones started while waiting. */
+  async settle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+}
+
 /** Received messages as the SQS event source mapping hands them to a function. */
 export const toSqsEvent = (messages: Message[]): SQSEvent => ({
   Records: messages.map((m) => ({
@@ -114,7 +132,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ...(options.garminBaseUrl ? { [ENV.garminBaseUrl]: options.garminBaseUrl } : {}),
     },
   });
-  const workers = new Set<Promise<unknown>>();
+  const connectWorkers = new BackgroundConnectInvoker((job) => runConnectWorker(job, lambdaContext('connect-worker')));
   const services: Services = composeServices({
     doc: createDocumentClient(),
     tables,
@@ -122,14 +140,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
-    connectWorker: () => ({
-      // Like a Lambda Event invoke: accepted now, run in the background.
-      start: async (job: ConnectJob) => {
-        const run = runConnectWorker(job, lambdaContext('connect-worker')).catch(() => undefined);
-        workers.add(run);
-        void run.finally(() => workers.delete(run));
-      },
-    }),
+    connectWorker: () => connectWorkers,
   });
   const handlerServices = () => services;
   const runConnectWorker = connectWorker(handlerServices);
@@ -172,11 +183,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     http: httpHandler(routes),
     dispatch: async () => (await runDispatch({}, lambdaContext('dispatch'))) as { claimed: number; lostClaims: number },
     drainQueue,
-    settleConnectWorkers: async () => {
-      while (workers.size) await Promise.all([...workers]);
-    },
+    settleConnectWorkers: () => connectWorkers.settle(),
     stop: async () => {
-      await Promise.all([...workers]);
+      await connectWorkers.settle();
       await bridge.close();
     },
   };
