@@ -5,12 +5,13 @@
  * at synth instead of in production.
  */
 import { DEFAULT_BRIDGE_TIMEOUTS_MS } from '../functions/adapters/bridge/timeouts';
+import { AWS_LIMITS } from '../functions/core/aws-limits';
 import { LIMITS } from '../functions/core/limits';
 
 const seconds = (ms: number): number => Math.ceil(ms / 1000);
 
 /** API Gateway HTTP APIs answer 503 after 30 s, whatever the function does. */
-export const API_GATEWAY_TIMEOUT_SECONDS = 30;
+export const API_GATEWAY_TIMEOUT_SECONDS = AWS_LIMITS.httpApiIntegrationTimeoutSeconds;
 
 /** The bridge client aborts a login with MFA after the MFA wait plus a minute (bridge/timeouts.ts). */
 const LOGIN_WITH_MFA_SECONDS = Math.max(seconds(DEFAULT_BRIDGE_TIMEOUTS_MS.login), LIMITS.mfaWaitSeconds + 60);
@@ -21,7 +22,7 @@ export const TIMEOUT_SECONDS = {
    * then wait up to LIMITS.mfaWaitSeconds for a code; callers give up on their own clock,
    * so the bridge itself is never the one that cuts a login short.
    */
-  bridge: 900,
+  bridge: AWS_LIMITS.lambdaMaxTimeoutSeconds,
   /**
    * Waits up to LIMITS.connectWaitMs for the worker's verdict, and a token import calls the
    * bridge's `verify` synchronously. API Gateway answers at 30 s, but the function keeps
@@ -30,7 +31,7 @@ export const TIMEOUT_SECONDS = {
    */
   connect: seconds(DEFAULT_BRIDGE_TIMEOUTS_MS.verify) + 15,
   /** As long as the bridge may run: one login (SSO chain + MFA wait), then storing the connection. */
-  connectWorker: 900,
+  connectWorker: AWS_LIMITS.lambdaMaxTimeoutSeconds,
   /**
    * Manual and scheduled syncs run the same SyncService under the same per-user lease:
    * one `fetch` (bridge timeout 120 s), a possible re-login with the stored password, the
