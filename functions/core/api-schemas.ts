@@ -25,6 +25,9 @@ export const ConnectBody = z.union([ConnectWithPasswordBody, ImportTokensBody]);
 
 export const AttemptPath = z.strictObject({ attemptId: z.uuid() });
 
+/** `force`: skip the freshness shortcut and reconcile recent activities (late, edited, deleted) with Garmin now. */
+export const SyncBody = z.strictObject({ force: z.boolean().optional() });
+
 export const MfaBody = z.strictObject({ code: z.string().trim().regex(/^\d{4,10}$/, 'expected the numeric code Garmin sent') });
 
 const Limit = z.coerce.number().int().min(1).max(MAX_ACTIVITY_PAGE);

@@ -17,6 +17,12 @@ export const BRIDGE_LIMITS = {
   defaultActivityPages: 50,
   maxSummaryDates: 400,
   maxTokenBlobLength: 16_384,
+  /**
+   * Bytes of Garmin objects one fetch result may carry (measured as compact JSON). Lambda
+   * answers a synchronous invoke with at most 6 MB (AWS_LIMITS); a page of 100 real
+   * activities is up to ~550 KB, so a fetch that stops paging past this stays well below.
+   */
+  maxResultBytes: 4_000_000,
 } as const;
 
 /** A calendar date, YYYY-MM-DD (the exported pattern rejects impossible dates too). */
@@ -75,6 +81,10 @@ export const BRIDGE_ERROR_CODES = [
   'MFA_TIMEOUT',
   'TOKEN_REJECTED',
   'RATE_LIMITED',
+  /** Every login strategy refused (403/427/429): Garmin's SSO blocks this network, not this user. */
+  'LOGIN_BLOCKED',
+  /** The sign-in succeeded but Garmin issued no DI tokens (the library fell back to a web session). */
+  'LOGIN_INCOMPLETE',
   'UPSTREAM_UNAVAILABLE',
   'INVALID_REQUEST',
   'INTERNAL',
@@ -88,6 +98,8 @@ export const BridgeError = z.strictObject({
 });
 
 const GarminObject = z.record(z.string(), z.unknown());
+
+export const DAY_UNAVAILABLE_REASONS = ['no_content', 'privacy_protected'] as const;
 
 export const ProfileBasics = z.strictObject({
   displayName: z.string(),
@@ -106,7 +118,18 @@ export const FetchResult = z.strictObject({
       pages: z.int().min(0),
     })
     .optional(),
-  dailySummaries: z.strictObject({ items: z.array(z.strictObject({ date: IsoDate, summary: GarminObject })) }).optional(),
+  dailySummaries: z
+    .strictObject({
+      /** In the order asked; dates missing at the end were not fetched (budget or failure). */
+      items: z.array(
+        z.union([
+          z.strictObject({ date: IsoDate, summary: GarminObject }),
+          /** Garmin had nothing to show for the day (204, or privacy protected): only that day is retried later. */
+          z.strictObject({ date: IsoDate, unavailable: z.enum(DAY_UNAVAILABLE_REASONS) }),
+        ]),
+      ),
+    })
+    .optional(),
   profile: z
     .strictObject({
       basics: ProfileBasics,

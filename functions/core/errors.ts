@@ -10,7 +10,11 @@ export const API_ERRORS = {
   GARMIN_TOKENS_REJECTED: 422,
   RATE_LIMITED: 429,
   GARMIN_RATE_LIMITED: 429,
+  /** Garmin's bad gateway: the sign-in ended without API tokens (nothing was stored). */
+  GARMIN_LOGIN_INCOMPLETE: 502,
   GARMIN_UNAVAILABLE: 503,
+  /** Garmin refuses sign-ins from this service's network for now; a token import still works. */
+  GARMIN_LOGIN_BLOCKED: 503,
   INTERNAL: 500,
 } as const;
 

@@ -39,6 +39,33 @@ export const LIMITS = {
   backoffBaseSeconds: 15 * 60,
   backoffMaxSeconds: 24 * 3600,
   rateLimitedBackoffSeconds: 3600,
+  /**
+   * Garmin's SSO refused a login at every strategy (a block of this service's network):
+   * no password login is tried for this long, doubled on each block that follows, capped.
+   */
+  loginBlockSeconds: 30 * 60,
+  loginBlockMaxSeconds: 24 * 3600,
+
+  /**
+   * Garmin's refresh token lives about 30 days and rotates at every refresh. A connection
+   * whose tokens were not refreshed for this long is synced whatever its schedule says
+   * (backoff, breaker), so its refresh token never dies of idleness.
+   */
+  tokenKeepAliveSeconds: 7 * 24 * 3600,
+
+  /**
+   * Watches upload late and users edit or delete activities: once per this interval (and
+   * on a forced manual sync) a sync re-reads the activities of the last
+   * activityReconcileDays and makes storage match Garmin over that window.
+   */
+  activityReconcileDays: 30,
+  activityReconcileSeconds: 24 * 3600,
+  /**
+   * A past day Garmin holds no wellness data for (watch not worn yet, not uploaded) stays
+   * provisional and is re-read until this many days after it; then it is final as it is.
+   */
+  emptyDayGiveUpDays: 30,
+
   /** Due connections are spread over this many index partitions. */
   dueShards: 16,
 

@@ -31,6 +31,10 @@ export interface SyncCursors {
   provisionalCheckedAt?: string;
   /** When the stored profile was fetched (saves reading it to know whether it is stale). */
   profileFetchedAt?: string;
+  /** When the last LIMITS.activityReconcileDays of activities were made to match Garmin (late, edited, deleted). */
+  activitiesReconciledAt?: string;
+  /** When Garmin last issued (or rotated) this connection's tokens: a refresh token dies idle after about 30 days. */
+  tokensRefreshedAt?: string;
 }
 
 export interface ConnectionRecord {
@@ -152,6 +156,8 @@ export class InvalidCursorError extends Error {
 export interface DataStore {
   /** Idempotent by activity id; unchanged items are not rewritten. Returns how many items were written. */
   upsertActivities(userId: string, activities: GarminObject[]): Promise<number>;
+  /** Removes activities Garmin no longer has (deleted by the user). */
+  deleteActivities(userId: string, activityIds: string[]): Promise<number>;
   upsertDailySummaries(userId: string, summaries: DailySummaryInput[]): Promise<number>;
   putProfile(userId: string, profile: GarminObject, fetchedAt: Date): Promise<void>;
   getProfile(userId: string): Promise<StoredProfile | undefined>;
@@ -197,8 +203,17 @@ export interface BreakerRecord {
   version: number;
 }
 
-/** Shared state of the service-wide Garmin protection: a per-minute request budget and a circuit breaker. */
+/** Garmin's SSO refuses this service's logins until `until`; `strikes` blocks in a row lengthen the next. */
+export interface LoginBlock {
+  until: string;
+  strikes: number;
+}
+
+/** Shared state of the service-wide Garmin protection: a per-minute request budget, a circuit breaker, the login block. */
 export interface GarminGuardStore {
+  readLoginBlock(): Promise<LoginBlock | undefined>;
+  /** Replaces the login block (last writer wins: every writer saw the same refusal). */
+  writeLoginBlock(block: LoginBlock, expiresAt: Date): Promise<void>;
   /**
    * Atomically adds up to `requests` to the count of the minute window starting at
    * `windowStart`, never past `limit`; returns how many were added (0..requests). Without
@@ -238,6 +253,8 @@ export interface SyncJob {
   reason: SyncReason;
   /** Set by dispatch: the nextSyncTime it claimed, so a duplicate delivery can be recognised. */
   dueAt?: string;
+  /** A manual sync that skips the freshness shortcut and reconciles recent activities with Garmin now. */
+  force?: boolean;
 }
 
 export interface SyncQueue {

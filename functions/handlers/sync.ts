@@ -1,5 +1,5 @@
 /** Manual sync: POST /garmin/sync. */
-import { z } from 'zod';
+import { SyncBody } from '../core/api-schemas';
 import { AppError } from '../core/errors';
 import type { Services } from '../core/services';
 import { toConnectionView } from '../core/services/connection-view';
@@ -8,15 +8,13 @@ import { type Route, httpHandler, parse } from './commons/http';
 import { metrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 
-const NoBody = z.strictObject({}).optional();
-
 const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, fresh: 200, failed: 200, in_progress: 202 };
 
 export const syncRoutes = (services: () => Services): Record<string, Route> => ({
   'POST /garmin/sync': async ({ userId, body }) => {
-    parse(NoBody, body, 'body');
+    const { force } = body === undefined ? {} : parse(SyncBody, body, 'body');
     const startedAt = new Date();
-    const run = await services().sync.run({ userId, reason: 'manual' });
+    const run = await services().sync.run({ userId, reason: 'manual', ...(force ? { force } : {}) });
     recordSync({ userId, reason: 'manual' }, run, startedAt);
     metrics.publishStoredMetrics();
     const status = STATUS_CODE[run.status];

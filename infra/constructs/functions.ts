@@ -96,7 +96,8 @@ export class AppFunctions extends Construct {
     // connect-worker
     allowTable(this.connectWorker.role, attempts, ['GetItem', 'UpdateItem']);
     allowTable(this.connectWorker.role, connections, ['GetItem', 'UpdateItem']);
-    allowTable(this.connectWorker.role, data, ['Query', 'BatchWriteItem']);
+    // Query+BatchWrite: a new account erases the old data; Get+Put: the service-wide login block (login-gate.ts).
+    allowTable(this.connectWorker.role, data, ['GetItem', 'PutItem', 'Query', 'BatchWriteItem']);
     allowInvoke(this.connectWorker.role, bridge.fn);
 
     // sync and sync-worker: the same SyncService

@@ -64,6 +64,9 @@ class HttpLog:
             for e in self.exchanges
         )
 
+    def last_status_in(self, statuses: tuple[int, ...]) -> bool:
+        return bool(self.exchanges) and self.exchanges[-1].status in statuses
+
     def saw_forbidden(self) -> bool:
         return self.saw_status(403)
 

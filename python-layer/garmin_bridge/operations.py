@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
-from garminconnect import Garmin
+from garminconnect import Garmin, GarminConnectConnectionError
 
 from . import seam
 from .errors import BridgeError, Phase, classify
@@ -23,7 +23,7 @@ from .protocol import (
     Request,
     VerifyRequest,
 )
-from .schema import protocol_schema
+from .schema import limit, protocol_schema
 
 SOCIAL_PROFILE_PATH = "/userprofile-service/socialProfile"
 
@@ -72,12 +72,51 @@ def register_blob(secrets: SecretScope, blob: str) -> None:
     secrets.add(blob, inner.get("di_token"), inner.get("di_refresh_token"))
 
 
+def _has_di_tokens(garmin: Garmin) -> bool:
+    """DI tokens are what a later call can restore. After a failed DI exchange the
+    library falls back to a JWT_WEB cookie session, which ``dumps()`` cannot carry."""
+    client = garmin.client
+    return bool(client.di_token and client.di_refresh_token and client.di_client_id)
+
+
 def _current_tokens(garmin: Garmin, secrets: SecretScope) -> str | None:
-    if not garmin.client.is_authenticated:
+    if not _has_di_tokens(garmin):
         return None
     blob = garmin.client.dumps()
     register_blob(secrets, blob)
     return blob
+
+
+def _restorable(blob: str) -> bool:
+    try:
+        data = json.loads(blob)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and all(
+        isinstance(data.get(key), str) and data[key]
+        for key in ("di_token", "di_refresh_token", "di_client_id")
+    )
+
+
+UNUSABLE_BLOB = BridgeError(
+    "TOKEN_REJECTED", "The token blob holds no usable Garmin DI tokens"
+)
+
+
+def _sign_in_error(exc: Exception, log: HttpLog) -> BridgeError:
+    """A login refused at every strategy with 403/427/429 is a block of this network
+    (Cloudflare in front of Garmin's SSO), not a per-user rate limit: retrying from
+    here only extends it."""
+    error = classify(exc, log, Phase.CREDENTIALS)
+    if error.code == "RATE_LIMITED" or (
+        error.code == "UPSTREAM_UNAVAILABLE" and log.saw_forbidden()
+    ):
+        return BridgeError(
+            "LOGIN_BLOCKED",
+            "Garmin is refusing sign-ins from this service's network",
+            error.retry_after_seconds,
+        )
+    return error
 
 
 def _basics(garmin: Garmin) -> dict[str, Any]:
@@ -162,10 +201,20 @@ def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     garmin = _new_garmin(request.username, request.password)
     try:
         status, state = garmin.login()
+    except Exception as e:
+        return Outcome(error=_sign_in_error(e, log))
+    try:
         if status == "needs_mfa":
             _complete_mfa(garmin, state, request, log, secrets)
     except Exception as e:
         return Outcome(error=classify(e, log, Phase.CREDENTIALS))
+    if not _has_di_tokens(garmin):
+        return Outcome(
+            error=BridgeError(
+                "LOGIN_INCOMPLETE",
+                "Garmin accepted the sign-in but issued no API tokens; try again later",
+            )
+        )
     # Tokens are read after the last request: any request may have rotated them.
     try:
         profile = _load_profile(garmin)
@@ -181,6 +230,8 @@ def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
 
 def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     """Restore a token blob made elsewhere (``python -m garmin_bridge login``)."""
+    if not _restorable(request.tokens):
+        return Outcome(error=UNUSABLE_BLOB)
     garmin = _new_garmin()
     try:
         # With no credentials, a rejected token can never fall back to an SSO login.
@@ -199,8 +250,24 @@ def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcom
     )
 
 
+class _Budget:
+    """The bytes a result may hold, so the response fits its transport (Lambda's
+    synchronous response limit) with room for the envelope. Paging stops once it is
+    spent; the caller continues in its next chunk."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.left = limit_bytes
+
+    def spend(self, value: Any) -> None:
+        self.left -= len(json.dumps(value, separators=(",", ":")))
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0
+
+
 def _fetch_activities(
-    garmin: Garmin, query: ActivitiesQuery, result: dict[str, Any]
+    garmin: Garmin, query: ActivitiesQuery, result: dict[str, Any], budget: _Budget
 ) -> None:
     """Oldest first, so whatever was fetched before a failure is a prefix in time and
     a cursor can safely move to its end."""
@@ -217,23 +284,72 @@ def _fetch_activities(
     for page_number in range(1, query.max_pages + 1):
         params["start"] = str(len(items))
         page = garmin.connectapi(garmin.garmin_connect_activities, params=dict(params))
-        items.extend(page if isinstance(page, list) else [])
+        page_items = page if isinstance(page, list) else []
+        items.extend(page_items)
+        budget.spend(page_items)
         collected["pages"] = page_number
         if not isinstance(page, list) or len(page) < query.page_size:
             collected["complete"] = True
             return
+        if budget.spent:
+            return
+
+
+def _summary_or_reason(garmin: Garmin, day: str) -> dict[str, Any]:
+    """One day, read like the library's get_user_summary but without failing the
+    whole fetch for a day Garmin has nothing to show: a 204 (the library turns it
+    into ``{}``) or a privacy-protected day is reported for that day alone."""
+    url = f"{garmin.garmin_connect_daily_summary_url}/{garmin.display_name}"
+    summary = garmin.connectapi(url, params={"calendarDate": day})
+    if not isinstance(summary, dict) or not summary:
+        return {"date": day, "unavailable": "no_content"}
+    if summary.get("privacyProtected") is True:
+        return {"date": day, "unavailable": "privacy_protected"}
+    return {"date": day, "summary": summary}
+
+
+def _refresh_display_name(garmin: Garmin) -> bool:
+    """Garmin refuses a summary for a display name the user has since changed; the
+    social profile tells the current one. True when it changed."""
+    social = garmin.connectapi(SOCIAL_PROFILE_PATH)
+    name = social.get("displayName") if isinstance(social, dict) else None
+    if not isinstance(name, str) or not name or name == garmin.display_name:
+        return False
+    garmin.display_name = name
+    return True
 
 
 def _fetch_summaries(
-    garmin: Garmin, dates: tuple[str, ...], result: dict[str, Any]
+    garmin: Garmin,
+    dates: tuple[str, ...],
+    result: dict[str, Any],
+    budget: _Budget,
+    log: HttpLog,
 ) -> None:
     collected: list[dict[str, Any]] = []
     result["dailySummaries"] = {"items": collected}
+    if not garmin.display_name and not _refresh_display_name(garmin):
+        raise BridgeError("UPSTREAM_UNAVAILABLE", "Garmin returned no display name")
+    renamed = False
     for day in dates:
-        collected.append({"date": day, "summary": garmin.get_user_summary(day)})
+        if budget.spent:
+            return
+        try:
+            item = _summary_or_reason(garmin, day)
+        except GarminConnectConnectionError:
+            if renamed or not log.last_status_in((403, 404)):
+                raise
+            renamed = True
+            if not _refresh_display_name(garmin):
+                raise
+            item = _summary_or_reason(garmin, day)
+        collected.append(item)
+        budget.spend(item)
 
 
 def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
+    if not _restorable(request.tokens):
+        return Outcome(error=UNUSABLE_BLOB)
     garmin = _new_garmin()
     result: dict[str, Any] = {"displayName": request.display_name}
     try:
@@ -245,10 +361,11 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
             profile = _load_profile(garmin)
             profile["timeZone"] = _time_zone(garmin)
             result["profile"] = profile
+        budget = _Budget(limit("maxResultBytes"))
         if request.activities:
-            _fetch_activities(garmin, request.activities, result)
+            _fetch_activities(garmin, request.activities, result, budget)
         if request.summary_dates:
-            _fetch_summaries(garmin, request.summary_dates, result)
+            _fetch_summaries(garmin, request.summary_dates, result, budget, log)
     except Exception as e:
         result["displayName"] = garmin.display_name
         return Outcome(

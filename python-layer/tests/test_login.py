@@ -55,7 +55,7 @@ def test_wrong_password_is_invalid_credentials(
     assert_logs_clean(bridge_log, wrong)
 
 
-def test_garmin_429_at_login_is_rate_limited(
+def test_garmin_429_at_every_login_strategy_is_a_block(
     bridge: BridgeProcess, sim: Simulator
 ) -> None:
     sim.fault(endpoint="sso", status=429, retryAfter=120)
@@ -66,8 +66,8 @@ def test_garmin_429_at_login_is_rate_limited(
 
     assert response["ok"] is False
     assert response["error"] == {
-        "code": "RATE_LIMITED",
-        "message": "Garmin is rate limiting requests",
+        "code": "LOGIN_BLOCKED",
+        "message": "Garmin is refusing sign-ins from this service's network",
         "retryAfterSeconds": 120,
     }
     assert "token-exchange" not in sim.by_endpoint()

@@ -51,7 +51,7 @@ export class NaiveSync {
     const activitiesWritten = await deps.data.upsertActivities(userId, result?.activities?.items ?? []);
     const dailySummariesWritten = await deps.data.upsertDailySummaries(
       userId,
-      (result?.dailySummaries?.items ?? []).map(({ date, summary }) => ({ date, summary, final: date < today })),
+      (result?.dailySummaries?.items ?? []).flatMap((day) => ('summary' in day ? [{ date: day.date, summary: day.summary, final: day.date < today }] : [])),
     );
     if (result?.profile) await deps.data.putProfile(userId, { ...result.profile.basics, timeZone: result.profile.timeZone }, now);
     const changes = {

@@ -44,6 +44,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ImportTokens: api.ImportTokensBody,
   ConnectRequest: api.ConnectBody,
   MfaCodeRequest: api.MfaBody,
+  SyncRequest: api.SyncBody,
 };
 
 const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
@@ -162,7 +163,13 @@ const operations = (): Record<string, Operation> => ({
       ...common,
       '422': error(422, ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the credentials or the token blob'),
       '429': error(429, ['RATE_LIMITED', 'GARMIN_RATE_LIMITED'], 'Too many authentication calls for this user, or Garmin rate-limited the login', retryAfter),
-      '503': error(503, ['GARMIN_UNAVAILABLE'], 'Garmin could not be reached'),
+      '502': error(502, ['GARMIN_LOGIN_INCOMPLETE'], 'Garmin accepted the sign-in but issued no API tokens; nothing was stored'),
+      '503': error(
+        503,
+        ['GARMIN_UNAVAILABLE', 'GARMIN_LOGIN_BLOCKED'],
+        'Garmin could not be reached; or (GARMIN_LOGIN_BLOCKED) Garmin refuses sign-ins from this service for now: connect with `tokens` made on the user\'s device, or retry after Retry-After',
+        retryAfter,
+      ),
     },
   },
   'GET /garmin/connection/attempts/{attemptId}': {
@@ -194,7 +201,8 @@ const operations = (): Record<string, Operation> => ({
       '409': error(409, ['ATTEMPT_NOT_WAITING'], 'The attempt is not waiting for a code'),
       '422': error(422, ['GARMIN_MFA_INVALID', 'GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the code (the attempt still waits), or the login failed'),
       '429': error(429, ['GARMIN_RATE_LIMITED'], 'Garmin rate-limited the login', retryAfter),
-      '503': error(503, ['GARMIN_UNAVAILABLE'], 'Garmin could not be reached'),
+      '502': error(502, ['GARMIN_LOGIN_INCOMPLETE'], 'Garmin accepted the sign-in but issued no API tokens; nothing was stored'),
+      '503': error(503, ['GARMIN_UNAVAILABLE', 'GARMIN_LOGIN_BLOCKED'], 'Garmin could not be reached, or refuses sign-ins from this service for now', retryAfter),
     },
   },
   'GET /garmin/connection': {
@@ -223,9 +231,11 @@ const operations = (): Record<string, Operation> => ({
     summary: 'Sync now',
     description: [
       `Fetches what is new from Garmin; within ${LIMITS.manualSyncFreshnessSeconds / 60} minutes of the last sync it answers from storage (\`fresh\`).`,
-      `Counts against the fetch limit (${LIMITS.fetchesPerHour} per user and hour). Takes no body (or \`{}\`).`,
+      `Counts against the fetch limit (${LIMITS.fetchesPerHour} per user and hour). Takes no body, \`{}\`, or \`{"force": true}\`:`,
+      `a forced sync skips that shortcut and makes the last ${LIMITS.activityReconcileDays} days of activities match Garmin at once`,
+      `(late uploads, edits, deletions; otherwise done once every ${LIMITS.activityReconcileSeconds / 3600} h).`,
     ].join(' '),
-    requestBody: { required: false, content: jsonContent({ type: 'object', additionalProperties: false }) },
+    requestBody: { required: false, content: jsonContent(ref('SyncRequest')) },
     responses: {
       '200': { description: '`synced`, `fresh`, or `failed` (Garmin failed; the connection backs off)', content: jsonContent(ref('SyncResponse')) },
       '202': { description: '`in_progress`: another sync of this user holds the lease', content: jsonContent(ref('SyncResponse')) },

@@ -29,6 +29,8 @@ const CursorsItem = z.object({
   activities_checked_at: z.string().optional(),
   provisional_checked_at: z.string().optional(),
   profile_fetched_at: z.string().optional(),
+  activities_reconciled_at: z.string().optional(),
+  tokens_refreshed_at: z.string().optional(),
 });
 
 const ConnectionItem = z.object({
@@ -73,6 +75,8 @@ const toCursorsItem = (cursors: SyncCursors): z.infer<typeof CursorsItem> => ({
   activities_checked_at: cursors.activitiesCheckedAt,
   provisional_checked_at: cursors.provisionalCheckedAt,
   profile_fetched_at: cursors.profileFetchedAt,
+  activities_reconciled_at: cursors.activitiesReconciledAt,
+  tokens_refreshed_at: cursors.tokensRefreshedAt,
 });
 
 const fromItem = (raw: unknown): ConnectionRecord => {
@@ -98,6 +102,8 @@ const fromItem = (raw: unknown): ConnectionRecord => {
       activitiesCheckedAt: item.cursors.activities_checked_at,
       provisionalCheckedAt: item.cursors.provisional_checked_at,
       profileFetchedAt: item.cursors.profile_fetched_at,
+      activitiesReconciledAt: item.cursors.activities_reconciled_at,
+      tokensRefreshedAt: item.cursors.tokens_refreshed_at,
     },
     createdAt: item.created_at,
     version: item.version,

@@ -6,6 +6,7 @@
  * that re-syncing unchanged data writes nothing.
  */
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -102,6 +103,13 @@ export class DynamoDataStore implements DataStore {
       ),
     );
     return written.filter(Boolean).length;
+  }
+
+  async deleteActivities(userId: string, activityIds: string[]): Promise<number> {
+    await mapBounded(activityIds, WRITE_CONCURRENCY, (activityId) =>
+      this.doc.send(new DeleteCommand({ TableName: this.table, Key: { user_id: userId, sk: `${DATA_SK.activity}${activityId}` } })),
+    );
+    return activityIds.length;
   }
 
   async upsertDailySummaries(userId: string, summaries: DailySummaryInput[]): Promise<number> {

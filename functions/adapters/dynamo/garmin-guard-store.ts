@@ -8,14 +8,16 @@
  * - `BREAKER`                the circuit breaker's last trip (see core/sync/breaker.ts), TTL
  *   after it has fully closed again;
  * - `RL429#<bucket start>`   `users`: a string set of users Garmin answered 429 in that
- *   bucket (bounded), TTL two buckets later.
+ *   bucket (bounded), TTL two buckets later;
+ * - `LOGIN_BLOCK`            until when Garmin's SSO refuses this service's logins
+ *   (core/services/login-gate.ts), TTL well after that so consecutive blocks lengthen.
  *
  * The partition is one item per minute for the budget, written by dispatch a few times per
  * run plus the syncs that used more than dispatch reserved: far below a partition's limits.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { BreakerRecord, GarminGuardStore } from '../../core/ports';
+import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
 import { TABLES } from './tables';
 import { epochSeconds } from './time';
@@ -27,6 +29,7 @@ export const SYSTEM_SK = {
   budget: 'BUDGET#',
   breaker: 'BREAKER',
   rateLimited: 'RL429#',
+  loginBlock: 'LOGIN_BLOCK',
 } as const;
 
 const TTL = TABLES.data.ttlAttribute;
@@ -35,6 +38,8 @@ const BUDGET_KEEP_SECONDS = 3600;
 /** A report bucket holds at most this many users: enough to trip any sensible threshold, far below 400 KB. */
 const MAX_REPORTED_USERS = 1000;
 const MAX_RESERVE_ATTEMPTS = 8;
+
+const LoginBlockItem = z.object({ until: z.string(), strikes: z.number().int() });
 
 const BreakerItem = z.object({
   opened_at: z.string(),
@@ -118,6 +123,20 @@ export class DynamoGarminGuardStore implements GarminGuardStore {
       new GetCommand({ TableName: this.table, Key: this.budgetKey(windowStart), ConsistentRead: true }),
     );
     return typeof Item?.used === 'number' ? Item.used : 0;
+  }
+
+  async readLoginBlock(): Promise<LoginBlock | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: this.key(SYSTEM_SK.loginBlock), ConsistentRead: true }));
+    return Item ? LoginBlockItem.parse(Item) : undefined;
+  }
+
+  async writeLoginBlock(block: LoginBlock, expiresAt: Date): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...this.key(SYSTEM_SK.loginBlock), until: block.until, strikes: block.strikes, [TTL]: epochSeconds(expiresAt) },
+      }),
+    );
   }
 
   async readBreaker(): Promise<BreakerRecord | undefined> {

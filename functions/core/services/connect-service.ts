@@ -9,6 +9,7 @@ import { bridgeErrorToApp } from './bridge-errors';
 import { toConnectionView } from './connection-view';
 import { type ServiceDeps, pollUntil } from './deps';
 import { establishConnection } from './establish-connection';
+import { LoginGate } from './login-gate';
 
 export type ConnectOutcome =
   | { status: 'connected'; connection: ConnectionView }
@@ -20,7 +21,11 @@ export interface AttemptCredentials {
 }
 
 export class ConnectService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly loginGate: LoginGate;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.loginGate = new LoginGate(deps.rateLimiter.global);
+  }
 
   /** Counts against the 5 authentication calls per user and hour. */
   private async chargeAuthCall(userId: string): Promise<void> {
@@ -29,6 +34,8 @@ export class ConnectService {
   }
 
   async connectWithPassword(userId: string, body: z.output<typeof ConnectWithPasswordBody>): Promise<ConnectOutcome> {
+    // Before charging the user: a login into a block would fail for sure and prolong it.
+    await this.loginGate.assertOpen(this.deps.clock.now());
     await this.chargeAuthCall(userId);
     const now = this.deps.clock.now();
     const attemptId = this.deps.newId();
@@ -95,9 +102,12 @@ export class ConnectService {
 
   private async outcomeOf(attempt: AttemptRecord): Promise<ConnectOutcome> {
     if (attempt.status === 'failed') {
+      const code = (attempt.error?.code ?? 'INTERNAL') as BridgeErrorCode;
+      const closedSeconds = code === 'LOGIN_BLOCKED' ? await this.loginGate.closedForSeconds(this.deps.clock.now()) : 0;
       throw bridgeErrorToApp({
-        code: (attempt.error?.code ?? 'INTERNAL') as BridgeErrorCode,
+        code,
         message: attempt.error?.message ?? 'The connection failed',
+        ...(closedSeconds > 0 ? { retryAfterSeconds: closedSeconds } : {}),
       });
     }
     if (attempt.status === 'connected') {

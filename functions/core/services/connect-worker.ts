@@ -5,6 +5,7 @@ import type { ConnectJob } from '../ports';
 import type { AttemptCredentials } from './connect-service';
 import type { ServiceDeps } from './deps';
 import { establishConnection } from './establish-connection';
+import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
 
 export const completeConnectAttempt = async (deps: ServiceDeps, job: ConnectJob): Promise<'connected' | 'failed' | 'skipped'> => {
   const { userId, attemptId } = job;
@@ -25,6 +26,10 @@ export const completeConnectAttempt = async (deps: ServiceDeps, job: ConnectJob)
       password: credentials.password,
       mfa: { userId, attemptId, waitSeconds: LIMITS.mfaWaitSeconds },
     });
+    if (!response.ok && response.error.code === 'LOGIN_BLOCKED') {
+      await new LoginGate(deps.rateLimiter.global).blocked(deps.clock.now(), response.error.retryAfterSeconds);
+      return await fail('LOGIN_BLOCKED', LOGIN_BLOCKED_MESSAGE);
+    }
     if (!response.ok) return await fail(response.error.code, response.error.message);
     if (!response.tokens) return await fail('INTERNAL', 'The bridge returned no tokens');
     await establishConnection(deps, {

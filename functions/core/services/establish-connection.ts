@@ -35,7 +35,7 @@ export const establishConnection = async (deps: ServiceDeps, input: EstablishInp
     ...(sameAccount && existing.lastSyncTime ? { lastSyncTime: existing.lastSyncTime } : {}),
     nextSyncTime: new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString(),
     consecutiveFailures: 0,
-    cursors: sameAccount ? existing.cursors : {},
+    cursors: { ...(sameAccount ? existing.cursors : {}), tokensRefreshedAt: now.toISOString() },
     createdAt: sameAccount ? existing.createdAt : now.toISOString(),
     version: (existing?.version ?? 0) + 1,
   };

@@ -13,8 +13,9 @@ import {
   VersionConflictError,
 } from '../ports';
 import { sameContent } from '../sync/summary-finality';
-import { type FetchPlan, applyFetchResult, planFetch, plannedRequests } from '../sync/sync-plan';
+import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, reconcileFrom } from '../sync/sync-plan';
 import type { ServiceDeps } from './deps';
+import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
 import { SyncGuard } from './sync-guard';
 
 export type SyncRunStatus = 'synced' | 'fresh' | 'in_progress' | 'deferred' | 'failed' | 'skipped' | 'not_connected';
@@ -39,14 +40,26 @@ const later = (now: Date, seconds: number): string => new Date(now.getTime() + s
 export const backoffSeconds = (failures: number, floorSeconds = 0): number =>
   Math.max(floorSeconds, Math.min(LIMITS.backoffMaxSeconds, LIMITS.backoffBaseSeconds * 2 ** Math.max(0, failures - 1)));
 
+/**
+ * A refresh token dies after about 30 days without use, and only a sync uses it: however
+ * long a backoff, the next sync comes before LIMITS.tokenKeepAliveSeconds without a refresh.
+ */
+export const keepTokensAlive = (connection: ConnectionRecord, next: string, now: Date): string => {
+  const refreshedAt = Date.parse(connection.cursors.tokensRefreshedAt ?? connection.createdAt);
+  const deadline = new Date(Math.max(now.getTime(), refreshedAt + LIMITS.tokenKeepAliveSeconds * 1000)).toISOString();
+  return deadline < next ? deadline : next;
+};
+
 class ConnectionGoneError extends Error {}
 
 export class SyncService {
   /** The service-wide Garmin budget and breaker (absent in fakes that do not model them). */
   private readonly guard: SyncGuard;
+  private readonly loginGate: LoginGate;
 
   constructor(private readonly deps: ServiceDeps) {
     this.guard = new SyncGuard(deps.rateLimiter.global);
+    this.loginGate = new LoginGate(deps.rateLimiter.global);
   }
 
   async run(job: SyncJob): Promise<SyncRun> {
@@ -59,7 +72,8 @@ export class SyncService {
       seen = await this.deps.connections.get(userId);
       if (!seen) return { status: 'not_connected', ...NOTHING };
       if (!seen.isActive) return { status: 'skipped', ...NOTHING, connection: seen };
-      if (seen.lastSyncTime && now.getTime() - Date.parse(seen.lastSyncTime) < LIMITS.manualSyncFreshnessSeconds * 1000) {
+      const recent = seen.lastSyncTime && now.getTime() - Date.parse(seen.lastSyncTime) < LIMITS.manualSyncFreshnessSeconds * 1000;
+      if (recent && !job.force) {
         return { status: 'fresh', ...NOTHING, connection: seen };
       }
     }
@@ -90,7 +104,8 @@ export class SyncService {
     // The cursors know when the profile was stored; older connections read the profile item.
     const { profileFetchedAt } = connection.cursors;
     const profile = profileFetchedAt ? { profile: {}, fetchedAt: profileFetchedAt } : await this.deps.data.getProfile(userId);
-    const plan = planFetch(connection, profile, now, job.reason);
+    const reconcileStart = reconcileFrom(connection, now, job.force);
+    const plan = planFetch(connection, profile, now, job.reason, reconcileStart);
     // Service-wide first (breaker, budget): a sync held back there must not use up the user's own limit.
     const admission = await this.guard.admit(job, plannedRequests(plan), now);
     if (!admission.admitted) {
@@ -113,10 +128,13 @@ export class SyncService {
     let current = connection;
     // First, before anything else can fail: Garmin has already burned the old refresh token.
     if (response.tokensChanged && response.tokens) {
-      current = await this.save(current, { tokens: await this.deps.vault.encrypt(userId, 'tokens', response.tokens) });
+      current = await this.save(current, {
+        tokens: await this.deps.vault.encrypt(userId, 'tokens', response.tokens),
+        cursors: { ...current.cursors, tokensRefreshedAt: now.toISOString() },
+      });
     }
     const result = response.ok ? fetchResultOf(response) : response.partial;
-    const stored = result ? await this.store(current, plan, result, now) : { ...NOTHING, changes: {} };
+    const stored = result ? await this.store(current, plan, result, now, reconcileStart) : { ...NOTHING, changes: {} };
     const counts = {
       activitiesWritten: stored.activitiesWritten,
       dailySummariesWritten: stored.dailySummariesWritten,
@@ -141,7 +159,7 @@ export class SyncService {
     return { status: 'failed', ...counts, error: response.error, connection: current };
   }
 
-  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date) {
+  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date, reconcileStart: string | undefined) {
     const { userId } = connection;
     const timeZone = result.profile?.timeZone ?? connection.timeZone;
     // What is stored already is read back (one query each) and left alone: a refused
@@ -149,6 +167,9 @@ export class SyncService {
     const fetchedActivities = result.activities?.items ?? [];
     const newActivities = plan.activities && fetchedActivities.length ? await this.changedActivities(userId, plan.activities.startDate, fetchedActivities) : [];
     const activitiesWritten = newActivities.length ? await this.deps.data.upsertActivities(userId, newActivities) : 0;
+    // Only a complete search of the window proves an activity is gone from Garmin.
+    const reconciled = reconcileStart !== undefined && result.activities?.complete === true;
+    if (reconciled) await this.deleteVanished(userId, reconcileStart, fetchedActivities);
     const dates = (result.dailySummaries?.items ?? []).map((s) => s.date).sort();
     const first = dates[0];
     const last = dates.at(-1);
@@ -173,7 +194,7 @@ export class SyncService {
       dailySummariesWritten,
       profileUpdated: result.profile !== undefined,
       changes: {
-        cursors: applied.cursors,
+        cursors: { ...applied.cursors, ...(reconciled ? { activitiesReconciledAt: now.toISOString() } : {}) },
         ...(displayName ? { displayName } : {}),
         ...(timeZone ? { timeZone } : {}),
       } satisfies Changes,
@@ -190,6 +211,19 @@ export class SyncService {
     });
   }
 
+  /** Deletes the stored activities from `from` on that a complete search no longer returned. */
+  private async deleteVanished(userId: string, from: string, fetched: GarminObject[]): Promise<void> {
+    const present = new Set(fetched.map((a) => String(a.activityId)));
+    const vanished: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.data.queryActivities(userId, { from, limit: 1000, ...(cursor ? { cursor } : {}) });
+      vanished.push(...page.items.filter((a) => !present.has(a.activityId)).map((a) => a.activityId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (vanished.length) await this.deps.data.deleteActivities(userId, vanished);
+  }
+
   /** The connection's next state after a failed fetch. A rate limit never deactivates it. */
   private async failureChanges(connection: ConnectionRecord, error: BridgeError, now: Date): Promise<Changes> {
     const failures = connection.consecutiveFailures + 1;
@@ -198,7 +232,7 @@ export class SyncService {
       status: 'backing_off',
       consecutiveFailures: failures,
       lastError,
-      nextSyncTime: later(now, backoffSeconds(failures, floorSeconds)),
+      nextSyncTime: keepTokensAlive(connection, later(now, backoffSeconds(failures, floorSeconds)), now),
     });
     if (error.code === 'RATE_LIMITED') {
       return backOff(Math.max(error.retryAfterSeconds ?? 0, LIMITS.rateLimitedBackoffSeconds));
@@ -216,6 +250,9 @@ export class SyncService {
   ): Promise<Changes> {
     const needsReauth: Changes = { status: 'needs_reauth', isActive: false, nextSyncTime: undefined, lastError };
     if (!connection.password) return needsReauth;
+    const blockedError = { code: 'LOGIN_BLOCKED', message: LOGIN_BLOCKED_MESSAGE, at: now.toISOString() };
+    const closedSeconds = await this.loginGate.closedForSeconds(now);
+    if (closedSeconds > 0) return { ...backOff(closedSeconds), lastError: blockedError };
     const decision = await this.deps.rateLimiter.take(connection.userId, 'auth', now);
     if (!decision.allowed) return backOff(decision.retryAfterSeconds);
     const password = await this.deps.vault.decrypt(connection.userId, 'password', connection.password);
@@ -223,6 +260,7 @@ export class SyncService {
     if (login.ok && login.tokens) {
       return {
         tokens: await this.deps.vault.encrypt(connection.userId, 'tokens', login.tokens),
+        cursors: { ...connection.cursors, tokensRefreshedAt: now.toISOString() },
         status: 'active',
         isActive: true,
         consecutiveFailures: 0,
@@ -231,11 +269,21 @@ export class SyncService {
         nextSyncTime: now.toISOString(),
       };
     }
-    if (!login.ok && (login.error.code === 'RATE_LIMITED' || login.error.code === 'UPSTREAM_UNAVAILABLE')) {
-      if (login.error.code === 'RATE_LIMITED') await this.guard.reportRateLimited(connection.userId, now);
-      return backOff(login.error.retryAfterSeconds ?? 0);
+    if (login.ok) return backOff();
+    switch (login.error.code) {
+      case 'LOGIN_BLOCKED': {
+        const until = await this.loginGate.blocked(now, login.error.retryAfterSeconds);
+        return { ...backOff((until.getTime() - now.getTime()) / 1000), lastError: blockedError };
+      }
+      case 'RATE_LIMITED':
+        await this.guard.reportRateLimited(connection.userId, now);
+        return backOff(login.error.retryAfterSeconds ?? 0);
+      case 'UPSTREAM_UNAVAILABLE':
+      case 'LOGIN_INCOMPLETE':
+        return backOff(login.error.retryAfterSeconds ?? 0);
+      default:
+        return needsReauth;
     }
-    return needsReauth;
   }
 
   /** Optimistic write; on a concurrent change re-applies the (absolute) changes to the latest record. */

@@ -25,6 +25,31 @@ export const sameContent = (a: GarminObject, b: GarminObject): boolean => canoni
 export const isPastFinalityThreshold = (date: string, now: Date, timeZone: string | undefined): boolean =>
   isDayFinal(date, now, timeZone ?? LATEST_ZONE, LIMITS.summaryFinalAfterHours);
 
+/** `lastSyncTimestampGMT` as Garmin writes it ("2024-01-01T10:00:00.0", UTC without a zone). */
+const gmtInstant = (value: unknown): number | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+};
+
+/**
+ * Whether Garmin holds the whole day: it says it has wellness data, its totals are filled
+ * in, and the device uploaded after the day ended (a watch that syncs late changes a past
+ * day). Without this a day fetched before the upload would be frozen empty.
+ */
+export const isSummaryComplete = (date: string, summary: GarminObject, timeZone: string | undefined): boolean => {
+  if (summary.includesWellnessData === false) return false;
+  if (summary.totalKilocalories === null || summary.totalKilocalories === undefined) return false;
+  const lastSync = gmtInstant(summary.lastSyncTimestampGMT);
+  if (lastSync === undefined) return true;
+  // Uploaded after the day ended in the user's zone (the latest zone when unknown: never too early).
+  return isDayFinal(date, new Date(lastSync), timeZone ?? LATEST_ZONE, 0);
+};
+
+/** A day still incomplete this long after it is given up: final as it is (watch not worn that day). */
+export const isGivenUp = (date: string, now: Date, timeZone: string | undefined): boolean =>
+  isDayFinal(date, now, timeZone ?? LATEST_ZONE, LIMITS.emptyDayGiveUpDays * 24);
+
 /**
  * Whether a just-fetched summary is final. `stored` is what was stored for that date before
  * this fetch (undefined: never fetched, or the caller did not look).
@@ -37,6 +62,7 @@ export const isSummaryFinal = (
   timeZone: string | undefined,
 ): boolean => {
   if (!isPastFinalityThreshold(date, now, timeZone)) return false;
+  if (!isSummaryComplete(date, summary, timeZone)) return isGivenUp(date, now, timeZone);
   if (stored === undefined || stored.final) return true;
   return sameContent(stored.summary, summary);
 };

@@ -6,7 +6,7 @@ import type { FetchRequest, FetchResult } from '../bridge-protocol';
 import { LIMITS } from '../limits';
 import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
 import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
-import { isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
+import { isGivenUp, isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
 
 export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
 
@@ -39,17 +39,32 @@ const recheckDue = (date: string, today: string, cursors: SyncCursors, timeZone:
 const activitiesFresh = (cursors: SyncCursors, reason: SyncReason | undefined, now: Date): boolean =>
   reason === 'backfill' && cursors.backfillDone !== true && secondsSince(cursors.activitiesCheckedAt, now) < LIMITS.syncIntervalSeconds;
 
+/**
+ * The first day of the window whose activities this sync makes match Garmin (late uploads,
+ * edits, deletions), or undefined when no reconciliation is due: once a day after the
+ * backfill, and at once when forced.
+ */
+export const reconcileFrom = (connection: ConnectionRecord, now: Date, force = false): string | undefined => {
+  const { cursors } = connection;
+  if (!cursors.backfillDone) return undefined;
+  if (!force && secondsSince(cursors.activitiesReconciledAt, now) < LIMITS.activityReconcileSeconds) return undefined;
+  return addDays(localDate(now, connection.timeZone ?? EARLIEST_ZONE), -LIMITS.activityReconcileDays);
+};
+
 export const planFetch = (
   connection: ConnectionRecord,
   profile: StoredProfile | undefined,
   now: Date,
   reason?: SyncReason,
+  reconcileStart?: string,
 ): FetchPlan => {
   const { cursors } = connection;
   // Until Garmin tells us the user's zone, reach as far forward as any zone's "today".
   const today = localDate(now, connection.timeZone ?? EARLIEST_ZONE);
   const backfillFrom = cursors.backfillFrom ?? backfillStart(now, connection.timeZone);
   const newest = cursors.activitiesNewestLocal?.slice(0, 10);
+  const incremental = newest ? addDays(newest, -LIMITS.activityOverlapDays) : backfillFrom;
+  const activitiesFrom = reconcileStart !== undefined && reconcileStart < incremental ? reconcileStart : incremental;
   const summaryDates = datesBetween(
     cursors.summariesFinalThrough ? addDays(cursors.summariesFinalThrough, 1) : backfillFrom,
     today,
@@ -59,9 +74,7 @@ export const planFetch = (
   return {
     ...(connection.displayName ? { displayName: connection.displayName } : {}),
     // Re-read a day before the newest stored activity: Garmin uploads can arrive late.
-    ...(activitiesFresh(cursors, reason, now)
-      ? {}
-      : { activities: { startDate: newest ? addDays(newest, -LIMITS.activityOverlapDays) : backfillFrom } }),
+    ...(activitiesFresh(cursors, reason, now) ? {} : { activities: { startDate: activitiesFrom } }),
     ...(summaryDates.length ? { dailySummaries: { dates: summaryDates } } : {}),
     profile: profileIsStale(profile, now),
   };
@@ -99,19 +112,22 @@ export const applyFetchResult = (
     if (start && (!newest || start > newest)) newest = start;
   }
 
-  const summaries = (result.dailySummaries?.items ?? []).map(({ date, summary }) => ({
-    date,
-    summary,
-    final: isSummaryFinal(date, summary, stored?.get(date), now, timeZone),
-  }));
-  const finalDates = new Set(summaries.filter((s) => s.final).map((s) => s.date));
+  const fetchedDays = result.dailySummaries?.items ?? [];
+  const summaries = fetchedDays.flatMap((day) =>
+    'summary' in day ? [{ date: day.date, summary: day.summary, final: isSummaryFinal(day.date, day.summary, stored?.get(day.date), now, timeZone) }] : [],
+  );
+  // A day Garmin had nothing to show for is stored as nothing and read again later, until given up.
+  const finalDates = new Set([
+    ...summaries.filter((s) => s.final).map((s) => s.date),
+    ...fetchedDays.filter((day) => 'unavailable' in day && isGivenUp(day.date, now, timeZone)).map((day) => day.date),
+  ]);
   // Only over consecutive final days: a day left out of the plan is never jumped over.
   let finalThrough = previous.summariesFinalThrough;
   for (const date of plan.dailySummaries?.dates ?? []) {
     if (!finalDates.has(date) || (finalThrough !== undefined && date !== addDays(finalThrough, 1))) break;
     finalThrough = date;
   }
-  const provisionalPastDay = summaries.some((s) => !s.final && s.date < today);
+  const provisionalPastDay = fetchedDays.some((day) => !finalDates.has(day.date) && day.date < today);
   const activitiesCheckedAt = result.activities?.complete ? now.toISOString() : previous.activitiesCheckedAt;
   const provisionalCheckedAt = provisionalPastDay ? now.toISOString() : previous.provisionalCheckedAt;
   const profileFetchedAt = result.profile ? now.toISOString() : previous.profileFetchedAt;
@@ -119,10 +135,12 @@ export const applyFetchResult = (
   // Activities left out of the plan were complete minutes ago (a backfill's next chunk).
   const activitiesDone = plan.activities ? result.activities?.complete === true : activitiesCheckedAt !== undefined;
   const planned = plan.dailySummaries?.dates ?? [];
-  const fetched = new Set(summaries.map((s) => s.date));
+  const fetched = new Set(fetchedDays.map((day) => day.date));
   const summariesCaughtUp = planned.every((d) => fetched.has(d)) && (planned.at(-1) ?? '') >= today;
   return {
     cursors: {
+      // Cursors this function does not move (token refresh, reconciliation) carry over.
+      ...previous,
       ...(newest ? { activitiesNewestLocal: newest } : {}),
       ...(finalThrough ? { summariesFinalThrough: finalThrough } : {}),
       ...(backfillFrom ? { backfillFrom } : {}),

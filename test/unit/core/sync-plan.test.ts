@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { FetchResult } from '../../../functions/core/bridge-protocol';
 import { LIMITS } from '../../../functions/core/limits';
 import type { ConnectionRecord } from '../../../functions/core/ports';
-import { applyFetchResult, planFetch } from '../../../functions/core/sync/sync-plan';
+import { applyFetchResult, planFetch, reconcileFrom } from '../../../functions/core/sync/sync-plan';
+
+/** A day Garmin holds completely: wellness data, totals, and a device upload after the day ended. */
+const DAY = { includesWellnessData: true, totalKilocalories: 2100, lastSyncTimestampGMT: '2026-11-30T06:00:00.0' };
 
 const NOW = new Date('2026-11-23T20:00:00Z'); // 21:00 in Berlin
 
@@ -61,7 +64,7 @@ describe('applyFetchResult', () => {
     const partial: FetchResult = {
       displayName: 'athlete-42',
       activities: { items: [{ startTimeLocal: '2026-11-20 08:00:00' }, { startTimeLocal: '2026-11-21 18:00:00' }], complete: false, pages: 1 },
-      dailySummaries: { items: [{ date: '2026-11-21', summary: {} }] },
+      dailySummaries: { items: [{ date: '2026-11-21', summary: DAY }] },
     };
     const applied = applyFetchResult(connection({ timeZone: 'Europe/Berlin' }), plan, partial, 'Europe/Berlin', NOW);
     expect(applied.cursors).toEqual({
@@ -70,14 +73,14 @@ describe('applyFetchResult', () => {
       backfillFrom: '2026-11-20',
       backfillDone: false,
     });
-    expect(applied.summaries).toEqual([{ date: '2026-11-21', summary: {}, final: true }]);
+    expect(applied.summaries).toEqual([{ date: '2026-11-21', summary: DAY, final: true }]);
   });
 
   it('keeps today and a just-ended yesterday provisional, and marks the backfill done when caught up', () => {
     const full: FetchResult = {
       displayName: 'athlete-42',
       activities: { items: [], complete: true, pages: 1 },
-      dailySummaries: { items: plan.dailySummaries.dates.map((date) => ({ date, summary: {} })) },
+      dailySummaries: { items: plan.dailySummaries.dates.map((date) => ({ date, summary: DAY })) },
     };
     const early = new Date('2026-11-23T06:00:00Z'); // 07:00 in Berlin: yesterday ended 7 h ago
     const applied = applyFetchResult(
@@ -91,5 +94,45 @@ describe('applyFetchResult', () => {
     expect(applied.cursors.summariesFinalThrough).toBe('2026-11-21');
     expect(applied.cursors.activitiesNewestLocal).toBe('2026-11-22 10:00:00');
     expect(applied.cursors.backfillDone).toBe(true);
+  });
+});
+
+describe('days Garmin had nothing to show for', () => {
+  it('are stored as nothing, hold the final-through cursor, and are re-read later', () => {
+    const plan = { dailySummaries: { dates: ['2026-11-20', '2026-11-21', '2026-11-22'] } };
+    const result: FetchResult = {
+      displayName: 'athlete-42',
+      dailySummaries: {
+        items: [
+          { date: '2026-11-20', summary: DAY },
+          { date: '2026-11-21', unavailable: 'privacy_protected' },
+          { date: '2026-11-22', summary: DAY },
+        ],
+      },
+    };
+    const applied = applyFetchResult(connection({ timeZone: 'Europe/Berlin', cursors: { summariesFinalThrough: '2026-11-19' } }), plan, result, 'Europe/Berlin', NOW);
+    expect(applied.summaries.map((s) => s.date)).toEqual(['2026-11-20', '2026-11-22']);
+    expect(applied.cursors.summariesFinalThrough).toBe('2026-11-20');
+    expect(applied.cursors.provisionalCheckedAt).toBe(NOW.toISOString());
+  });
+});
+
+describe('reconcileFrom', () => {
+  const caughtUp = { backfillDone: true, activitiesNewestLocal: '2026-11-23 08:00:00' };
+
+  it('is due once a day after the backfill, at once when forced, never during the backfill', () => {
+    const berlin = { timeZone: 'Europe/Berlin' };
+    expect(reconcileFrom(connection({ ...berlin, cursors: caughtUp }), NOW)).toBe('2026-10-24');
+    const reconciled = { ...caughtUp, activitiesReconciledAt: new Date(NOW.getTime() - 3600_000).toISOString() };
+    expect(reconcileFrom(connection({ ...berlin, cursors: reconciled }), NOW)).toBeUndefined();
+    expect(reconcileFrom(connection({ ...berlin, cursors: reconciled }), NOW, true)).toBe('2026-10-24');
+    expect(reconcileFrom(connection({ ...berlin, cursors: { backfillDone: false } }), NOW, true)).toBeUndefined();
+  });
+
+  it('widens the activity search to the window, and no further', () => {
+    const plan = planFetch(connection({ timeZone: 'Europe/Berlin', cursors: caughtUp }), freshProfile, NOW, 'scheduled', '2026-10-24');
+    expect(plan.activities?.startDate).toBe('2026-10-24');
+    const incremental = planFetch(connection({ timeZone: 'Europe/Berlin', cursors: caughtUp }), freshProfile, NOW, 'scheduled');
+    expect(incremental.activities?.startDate).toBe('2026-11-22');
   });
 });

@@ -1,5 +1,5 @@
 /** In-memory fakes of the ports dispatch and the sync guard use. */
-import type { BreakerRecord, ConnectionStore, GarminGuardStore, SyncJob, SyncQueue } from '../../../functions/core/ports';
+import type { BreakerRecord, ConnectionStore, GarminGuardStore, LoginBlock, SyncJob, SyncQueue } from '../../../functions/core/ports';
 import { LIMITS } from '../../../functions/core/limits';
 
 /** Only the schedule of each user: what findDue and claimDue look at. */
@@ -50,7 +50,17 @@ export class MemoryGuardStore implements GarminGuardStore {
   readonly windows = new Map<number, number>();
   breaker: BreakerRecord | undefined;
   readonly buckets = new Map<number, Set<string>>();
+  loginBlock: LoginBlock | undefined;
   writes = 0;
+
+  async readLoginBlock(): Promise<LoginBlock | undefined> {
+    return this.loginBlock;
+  }
+
+  async writeLoginBlock(block: LoginBlock): Promise<void> {
+    this.writes++;
+    this.loginBlock = block;
+  }
 
   async reserve(windowStart: Date, requests: number, limit: number, options: { partial?: boolean } = {}): Promise<number> {
     this.writes++;

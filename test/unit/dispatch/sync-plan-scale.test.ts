@@ -7,6 +7,9 @@ import { toConnectionView } from '../../../functions/core/services/connection-vi
 import { isSummaryFinal, sameContent } from '../../../functions/core/sync/summary-finality';
 import { applyFetchResult, planFetch, plannedRequests } from '../../../functions/core/sync/sync-plan';
 
+/** A day Garmin holds completely: wellness data, totals, and a device upload after the day ended. */
+const DAY = { includesWellnessData: true, totalKilocalories: 2100, lastSyncTimestampGMT: '2026-11-30T06:00:00.0' };
+
 const ZONE = 'Europe/Berlin';
 /** Berlin is UTC+1 in November. */
 const berlin = (local: string) => new Date(`${local}+01:00`);
@@ -99,13 +102,13 @@ describe('daily summaries: final only past the threshold and unchanged since the
   });
 
   it('is final past the threshold when unchanged (key order aside), or never fetched before (backfill)', () => {
-    expect(isSummaryFinal('2026-11-23', { a: 1, steps: 9 }, stored({ steps: 9, a: 1 }), afternoon, ZONE)).toBe(true);
-    expect(isSummaryFinal('2026-11-23', { steps: 9 }, undefined, afternoon, ZONE)).toBe(true);
+    expect(isSummaryFinal('2026-11-23', { ...DAY, a: 1, steps: 9 }, stored({ steps: 9, a: 1, ...DAY }), afternoon, ZONE)).toBe(true);
+    expect(isSummaryFinal('2026-11-23', { ...DAY, steps: 9 }, undefined, afternoon, ZONE)).toBe(true);
     expect(sameContent({ x: { b: 1, a: [1, { d: 1, c: 2 }] } }, { x: { a: [1, { c: 2, d: 1 }], b: 1 } })).toBe(true);
   });
 
   it('stays provisional past the threshold when Garmin\'s figures changed since the previous fetch', () => {
-    expect(isSummaryFinal('2026-11-23', { steps: 9500 }, stored({ steps: 9000 }), afternoon, ZONE)).toBe(false);
+    expect(isSummaryFinal('2026-11-23', { steps: 9500 }, stored({ ...DAY, steps: 9000 }), afternoon, ZONE)).toBe(false);
   });
 
   it('moves the final-through cursor only when the confirmation came, and records the checks', () => {
@@ -113,9 +116,9 @@ describe('daily summaries: final only past the threshold and unchanged since the
     const result = (steps: number): FetchResult => ({
       displayName: 'athlete-42',
       activities: { items: [], complete: true, pages: 1 },
-      dailySummaries: { items: [{ date: '2026-11-23', summary: { steps } }, { date: '2026-11-24', summary: { steps: 100 } }] },
+      dailySummaries: { items: [{ date: '2026-11-23', summary: { ...DAY, steps } }, { date: '2026-11-24', summary: { ...DAY, steps: 100 } }] },
     });
-    const before = new Map([['2026-11-23', stored({ steps: 9000 })]]);
+    const before = new Map([['2026-11-23', stored({ ...DAY, steps: 9000 })]]);
     const changed = applyFetchResult(connection(caughtUp), plan, result(9500), ZONE, afternoon, before);
     expect(changed.summaries.map((s) => s.final)).toEqual([false, false]);
     expect(changed.cursors.summariesFinalThrough).toBe('2026-11-22');
@@ -131,7 +134,7 @@ describe('daily summaries: final only past the threshold and unchanged since the
     const plan = { dailySummaries: { dates: ['2026-11-21', '2026-11-24'] } };
     const result: FetchResult = {
       displayName: null,
-      dailySummaries: { items: [{ date: '2026-11-21', summary: {} }, { date: '2026-11-24', summary: {} }] },
+      dailySummaries: { items: [{ date: '2026-11-21', summary: DAY }, { date: '2026-11-24', summary: DAY }] },
     };
     const applied = applyFetchResult(connection({ ...caughtUp, summariesFinalThrough: '2026-11-20' }), plan, result, ZONE, afternoon);
     expect(applied.cursors.summariesFinalThrough).toBe('2026-11-21');
@@ -140,7 +143,7 @@ describe('daily summaries: final only past the threshold and unchanged since the
   it('finishes a backfill whose last chunk did not search activities again', () => {
     const now = berlin('2026-11-24T15:00:00');
     const plan = { dailySummaries: { dates: ['2026-11-23', '2026-11-24'] } };
-    const result: FetchResult = { displayName: null, dailySummaries: { items: plan.dailySummaries.dates.map((date) => ({ date, summary: {} })) } };
+    const result: FetchResult = { displayName: null, dailySummaries: { items: plan.dailySummaries.dates.map((date) => ({ date, summary: DAY })) } };
     const cursors = { ...caughtUp, backfillDone: false, activitiesCheckedAt: new Date(now.getTime() - 60_000).toISOString() };
     expect(applyFetchResult(connection(cursors), plan, result, ZONE, now).cursors.backfillDone).toBe(true);
   });
