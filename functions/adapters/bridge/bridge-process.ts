@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
-import { BridgeTransportError, type BridgeTransportFailure } from './errors';
+import { BridgeTransportError, type BridgeTransportFailure, functionFailed } from './errors';
 import { validateResponse } from './protocol-io';
 
 export type BridgeLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -21,6 +21,8 @@ export interface BridgeProcessConfig {
   cwd: string;
   env: NodeJS.ProcessEnv;
   logger: BridgeLogger;
+  /** An answer longer than this (as the bridge serialized it) fails as Lambda fails an oversized response. */
+  maxResponseBytes?: number;
 }
 
 interface PendingCall {
@@ -64,11 +66,13 @@ export class BridgeProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<string, PendingCall>();
   private readonly logger: BridgeLogger;
+  private readonly maxResponseBytes: number | undefined;
   private alive = true;
   private closing = false;
 
   constructor(config: BridgeProcessConfig) {
     this.logger = config.logger;
+    this.maxResponseBytes = config.maxResponseBytes;
     this.child = spawn(config.pythonPath, ['-m', 'garmin_bridge', 'serve'], {
       cwd: config.cwd,
       env: config.env,
@@ -166,6 +170,11 @@ export class BridgeProcess {
     }
     this.pending.delete(id);
     clearTimeout(call.timer);
+    if (this.maxResponseBytes !== undefined && Buffer.byteLength(line) > this.maxResponseBytes) {
+      // Lambda answers an oversized response with X-Amz-Function-Error: Unhandled.
+      call.reject(functionFailed(call.op, 'Unhandled'));
+      return;
+    }
     try {
       call.resolve(validateResponse(payload, call.op));
     } catch (error) {

@@ -30,6 +30,18 @@ export class BridgeTransportError extends Error {
   }
 }
 
+/**
+ * How a failed Lambda Invoke surfaces (the SDK error's name only: its message could carry
+ * request data). The stdio transport fails with the same error when it enforces Lambda's
+ * payload quota, so callers cannot tell the transports apart.
+ */
+export const invokeFailed = (op: string, errorName: string): BridgeTransportError =>
+  new BridgeTransportError('invoke-failed', `invoking the bridge for ${op} failed: ${errorName}`);
+
+/** How an invocation that ended in a function error (X-Amz-Function-Error) surfaces. */
+export const functionFailed = (op: string, functionError: string): BridgeTransportError =>
+  new BridgeTransportError('function-error', `bridge function failed on ${op} (${functionError})`);
+
 /** The request broke the protocol schema: a bug on our side, so it is never sent. */
 export class InvalidBridgeRequestError extends Error {
   constructor(readonly paths: string[]) {

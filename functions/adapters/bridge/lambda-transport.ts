@@ -2,7 +2,7 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
 import type { GarminBridge } from '../../core/ports';
-import { BridgeTransportError } from './errors';
+import { BridgeTransportError, functionFailed, invokeFailed } from './errors';
 import { validateRequest, validateResponse } from './protocol-io';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS, timeoutFor, type BridgeTimeouts } from './timeouts';
 
@@ -48,12 +48,11 @@ export class LambdaBridgeTransport implements GarminBridge {
       if (signal.aborted) throw new BridgeTransportError('timeout', `bridge ${valid.op} timed out after ${timeoutMs} ms`);
       // The SDK's error name (e.g. TooManyRequestsException) is enough to act on; its
       // message is left out so nothing from the service can carry request data along.
-      const name = error instanceof Error ? error.name : 'unknown error';
-      throw new BridgeTransportError('invoke-failed', `invoking the bridge for ${valid.op} failed: ${name}`);
+      throw invokeFailed(valid.op, error instanceof Error ? error.name : 'unknown error');
     }
     // The error payload ({errorMessage, stackTrace}) could quote the request: not echoed.
     if (output.FunctionError) {
-      throw new BridgeTransportError('function-error', `bridge function failed on ${valid.op} (${output.FunctionError})`);
+      throw functionFailed(valid.op, output.FunctionError);
     }
     return validateResponse(parsePayload(output.Payload, valid.op), valid.op);
   }

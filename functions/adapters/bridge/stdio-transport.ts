@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
 import type { GarminBridge } from '../../core/ports';
 import { BridgeProcess, type BridgeLogger, type BridgeProcessConfig } from './bridge-process';
-import { BridgeTransportError } from './errors';
+import { BridgeTransportError, invokeFailed } from './errors';
 import { validateRequest } from './protocol-io';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS, timeoutFor, type BridgeTimeouts } from './timeouts';
 
@@ -23,6 +23,13 @@ export interface StdioTransportOptions {
   logger?: BridgeLogger;
   /** close(): how long calls in flight may take to finish, and then how long SIGTERM may take. */
   shutdownGraceMs?: number;
+  /**
+   * Lambda's synchronous payload quota, each way (the local runtime passes AWS_LIMITS'), so
+   * a call too big for the deployed transport fails here as it would there: a request over
+   * it as the Invoke refused (RequestEntityTooLargeException), an answer over it as a
+   * function error. No limit when absent.
+   */
+  payloadLimitBytes?: number;
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
@@ -36,6 +43,7 @@ const resolveConfig = async (options: StdioTransportOptions): Promise<BridgeProc
     cwd: options.cwd ?? PATHS.pythonLayer,
     env: { ...process.env, ...options.env },
     logger: options.logger ?? new Logger({ serviceName: 'garmin-bridge' }),
+    ...(options.payloadLimitBytes !== undefined ? { maxResponseBytes: options.payloadLimitBytes } : {}),
   };
 };
 
@@ -58,6 +66,8 @@ export class StdioBridgeTransport implements GarminBridge {
 
   async call(request: BridgeRequest): Promise<BridgeResponse> {
     const valid = validateRequest(request);
+    const limit = this.options.payloadLimitBytes;
+    if (limit !== undefined && Buffer.byteLength(JSON.stringify(valid)) > limit) throw invokeFailed(valid.op, 'RequestEntityTooLargeException');
     this.config ??= resolveConfig(this.options);
     const config = await this.config;
     if (this.closed) throw new BridgeTransportError('closed', 'bridge transport closed');
