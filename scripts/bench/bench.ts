@@ -190,8 +190,8 @@ try {
 
   const rt = await startBenchRuntime({ prefix: `bench-${randomUUID().slice(0, 8)}`, garminBaseUrl: stack.simulator.endpoint, bridgeProcesses: BRIDGES });
   runtimes.push(rt);
-  const naiveRt = rt.withSync(new NaiveSync(rt.services.deps));
-  const naive = new NaiveSync(rt.services.deps);
+  const naiveRt = rt.withSync(new NaiveSync(rt.functions.syncWorker.services.deps));
+  const naive = new NaiveSync(rt.functions.syncWorker.services.deps);
 
   // ---- ours: one user, connected through the API, 90-day backfill, then steady state ----
   log('ours: connect + 90-day backfill of one user');
@@ -311,7 +311,7 @@ try {
 
   log(`naive: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
   big.clock.offsetMs += 16 * MINUTE;
-  const bigNaive = big.withSync(new NaiveSync(big.services.deps));
+  const bigNaive = big.withSync(new NaiveSync(big.functions.syncWorker.services.deps));
   const naiveFetchMark = big.bridge.stats.fetchDurationsMs.length;
   let naiveRun!: Awaited<ReturnType<BenchRuntime['work']>>;
   let naiveDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;

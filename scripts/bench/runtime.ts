@@ -4,6 +4,7 @@
  * like several Lambda instances of the bridge), with meters on what reaches DynamoDB and the
  * bridge. Like scripts/local/runtime.ts, plus: metering, a movable clock, several queue
  * workers in parallel, dispatch options, and a swappable sync strategy (the naive baseline).
+ * The functions run as deployed, with the same AWS rules (scripts/local/deployed-functions.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -21,21 +22,20 @@ import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { initKeyringSecret } from '../../functions/adapters/vault/keyring-secret';
+import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import type { BridgeRequest, BridgeResponse } from '../../functions/core/bridge-protocol';
 import { ENV } from '../../functions/core/env';
 import type { Clock, GarminBridge, SyncJob } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
 import { type DispatchOptions, type DispatchResult, dispatchDue } from '../../functions/core/services/dispatch-service';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
-import { httpHandler } from '../../functions/handlers/commons/http';
-import { connectRoutes } from '../../functions/handlers/connect';
-import { connectWorker } from '../../functions/handlers/connect-worker';
 import { dispatcher } from '../../functions/handlers/dispatch';
-import { readRoutes } from '../../functions/handlers/read';
 import { syncWorker } from '../../functions/handlers/sync-worker';
-import { httpEvent, lambdaContext, type EventInput } from '../local/apigw-events';
+import { httpEvent, type EventInput } from '../local/apigw-events';
+import { awsRulesEnforced, discoverLocalResources, loadAwsRules } from '../local/aws-rules';
 import { createTables, tableNamesFor } from '../local/create-tables';
-import { BackgroundConnectInvoker, toSqsEvent } from '../local/runtime';
+import { type DeployedFunction, httpApiOf, startDeployedFunctions } from '../local/deployed-functions';
+import { toSqsEvent } from '../local/runtime';
 import { DynamoMeter } from './ddb-meter';
 
 /** The system clock plus an offset the benchmark moves (together with the simulator's). */
@@ -90,7 +90,9 @@ export interface WorkerRun {
 }
 
 export interface BenchRuntime {
+  /** Unrestricted: the benchmark's own setup and inspection. The handlers run as their functions. */
   services: Services;
+  functions: Record<'syncWorker', DeployedFunction>;
   tables: Record<TableKey, string>;
   clock: BenchClock;
   meter: DynamoMeter;
@@ -116,9 +118,6 @@ export interface BenchRuntimeOptions {
 
 const VISIBILITY_TIMEOUT_SECONDS = 600;
 
-/** A Lambda context with the deployed timeouts (infra/sizing.ts: dispatch 300 s, sync worker 300 s), not the local 60 s. */
-const context = (name: string) => ({ ...lambdaContext(name), getRemainingTimeInMillis: () => 300_000 });
-
 export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<BenchRuntime> => {
   const dynamo = new DynamoDBClient({});
   const meter = new DynamoMeter();
@@ -135,17 +134,28 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
   const secretsManager = new SecretsManagerClient({});
   const keyringSecretId = `${options.prefix}-keyring`;
   await initKeyringSecret(secretsManager, keyringSecretId);
+  const local = await discoverLocalResources({ prefix: options.prefix, tables, queueUrl, keyringSecretId, sqs, secretsManager });
+  const rules = awsRulesEnforced() ? loadAwsRules(local) : undefined;
   const bridge = new BridgePool(
     Array.from({ length: options.bridgeProcesses }, () =>
       createGarminBridge({
         transport: 'stdio',
         env: { [ENV.attemptsTable]: tables.attempts, [ENV.garminBaseUrl]: options.garminBaseUrl },
         logger: quietLogger,
+        ...(rules ? { payloadLimitBytes: AWS_LIMITS.lambdaSyncPayloadBytes } : {}),
       }),
     ),
   );
   const clock = options.clock ?? new BenchClock();
-  const connectWorkers = new BackgroundConnectInvoker((job) => runConnectWorker(job, lambdaContext('connect-worker')));
+  const { functions, connectWorkers } = startDeployedFunctions({
+    tables,
+    queueUrl,
+    keyringSecretId: local.secret.arn,
+    bridge,
+    clock,
+    ...(rules ? { rules } : {}),
+    onDynamoClient: (client) => meter.attach(client),
+  });
   const services: Services = composeServices({
     doc: createDocumentClient(dynamo),
     tables,
@@ -153,13 +163,12 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
-    connectWorker: () => connectWorkers,
+    connectWorker: () => functions.connect.services.deps.connectWorker,
   });
-  const runConnectWorker = connectWorker(() => services);
-  const http = httpHandler({ ...connectRoutes(() => services), ...readRoutes(() => services) });
+  const { http } = httpApiOf(functions);
 
-  const build = (current: Services): BenchRuntime => {
-    const runSyncWorker = syncWorker(() => current);
+  const build = (worker: DeployedFunction): BenchRuntime => {
+    const runSyncWorker = syncWorker(() => worker.services);
     const work: BenchRuntime['work'] = async ({ workers: count, target = Number.POSITIVE_INFINITY, idleMs = 1500 }) => {
       const goal = typeof target === 'number' ? () => target : target;
       const run: WorkerRun = { processed: 0, failed: 0, duplicates: 0, elapsedMs: 0, batchMs: [], batchSizes: [] };
@@ -185,7 +194,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
           const t0 = performance.now();
           let failed: Set<string>;
           try {
-            const result = (await runSyncWorker(event, context('sync-worker'))) as SQSBatchResponse;
+            const result = (await worker.invoke((context) => runSyncWorker(event, context))) as SQSBatchResponse;
             failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
           } catch (error) {
             // A batch whose every record failed: Lambda would retry it; the benchmark counts it.
@@ -213,22 +222,23 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
       return run;
     };
     return {
-      services: current,
+      services,
+      functions: { syncWorker: worker },
       tables,
       clock,
       meter,
       bridge,
       api: async (routeKey, input = {}) => {
-        const response = await http(httpEvent(routeKey, input), lambdaContext('api'));
+        const response = await http(httpEvent(routeKey, input));
         return { status: response.statusCode ?? 0, body: response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {} };
       },
       dispatch: async (dispatchOptions = {}) =>
-        (await dispatcher(() => current, dispatchOptions)({}, context('dispatch'))) as DispatchResult,
+        (await functions.dispatch.invoke((context) => dispatcher(() => functions.dispatch.services, dispatchOptions)({}, context))) as DispatchResult,
       work,
       settleConnectWorkers: () => connectWorkers.settle(),
       dispatchOnly: async (dispatchOptions = {}) => {
         const jobs: SyncJob[] = [];
-        const { deps } = current;
+        const { deps } = functions.dispatch.services;
         const result = await dispatchDue(
           {
             connections: deps.connections,
@@ -241,14 +251,14 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
         );
         return { ...result, jobs };
       },
-      withSync: (sync) => build({ ...current, sync: sync as Services['sync'] }),
+      withSync: (sync) => build({ ...worker, services: { ...worker.services, sync: sync as Services['sync'] } }),
       stop: async () => {
         await connectWorkers.settle();
         await bridge.close();
       },
     };
   };
-  return build(services);
+  return build(functions.syncWorker);
 };
 
 /** Queue depth as moto reports it (visible + in flight + delayed). */

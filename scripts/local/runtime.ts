@@ -5,6 +5,10 @@
  * Lambda Event invoke, and the sync queue on moto SQS (with its DLQ) feeding the
  * sync-worker handler with partial batch failures. Used by the integration tests, the
  * demo server and the benchmark.
+ *
+ * Each function runs as deployed (scripts/local/deployed-functions.ts): its own clients,
+ * its own IAM policy as the stack synthesizes it, Lambda's payload quotas and its own
+ * timeout (scripts/local/aws-rules). `services` alone is unrestricted: test setup only.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -23,19 +27,18 @@ import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { initKeyringSecret } from '../../functions/adapters/vault/keyring-secret';
+import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import { ENV } from '../../functions/core/env';
-import type { Clock, ConnectJob } from '../../functions/core/ports';
+import type { Clock } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
-import { connectRoutes } from '../../functions/handlers/connect';
-import { connectWorker } from '../../functions/handlers/connect-worker';
+import type { HttpEvent, HttpResponse, Route } from '../../functions/handlers/commons/http';
 import { dispatcher } from '../../functions/handlers/dispatch';
-import { readRoutes } from '../../functions/handlers/read';
-import { syncRoutes } from '../../functions/handlers/sync';
 import { syncWorker } from '../../functions/handlers/sync-worker';
-import { type Route, httpHandler } from '../../functions/handlers/commons/http';
-import { lambdaContext } from './apigw-events';
+import { type AwsRules, type AwsRulesOptions, awsRulesEnforced, discoverLocalResources, loadAwsRules } from './aws-rules';
+import type { FunctionName } from './aws-rules/stack-policies';
 import { createTables, tableNamesFor } from './create-tables';
+import { type DeployedFunction, httpApiOf, startDeployedFunctions } from './deployed-functions';
 
 export interface LocalRuntimeOptions {
   /** Prefix of every table, queue and secret, so several runtimes can share emulators. */
@@ -45,16 +48,32 @@ export interface LocalRuntimeOptions {
   /** Receive count after which a sync job goes to the DLQ. */
   maxReceiveCount?: number;
   clock?: Clock;
+  /**
+   * IAM, Lambda's payload quotas and the functions' timeouts, as AWS enforces them. On unless
+   * this is false or LOCAL_AWS_RULES=off: switching it off exists only to show that the
+   * tests depend on it.
+   */
+  enforceAwsRules?: boolean;
+  /** Test seams of the AWS rules (an older grant replayed, ...). */
+  awsRules?: Pick<AwsRulesOptions, 'adjustPolicies' | 'onDenied'>;
+  /** Test seam: function timeouts shorter than infra/sizing.ts. */
+  timeoutsMs?: Partial<Record<FunctionName, number>>;
 }
 
 export interface LocalRuntime {
+  /** Unrestricted (no IAM, no limits): for test setup and inspection only. Handlers never use it. */
   services: Services;
+  /** Each function as deployed: its services run with its own identity. */
+  functions: Record<FunctionName, DeployedFunction>;
+  /** The enforced AWS rules (absent when switched off). */
+  awsRules?: AwsRules;
   tables: Record<TableKey, string>;
   queueUrl: string;
   dlqUrl: string;
   /** Route key → handler, as API Gateway would route. */
   routes: Record<string, Route>;
-  http: ReturnType<typeof httpHandler>;
+  /** One API request, run by the function that serves its route (the Lambda context is the runtime's). */
+  http(event: HttpEvent): Promise<HttpResponse>;
   dispatch: () => Promise<{ claimed: number; lostClaims: number }>;
   /** Receives and processes visible sync jobs until none is left; returns how many ran. */
   drainQueue(): Promise<number>;
@@ -64,24 +83,6 @@ export interface LocalRuntime {
 }
 
 const VISIBILITY_TIMEOUT_SECONDS = 30;
-
-/** The connect worker invoked like a Lambda Event invoke: accepted now, run in the background. */
-export class BackgroundConnectInvoker {
-  private readonly running = new Set<Promise<unknown>>();
-
-  constructor(private readonly run: (job: ConnectJob) => Promise<unknown>) {}
-
-  readonly start = async (job: ConnectJob): Promise<void> => {
-    const run = this.run(job).catch(() => undefined);
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
-  };
-
-  /** Waits for every worker started so far, including ones started while waiting. */
-  async settle(): Promise<void> {
-    while (this.running.size) await Promise.all([...this.running]);
-  }
-}
 
 /** Received messages as the SQS event source mapping hands them to a function. */
 export const toSqsEvent = (messages: Message[]): SQSEvent => ({
@@ -124,6 +125,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const secretsManager = new SecretsManagerClient({});
   const keyringSecretId = `${options.prefix}-keyring`;
   await initKeyringSecret(secretsManager, keyringSecretId);
+  const local = await discoverLocalResources({ prefix: options.prefix, tables, queueUrl, dlqUrl, keyringSecretId, sqs, secretsManager });
+  const rules = awsRulesEnforced(options.enforceAwsRules) ? loadAwsRules(local, options.awsRules) : undefined;
 
   const bridge: ClosableGarminBridge = createGarminBridge({
     transport: 'stdio',
@@ -131,8 +134,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.attemptsTable]: tables.attempts,
       ...(options.garminBaseUrl ? { [ENV.garminBaseUrl]: options.garminBaseUrl } : {}),
     },
+    // What a synchronous Invoke of the bridge function may carry each way.
+    ...(rules ? { payloadLimitBytes: AWS_LIMITS.lambdaSyncPayloadBytes } : {}),
   });
-  const connectWorkers = new BackgroundConnectInvoker((job) => runConnectWorker(job, lambdaContext('connect-worker')));
+  const { functions, connectWorkers } = startDeployedFunctions({
+    tables,
+    queueUrl,
+    keyringSecretId: local.secret.arn,
+    bridge,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(rules ? { rules } : {}),
+    ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
+  });
   const services: Services = composeServices({
     doc: createDocumentClient(),
     tables,
@@ -140,13 +153,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
-    connectWorker: () => connectWorkers,
+    connectWorker: () => functions.connect.services.deps.connectWorker,
   });
-  const handlerServices = () => services;
-  const runConnectWorker = connectWorker(handlerServices);
-  const runSyncWorker = syncWorker(handlerServices);
-  const runDispatch = dispatcher(handlerServices);
-  const routes = { ...connectRoutes(handlerServices), ...readRoutes(handlerServices), ...syncRoutes(handlerServices) };
+
+  const api = httpApiOf(functions);
+  const runSyncWorker = syncWorker(() => functions.syncWorker.services);
+  const runDispatch = dispatcher(() => functions.dispatch.services);
 
   const drainQueue = async (): Promise<number> => {
     let processed = 0;
@@ -157,8 +169,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       const messages = received.Messages ?? [];
       if (messages.length === 0) return processed;
       const event = toSqsEvent(messages);
-      const result = (await runSyncWorker(event, lambdaContext('sync-worker'))) as SQSBatchResponse;
-      const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+      let failed: Set<string>;
+      try {
+        const result = (await functions.syncWorker.invoke((context) => runSyncWorker(event, context))) as SQSBatchResponse;
+        failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+      } catch {
+        // A failed invocation (an error, a timeout) fails the whole batch, as the event source mapping treats it.
+        failed = new Set(messages.map((m) => m.MessageId ?? ''));
+      }
       const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
       if (done.length) {
         await sqs.send(
@@ -176,12 +194,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   return {
     services,
+    functions,
+    ...(rules ? { awsRules: rules } : {}),
     tables,
     queueUrl,
     dlqUrl,
-    routes,
-    http: httpHandler(routes),
-    dispatch: async () => (await runDispatch({}, lambdaContext('dispatch'))) as { claimed: number; lostClaims: number },
+    routes: api.routes,
+    http: api.http,
+    dispatch: async () =>
+      (await functions.dispatch.invoke((context) => runDispatch({}, context))) as { claimed: number; lostClaims: number },
     drainQueue,
     settleConnectWorkers: () => connectWorkers.settle(),
     stop: async () => {

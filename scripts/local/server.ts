@@ -10,7 +10,8 @@
  *   - builds the payload-2.0 event (raw path and query, decoded path and query parameters,
  *     lower-cased headers, the raw body) and writes the handler's structured result back;
  *     a handler that throws is 500 {"message":"Internal Server Error"}; bodies over 10 MB
- *     are 413.
+ *     are 413; a handler still running after 30 s is answered 503 {"message":"Service
+ *     Unavailable"} while it runs on (the HTTP API quotas, functions/core/aws-limits.ts).
  *
  * Besides the API, for local use only (none of these exist when deployed):
  *   GET /health              200 {status:"ok",components} when every component answers, else 503
@@ -26,8 +27,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
-import { lambdaContext } from './apigw-events';
 import type { LocalAuth } from './auth';
 import { renderOpenApiDocument } from './openapi';
 import { REPO_ROOT } from './paths';
@@ -50,6 +51,8 @@ export interface LocalServerOptions {
   accessLog?: (line: string) => void;
   /** Shown in /health. */
   mode?: string;
+  /** Test seam: API Gateway's integration timeout (default the HTTP API quota, 30 s). */
+  integrationTimeoutMs?: number;
 }
 
 export interface LocalServer {
@@ -60,7 +63,8 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_BODY_BYTES = AWS_LIMITS.httpApiPayloadBytes;
+const INTEGRATION_TIMEOUT_MS = AWS_LIMITS.httpApiIntegrationTimeoutSeconds * 1000;
 const HEALTH_TIMEOUT_MS = 5_000;
 const USER_ID = /^[A-Za-z0-9._@:-]{1,128}$/;
 
@@ -202,6 +206,21 @@ const writeHandlerResult = (res: ServerResponse, result: HttpResponse, requestId
   if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
   const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   send(res, result.statusCode ?? 200, body, headers);
+};
+
+/** API Gateway stops waiting for the integration after its timeout; the function itself runs on. */
+const withIntegrationTimeout = async (invocation: Promise<HttpResponse>, timeoutMs: number): Promise<HttpResponse | 'timed out'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), timeoutMs);
+  });
+  // Its outcome after the timeout reaches no one.
+  invocation.catch(() => undefined);
+  try {
+    return await Promise.race([invocation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 };
 
 // --------------------------------------------------------------------------------------
@@ -405,13 +424,17 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: verdict.claims, scopes: verdict.scopes } },
       },
     };
-    let result: HttpResponse;
+    let result: HttpResponse | 'timed out';
     try {
-      result = await runtime.http(event, lambdaContext('api'));
+      result = await withIntegrationTimeout(runtime.http(event), options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS);
     } catch {
       // What API Gateway answers when the integration fails.
       sendJson(res, 500, { message: 'Internal Server Error' }, { 'apigw-requestid': requestId });
       return 500;
+    }
+    if (result === 'timed out') {
+      sendJson(res, 503, { message: 'Service Unavailable' }, { 'apigw-requestid': requestId });
+      return 503;
     }
     writeHandlerResult(res, result, requestId);
     return result.statusCode ?? 200;

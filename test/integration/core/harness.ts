@@ -1,7 +1,7 @@
 /** One local runtime per test file, on the emulators the global setup started. */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { httpEvent, lambdaContext, type EventInput } from '../../../scripts/local/apigw-events';
+import { httpEvent, type EventInput } from '../../../scripts/local/apigw-events';
 import { type LocalRuntime, startLocalRuntime } from '../../../scripts/local/runtime';
 import { SimulatorClient } from '../../support/simulator-client';
 
@@ -46,7 +46,7 @@ export const startHarness = async (): Promise<Harness> => {
     clock,
     newUser: () => `user-${randomUUID()}`,
     api: async (routeKey, input = {}) => {
-      const response = await runtime.http(httpEvent(routeKey, input), lambdaContext('api'));
+      const response = await runtime.http(httpEvent(routeKey, input));
       return {
         status: response.statusCode ?? 0,
         body: response.body ? (JSON.parse(response.body) as ApiAnswer['body']) : {},

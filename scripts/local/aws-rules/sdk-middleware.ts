@@ -1,0 +1,55 @@
+/**
+ * The local AWS rules on an SDK v3 client: a middleware at the start of the client's
+ * stack (before serialization, retries and the network) checks each call against the
+ * calling function's IAM policy and against the service's size quotas, and throws the
+ * service's own error when AWS would refuse the call. A lib-dynamodb DocumentClient
+ * shares its DynamoDBClient's stack, so the check goes on the DynamoDBClient.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsService } from './aws-errors';
+import type { FunctionIdentity } from './function-identity';
+import type { LocalResources } from './local-resources';
+import { permissionsFor } from './sdk-permissions';
+import { checkSqsMessageSize } from './sqs-message-limits';
+
+type Client = DynamoDBClient | SQSClient | SecretsManagerClient | LambdaClient;
+
+interface CallArgs {
+  input: object;
+}
+type Next = (args: CallArgs) => Promise<unknown>;
+interface CallContext {
+  commandName?: string;
+}
+/** The one shape of `middlewareStack.add` used here, common to every client's stack. */
+interface InitializeStack {
+  add(
+    middleware: (next: Next, context: CallContext) => Next,
+    options: { step: 'initialize'; name: string; priority: 'high'; override?: boolean },
+  ): void;
+}
+
+export interface ClientRules {
+  service: AwsService;
+  identity: FunctionIdentity;
+  local: Pick<LocalResources, 'region' | 'accountId' | 'secret'>;
+}
+
+export const MIDDLEWARE_NAME = 'localAwsRules';
+
+export const enforceAwsRules = <C extends Client>(client: C, rules: ClientRules): C => {
+  (client.middlewareStack as unknown as InitializeStack).add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? '').replace(/Command$/, '');
+      const input = args.input as Record<string, unknown>;
+      await rules.identity.authorize(rules.service, permissionsFor(rules.service, operation, input, rules.local));
+      if (rules.service === 'sqs') checkSqsMessageSize(operation, input);
+      return next(args);
+    },
+    { step: 'initialize', name: MIDDLEWARE_NAME, priority: 'high' },
+  );
+  return client;
+};

@@ -1,0 +1,156 @@
+/**
+ * The six functions as deployed, in one process: each with its own adapters and SDK
+ * clients (its own identity when the AWS rules are enforced, scripts/local/aws-rules),
+ * each invocation cut at its own timeout (infra/sizing.ts). The connect worker is started
+ * like an asynchronous Lambda invoke by the connect function; the bridge is invoked by
+ * whichever function calls it. Used by the local runtime and the benchmark.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { createDocumentClient } from '../../functions/adapters/dynamo/client';
+import type { TableKey } from '../../functions/adapters/dynamo/tables';
+import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
+import { createSecretsManagerVault } from '../../functions/adapters/vault';
+import type { Clock, ConnectJob, ConnectWorkerInvoker, GarminBridge } from '../../functions/core/ports';
+import type { Services } from '../../functions/core/services';
+import { composeServices, once } from '../../functions/handlers/commons/compose';
+import { type HttpEvent, type HttpResponse, type Route, httpHandler } from '../../functions/handlers/commons/http';
+import { connectRoutes } from '../../functions/handlers/connect';
+import { connectWorker } from '../../functions/handlers/connect-worker';
+import { readRoutes } from '../../functions/handlers/read';
+import { syncRoutes } from '../../functions/handlers/sync';
+import { TIMEOUT_SECONDS } from '../../infra/sizing';
+import { lambdaContext } from './apigw-events';
+import type { AwsRules } from './aws-rules';
+import type { FunctionIdentity } from './aws-rules/function-identity';
+import { bridgeInvokedBy, checkInvoke, invokeWithTimeout } from './aws-rules/lambda-invoke';
+import { functionArn } from './aws-rules/local-resources';
+import { enforceAwsRules } from './aws-rules/sdk-middleware';
+import { FUNCTION_NAMES, type FunctionName } from './aws-rules/stack-policies';
+
+/** The connect worker invoked like a Lambda Event invoke: accepted now, run in the background. */
+export class BackgroundConnectInvoker {
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly run: (job: ConnectJob) => Promise<unknown>) {}
+
+  readonly start = async (job: ConnectJob): Promise<void> => {
+    const run = this.run(job).catch(() => undefined);
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  };
+
+  /** Waits for every worker started so far, including ones started while waiting. */
+  async settle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+}
+
+export interface DeployedFunction {
+  name: FunctionName;
+  services: Services;
+  timeoutMs: number;
+  /** One invocation: a fresh context, cut at the function's timeout like Lambda would. */
+  invoke<T>(run: (context: Context) => Promise<T>): Promise<T>;
+}
+
+export interface DeployedFunctionsOptions {
+  tables: Record<TableKey, string>;
+  queueUrl: string;
+  /** The keyring secret's ARN, as the deployed functions get it. */
+  keyringSecretId: string;
+  bridge: GarminBridge;
+  clock?: Clock;
+  /** Absent: no IAM, no limits (LOCAL_AWS_RULES=off). */
+  rules?: AwsRules;
+  /** Test seam: timeouts shorter than infra/sizing.ts, to reach them quickly. */
+  timeoutsMs?: Partial<Record<FunctionName, number>>;
+  /** Sees every DynamoDB client made (the benchmark meters them). */
+  onDynamoClient?: (client: DynamoDBClient) => void;
+}
+
+export interface DeployedFunctions {
+  functions: Record<FunctionName, DeployedFunction>;
+  connectWorkers: BackgroundConnectInvoker;
+}
+
+export const startDeployedFunctions = (options: DeployedFunctionsOptions): DeployedFunctions => {
+  const { rules } = options;
+  const arnOf = (fn: FunctionName | 'bridge') => (rules ? functionArn(rules.local, rules.local.functionName(fn)) : fn);
+  const timeoutOf = (fn: FunctionName) => options.timeoutsMs?.[fn] ?? TIMEOUT_SECONDS[fn] * 1000;
+  const functions = {} as Record<FunctionName, DeployedFunction>;
+
+  const connectWorkers = new BackgroundConnectInvoker((job) =>
+    functions.connectWorker.invoke((context) => connectWorker(() => functions.connectWorker.services)(job, context)),
+  );
+  /** Starting the connect worker as `caller`: Lambda checks the Invoke before it accepts the event. */
+  const connectWorkerFor = (caller: FunctionIdentity | undefined): ConnectWorkerInvoker => ({
+    start: async (job) => {
+      await checkInvoke(caller, arnOf('connectWorker'), JSON.stringify(job), 'Event');
+      await connectWorkers.start(job);
+    },
+  });
+
+  const build = (name: FunctionName): DeployedFunction => {
+    const identity = rules?.identities[name];
+    const local = rules?.local;
+    const guard = <C extends DynamoDBClient | SQSClient | SecretsManagerClient>(client: C, service: 'dynamodb' | 'sqs' | 'secretsmanager'): C =>
+      identity && local ? enforceAwsRules(client, { service, identity, local }) : client;
+    const dynamo = guard(new DynamoDBClient({}), 'dynamodb');
+    options.onDynamoClient?.(dynamo);
+    const sqs = guard(new SQSClient({}), 'sqs');
+    const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
+    const bridge = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
+    const services = composeServices({
+      doc: createDocumentClient(dynamo),
+      tables: options.tables,
+      ...(options.clock ? { clock: options.clock } : {}),
+      vault: once(() => createSecretsManagerVault(options.keyringSecretId, secretsManager)),
+      bridge: () => bridge,
+      queue: once(() => new SqsSyncQueue(options.queueUrl, sqs)),
+      connectWorker: once(() => connectWorkerFor(identity)),
+    });
+    const timeoutMs = timeoutOf(name);
+    const functionName = rules?.local.functionName(name) ?? name;
+    return {
+      name,
+      services,
+      timeoutMs,
+      // Without the AWS rules there is no timeout either: the invocation runs as long as it takes.
+      invoke: (run) => (rules ? invokeWithTimeout(functionName, timeoutMs, run) : run(lambdaContext(functionName, timeoutMs))),
+    };
+  };
+  for (const name of FUNCTION_NAMES) functions[name] = build(name);
+  return { functions, connectWorkers };
+};
+
+export interface HttpApi {
+  /** Route key → route, as API Gateway routes them. */
+  routes: Record<string, Route>;
+  /** One API request, run as an invocation of the function that serves its route. */
+  http(event: HttpEvent): Promise<HttpResponse>;
+}
+
+type ApiFunction = 'connect' | 'read' | 'sync';
+
+/** API Gateway's routes, each integrated with the function that serves it. */
+export const httpApiOf = (functions: Record<ApiFunction, DeployedFunction>): HttpApi => {
+  const routesOf: Record<ApiFunction, Record<string, Route>> = {
+    connect: connectRoutes(() => functions.connect.services),
+    read: readRoutes(() => functions.read.services),
+    sync: syncRoutes(() => functions.sync.services),
+  };
+  const owners = Object.keys(routesOf) as ApiFunction[];
+  const handlers = Object.fromEntries(owners.map((fn) => [fn, httpHandler(routesOf[fn])])) as Record<ApiFunction, ReturnType<typeof httpHandler>>;
+  const ownerOf = new Map(owners.flatMap((fn) => Object.keys(routesOf[fn]).map((routeKey) => [routeKey, fn] as const)));
+  return {
+    routes: Object.assign({}, ...owners.map((fn) => routesOf[fn])) as Record<string, Route>,
+    http: (event) => {
+      // An unknown route never reaches a function on AWS; the read function answers its 404 here.
+      const owner = ownerOf.get(event.routeKey) ?? 'read';
+      return functions[owner].invoke((context) => handlers[owner](event, context));
+    },
+  };
+};
