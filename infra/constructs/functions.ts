@@ -7,7 +7,7 @@
  * |----------------|------------------------|----------------------------------------|-----------------------------------|-------|
  * | connect        | Get, Update, Delete    | Get, Put (rate limit), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
  * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update                 | keyring, invoke bridge, SendMessage (backfill) |
- * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Update (Garmin budget/breaker), Query+BatchWrite (erase on disconnect race) | –  | keyring, invoke bridge, SendMessage (backfill) |
+ * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Update (Garmin budget/breaker), Query+BatchWrite (erase on disconnect race), Query `by_start` (changed activities) | –  | keyring, invoke bridge, SendMessage (backfill) |
  * | dispatch       | Query `due`, Update    | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
  * | read           | Get                    | Get, Query (+ `by_start`)              | –                                 | – |
  *
@@ -103,7 +103,8 @@ export class AppFunctions extends Construct {
     // sync and sync-worker: the same SyncService
     for (const fn of [this.sync, this.syncWorker]) {
       allowTable(fn.role, connections, ['GetItem', 'UpdateItem']);
-      allowTable(fn.role, data, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem']);
+      // `by_start`: the activities changed in the reconcile window (SyncService.changedActivities).
+      allowTable(fn.role, data, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'], ['by_start']);
       allowInvoke(fn.role, bridge.fn);
     }
 
