@@ -1,17 +1,22 @@
 /**
- * Activities: generated ones (a pure function of account and local date) plus ones a test
- * adds through the control API, and the activity list search over both.
+ * Generated activities: a pure function of account and local date, shaped like the items of
+ * Garmin's activity search as recorded (see recorded.ts): the same keys in the same order,
+ * keys absent rather than null where Garmin leaves them out, float32 figures
+ * (4261.18994140625, not 4261.19), the ~1.2 KB `userRoles` list and the owner's image URLs,
+ * so each item is 3.5-5.5 KB of JSON like the real ones.
  */
 import type { Account } from './accounts';
-import { setBounded } from './bounded';
 import { Rng } from './prng';
-import { addDays, epochDay, localDate, localDateTime, parseLocalDateTime, utcDateTime, zonedToUtc } from './zoned-time';
+import { RECORDED_USER_ROLES } from './recorded';
+import { setBounded } from './bounded';
+import { addDays, epochDay, localDate, localDateTime, utcDateTime, zonedToUtc } from './zoned-time';
 
 interface ActivityKind {
   typeId: number;
   typeKey: string;
   parentTypeId: number;
   parentTypeKey: string;
+  sportTypeId: number;
   /** How often the kind is picked relative to the others. */
   weight: number;
   name: (city: string) => string;
@@ -24,6 +29,8 @@ interface ActivityKind {
   cadence?: readonly [number, number];
   elevationGain?: readonly [number, number];
   gps: boolean;
+  /** Running dynamics and power, as a recorded run carries them. */
+  power?: boolean;
   pool?: boolean;
   strength?: boolean;
 }
@@ -31,223 +38,352 @@ interface ActivityKind {
 // typeIds and parent ids as Garmin uses them (17 = "all", 26 = swimming, 29 = fitness_equipment).
 const KINDS: readonly ActivityKind[] = [
   {
-    typeId: 1, typeKey: 'running', parentTypeId: 17, parentTypeKey: 'all', weight: 35,
+    typeId: 1, typeKey: 'running', parentTypeId: 17, parentTypeKey: 'all', sportTypeId: 1, weight: 35,
     name: (city) => `${city} Running`, minutes: [25, 75], speed: [2.6, 3.6], heartRate: [138, 165],
-    kcalPerMinute: 11, cadence: [160, 182], elevationGain: [10, 160], gps: true,
+    kcalPerMinute: 11, cadence: [160, 182], elevationGain: [10, 160], gps: true, power: true,
   },
   {
-    typeId: 2, typeKey: 'cycling', parentTypeId: 17, parentTypeKey: 'all', weight: 20,
+    typeId: 2, typeKey: 'cycling', parentTypeId: 17, parentTypeKey: 'all', sportTypeId: 2, weight: 20,
     name: (city) => `${city} Cycling`, minutes: [40, 150], speed: [6, 8.5], heartRate: [118, 150],
     kcalPerMinute: 9, elevationGain: [50, 900], gps: true,
   },
   {
-    typeId: 27, typeKey: 'lap_swimming', parentTypeId: 26, parentTypeKey: 'swimming', weight: 8,
+    typeId: 27, typeKey: 'lap_swimming', parentTypeId: 26, parentTypeKey: 'swimming', sportTypeId: 5, weight: 8,
     name: () => 'Pool Swim', minutes: [25, 60], speed: [0.7, 1], heartRate: [115, 145],
     kcalPerMinute: 9, gps: false, pool: true,
   },
   {
-    typeId: 9, typeKey: 'walking', parentTypeId: 17, parentTypeKey: 'all', weight: 15,
+    typeId: 9, typeKey: 'walking', parentTypeId: 17, parentTypeKey: 'all', sportTypeId: 11, weight: 15,
     name: (city) => `${city} Walking`, minutes: [20, 70], speed: [1.2, 1.6], heartRate: [88, 112],
     kcalPerMinute: 4.5, cadence: [100, 120], elevationGain: [2, 40], gps: true,
   },
   {
-    typeId: 13, typeKey: 'strength_training', parentTypeId: 29, parentTypeKey: 'fitness_equipment', weight: 12,
+    typeId: 13, typeKey: 'strength_training', parentTypeId: 29, parentTypeKey: 'fitness_equipment', sportTypeId: 4, weight: 12,
     name: () => 'Strength', minutes: [30, 70], speed: [0, 0], heartRate: [95, 125],
     kcalPerMinute: 6, gps: false, strength: true,
   },
   {
-    typeId: 3, typeKey: 'hiking', parentTypeId: 17, parentTypeKey: 'all', weight: 10,
+    typeId: 3, typeKey: 'hiking', parentTypeId: 17, parentTypeKey: 'all', sportTypeId: 17, weight: 10,
     name: (city) => `${city} Hiking`, minutes: [90, 300], speed: [0.9, 1.3], heartRate: [105, 135],
     kcalPerMinute: 6.5, cadence: [90, 110], elevationGain: [200, 1200], gps: true,
   },
 ];
 
-const ACTIVITY_TYPE_KEYS = KINDS.map((k) => k.typeKey);
+export const ACTIVITY_TYPE_KEYS = KINDS.map((k) => k.typeKey);
 
-/** One item of /activitylist-service/activities/search/activities. */
-export interface GarminActivity {
+/** Garmin's type hierarchy by parent id, for the search's activityType filter on any item. */
+const PARENT_KEYS: Readonly<Record<number, string>> = { 17: 'all', 1: 'running', 2: 'cycling', 26: 'swimming', 29: 'fitness_equipment' };
+
+/** An activity search item as served: generated, or stored raw as a test gave it. */
+export type RawActivity = Record<string, unknown>;
+
+/** The figures of a generated item that the daily summaries add up. */
+export interface GeneratedActivity extends RawActivity {
   activityId: number;
-  activityName: string;
-  description: null;
   startTimeLocal: string;
-  startTimeGMT: string;
-  activityType: { typeId: number; typeKey: string; parentTypeId: number; isHidden: false; restricted: false; trimmable: boolean };
-  eventType: { typeId: number; typeKey: string; sortOrder: number };
-  distance: number;
+  beginTimestamp: number;
   duration: number;
   elapsedDuration: number;
-  movingDuration: number;
-  elevationGain: number | null;
-  elevationLoss: number | null;
-  averageSpeed: number;
-  maxSpeed: number | null;
-  startLatitude: number | null;
-  startLongitude: number | null;
-  endLatitude: number | null;
-  endLongitude: number | null;
-  locationName: string | null;
-  hasPolyline: boolean;
-  hasImages: false;
-  hasVideo: false;
-  hasSplits: boolean;
-  ownerId: number;
-  ownerDisplayName: string;
-  ownerFullName: string;
   calories: number;
-  bmrCalories: number;
-  averageHR: number;
   maxHR: number;
   steps?: number;
-  averageRunningCadenceInStepsPerMinute?: number;
-  maxRunningCadenceInStepsPerMinute?: number;
-  poolLength?: number;
-  unitOfPoolLength?: { unitId: number; unitKey: string; factor: number };
-  activeLengths?: number;
-  totalSets?: number;
-  activeSets?: number;
-  totalReps?: number;
-  aerobicTrainingEffect: number;
-  anaerobicTrainingEffect: number;
   moderateIntensityMinutes: number;
   vigorousIntensityMinutes: number;
-  deviceId: number;
-  manufacturer: 'GARMIN';
-  timeZoneId: number;
-  beginTimestamp: number;
-  lapCount: number;
-  privacy: { typeId: number; typeKey: string };
-  userPro: false;
-  favorite: false;
-  pr: false;
-  manualActivity: false;
-  autoCalcCalories: false;
-  elevationCorrected: false;
-  atpActivity: false;
-  parent: false;
-  purposeful: false;
 }
 
+export const kindOf = (typeKey: string): ActivityKind | undefined => KINDS.find((k) => k.typeKey === typeKey);
+
+/** Does an item (generated or raw) match the search's activityType filter? */
+export function matchesType(activity: RawActivity, wanted: string): boolean {
+  const type = activity.activityType as { typeKey?: unknown; parentTypeId?: unknown } | undefined;
+  if (!type) return false;
+  return type.typeKey === wanted || (typeof type.parentTypeId === 'number' && PARENT_KEYS[type.parentTypeId] === wanted);
+}
+
+// Garmin stores these figures as float32; a double of a float32 looks like 2223.326904296875.
+const f32 = (value: number): number => Math.fround(value);
 const round = (value: number, decimals: number) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 
-function kindOf(typeKey: string): ActivityKind | undefined {
-  return KINDS.find((k) => k.typeKey === typeKey);
+const EXERCISES = [
+  ['BENCH_PRESS', 'BARBELL_BENCH_PRESS'],
+  ['SQUAT', 'BARBELL_BACK_SQUAT'],
+  ['DEADLIFT', 'BARBELL_DEADLIFT'],
+  ['ROW', 'DUMBBELL_ROW'],
+  ['SHOULDER_PRESS', 'DUMBBELL_SHOULDER_PRESS'],
+  ['PLANK', 'PLANK'],
+  ['LUNGE', 'DUMBBELL_LUNGE'],
+] as const;
+
+const TRAINING_EFFECT_LABELS = [
+  [1.9, 'RECOVERY', 'RECOVERY_5'],
+  [2.9, 'AEROBIC_BASE', 'MAINTAINING_AEROBIC_BASE_7'],
+  [3.9, 'TEMPO', 'IMPROVING_AEROBIC_BASE_8'],
+  [Infinity, 'THRESHOLD', 'HIGHLY_IMPROVING_LACTATE_THRESHOLD_12'],
+] as const;
+
+function profileImageUrls(account: Account): Record<string, string> {
+  const rng = new Rng(`${account.seed}|profile-image`);
+  const url = () => `https://s3.amazonaws.com/garmin-connect-prod/profile_images/${uuid(rng)}-${account.profileId}.png`;
+  return { ownerProfileImageUrlSmall: url(), ownerProfileImageUrlMedium: url(), ownerProfileImageUrlLarge: url() };
+}
+
+function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+function uuid(rng: Rng): string {
+  const h = rng.hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Seconds in each of the five heart-rate zones, summing to the duration. */
+function zoneSeconds(rng: Rng, duration: number, averageHR: number): number[] {
+  const centre = Math.min(4, Math.max(0, Math.round((averageHR - 95) / 17)));
+  const weights = [0, 1, 2, 3, 4].map((z) => Math.max(0.02, 1 - Math.abs(z - centre) * 0.45) * rng.float(0.7, 1.3));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => round((duration * w) / total, 3));
+}
+
+interface Split {
+  splitType: string;
+  duration: number;
+  distance: number;
+  totalAscent: number;
+  elevationLoss: number;
+  maxSpeed: number;
+  noOfSplits: number;
+}
+
+/** splitSummaries items in the recorded key order. */
+function splitSummary(s: Split): Record<string, unknown> {
+  return {
+    noOfSplits: s.noOfSplits,
+    totalAscent: s.totalAscent,
+    duration: f32(s.duration),
+    splitType: s.splitType,
+    numClimbSends: 0,
+    maxElevationGain: s.totalAscent,
+    averageElevationGain: round(s.totalAscent / s.noOfSplits, 0),
+    maxDistance: Math.floor(s.distance / Math.max(1, s.noOfSplits - 1)),
+    distance: f32(s.distance),
+    averageSpeed: f32(s.duration > 0 ? s.distance / s.duration : 0),
+    maxSpeed: f32(s.maxSpeed),
+    numFalls: 0,
+    elevationLoss: s.elevationLoss,
+  };
 }
 
 /** All figures of one activity, drawn from `rng` in a fixed order. */
-function buildActivity(account: Account, kind: ActivityKind, startMs: number, activityId: number, rng: Rng): GarminActivity {
-  const movingDuration = round(rng.float(kind.minutes[0], kind.minutes[1]) * 60, 3);
-  const duration = round(movingDuration * rng.float(1, 1.05), 3);
-  const elapsedDuration = round(duration * rng.float(1, 1.03), 3);
+export function buildActivity(account: Account, kind: ActivityKind, startMs: number, activityId: number, rng: Rng): GeneratedActivity {
+  const movingDuration = Math.round(rng.float(kind.minutes[0], kind.minutes[1]) * 60);
+  const duration = f32(movingDuration * rng.float(1, 1.05));
+  const elapsedDuration = f32(duration * rng.float(1, 1.03));
   const speed = rng.float(kind.speed[0], kind.speed[1]);
-  const rawDistance = movingDuration * speed;
   // Pools count whole 25 m lengths.
-  const distance = kind.pool ? Math.round(rawDistance / 50) * 50 : round(rawDistance, 2);
+  const distance = kind.pool ? Math.round((movingDuration * speed) / 50) * 50 : f32(movingDuration * speed);
   const averageHR = rng.int(kind.heartRate[0], kind.heartRate[1]);
   const maxHR = averageHR + rng.int(8, 25);
   const minutes = duration / 60;
   const calories = Math.round(minutes * kind.kcalPerMinute * rng.float(0.9, 1.1));
-  const cadence = kind.cadence ? rng.int(kind.cadence[0], kind.cadence[1]) : 0;
-  const elevationGain = kind.elevationGain ? round(rng.float(kind.elevationGain[0], kind.elevationGain[1]), 1) : null;
-  const elevationLoss = elevationGain === null ? null : round(elevationGain * rng.float(0.85, 1.1), 1);
+  const cadence = rng.float(kind.cadence?.[0] ?? 0, kind.cadence?.[1] ?? 0);
+  const elevationGain = kind.elevationGain ? Math.round(rng.float(kind.elevationGain[0], kind.elevationGain[1])) : 0;
+  const elevationLoss = Math.round(elevationGain * rng.float(0.85, 1.1));
   const dLat = rng.float(-0.04, 0.04);
   const dLon = rng.float(-0.06, 0.06);
-  const aerobic = round(rng.float(1.5, 4.3), 1);
-  const anaerobic = round(rng.float(0, 2.4), 1);
-  const sets = rng.int(8, 18);
-  const vigorous = averageHR >= 145;
-  const moderate = !vigorous && averageHR >= 110;
+  const aerobic = f32(round(rng.float(1.5, 4.3), 1));
+  const anaerobic = f32(round(rng.float(0, 2.4), 1));
+  const minElevation = f32(rng.float(20, 600));
+  const sets = rng.int(5, 7);
+  const zones = zoneSeconds(rng, duration, averageHR);
+  const vigorous = zones.slice(3).reduce((a, b) => a + b, 0);
+  const moderate = zones[2] ?? 0;
+  const maxSpeed = f32(speed * rng.float(1.25, 1.5));
+  const steps = kind.cadence ? Math.round(minutes * cadence) : undefined;
+  const effect = TRAINING_EFFECT_LABELS.find(([limit]) => aerobic <= limit) ?? TRAINING_EFFECT_LABELS[0];
+  const latitude = account.latitude + dLat;
+  const longitude = account.longitude + dLon;
 
-  const activity: GarminActivity = {
+  const moderateIntensityMinutes = Math.round(moderate / 60);
+  const vigorousIntensityMinutes = Math.round(vigorous / 60);
+
+  // Built key by key in the order of the recorded items; optional keys are left out, not null.
+  const out: RawActivity = {
     activityId,
     activityName: kind.name(account.city),
-    description: null,
     startTimeLocal: localDateTime(startMs, account.timeZone),
     startTimeGMT: utcDateTime(startMs),
-    activityType: {
-      typeId: kind.typeId,
-      typeKey: kind.typeKey,
-      parentTypeId: kind.parentTypeId,
-      isHidden: false,
-      restricted: false,
-      trimmable: kind.gps,
-    },
+    activityType: { typeId: kind.typeId, typeKey: kind.typeKey, parentTypeId: kind.parentTypeId, isHidden: false, restricted: false, trimmable: true },
     eventType: { typeId: 9, typeKey: 'uncategorized', sortOrder: 10 },
     distance,
     duration,
     elapsedDuration,
     movingDuration,
-    elevationGain,
-    elevationLoss,
-    averageSpeed: round(distance / movingDuration, 3),
-    maxSpeed: kind.strength ? null : round(speed * 1.35, 3),
-    startLatitude: kind.gps ? round(account.latitude + dLat, 6) : null,
-    startLongitude: kind.gps ? round(account.longitude + dLon, 6) : null,
-    endLatitude: kind.gps ? round(account.latitude + dLat * 0.9, 6) : null,
-    endLongitude: kind.gps ? round(account.longitude + dLon * 0.9, 6) : null,
-    locationName: kind.gps ? account.city : null,
+  };
+  if (kind.elevationGain) Object.assign(out, { elevationGain, elevationLoss });
+  out.averageSpeed = f32(distance / movingDuration);
+  if (!kind.strength) out.maxSpeed = maxSpeed;
+  if (kind.gps) Object.assign(out, { startLatitude: latitude, startLongitude: longitude });
+  Object.assign(out, {
     hasPolyline: kind.gps,
     hasImages: false,
-    hasVideo: false,
-    hasSplits: !kind.strength,
     ownerId: account.profileId,
     ownerDisplayName: account.displayName,
     ownerFullName: account.fullName,
+    ...profileImageUrls(account),
     calories,
     bmrCalories: Math.round((account.bmrKilocalories / 1440) * minutes),
     averageHR,
     maxHR,
-    aerobicTrainingEffect: aerobic,
-    anaerobicTrainingEffect: anaerobic,
-    moderateIntensityMinutes: moderate ? Math.round(minutes) : 0,
-    vigorousIntensityMinutes: vigorous ? Math.round(minutes) : 0,
-    deviceId: account.deviceId,
-    manufacturer: 'GARMIN',
-    timeZoneId: account.garminTimeZoneId,
-    beginTimestamp: startMs,
-    lapCount: Math.max(1, Math.ceil(distance / (kind.typeKey === 'cycling' ? 5000 : 1000))),
+  });
+  if (kind.cadence && steps !== undefined) {
+    Object.assign(out, {
+      averageRunningCadenceInStepsPerMinute: f32(cadence),
+      maxRunningCadenceInStepsPerMinute: Math.round(cadence + rng.int(8, 30)),
+      steps,
+    });
+  }
+  Object.assign(out, {
+    userRoles: [...RECORDED_USER_ROLES],
     privacy: { typeId: 2, typeKey: 'private' },
     userPro: false,
-    favorite: false,
-    pr: false,
-    manualActivity: false,
-    autoCalcCalories: false,
-    elevationCorrected: false,
-    atpActivity: false,
-    parent: false,
-    purposeful: false,
-  };
-  if (kind.cadence) {
-    activity.steps = Math.round(minutes * cadence);
-    activity.averageRunningCadenceInStepsPerMinute = cadence;
-    activity.maxRunningCadenceInStepsPerMinute = cadence + 14;
+    hasVideo: false,
+    timeZoneId: account.garminTimeZoneId,
+    beginTimestamp: startMs,
+    sportTypeId: kind.sportTypeId,
+  });
+  if (kind.power) Object.assign(out, { avgPower: rng.int(180, 280), maxPower: rng.int(400, 650) });
+  Object.assign(out, { aerobicTrainingEffect: aerobic, anaerobicTrainingEffect: anaerobic });
+  if (kind.power) {
+    Object.assign(out, {
+      normPower: rng.int(190, 300),
+      avgVerticalOscillation: round(rng.float(6.5, 10), 2),
+      avgGroundContactTime: f32(rng.float(220, 300)),
+      avgStrideLength: f32(rng.float(90, 130)),
+      vO2MaxValue: account.vo2Max,
+      avgVerticalRatio: f32(rng.float(6, 10)),
+    });
+  } else if (kind.cadence) {
+    out.avgStrideLength = f32((distance / Math.max(1, steps ?? 1)) * 100);
   }
   if (kind.pool) {
-    activity.poolLength = 25;
-    activity.unitOfPoolLength = { unitId: 1, unitKey: 'meter', factor: 100 };
-    activity.activeLengths = distance / 25;
-    activity.lapCount = Math.max(1, Math.round(distance / 100));
+    const lengths = distance / 25;
+    Object.assign(out, {
+      poolLength: 2500,
+      unitOfPoolLength: { unitId: 1, unitKey: 'meter', factor: 100 },
+      activeLengths: lengths,
+      strokes: f32(lengths * rng.int(14, 20)),
+      avgStrokeDistance: f32(rng.float(1.6, 2.4)),
+      avgStrokeCadence: f32(rng.float(22, 32)),
+      maxStrokeCadence: rng.int(34, 45),
+      avgSwolf: f32(rng.float(32, 45)),
+      avgStrokes: f32(rng.float(12, 20)),
+    });
   }
+  out.deviceId = account.deviceId;
+  if (kind.gps) {
+    const maxElevation = f32(minElevation + elevationGain * rng.float(0.4, 0.9));
+    Object.assign(out, { minElevation, maxElevation });
+  }
+  if (kind.cadence) out.maxDoubleCadence = f32(Math.round(cadence + rng.int(8, 30)));
+  out.summarizedDiveInfo = { summarizedDiveGases: [] };
+  if (kind.gps) out.maxVerticalSpeed = f32(rng.float(0.2, 1.2));
+  out.manufacturer = 'GARMIN';
+  if (kind.gps) out.locationName = account.city;
+  const lapCount = kind.strength ? sets * 3 : Math.max(1, Math.ceil(distance / (kind.typeKey === 'cycling' ? 5000 : kind.pool ? 100 : 1000)));
+  out.lapCount = lapCount;
+  if (kind.gps) Object.assign(out, { endLatitude: account.latitude + dLat * 0.97, endLongitude: account.longitude + dLon * 0.97 });
+  Object.assign(out, {
+    waterEstimated: Math.round(minutes * rng.float(6, 11)),
+    trainingEffectLabel: effect[1],
+    activityTrainingLoad: f32(aerobic * minutes * rng.float(0.3, 0.5)),
+    minActivityLapDuration: f32(duration / lapCount),
+    aerobicTrainingEffectMessage: effect[2],
+    anaerobicTrainingEffectMessage: anaerobic < 1 ? 'NO_ANAEROBIC_BENEFIT_0' : 'MAINTAINING_ANAEROBIC_FITNESS_1',
+  });
   if (kind.strength) {
-    activity.totalSets = sets;
-    activity.activeSets = sets - 2;
-    activity.totalReps = sets * 10;
-    activity.lapCount = sets;
+    const exercises = shuffled(EXERCISES, rng).slice(0, sets).map(([category, subCategory]) => {
+      const reps = rng.int(24, 40);
+      return { category, subCategory, reps, volume: f32(reps * rng.int(20, 90) * 1000), duration: f32(rng.float(90, 300)), sets: 3 };
+    });
+    Object.assign(out, {
+      summarizedExerciseSets: exercises,
+      totalSets: sets * 3,
+      activeSets: sets * 3,
+      totalExerciseReps: exercises.reduce((n, e) => n + e.reps, 0),
+    });
   }
-  return activity;
+  out.splitSummaries = splits(kind, distance, duration, elevationGain, elevationLoss, maxSpeed, rng);
+  Object.assign(out, {
+    hasSplits: (out.splitSummaries as unknown[]).length > 0,
+    moderateIntensityMinutes,
+    vigorousIntensityMinutes,
+  });
+  if (kind.power) out.avgGradeAdjustedSpeed = f32(speed * rng.float(1, 1.1));
+  out.differenceBodyBattery = -rng.int(2, 15);
+  out.hasHeatMap = false;
+  if (kind.power) Object.assign(out, { fastestSplit_1000: f32(1000 / (speed * 1.08)), fastestSplit_1609: f32(1609 / (speed * 1.06)) });
+  zones.forEach((seconds, i) => (out[`hrTimeInZone_${i + 1}`] = seconds));
+  if (kind.power) {
+    const power = zoneSeconds(rng, duration, averageHR - 10);
+    power.forEach((seconds, i) => (out[`powerTimeInZone_${i + 1}`] = seconds));
+  }
+  Object.assign(out, {
+    endTimeGMT: utcDateTime(startMs + Math.round(elapsedDuration * 1000)),
+    qualifyingDive: false,
+    autoCalcCalories: false,
+    favorite: false,
+    decoDive: false,
+    elevationCorrected: false,
+    atpActivity: false,
+    purposeful: false,
+    manualActivity: false,
+    pr: false,
+    parent: false,
+  });
+  return out as GeneratedActivity;
 }
 
-const dayCache = new Map<string, readonly GarminActivity[]>();
+/** The recorded split types: run/walk phases of foot activities, one active interval otherwise. */
+function splits(kind: ActivityKind, distance: number, duration: number, gain: number, loss: number, maxSpeed: number, rng: Rng): Record<string, unknown>[] {
+  if (kind.strength) return [];
+  const active: Split = { splitType: 'INTERVAL_ACTIVE', duration, distance, totalAscent: gain, elevationLoss: loss, maxSpeed, noOfSplits: 1 };
+  if (kind.pool) {
+    // Pool swims are sets of lengths with rests between them.
+    const rest = duration * rng.float(0.1, 0.25);
+    const intervals = rng.int(4, 10);
+    return [
+      splitSummary({ ...active, duration: duration - rest, noOfSplits: intervals }),
+      splitSummary({ ...active, splitType: 'INTERVAL_REST', duration: rest, distance: 0, maxSpeed: 0, noOfSplits: intervals - 1 }),
+    ];
+  }
+  if (!kind.cadence) return [splitSummary(active)];
+  const walkShare = rng.float(0.05, 0.3);
+  const walks = rng.int(3, 30);
+  return [
+    splitSummary({ ...active, splitType: 'RWD_WALK', duration: duration * walkShare, distance: distance * walkShare * 0.7, totalAscent: Math.round(gain / 2), elevationLoss: 0, noOfSplits: walks }),
+    splitSummary(active),
+    splitSummary({ ...active, splitType: kind.typeKey === 'running' ? 'RWD_RUN' : 'RWD_WALK', duration: duration * (1 - walkShare), distance: distance * (1 - walkShare * 0.7), noOfSplits: walks - 1 || 1 }),
+  ];
+}
 
-/** Every activity of the account that starts on local `date`, ended or not; cached (pure). */
-export function activitiesOn(account: Account, date: string): readonly GarminActivity[] {
-  const key = `${account.email}|${date}`;
+const dayCache = new Map<string, readonly GeneratedActivity[]>();
+
+/** Every generated activity of the account that starts on local `date`, ended or not; cached (pure). */
+export function activitiesOn(account: Account, date: string): readonly GeneratedActivity[] {
+  if (!account.seeded) return [];
+  const key = `${account.seed}|${account.email}|${date}`;
   const cached = dayCache.get(key);
   if (cached) return cached;
   const rng = new Rng(`${account.seed}|activities|${date}`);
   const count = rng.weighted([[0, 3], [1, 5], [2, 2]] as const);
   // Morning and late-afternoon slots keep two activities apart and clear of DST gaps.
   const slots = count === 1 ? [[6 * 3600, 19 * 3600]] : [[6 * 3600, 11 * 3600], [16 * 3600, 19.5 * 3600]];
-  const activities: GarminActivity[] = [];
+  const activities: GeneratedActivity[] = [];
   for (let i = 0; i < count; i++) {
     const [from = 0, to = 0] = slots[i] ?? [];
     const kind = rng.weighted(KINDS.map((k) => [k, k.weight] as const));
@@ -259,80 +395,28 @@ export function activitiesOn(account: Account, date: string): readonly GarminAct
   return activities;
 }
 
-export const endMs = (a: GarminActivity): number => a.beginTimestamp + Math.round(a.elapsedDuration * 1000);
+/** The generated activity with this id, if the account's generator ever makes one. */
+export function generatedById(account: Account, activityId: number): GeneratedActivity | undefined {
+  const offset = activityId - account.activityIdBase;
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  const date = new Date(Math.floor(offset / 10) * 86_400_000).toISOString().slice(0, 10);
+  return activitiesOn(account, date)[offset % 10];
+}
 
-/** First and last local date with data, as of `nowMs`. */
+export const endMs = (a: GeneratedActivity): number => a.beginTimestamp + Math.round(a.elapsedDuration * 1000);
+
+/** First and last local date with generated data, as of `nowMs`. */
 export function historyWindow(account: Account, nowMs: number): { first: string; today: string } {
   const today = localDate(nowMs, account.timeZone);
   return { first: addDays(today, -(account.historyDays - 1)), today };
 }
 
-/** Activities added through the control API ("uploaded" ones); listed at once. */
-export class AddedActivities {
-  private readonly byAccount = new Map<string, GarminActivity[]>();
-  private added = 0;
-
-  /** Returns the new activity, or an error message for a bad type or time. */
-  add(account: Account, fields: { typeKey?: string; startTimeLocal?: string }, nowMs: number): GarminActivity | string {
-    const kind = kindOf(fields.typeKey ?? 'running');
-    if (!kind) return `typeKey must be one of ${ACTIVITY_TYPE_KEYS.join(', ')}`;
-    let startMs = Math.floor(nowMs / 1000) * 1000;
-    if (fields.startTimeLocal !== undefined) {
-      const local = parseLocalDateTime(fields.startTimeLocal);
-      if (!local) return 'startTimeLocal must look like "YYYY-MM-DD HH:MM:SS"';
-      startMs = zonedToUtc(local.date, local.secondsOfDay, account.timeZone);
-    }
-    this.added += 1;
-    // Past any generated id (those stay below base + 10 * epochDay(9999-12-31)).
-    const id = account.activityIdBase + 900_000_000 + this.added;
-    const activity = buildActivity(account, kind, startMs, id, new Rng(`${account.seed}|added|${this.added}`));
-    const list = this.byAccount.get(account.email) ?? [];
-    list.push(activity);
-    this.byAccount.set(account.email, list);
-    return activity;
-  }
-
-  list(account: Account): readonly GarminActivity[] {
-    return this.byAccount.get(account.email) ?? [];
-  }
-
-  reset(): void {
-    this.byAccount.clear();
-    this.added = 0;
-  }
-}
-
-export interface ActivitySearch {
-  start: number;
-  limit: number;
-  startDate?: string;
-  endDate?: string;
-  activityType?: string;
-  ascending: boolean;
-}
-
-/**
- * The activity list as Garmin answers it: newest first by local start time (oldest first
- * with sortOrder=asc), filtered on the local start date, one page of it. Generated
- * activities appear once they have ended, as if the watch had synced them.
- */
-export function searchActivities(account: Account, search: ActivitySearch, nowMs: number, added: AddedActivities): GarminActivity[] {
+/** The generated activities that have ended by `nowMs` (the watch uploaded them then). */
+export function endedBetween(account: Account, from: string, to: string, nowMs: number): GeneratedActivity[] {
   const { first, today } = historyWindow(account, nowMs);
-  const from = search.startDate && search.startDate > first ? search.startDate : first;
-  const to = search.endDate && search.endDate < today ? search.endDate : today;
-  const inRange = (a: GarminActivity) => {
-    const date = a.startTimeLocal.slice(0, 10);
-    return (!search.startDate || date >= search.startDate) && (!search.endDate || date <= search.endDate);
-  };
-  const items: GarminActivity[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) {
+  const items: GeneratedActivity[] = [];
+  for (let date = from > first ? from : first; date <= (to < today ? to : today); date = addDays(date, 1)) {
     for (const a of activitiesOn(account, date)) if (endMs(a) <= nowMs) items.push(a);
   }
-  items.push(...added.list(account).filter(inRange));
-  const ofType = search.activityType
-    ? items.filter((a) => a.activityType.typeKey === search.activityType || kindOf(a.activityType.typeKey)?.parentTypeKey === search.activityType)
-    : items;
-  const direction = search.ascending ? 1 : -1;
-  ofType.sort((a, b) => direction * (a.startTimeLocal.localeCompare(b.startTimeLocal) || a.activityId - b.activityId));
-  return ofType.slice(search.start, search.start + search.limit);
+  return items;
 }

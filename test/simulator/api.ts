@@ -1,12 +1,14 @@
-/** The Connect API tier (connectapi.garmin.com, served under /connectapi); Bearer tokens only. */
+/**
+ * The Connect API tier (connectapi.garmin.com, served under /connectapi). Authenticated by
+ * a DI Bearer token, or by the JWT_WEB cookie of the library's fallback session.
+ */
 import type { Account } from './accounts';
-import { type ActivitySearch, type AddedActivities, searchActivities } from './activities';
-import type { SimClock } from './clock';
+import type { ActivitySearch } from './activity-store';
+import { lastUsedDevice, syncTimestamp } from './device';
 import type { EndpointName } from './endpoints';
 import { bearerToken, decodeSegment, json, type RouteMatch, type SimRequest, type SimResponse } from './http';
 import { personalInformation, socialProfile, userSettings } from './profile';
-import { dailySummary } from './summaries';
-import type { TokenAuthority } from './tokens';
+import type { SimulatorState } from './state';
 import { isIsoDate } from './zoned-time';
 
 const PREFIX = '/connectapi';
@@ -22,6 +24,9 @@ interface Route {
 
 const badRequest = (message: string) => json(400, { message });
 
+/** The Bearer token, else the JWT_WEB cookie the library sends on its fallback session. */
+const credential = (req: SimRequest): string | undefined => bearerToken(req) ?? req.cookies.get('JWT_WEB');
+
 /** Integer query parameter; `fallback` when absent, undefined when malformed. */
 function intParam(query: URLSearchParams, name: string, fallback: number): number | undefined {
   const raw = query.get(name);
@@ -32,29 +37,31 @@ function intParam(query: URLSearchParams, name: string, fallback: number): numbe
 export class ConnectApi {
   private readonly routes: readonly Route[];
 
-  constructor(
-    private readonly tokens: TokenAuthority,
-    private readonly clock: SimClock,
-    private readonly added: AddedActivities,
-  ) {
+  constructor(private readonly state: SimulatorState) {
     this.routes = [
       { endpoint: 'social-profile', pattern: /^\/userprofile-service\/socialProfile\/?$/, handler: (a) => json(200, socialProfile(a)) },
       { endpoint: 'user-settings', pattern: /^\/userprofile-service\/userprofile\/user-settings\/?$/, handler: (a) => json(200, userSettings(a)) },
       {
         endpoint: 'personal-information',
         pattern: /^\/userprofile-service\/userprofile\/personal-information\/([^/]+)$/,
-        handler: (a, req) => json(200, personalInformation(a, this.clock.now(), req.query.get('includeBiometric') !== 'false')),
+        handler: (a, req) => json(200, personalInformation(a, this.state.clock.now(), req.query.get('includeBiometric') !== 'false')),
       },
       { endpoint: 'activities', pattern: /^\/activitylist-service\/activities\/search\/activities\/?$/, handler: (a, req) => this.activities(a, req) },
       { endpoint: 'daily-summary', pattern: /^\/usersummary-service\/usersummary\/daily\/([^/]+)$/, handler: (a, req) => this.summary(a, req) },
+      {
+        endpoint: 'device-last-used',
+        pattern: /^\/device-service\/deviceservice\/mylastused\/?$/,
+        handler: (a) => json(200, lastUsedDevice(a, this.state.device.last(a, this.state.clock.now()))),
+      },
+      { endpoint: 'sync-timestamp', pattern: /^\/wellness-service\/wellness\/syncTimestamp\/?$/, handler: (a) => this.syncTimestamp(a) },
     ];
   }
 
   route(req: SimRequest): RouteMatch | undefined {
     if (!req.path.startsWith(`${PREFIX}/`)) return undefined;
     const subPath = req.path.slice(PREFIX.length);
-    const token = bearerToken(req);
-    const account = token ? this.tokens.bearerOwner(token) : undefined;
+    const token = credential(req);
+    const account = token ? this.state.tokens.bearerOwner(token) : undefined;
     for (const route of this.routes) {
       const match = route.pattern.exec(subPath);
       if (!match || req.method !== 'GET') continue;
@@ -65,7 +72,7 @@ export class ConnectApi {
   }
 
   private authorized(req: SimRequest, run: (account: Account) => SimResponse): SimResponse {
-    const auth = this.tokens.authenticate(bearerToken(req));
+    const auth = this.state.tokens.authenticate(credential(req));
     return auth.ok ? run(auth.account) : json(401, { message: auth.message, error: 'Unauthorized' });
   }
 
@@ -95,12 +102,18 @@ export class ConnectApi {
       ...(activityType ? { activityType } : {}),
       ascending: req.query.get('sortOrder')?.toLowerCase() === 'asc',
     };
-    return json(200, searchActivities(account, search, this.clock.now(), this.added));
+    return json(200, this.state.activities.search(account, search, this.state.clock.now()));
   }
 
   private summary(account: Account, req: SimRequest): SimResponse {
     const date = req.query.get('calendarDate') ?? '';
     if (!isIsoDate(date)) return badRequest('calendarDate must be a date (YYYY-MM-DD)');
-    return json(200, dailySummary(account, date, this.clock.now()));
+    return this.state.days.respond(account, date, this.state.clock.now());
+  }
+
+  private syncTimestamp(account: Account): SimResponse {
+    const last = this.state.device.last(account, this.state.clock.now());
+    // A device that never uploaded has no timestamp to give.
+    return last === undefined ? { status: 204 } : json(200, syncTimestamp(last));
   }
 }

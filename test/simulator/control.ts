@@ -1,86 +1,110 @@
-/** The control API under /__sim, for tests and the benchmark. Never counted or faulted. */
+/**
+ * The control API under /__sim, for tests, the demo and the benchmark: never counted as
+ * Garmin traffic and never faulted. JSON in and out; a bad request is a 4xx with a JSON
+ * error. The endpoints are listed in the README ("The Garmin simulator").
+ */
 import { z } from 'zod';
-import { type Account, findAccount } from './accounts';
-import { decodeSegment, json, jsonBody, type SimRequest, type SimResponse } from './http';
+import type { Account } from './accounts';
+import { AccountControl, badRequest, parse } from './control-accounts';
 import { FaultSpec } from './faults';
+import { decodeSegment, json, type SimRequest, type SimResponse } from './http';
+import { SsoBlockSpec } from './sso-block';
 import type { SimulatorState } from './state';
 
-const TokenSettings = z.object({ accessTtlSeconds: z.number().int().min(1).max(365 * 86_400) }).strict();
-const NewActivity = z.object({ typeKey: z.string().optional(), startTimeLocal: z.string().optional() }).strict();
 const ClockChange = z.union([
   z.object({ now: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'now must be an ISO date-time') }).strict(),
   z.object({ advanceSeconds: z.number().finite() }).strict(),
 ]);
 
-const ACCOUNT_PATH = /^\/__sim\/accounts\/([^/]+)\/(tokens|revoke|activities)$/;
-
 const ok = { ok: true };
-const notFound = json(404, { error: 'Not found' });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; response: SimResponse };
+type Handler = (req: SimRequest, params: string[]) => SimResponse;
+type AccountHandler = (account: Account, req: SimRequest, params: string[]) => SimResponse;
 
-function parse<T>(schema: z.ZodType<T>, req: SimRequest): Parsed<T> {
-  const body = jsonBody(req);
-  if (body === undefined) return { ok: false, response: json(400, { error: 'Body is not JSON' }) };
-  const result = schema.safeParse(body);
-  if (result.success) return { ok: true, value: result.data };
-  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-  return { ok: false, response: json(400, { error: 'Invalid request', issues }) };
+interface Route {
+  pattern: RegExp;
+  methods: Partial<Record<string, Handler>>;
 }
 
 export class ControlApi {
-  constructor(private readonly state: SimulatorState) {}
+  private readonly routes: readonly Route[];
+
+  constructor(private readonly state: SimulatorState) {
+    const accounts = new AccountControl(state);
+    const on = (handler: AccountHandler): Handler => (req, params) => this.withAccount(params, (account) => handler(account, req, params));
+    this.routes = [
+      { pattern: /^\/__sim\/health$/, methods: { GET: () => json(200, { status: 'ok' }) } },
+      { pattern: /^\/__sim\/counters$/, methods: { GET: () => json(200, state.counters.snapshot()) } },
+      { pattern: /^\/__sim\/counters\/reset$/, methods: { POST: () => this.resetCounters() } },
+      { pattern: /^\/__sim\/requests$/, methods: { GET: () => json(200, state.log.list()) } },
+      { pattern: /^\/__sim\/reset$/, methods: { POST: () => (state.reset(), json(200, ok)) } },
+      {
+        pattern: /^\/__sim\/faults$/,
+        methods: { GET: () => json(200, state.faults.list()), POST: (req) => this.addFault(req), DELETE: () => (state.faults.clear(), json(200, ok)) },
+      },
+      {
+        pattern: /^\/__sim\/clock$/,
+        methods: { GET: () => json(200, { now: new Date(state.clock.now()).toISOString() }), POST: (req) => this.moveClock(req) },
+      },
+      {
+        pattern: /^\/__sim\/sso-block$/,
+        methods: {
+          GET: () => json(200, state.ssoBlock.describe(state.clock.now())),
+          POST: (req) => this.blockSso(req),
+          DELETE: () => (state.ssoBlock.clear(), { status: 204 }),
+        },
+      },
+      { pattern: /^\/__sim\/accounts$/, methods: { POST: (req) => accounts.create(req) } },
+      { pattern: /^\/__sim\/accounts\/([^/]+)$/, methods: { GET: on((account) => accounts.settings(account)) } },
+      { pattern: /^\/__sim\/accounts\/([^/]+)\/activities$/, methods: { POST: on((account, req) => accounts.addActivity(account, req)) } },
+      {
+        pattern: /^\/__sim\/accounts\/([^/]+)\/activities\/([^/]+)$/,
+        methods: {
+          PUT: on((account, req, [, id = '']) => accounts.putActivity(account, id, req)),
+          DELETE: on((account, _req, [, id = '']) => accounts.deleteActivity(account, id)),
+        },
+      },
+      {
+        pattern: /^\/__sim\/accounts\/([^/]+)\/days\/([^/]+)$/,
+        methods: {
+          PUT: on((account, req, [, date = '']) => accounts.putDay(account, date, req)),
+          DELETE: on((account, _req, [, date = '']) => accounts.deleteDay(account, date)),
+        },
+      },
+      { pattern: /^\/__sim\/accounts\/([^/]+)\/tokens$/, methods: { POST: on((account, req) => accounts.tokens(account, req)) } },
+      { pattern: /^\/__sim\/accounts\/([^/]+)\/revoke$/, methods: { POST: on((account) => accounts.revoke(account)) } },
+      { pattern: /^\/__sim\/accounts\/([^/]+)\/di-exchange$/, methods: { POST: on((account, req) => accounts.diExchange(account, req)) } },
+      { pattern: /^\/__sim\/accounts\/([^/]+)\/device-sync$/, methods: { POST: on((account, req) => accounts.deviceSync(account, req)) } },
+    ];
+  }
 
   handle(req: SimRequest): SimResponse {
-    const { state } = this;
-    const key = `${req.method} ${req.path}`;
-    switch (key) {
-      case 'GET /__sim/health':
-        return json(200, { status: 'ok' });
-      case 'GET /__sim/counters':
-        return json(200, state.counters.snapshot());
-      case 'POST /__sim/counters/reset':
-        // The request log restarts with the counters, so both describe the same requests.
-        state.counters.reset();
-        state.log.clear();
-        return json(200, ok);
-      case 'GET /__sim/requests':
-        return json(200, state.log.list());
-      case 'POST /__sim/reset':
-        state.reset();
-        return json(200, ok);
-      case 'GET /__sim/faults':
-        return json(200, state.faults.list());
-      case 'POST /__sim/faults':
-        return this.addFault(req);
-      case 'DELETE /__sim/faults':
-        state.faults.clear();
-        return json(200, ok);
-      case 'GET /__sim/clock':
-        return json(200, { now: new Date(state.clock.now()).toISOString() });
-      case 'POST /__sim/clock':
-        return this.moveClock(req);
+    for (const route of this.routes) {
+      const match = route.pattern.exec(req.path);
+      if (!match) continue;
+      const handler = route.methods[req.method];
+      if (!handler) return json(405, { error: 'Method not allowed', allowed: Object.keys(route.methods) });
+      return handler(req, match.slice(1).map((p) => decodeSegment(p) ?? ''));
     }
-    const accountMatch = ACCOUNT_PATH.exec(req.path);
-    if (!accountMatch) return notFound;
-    if (req.method !== 'POST') return json(405, { error: 'Method not allowed' });
-    const account = findAccount(decodeSegment(accountMatch[1] ?? '') ?? '');
-    if (!account) return json(404, { error: 'Unknown account' });
-    switch (accountMatch[2]) {
-      case 'tokens':
-        return this.tokenSettings(account, req);
-      case 'revoke':
-        state.tokens.revoke(account);
-        return json(200, ok);
-      default:
-        return this.addActivity(account, req);
-    }
+    return json(404, { error: 'Not found' });
+  }
+
+  private withAccount(params: string[], run: (account: Account) => SimResponse): SimResponse {
+    const account = this.state.accounts.find(params[0] ?? '');
+    return account ? run(account) : json(404, { error: 'Unknown account' });
+  }
+
+  private resetCounters(): SimResponse {
+    // The request log restarts with the counters, so both describe the same requests.
+    this.state.counters.reset();
+    this.state.log.clear();
+    return json(200, ok);
   }
 
   private addFault(req: SimRequest): SimResponse {
     const spec = parse(FaultSpec, req);
     if (!spec.ok) return spec.response;
-    if (spec.value.account && !findAccount(spec.value.account)) return json(400, { error: `Unknown account: ${spec.value.account}` });
+    if (spec.value.account && !this.state.accounts.find(spec.value.account)) return badRequest(`Unknown account: ${spec.value.account}`);
     return json(201, { id: this.state.faults.add(spec.value).id });
   }
 
@@ -92,17 +116,10 @@ export class ControlApi {
     return json(200, { now: new Date(this.state.clock.now()).toISOString() });
   }
 
-  private tokenSettings(account: Account, req: SimRequest): SimResponse {
-    const settings = parse(TokenSettings, req);
-    if (!settings.ok) return settings.response;
-    this.state.tokens.setAccessTtl(account, settings.value.accessTtlSeconds);
-    return json(200, { ok: true, accessTtlSeconds: settings.value.accessTtlSeconds });
-  }
-
-  private addActivity(account: Account, req: SimRequest): SimResponse {
-    const fields = parse(NewActivity, req);
-    if (!fields.ok) return fields.response;
-    const activity = this.state.added.add(account, fields.value, this.state.clock.now());
-    return typeof activity === 'string' ? json(400, { error: activity }) : json(201, activity);
+  private blockSso(req: SimRequest): SimResponse {
+    const spec = parse(SsoBlockSpec, req);
+    if (!spec.ok) return spec.response;
+    this.state.ssoBlock.set(spec.value);
+    return json(201, this.state.ssoBlock.describe(this.state.clock.now()));
   }
 }

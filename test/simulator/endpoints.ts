@@ -5,11 +5,14 @@ export const ENDPOINT_NAMES = [
   'sso-mfa-verify',
   'token-exchange',
   'token-refresh',
+  'web-ticket',
   'social-profile',
   'user-settings',
   'personal-information',
   'activities',
   'daily-summary',
+  'device-last-used',
+  'sync-timestamp',
   'other',
 ] as const;
 

@@ -1,16 +1,21 @@
-/** The userprofile-service answers: social profile, user settings, personal information. */
+/**
+ * The userprofile-service answers: social profile, user settings, personal information,
+ * shaped like the recorded ones (recorded.ts): the social profile's `id` is not the
+ * `profileId`, and personal information carries the time zone only under `userInfo`.
+ */
 import type { Account } from './accounts';
+import { RECORDED_USER_ROLES } from './recorded';
 import { localDate } from './zoned-time';
 
 export function socialProfile(account: Account): Record<string, unknown> {
   return {
-    id: account.profileId,
+    id: account.socialProfileId,
     profileId: account.profileId,
     garminGUID: account.garminGuid,
     displayName: account.displayName,
     fullName: account.fullName,
     userName: account.email,
-    profileImageType: null,
+    profileImageUuid: null,
     profileImageUrlLarge: null,
     profileImageUrlMedium: null,
     profileImageUrlSmall: null,
@@ -54,7 +59,7 @@ export function socialProfile(account: Account): Record<string, unknown> {
     otherActivity: null,
     otherPrimaryActivity: null,
     otherMotivation: null,
-    userRoles: ['SCOPE_ATP_READ', 'SCOPE_CONNECT_READ', 'SCOPE_CONNECT_WRITE'],
+    userRoles: [...RECORDED_USER_ROLES],
     nameApproved: true,
     userProfileFullName: account.fullName,
     makeGolfScorecardsPrivate: true,
@@ -143,8 +148,7 @@ export function personalInformation(account: Account, nowMs: number, includeBiom
           criticalSwimSpeed: null,
         }
       : null,
-    // garminconnect's get_user_timezone() reads the zone from the top level
-    // (api/base.py:766), not from userInfo, so both places carry it.
-    timeZone: account.timeZone,
+    // No top-level timeZone, as at Garmin: garminconnect's get_user_timezone() reads one
+    // there (api/base.py) and so finds none; callers must read userInfo.timeZone.
   };
 }

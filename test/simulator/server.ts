@@ -15,7 +15,9 @@ import { loggedQuery } from './counters';
 import { DiAuthService } from './di-auth';
 import { faultResponse } from './faults';
 import { BodyTooLargeError, json, readRequest, type RouteMatch, type SimRequest, type SimResponse, writeResponse } from './http';
+import { isSsoPath } from './sso';
 import { SimulatorState } from './state';
+import { WebSessionService } from './web-session';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -37,7 +39,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const host = opts.host ?? '127.0.0.1';
   const state = new SimulatorState();
   const control = new ControlApi(state);
-  const routes = [state.sso, new DiAuthService(state.tokens), new ConnectApi(state.tokens, state.clock, state.added)];
+  const routes = [state.sso, new DiAuthService(state.tokens), new WebSessionService(state.tokens), new ConnectApi(state)];
   // Aborted on close so requests sleeping in a latency fault do not hold the server open.
   const closing = new AbortController();
 
@@ -54,9 +56,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     const at = new Date(state.clock.now()).toISOString();
     const match = classify(req);
     state.counters.record(match.endpoint, match.account);
-    const fault = state.faults.pick(match.endpoint, req.path, match.account);
+    // Cloudflare refuses a blocked SSO request before Garmin (or any injected fault) sees it.
+    const blocked = isSsoPath(req.path) ? state.ssoBlock.refuse(match.endpoint, match.account, state.clock.now()) : undefined;
+    const fault = blocked ? undefined : state.faults.pick(match.endpoint, req.path, match.account);
     if (fault?.latencyMs) await sleep(fault.latencyMs, undefined, { signal: closing.signal });
-    const response = fault?.status !== undefined ? faultResponse(fault.status, fault.retryAfter) : match.handle();
+    const response = blocked ?? (fault?.status !== undefined ? faultResponse(fault.status, fault.retryAfter) : match.handle());
     state.log.add({
       at,
       method: req.method,
@@ -65,7 +69,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       query: loggedQuery(req.query),
       status: response.status,
       account: match.account ?? null,
-      faultId: fault?.id ?? null,
+      faultId: blocked ? 'sso-block' : (fault?.id ?? null),
       durationMs: Date.now() - startedMs,
     });
     return response;

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { findAccount } from './accounts';
+import type { AccountRegistry } from './accounts';
 import { setBounded } from './bounded';
 import { json, jsonBody, type RouteMatch, type SimRequest, type SimResponse } from './http';
 import type { TokenAuthority } from './tokens';
@@ -44,7 +44,10 @@ export const isSsoPath = (path: string): boolean => path === '/sso' || path.star
 export class SsoService {
   private readonly sessions = new Map<string, SsoSession>();
 
-  constructor(private readonly tokens: TokenAuthority) {}
+  constructor(
+    private readonly tokens: TokenAuthority,
+    private readonly accounts: AccountRegistry,
+  ) {}
 
   route(req: SimRequest): RouteMatch | undefined {
     if (!isSsoPath(req.path)) return undefined;
@@ -54,7 +57,7 @@ export class SsoService {
     }
     if (req.method === 'POST' && LOGIN_PATHS.has(req.path)) {
       const credentials = Credentials.safeParse(jsonBody(req));
-      const account = credentials.success ? findAccount(credentials.data.username) : undefined;
+      const account = credentials.success ? this.accounts.find(credentials.data.username) : undefined;
       return { endpoint: 'sso-login', account: account?.email, handle: () => this.login(session, credentials.data) };
     }
     if (req.method === 'POST' && MFA_PATHS.has(req.path)) {
@@ -80,7 +83,7 @@ export class SsoService {
       return json(429, { error: { 'status-code': '429', message: 'No SSO session: load the sign-in page first' } });
     }
     if (!credentials) return json(400, { responseStatus: status('INVALID_REQUEST') });
-    const account = findAccount(credentials.username);
+    const account = this.accounts.find(credentials.username);
     if (!account || credentials.password !== account.password) {
       return json(401, { responseStatus: status('INVALID_USERNAME_PASSWORD') });
     }
@@ -96,7 +99,7 @@ export class SsoService {
 
   private verifyMfa(session: SsoSession | undefined, req: SimRequest): SimResponse {
     const pending = session?.mfa;
-    const account = pending ? findAccount(pending.email) : undefined;
+    const account = pending ? this.accounts.find(pending.email) : undefined;
     if (!session || !pending || !account) return json(400, { responseStatus: status('MFA_SESSION_NOT_FOUND') });
     const body = MfaCode.safeParse(jsonBody(req));
     if (!body.success) return json(400, { responseStatus: status('INVALID_REQUEST') });

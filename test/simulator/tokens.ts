@@ -1,7 +1,12 @@
 /**
- * Service tickets, DI access tokens (HS256 JWTs) and rotating refresh tokens. As in
- * Garmin's DI tokens, the JWT carries the account as `garmin_guid` and the DI client it
- * was issued to as `client_id` (the library reads that one back for refreshes).
+ * Service tickets, DI access tokens (HS256 JWTs), rotating refresh tokens and the JWT_WEB
+ * cookie a ticket buys when the DI exchange fails. As in Garmin's DI tokens, the JWT carries
+ * the account as `garmin_guid` and the DI client it was issued to as `client_id` (the
+ * library reads that one back for refreshes).
+ *
+ * Lifetimes: Garmin's OAuth2 answers recorded in public cassettes (recorded.ts) give
+ * `refresh_token_expires_in` 2591999 s (30 days) and `expires_in` of 18-30 h; reports for
+ * DI tokens say 4-24 h. The access default is the short end, so products must refresh.
  *
  * The JWT's iat/exp are on the real clock, because garminconnect compares exp with
  * time.time() to decide when to refresh (client/tokens.py:115); the server itself expires
@@ -9,12 +14,12 @@
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { type Account, findAccountByGuid } from './accounts';
+import type { Account, AccountRegistry } from './accounts';
 import { setBounded } from './bounded';
 import type { SimClock } from './clock';
 
-const DEFAULT_ACCESS_TTL_SECONDS = 3600;
-const REFRESH_TTL_SECONDS = 90 * 86_400;
+export const DEFAULT_ACCESS_TTL_SECONDS = 4 * 3600;
+export const DEFAULT_REFRESH_TTL_SECONDS = 2_591_999;
 const MAX_ENTRIES = 200_000;
 
 export interface TokenPair {
@@ -34,6 +39,11 @@ export type Authentication = { ok: true; account: Account } | { ok: false; messa
 interface Ticket {
   account: Account;
   used: boolean;
+}
+
+export interface TokenLifetimes {
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
 }
 
 interface AccessToken {
@@ -60,10 +70,14 @@ export class TokenAuthority {
   private readonly accessTokens = new Map<string, AccessToken>();
   private readonly refreshTokens = new Map<string, RefreshToken>();
   private readonly generations = new Map<string, number>();
-  private readonly accessTtl = new Map<string, number>();
+  private readonly lifetimes = new Map<string, TokenLifetimes>();
+  private readonly failingExchange = new Set<string>();
   private ticketCount = 0;
 
-  constructor(private readonly clock: SimClock) {}
+  constructor(
+    private readonly clock: SimClock,
+    private readonly accounts: AccountRegistry,
+  ) {}
 
   issueTicket(account: Account): string {
     this.ticketCount += 1;
@@ -83,18 +97,31 @@ export class TokenAuthority {
   /** Owner of a correctly signed access token, live or not (for counting and faults). */
   bearerOwner(token: string): string | undefined {
     const payload = this.verifySignature(token);
-    return payload ? findAccountByGuid(payload.garmin_guid)?.email : undefined;
+    return payload ? this.accounts.findByGuid(payload.garmin_guid)?.email : undefined;
   }
 
   exchangeTicket(ticket: string, clientId: string): Grant {
     const entry = this.tickets.get(ticket);
     if (!entry || entry.used) return { ok: false, error: 'invalid_grant', description: 'Unknown or already used service ticket' };
+    // A failed exchange leaves the ticket unused: the library then spends it on JWT_WEB.
+    if (this.failingExchange.has(entry.account.email)) return { ok: false, error: 'invalid_grant', description: 'Service ticket could not be exchanged' };
     entry.used = true;
     return { ok: true, tokens: this.issue(entry.account, clientId) };
   }
 
+  /** The JWT_WEB cookie value a service ticket buys at a service URL; undefined for a bad ticket. */
+  webSession(ticket: string): string | undefined {
+    const entry = this.tickets.get(ticket);
+    if (!entry || entry.used) return undefined;
+    entry.used = true;
+    return this.issueAccess(entry.account, 'CONNECT_WEB').token;
+  }
+
   rotate(refreshToken: string, clientId: string): Grant {
     const entry = this.refreshTokens.get(refreshToken);
+    if (entry && !entry.used && entry.generation === this.generation(entry.account.email) && this.clock.now() >= entry.expiresAtMs) {
+      return { ok: false, error: 'invalid_grant', description: 'Refresh token expired' };
+    }
     if (!entry || entry.used || !this.live(entry)) return { ok: false, error: 'invalid_grant', description: 'Invalid refresh token' };
     if (entry.clientId !== clientId) return { ok: false, error: 'invalid_grant', description: 'Refresh token was issued to another client' };
     entry.used = true;
@@ -110,8 +137,24 @@ export class TokenAuthority {
     return { ok: true, account: entry.account };
   }
 
-  setAccessTtl(account: Account, seconds: number): void {
-    this.accessTtl.set(account.email, seconds);
+  lifetimesOf(account: Account): TokenLifetimes {
+    return this.lifetimes.get(account.email) ?? { accessTtlSeconds: DEFAULT_ACCESS_TTL_SECONDS, refreshTtlSeconds: DEFAULT_REFRESH_TTL_SECONDS };
+  }
+
+  /** Applies to tokens issued from now on. */
+  setLifetimes(account: Account, change: Partial<TokenLifetimes>): TokenLifetimes {
+    const next = { ...this.lifetimesOf(account), ...change };
+    this.lifetimes.set(account.email, next);
+    return next;
+  }
+
+  setExchangeFailure(account: Account, fail: boolean): void {
+    if (fail) this.failingExchange.add(account.email);
+    else this.failingExchange.delete(account.email);
+  }
+
+  exchangeFails(account: Account): boolean {
+    return this.failingExchange.has(account.email);
   }
 
   /** Every token issued to the account so far stops working; later logins work again. */
@@ -124,7 +167,8 @@ export class TokenAuthority {
     this.accessTokens.clear();
     this.refreshTokens.clear();
     this.generations.clear();
-    this.accessTtl.clear();
+    this.lifetimes.clear();
+    this.failingExchange.clear();
   }
 
   private generation(email: string): number {
@@ -135,13 +179,11 @@ export class TokenAuthority {
     return entry.generation === this.generation(entry.account.email) && this.clock.now() < entry.expiresAtMs;
   }
 
-  private issue(account: Account, clientId: string): TokenPair {
-    const ttl = this.accessTtl.get(account.email) ?? DEFAULT_ACCESS_TTL_SECONDS;
+  private issueAccess(account: Account, clientId: string): { token: string; jti: string; ttl: number } {
+    const ttl = this.lifetimesOf(account).accessTtlSeconds;
     const jti = randomUUID();
-    const nowMs = this.clock.now();
-    const generation = this.generation(account.email);
     const iat = Math.floor(Date.now() / 1000);
-    const accessToken = this.sign({
+    const token = this.sign({
       scope: SCOPE.split(' '),
       iss: 'https://diauth.garmin.com',
       client_type: 'UNDEFINED',
@@ -151,22 +193,29 @@ export class TokenAuthority {
       exp: iat + ttl,
       jti,
     });
+    const entry = { account, expiresAtMs: this.clock.now() + ttl * 1000, generation: this.generation(account.email) };
+    setBounded(this.accessTokens, jti, entry, MAX_ENTRIES);
+    return { token, jti, ttl };
+  }
+
+  private issue(account: Account, clientId: string): TokenPair {
+    const access = this.issueAccess(account, clientId);
+    const refreshTtl = this.lifetimesOf(account).refreshTtlSeconds;
     const refreshToken = randomBytes(32).toString('base64url');
-    setBounded(this.accessTokens, jti, { account, expiresAtMs: nowMs + ttl * 1000, generation }, MAX_ENTRIES);
     setBounded(
       this.refreshTokens,
       refreshToken,
-      { account, clientId, expiresAtMs: nowMs + REFRESH_TTL_SECONDS * 1000, generation, used: false },
+      { account, clientId, expiresAtMs: this.clock.now() + refreshTtl * 1000, generation: this.generation(account.email), used: false },
       MAX_ENTRIES,
     );
     return {
-      access_token: accessToken,
+      access_token: access.token,
       refresh_token: refreshToken,
       token_type: 'Bearer',
-      expires_in: ttl,
-      refresh_token_expires_in: REFRESH_TTL_SECONDS,
+      expires_in: access.ttl,
+      refresh_token_expires_in: refreshTtl,
       scope: SCOPE,
-      jti,
+      jti: access.jti,
     };
   }
 

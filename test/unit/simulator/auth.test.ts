@@ -45,13 +45,13 @@ describe('DI tokens', () => {
     const ticket = (await sim.ssoLogin(ATHLETE, PASSWORD)).body.serviceTicketId as string;
     const first = await sim.exchange(ticket);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, refresh_token: expect.any(String) });
+    expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 4 * 3600, refresh_token_expires_in: 2_591_999, refresh_token: expect.any(String) });
 
     const [header, payload, signature] = (first.body.access_token as string).split('.');
     expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT' });
     const claims = decode(payload);
     expect(claims).toMatchObject({ client_id: CLIENT_ID, jti: expect.any(String), garmin_guid: expect.any(String) });
-    expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(4 * 3600);
     expect(signature).toMatch(/^[\w-]{43}$/);
 
     const again = await sim.exchange(ticket);

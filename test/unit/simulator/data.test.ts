@@ -193,11 +193,15 @@ describe('profile', () => {
   it('serves the social profile, user settings and personal information', async () => {
     const social = (await sim.api<Json>(token, '/userprofile-service/socialProfile')).body;
     expect(social).toMatchObject({ displayName: DISPLAY_NAME, fullName: 'Alex Athlete', profileId: 42_424_242, userName: ATHLETE });
+    // As recorded at Garmin, the social profile's own id is not the profile id.
+    expect(social.id).toEqual(expect.any(Number));
+    expect(social.id).not.toBe(social.profileId);
     const settings = (await sim.api<{ userData: Json }>(token, '/userprofile-service/userprofile/user-settings')).body;
     expect(settings.userData.measurementSystem).toBe('metric');
-    const personal = await sim.api<{ userInfo: Json; timeZone: string }>(token, `/userprofile-service/userprofile/personal-information/${DISPLAY_NAME}`);
+    const personal = await sim.api<{ userInfo: Json }>(token, `/userprofile-service/userprofile/personal-information/${DISPLAY_NAME}`);
     expect(personal.body.userInfo.timeZone).toBe('Europe/Berlin');
-    expect(personal.body.timeZone).toBe('Europe/Berlin');
+    // Only under userInfo, as Garmin sends it.
+    expect(personal.body).not.toHaveProperty('timeZone');
     expect((await sim.api(token, '/userprofile-service/userprofile/personal-information/mfa-runner-7')).status).toBe(403);
     expect((await sim.api(token, '/no-such-service/thing')).status).toBe(404);
   });
