@@ -21,6 +21,10 @@ class Simulator:
             text = response.read().decode()
         return json.loads(text) if text else None
 
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Any control API call (README: "The Garmin simulator")."""
+        return self._call(method, path, body)
+
     def reset(self) -> None:
         self._call("POST", "/__sim/reset")
 
