@@ -299,6 +299,8 @@ const main = async () => {
   const token = await auth.issue('demo-user');
   out();
   out(`Ready in ${seconds(started)}: ${server.url}`);
+  // Exactly this prefix: tests outside the project read the simulator's control API (/__sim) from it.
+  if (simulator) out(`Garmin simulator: ${simulator.endpoint}`);
   out(`  page      ${server.url}/`);
   out(`  OpenAPI   ${server.url}/openapi.json`);
   out(`  health    ${server.url}/health`);

@@ -15,30 +15,121 @@ export interface FaultSpec {
   skip?: number;
 }
 
+export interface NewSimAccount {
+  email: string;
+  password: string;
+  mfaCode?: string;
+  displayName?: string;
+  /** IANA zone; default UTC. */
+  timeZone?: string;
+  /** Default false: no generated activities or wellness data. */
+  seeded?: boolean;
+  /** Days of generated history when seeded (default 90). */
+  days?: number;
+}
+
+export interface SimAccountSettings {
+  email: string;
+  displayName: string;
+  fullName: string;
+  profileId: number;
+  socialProfileId: number;
+  garminGuid: string;
+  timeZone: string;
+  mfa: boolean;
+  seeded: boolean;
+  days: number;
+  deviceId: number;
+  tokens: TokenLifetimes;
+  diExchangeFails: boolean;
+  deviceLastUploadAt: string | null;
+  activities: { stored: number; deleted: number };
+  dayOverrides: Record<string, 'summary' | 'empty' | 'privacyProtected' | 'noData'>;
+}
+
+export interface TokenLifetimes {
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+/** A Garmin activity search item as Garmin sends it; the simulator needs these keys. */
+export type RawGarminActivity = Record<string, unknown> & { activityId: number; startTimeLocal: string; startTimeGMT: string };
+
+export type DaySetting = { summary: Record<string, unknown> } | { empty: true } | { privacyProtected: true } | { noData: true };
+
+export interface SsoBlock {
+  status: 429 | 403;
+  /** ISO instant on the simulated clock; default: until lifted. */
+  until?: string;
+  /** Default: every account. */
+  accounts?: string[];
+}
+
+export class SimulatorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class SimulatorClient {
   constructor(readonly url: string) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Any control API call (README: "The Garmin simulator"); throws on a non-2xx answer. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (!response.ok) throw new Error(`simulator ${method} ${path}: ${response.status}`);
     const text = await response.text();
+    if (!response.ok) throw new SimulatorError(response.status, text, `simulator ${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+
+  private account = (email: string, rest = '') => `/__sim/accounts/${encodeURIComponent(email)}${rest}`;
 
   reset = () => this.call<void>('POST', '/__sim/reset');
   resetCounters = () => this.call<void>('POST', '/__sim/counters/reset');
   counters = () => this.call<SimCounters>('GET', '/__sim/counters');
   fault = (spec: FaultSpec) => this.call<{ id: string }>('POST', '/__sim/faults', spec);
   clearFaults = () => this.call<void>('DELETE', '/__sim/faults');
-  tokenTtl = (email: string, accessTtlSeconds: number) =>
-    this.call<void>('POST', `/__sim/accounts/${email}/tokens`, { accessTtlSeconds });
-  revoke = (email: string) => this.call<void>('POST', `/__sim/accounts/${email}/revoke`);
-  addActivity = (email: string, fields: Record<string, unknown> = {}) =>
-    this.call<Record<string, unknown>>('POST', `/__sim/accounts/${email}/activities`, fields);
+  setClock = (now: string) => this.call<{ now: string }>('POST', '/__sim/clock', { now });
+  advanceClock = (advanceSeconds: number) => this.call<{ now: string }>('POST', '/__sim/clock', { advanceSeconds });
+
+  createAccount = (account: NewSimAccount) => this.call<{ email: string; displayName: string; profileId: number }>('POST', '/__sim/accounts', account);
+  accountSettings = (email: string) => this.call<SimAccountSettings>('GET', this.account(email));
+
+  /** Access-token lifetime only (kept for existing callers); see tokenLifetimes. */
+  tokenTtl = (email: string, accessTtlSeconds: number) => this.call<void>('POST', this.account(email, '/tokens'), { accessTtlSeconds });
+  tokenLifetimes = (email: string, lifetimes: Partial<TokenLifetimes>) =>
+    this.call<TokenLifetimes & { ok: true }>('POST', this.account(email, '/tokens'), lifetimes);
+  revoke = (email: string) => this.call<void>('POST', this.account(email, '/revoke'));
+  failDiExchange = (email: string, fail = true) => this.call<void>('POST', this.account(email, '/di-exchange'), { fail });
+
+  /** A realistic generated activity (legacy body): `{typeKey?, startTimeLocal?}`. */
+  addActivity = (email: string, fields: { typeKey?: string; startTimeLocal?: string } = {}) =>
+    this.call<Record<string, unknown>>('POST', this.account(email, '/activities'), fields);
+  /** A raw Garmin activity, stored as given; uploaded (listed, synced) at `uploadedAt` (default: now). */
+  addRawActivity = (email: string, activity: RawGarminActivity, uploadedAt?: string) =>
+    this.call<RawGarminActivity>('POST', this.account(email, '/activities'), { activity, ...(uploadedAt ? { uploadedAt } : {}) });
+  /** Replaces (an edit on Garmin) or creates. */
+  putActivity = (email: string, activity: RawGarminActivity, uploadedAt?: string) =>
+    this.call<RawGarminActivity>('PUT', this.account(email, `/activities/${activity.activityId}`), { activity, ...(uploadedAt ? { uploadedAt } : {}) });
+  deleteActivity = (email: string, activityId: number) => this.call<void>('DELETE', this.account(email, `/activities/${activityId}`));
+
+  setDay = (email: string, date: string, setting: DaySetting) => this.call<{ date: string; kind: string }>('PUT', this.account(email, `/days/${date}`), setting);
+  resetDay = (email: string, date: string) => this.call<void>('DELETE', this.account(email, `/days/${date}`));
+
+  /** Sets the device's last upload time (default: the simulator's now). */
+  deviceSync = (email: string, at?: string) =>
+    this.call<{ lastUsedDeviceUploadTime: number; at: string }>('POST', this.account(email, '/device-sync'), at ? { at } : {});
+
+  blockSso = (block: SsoBlock) => this.call<Record<string, unknown>>('POST', '/__sim/sso-block', block);
+  unblockSso = () => this.call<void>('DELETE', '/__sim/sso-block');
 
   async count(endpoint: string): Promise<number> {
     return (await this.counters()).byEndpoint[endpoint] ?? 0;
