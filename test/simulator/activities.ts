@@ -286,6 +286,10 @@ export function buildActivity(account: Account, kind: ActivityKind, startMs: num
   }
   out.deviceId = account.deviceId;
   if (kind.gps) {
+    const minTemperature = rng.int(2, 24);
+    Object.assign(out, { minTemperature, maxTemperature: minTemperature + rng.int(2, 9) });
+  }
+  if (kind.gps) {
     const maxElevation = f32(minElevation + elevationGain * rng.float(0.4, 0.9));
     Object.assign(out, { minElevation, maxElevation });
   }
@@ -371,6 +375,8 @@ function splits(kind: ActivityKind, distance: number, duration: number, gain: nu
   ];
 }
 
+const MAX_GENERATED_OFFSET = (epochDay('9999-12-31') + 1) * 10;
+
 const dayCache = new Map<string, readonly GeneratedActivity[]>();
 
 /** Every generated activity of the account that starts on local `date`, ended or not; cached (pure). */
@@ -398,7 +404,8 @@ export function activitiesOn(account: Account, date: string): readonly Generated
 /** The generated activity with this id, if the account's generator ever makes one. */
 export function generatedById(account: Account, activityId: number): GeneratedActivity | undefined {
   const offset = activityId - account.activityIdBase;
-  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  // Generated ids encode a day up to 9999-12-31; anything else is not one of them.
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= MAX_GENERATED_OFFSET) return undefined;
   const date = new Date(Math.floor(offset / 10) * 86_400_000).toISOString().slice(0, 10);
   return activitiesOn(account, date)[offset % 10];
 }

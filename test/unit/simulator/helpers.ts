@@ -12,6 +12,7 @@ export interface TokenPair {
   access_token: string;
   refresh_token: string;
   expires_in: number;
+  refresh_token_expires_in: number;
 }
 
 export type Json = Record<string, unknown>;
@@ -57,7 +58,9 @@ export class SimHarness {
       headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({ username, password, rememberMe: true, captchaToken: '' }),
     });
-    return { status: response.status, body: (await response.json()) as Json, cookie };
+    // A blocked login is Cloudflare's HTML page, not JSON.
+    const text = await response.text();
+    return { status: response.status, body: (text.startsWith('{') ? JSON.parse(text) : {}) as Json, cookie };
   }
 
   async verifyMfa(cookie: string, code: string, flow: 'mobile' | 'portal' = 'mobile'): Promise<{ status: number; body: Json }> {
@@ -90,8 +93,8 @@ export class SimHarness {
   }
 
   /** A full login of an account without MFA: SSO, then the ticket exchange. */
-  async login(email = ATHLETE): Promise<TokenPair> {
-    const sso = await this.ssoLogin(email, PASSWORD);
+  async login(email = ATHLETE, password = PASSWORD): Promise<TokenPair> {
+    const sso = await this.ssoLogin(email, password);
     const ticket = sso.body.serviceTicketId;
     if (typeof ticket !== 'string') throw new Error(`login of ${email} gave no ticket: ${JSON.stringify(sso.body)}`);
     const tokens = await this.exchange(ticket);
@@ -104,7 +107,8 @@ export class SimHarness {
     const response = await fetch(`${this.url}/connectapi${path}${query ? `?${query}` : ''}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
-    return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   }
 }
 
