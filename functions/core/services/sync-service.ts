@@ -6,6 +6,7 @@
 import { type BridgeError, type FetchResult, fetchResultOf } from '../bridge-protocol';
 import { AppError, rateLimited } from '../errors';
 import { LIMITS } from '../limits';
+import { addDays } from '../local-time';
 import {
   type ConnectionRecord,
   type GarminObject,
@@ -13,7 +14,8 @@ import {
   VersionConflictError,
 } from '../ports';
 import { sameContent } from '../sync/summary-finality';
-import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, reconcileFrom } from '../sync/sync-plan';
+import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, reconcileFrom, reconcileWindowStart } from '../sync/sync-plan';
+import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
 import { SyncGuard } from './sync-guard';
@@ -56,10 +58,12 @@ export class SyncService {
   /** The service-wide Garmin budget and breaker (absent in fakes that do not model them). */
   private readonly guard: SyncGuard;
   private readonly loginGate: LoginGate;
+  private readonly limits: CallLimits;
 
   constructor(private readonly deps: ServiceDeps) {
     this.guard = new SyncGuard(deps.rateLimiter.global);
     this.loginGate = new LoginGate(deps.rateLimiter.global);
+    this.limits = new CallLimits(deps.rateLimiter);
   }
 
   async run(job: SyncJob): Promise<SyncRun> {
@@ -114,7 +118,7 @@ export class SyncService {
       const deferred = await this.save(connection, { nextSyncTime: admission.retryAt.toISOString() });
       return { status: 'deferred', ...NOTHING, connection: deferred };
     }
-    const decision = await this.deps.rateLimiter.take(userId, 'fetch', now);
+    const decision = await this.limits.fetch(userId, now);
     if (!decision.allowed) {
       await this.guard.release(admission);
       if (job.reason === 'manual') throw rateLimited(decision.retryAfterSeconds);
@@ -134,7 +138,7 @@ export class SyncService {
       });
     }
     const result = response.ok ? fetchResultOf(response) : response.partial;
-    const stored = result ? await this.store(current, plan, result, now, reconcileStart) : { ...NOTHING, changes: {} };
+    const stored = result ? await this.store(current, plan, result, now) : { ...NOTHING, changes: {} };
     const counts = {
       activitiesWritten: stored.activitiesWritten,
       dailySummariesWritten: stored.dailySummariesWritten,
@@ -159,17 +163,16 @@ export class SyncService {
     return { status: 'failed', ...counts, error: response.error, connection: current };
   }
 
-  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date, reconcileStart: string | undefined) {
+  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date) {
     const { userId } = connection;
     const timeZone = result.profile?.timeZone ?? connection.timeZone;
     // What is stored already is read back (one query each) and left alone: a refused
     // conditional put writes nothing but is billed like a write, a read costs a fifth of it.
-    const fetchedActivities = result.activities?.items ?? [];
-    const newActivities = plan.activities && fetchedActivities.length ? await this.changedActivities(userId, plan.activities.startDate, fetchedActivities) : [];
-    const activitiesWritten = newActivities.length ? await this.deps.data.upsertActivities(userId, newActivities) : 0;
-    // Only a complete search of the window proves an activity is gone from Garmin.
-    const reconciled = reconcileStart !== undefined && result.activities?.complete === true;
-    if (reconciled) await this.deleteVanished(userId, reconcileStart, fetchedActivities);
+    const searched = plan.activities && result.activities ? { from: plan.activities.startDate, ...result.activities } : undefined;
+    const activities = searched ? await this.reconcileActivities(userId, searched) : { written: 0 };
+    const activitiesWritten = activities.written;
+    // A complete search back past the window leaves nothing older than a day unreconciled.
+    const reconciled = searched?.complete === true && searched.from <= reconcileWindowStart(connection, now);
     const dates = (result.dailySummaries?.items ?? []).map((s) => s.date).sort();
     const first = dates[0];
     const last = dates.at(-1);
@@ -201,27 +204,35 @@ export class SyncService {
     };
   }
 
-  /** The fetched activities that are not stored as they are (new, or changed at Garmin). */
-  private async changedActivities(userId: string, from: string, fetched: GarminObject[]): Promise<GarminObject[]> {
-    const { items } = await this.deps.data.queryActivities(userId, { from, limit: Math.min(fetched.length + 10, 1000) });
-    const stored = new Map(items.map((a) => [a.activityId, a.activity]));
-    return fetched.filter((activity) => {
+  /**
+   * Makes storage match an activity search from `from` on: writes what is new or changed at
+   * Garmin; when the search was complete, deletes what Garmin no longer has (the user deleted
+   * it). A partial search proves nothing about what it did not reach, so it deletes nothing.
+   */
+  private async reconcileActivities(
+    userId: string,
+    searched: { from: string; items: GarminObject[]; complete: boolean },
+  ): Promise<{ written: number }> {
+    const stored = new Map<string, GarminObject>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.data.queryActivities(userId, { from: searched.from, limit: 1000, ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) stored.set(item.activityId, item.activity);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const changed = searched.items.filter((activity) => {
       const before = stored.get(String(activity.activityId));
       return !before || !sameContent(before, activity);
     });
-  }
-
-  /** Deletes the stored activities from `from` on that a complete search no longer returned. */
-  private async deleteVanished(userId: string, from: string, fetched: GarminObject[]): Promise<void> {
-    const present = new Set(fetched.map((a) => String(a.activityId)));
-    const vanished: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.data.queryActivities(userId, { from, limit: 1000, ...(cursor ? { cursor } : {}) });
-      vanished.push(...page.items.filter((a) => !present.has(a.activityId)).map((a) => a.activityId));
-      cursor = page.nextCursor;
-    } while (cursor);
-    if (vanished.length) await this.deps.data.deleteActivities(userId, vanished);
+    const written = changed.length ? await this.deps.data.upsertActivities(userId, changed) : 0;
+    if (searched.complete) {
+      const present = new Set(searched.items.map((a) => String(a.activityId)));
+      // Garmin's startDate and our local start may disagree about the first day (zones): leave it alone.
+      const certain = addDays(searched.from, 1);
+      const vanished = [...stored].filter(([id, a]) => !present.has(id) && String(a.startTimeLocal) >= certain).map(([id]) => id);
+      if (vanished.length) await this.deps.data.deleteActivities(userId, vanished);
+    }
+    return { written };
   }
 
   /** The connection's next state after a failed fetch. A rate limit never deactivates it. */
@@ -253,7 +264,7 @@ export class SyncService {
     const blockedError = { code: 'LOGIN_BLOCKED', message: LOGIN_BLOCKED_MESSAGE, at: now.toISOString() };
     const closedSeconds = await this.loginGate.closedForSeconds(now);
     if (closedSeconds > 0) return { ...backOff(closedSeconds), lastError: blockedError };
-    const decision = await this.deps.rateLimiter.take(connection.userId, 'auth', now);
+    const decision = await this.limits.login(connection.userId, connection.username, now);
     if (!decision.allowed) return backOff(decision.retryAfterSeconds);
     const password = await this.deps.vault.decrypt(connection.userId, 'password', connection.password);
     const login = await this.deps.bridge.call({ op: 'login', username: connection.username, password });

@@ -48,8 +48,12 @@ export const reconcileFrom = (connection: ConnectionRecord, now: Date, force = f
   const { cursors } = connection;
   if (!cursors.backfillDone) return undefined;
   if (!force && secondsSince(cursors.activitiesReconciledAt, now) < LIMITS.activityReconcileSeconds) return undefined;
-  return addDays(localDate(now, connection.timeZone ?? EARLIEST_ZONE), -LIMITS.activityReconcileDays);
+  return reconcileWindowStart(connection, now);
 };
+
+/** The first day of the window a complete activity search must cover to count as a reconciliation. */
+export const reconcileWindowStart = (connection: ConnectionRecord, now: Date): string =>
+  addDays(localDate(now, connection.timeZone ?? EARLIEST_ZONE), -LIMITS.activityReconcileDays);
 
 export const planFetch = (
   connection: ConnectionRecord,

@@ -1,0 +1,55 @@
+/** Accounts of their own on the simulator, fed Garmin's raw objects, and time moved on both sides. */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { RECORDED_ACTIVITY } from '../../simulator/recorded';
+import type { RawGarminActivity } from '../../support/simulator-client';
+import { type Harness, PASSWORD } from '../core/harness';
+
+/** A fresh simulator account (no generated data unless seeded) in Europe/Berlin. */
+export const newAccount = async (h: Harness, options: { seeded?: boolean; days?: number } = {}): Promise<string> => {
+  const email = `u-${randomUUID().slice(0, 12)}@example.com`;
+  await h.sim.createAccount({ email, password: PASSWORD, timeZone: 'Europe/Berlin', ...options });
+  return email;
+};
+
+/** Connects `email` for a new app user and runs the backfill; returns the app user. */
+export const connectAndBackfill = async (h: Harness, email: string): Promise<string> => {
+  const user = h.newUser();
+  const answer = await h.api('POST /garmin/connection', { userId: user, body: { username: email, password: PASSWORD } });
+  expect(answer.status).toBe(201);
+  await h.runtime.drainQueue();
+  return user;
+};
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** "YYYY-MM-DD HH:MM:SS" of an instant in UTC (Garmin's startTimeGMT form). */
+const garminTime = (d: Date) =>
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+
+/** The recorded Garmin activity with another id and a start `daysAgo` (Berlin = UTC+1 in winter, as recorded times carry no zone). */
+export const recordedActivity = (h: Harness, activityId: number, daysAgo: number, changes: Record<string, unknown> = {}): RawGarminActivity => {
+  const start = new Date(h.clock.now().getTime() - daysAgo * 86_400_000);
+  start.setUTCHours(7, 30, 0, 0);
+  const local = new Date(start.getTime() + 3600_000);
+  return {
+    ...(RECORDED_ACTIVITY as Record<string, unknown>),
+    ...changes,
+    activityId,
+    startTimeGMT: garminTime(start),
+    startTimeLocal: garminTime(local),
+  };
+};
+
+/** Moves the app's clock and Garmin's together. */
+export const advance = async (h: Harness, seconds: number): Promise<void> => {
+  h.clock.advance(seconds);
+  await h.sim.setClock(h.clock.now().toISOString());
+};
+
+/** The activities the app reads, by id. */
+export const readActivities = async (h: Harness, user: string): Promise<Map<string, Record<string, unknown>>> => {
+  const answer = await h.api('GET /garmin/activities', { userId: user, query: { limit: '100' } });
+  expect(answer.status).toBe(200);
+  const items = answer.body.items as Array<{ activityId: string; garmin: Record<string, unknown> }>;
+  return new Map(items.map((item) => [item.activityId, item.garmin]));
+};
