@@ -35,6 +35,10 @@ export interface AppFunctionsProps {
 
 type Sized = keyof typeof TIMEOUT_SECONDS & keyof typeof MEMORY_MB;
 
+/** The six functions by name (the keys of AppFunctions.all()). */
+export const FUNCTION_NAMES = ['connect', 'connectWorker', 'sync', 'syncWorker', 'dispatch', 'read'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
 export class AppFunctions extends Construct {
   readonly connect: TsFunction;
   readonly connectWorker: TsFunction;
@@ -127,7 +131,7 @@ export class AppFunctions extends Construct {
     }
   }
 
-  all(): Record<string, TsFunction> {
+  all(): Record<FunctionName, TsFunction> {
     return {
       connect: this.connect,
       connectWorker: this.connectWorker,

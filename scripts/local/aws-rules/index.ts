@@ -33,7 +33,7 @@ export interface AwsRulesOptions {
 }
 
 /** Each function's policies, resolved to `local`. */
-export const resolvedPolicies = (policies: StackPolicies, local: LocalResources, fn: FunctionName): NamedPolicy[] =>
+export const resolvedPolicies = (policies: StackPolicies, local: LocalResources, fn: InvokableFunction): NamedPolicy[] =>
   policies.roles[fn].policies.map(({ name, document }) => ({
     name,
     document: resolvePolicyDocument(document, local, policies.resources) as PolicyDocument,

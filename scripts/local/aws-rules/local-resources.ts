@@ -4,6 +4,7 @@
  * run in-process under names derived from the runtime's prefix, in one fake account.
  */
 import type { TableKey } from '../../../functions/adapters/dynamo/tables';
+import type { PermissionTarget } from '../../../infra/required-permissions';
 import type { InvokableFunction, LocalQueue } from './stack-policies';
 
 export interface LocalResources {
@@ -40,3 +41,12 @@ export const logGroupArn = (r: Pick<LocalResources, 'region' | 'accountId'>, fun
 
 /** The role a function runs as, named by its logical id in the template. */
 export const roleArn = (r: Pick<LocalResources, 'accountId'>, roleName: string): string => `arn:${PARTITION}:iam::${r.accountId}:role/${roleName}`;
+
+/** The ARN a permission of infra/required-permissions.ts names, for the function `fn`. */
+export const arnOfTarget = (r: LocalResources, fn: InvokableFunction, target: PermissionTarget): string => {
+  if ('table' in target) return `${tableArn(r, r.tables[target.table])}${target.index ? `/index/${target.index}` : ''}`;
+  if ('queue' in target) return r.queues[target.queue].arn;
+  if ('secret' in target) return r.secret.arn;
+  if ('function' in target) return functionArn(r, r.functionName(target.function));
+  return logGroupArn(r, r.functionName(fn));
+};

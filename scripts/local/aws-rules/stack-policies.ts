@@ -7,11 +7,11 @@
  */
 import type { IConstruct } from 'constructs';
 import type { TableKey } from '../../../functions/adapters/dynamo/tables';
-import { type TemplateJson, logicalIdOf, synthOffline } from '../../../infra/offline-synth';
+import { FUNCTION_NAMES, type FunctionName } from '../../../infra/constructs/functions';
+import { type OfflineSynth, type TemplateJson, logicalIdOf, synthOffline } from '../../../infra/offline-synth';
 
-/** The deployed functions whose calls the local runtime checks (the bridge only as an invoke target). */
-export const FUNCTION_NAMES = ['connect', 'connectWorker', 'sync', 'syncWorker', 'dispatch', 'read'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** The deployed functions whose calls the local runtime checks; the bridge only as an invoke target. */
+export { FUNCTION_NAMES, type FunctionName };
 export type InvokableFunction = FunctionName | 'bridge';
 
 export type LocalQueue = 'sync' | 'syncDeadLetters' | 'connectFailures';
@@ -32,7 +32,7 @@ export interface TemplatePolicy {
 
 export interface StackPolicies {
   /** Per function: its role's logical id and every policy attached to the role. */
-  roles: Record<FunctionName, { roleId: string; policies: TemplatePolicy[] }>;
+  roles: Record<InvokableFunction, { roleId: string; policies: TemplatePolicy[] }>;
   /** Logical id → the resource it stands for. */
   resources: Record<string, StackResource>;
 }
@@ -72,8 +72,7 @@ const policiesOf = (json: TemplateJson, roleId: string): TemplatePolicy[] => {
 };
 
 /** Reads the policies out of an offline synth of the stack (~2-3 s; callers cache). */
-export const readStackPolicies = (): StackPolicies => {
-  const { stack, json } = synthOffline();
+export const readStackPolicies = ({ stack, json }: Pick<OfflineSynth, 'stack' | 'json'> = synthOffline()): StackPolicies => {
   const id = (construct: IConstruct) => logicalIdOf(stack, construct);
 
   const resources: Record<string, StackResource> = {
@@ -85,7 +84,8 @@ export const readStackPolicies = (): StackPolicies => {
     [id(stack.bridge.logGroup)]: { kind: 'logGroup', fn: 'bridge' },
   };
   for (const [table, construct] of Object.entries(stack.storage.tables)) resources[id(construct)] = { kind: 'table', table: table as TableKey };
-  const roles = {} as StackPolicies['roles'];
+  const bridgeRole = id(stack.bridge.role);
+  const roles = { bridge: { roleId: bridgeRole, policies: policiesOf(json, bridgeRole) } } as StackPolicies['roles'];
   for (const name of FUNCTION_NAMES) {
     const f = stack.functions[name];
     resources[id(f.fn)] = { kind: 'function', fn: name };
