@@ -80,3 +80,19 @@ class Simulator:
                 return int(response.status)
         except urllib.error.HTTPError as e:
             return int(e.code)
+
+    def create_account(self, **spec: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", "/__sim/accounts", spec)
+        return result
+
+    def token_lifetimes(self, email: str, **lifetimes: int) -> None:
+        self._call("POST", f"/__sim/accounts/{email}/tokens", lifetimes)
+
+    def fail_di_exchange(self, email: str, fail: bool = True) -> None:
+        self._call("POST", f"/__sim/accounts/{email}/di-exchange", {"fail": fail})
+
+    def set_day(self, email: str, date: str, **setting: Any) -> None:
+        self._call("PUT", f"/__sim/accounts/{email}/days/{date}", setting)
+
+    def block_sso(self, **block: Any) -> None:
+        self._call("POST", "/__sim/sso-block", block)
