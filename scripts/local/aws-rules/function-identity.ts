@@ -13,6 +13,8 @@ export class FunctionIdentity {
   readonly roleArn: string;
   /** The assumed-role session ARN AWS names in a denial. */
   readonly sessionArn: string;
+  /** Every permission a call has used so far ("action resource"), for checking the grant table. */
+  readonly used = new Map<string, Permission>();
   // Policies do not change and carry no conditions on request context: one answer per pair.
   private readonly decisions = new Map<string, Promise<IamDecision>>();
 
@@ -39,7 +41,10 @@ export class FunctionIdentity {
 
   async authorize(service: AwsService, permissions: Permission[]): Promise<void> {
     for (const permission of permissions) {
-      if ((await this.decide(permission)) === 'Allowed') continue;
+      if ((await this.decide(permission)) === 'Allowed') {
+        this.used.set(`${permission.action} ${permission.resource}`, permission);
+        continue;
+      }
       const denial: Denial = { service, sessionArn: this.sessionArn, ...permission };
       this.onDenied(denial);
       throw accessDenied(denial);
