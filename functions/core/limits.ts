@@ -4,6 +4,27 @@ export const LIMITS = {
   authCallsPerHour: 5,
   fetchesPerHour: 15,
   rateWindowSeconds: 3600,
+  /**
+   * Password logins per Garmin account (keyed by a hash of the lowercased username), across
+   * app users: new app accounts must not buy an attacker more password guesses against one
+   * Garmin account than its owner gets.
+   */
+  garminAccountLoginsPerHour: 5,
+  /**
+   * Password logins of the whole service: the scarce resource is our network's reputation
+   * with Garmin's SSO (a block of it stops every user's logins, login-gate.ts). Steady-state
+   * syncs never log in (tokens refresh), so logins come only from connects and from re-logins
+   * after refused tokens; 60 an hour (one a minute on average) lets about 1,400 users connect
+   * a day, while a burst of password guessing from many accounts stops after 60 tries
+   * instead of reaching Garmin. Raise it with the user base, in steps, while watching for
+   * LOGIN_BLOCKED.
+   */
+  serviceLoginsPerHour: 60,
+  /**
+   * MFA codes one connect attempt may submit. Each is forwarded to Garmin (two requests); a
+   * person mistypes a code a few times, a guesser needs hundreds of thousands.
+   */
+  mfaSubmissionsPerAttempt: 5,
 
   /** A connect attempt (with its encrypted credentials) lives this long. */
   attemptTtlSeconds: 15 * 60,

@@ -109,7 +109,8 @@ export interface AttemptStore {
   submitMfaCode(userId: string, attemptId: string, code: string, codeId: string): Promise<boolean>;
   /** Ends the attempt and erases its credentials and any unread code. */
   finish(userId: string, attemptId: string, status: 'connected' | 'failed', error?: { code: string; message: string }): Promise<void>;
-  deleteAllForUser(userId: string): Promise<number>;
+  /** Erases every attempt of the user; `running`: how many had not ended yet. */
+  deleteAllForUser(userId: string, now: Date): Promise<{ deleted: number; running: number }>;
 }
 
 export type GarminObject = Record<string, unknown>;
@@ -172,15 +173,29 @@ export interface LeaseStore {
   release(userId: string, owner: string): Promise<void>;
 }
 
-export type RateLimitKind = 'auth' | 'fetch';
+/** Who a sliding log of calls counts: an app user, a Garmin account (a hash of its username), or the whole service. */
+export type RateScope = 'user' | 'garmin_account' | 'service';
+
+/** One log of calls. The rules (which logs a call counts in, how many it may hold) are the core's (services/call-limits.ts). */
+export interface RateLogKey {
+  scope: RateScope;
+  /** The user id, the Garmin account's hash, or a fixed name for the service. */
+  subject: string;
+  kind: 'auth' | 'fetch' | 'login';
+}
+
+export interface RateRule {
+  limit: number;
+  windowSeconds: number;
+}
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Atomically records one call if the user is under the limit for the sliding window. */
-  take(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision>;
+  /** Atomically records one call if the log holds fewer than `rule.limit` calls within the sliding window. */
+  take(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision>;
   /** Looks without recording. */
-  peek(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision>;
+  peek(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision>;
   /**
    * The limits of the whole service towards Garmin (all users together). Optional so that
    * fakes which do not model them keep compiling; without it nothing global is enforced.

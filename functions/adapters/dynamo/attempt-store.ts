@@ -7,13 +7,15 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/bridge-protocol';
-import type { AttemptRecord, AttemptStore } from '../../core/ports';
+import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
 import { deletePartition } from './partition';
 import { TABLES } from './tables';
 import { epochSeconds } from './time';
 
 const TTL = TABLES.attempts.ttlAttribute;
+/** Statuses of an attempt that has not ended. */
+const RUNNING: ReadonlySet<string> = new Set<AttemptStatus>(['pending', 'mfa_required']);
 
 const AttemptItem = z.object({
   [MAILBOX.partitionKey]: z.string(),
@@ -148,12 +150,17 @@ export class DynamoAttemptStore implements AttemptStore {
     }
   }
 
-  deleteAllForUser(userId: string): Promise<number> {
-    return deletePartition(
+  async deleteAllForUser(userId: string, now: Date): Promise<{ deleted: number; running: number }> {
+    const deleted = await deletePartition(
       this.doc,
       this.table,
       { partitionKey: MAILBOX.partitionKey, sortKey: MAILBOX.sortKey },
       userId,
+      { alsoRead: [MAILBOX.status, TTL] },
     );
+    const running = deleted.filter(
+      (item) => RUNNING.has(String(item[MAILBOX.status])) && Number(item[TTL]) > epochSeconds(now),
+    ).length;
+    return { deleted: deleted.length, running };
   }
 }

@@ -239,7 +239,9 @@ export class DynamoDataStore implements DataStore {
     return summaries;
   }
 
-  deleteAllForUser(userId: string): Promise<number> {
-    return deletePartition(this.doc, this.table, { partitionKey: 'user_id', sortKey: 'sk' }, userId);
+  /** Everything synced; the lease stays with its holder (it expires by itself, and a sync may still hold it). */
+  async deleteAllForUser(userId: string): Promise<number> {
+    const keys = { partitionKey: 'user_id', sortKey: 'sk' };
+    return (await deletePartition(this.doc, this.table, keys, userId, { keep: [DATA_SK.lease] })).length;
   }
 }

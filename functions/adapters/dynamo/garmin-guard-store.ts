@@ -19,11 +19,11 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { z } from 'zod';
 import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
-import { TABLES } from './tables';
+import { RESERVED_PARTITION_PREFIX, TABLES } from './tables';
 import { epochSeconds } from './time';
 
 /** The partition of the data table that holds no user's data. */
-export const SYSTEM_PARTITION = '__system__';
+export const SYSTEM_PARTITION = `${RESERVED_PARTITION_PREFIX}system__`;
 
 export const SYSTEM_SK = {
   budget: 'BUDGET#',

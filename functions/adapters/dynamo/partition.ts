@@ -16,33 +16,49 @@ export interface PartitionKeys {
   sortKey: string;
 }
 
+export interface DeleteOptions {
+  /** Attributes to read besides the keys; the deleted items are returned with them. */
+  alsoRead?: string[];
+  /** Sort keys to leave in place (items whose lifetime is not the partition's, like a held lease). */
+  keep?: string[];
+}
+
+/** Deletes the partition's items (but `keep`) and returns them, keys and `alsoRead` attributes only. */
 export const deletePartition = async (
   doc: DynamoDBDocumentClient,
   table: string,
   keys: PartitionKeys,
   partitionValue: string,
-): Promise<number> => {
-  let deleted = 0;
+  options: DeleteOptions = {},
+): Promise<Array<Record<string, unknown>>> => {
+  const deleted: Array<Record<string, unknown>> = [];
+  const extra = options.alsoRead ?? [];
+  const keep = new Set(options.keep ?? []);
   const pages = paginateQuery(
     { client: doc },
     {
       TableName: table,
       KeyConditionExpression: '#pk = :pk',
-      ProjectionExpression: '#pk, #sk',
-      ExpressionAttributeNames: { '#pk': keys.partitionKey, '#sk': keys.sortKey },
+      ProjectionExpression: ['#pk', '#sk', ...extra.map((_, i) => `#a${i}`)].join(', '),
+      ExpressionAttributeNames: {
+        '#pk': keys.partitionKey,
+        '#sk': keys.sortKey,
+        ...Object.fromEntries(extra.map((name, i) => [`#a${i}`, name])),
+      },
       ExpressionAttributeValues: { ':pk': partitionValue },
       // The keys must be current: a deletion that misses a just-written item leaves data behind.
       ConsistentRead: true,
     },
   );
   for await (const page of pages) {
-    const pageKeys = (page.Items ?? []).map(
+    const items = (page.Items ?? []).filter((item) => !keep.has(String(item[keys.sortKey])));
+    const pageKeys = items.map(
       (item): Key => ({ [keys.partitionKey]: String(item[keys.partitionKey]), [keys.sortKey]: String(item[keys.sortKey]) }),
     );
     for (let i = 0; i < pageKeys.length; i += BATCH_SIZE) {
       await deleteBatch(doc, table, pageKeys.slice(i, i + BATCH_SIZE));
     }
-    deleted += pageKeys.length;
+    deleted.push(...items);
   }
   return deleted;
 };

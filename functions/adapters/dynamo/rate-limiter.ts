@@ -1,22 +1,21 @@
 /**
- * Garmin call limits per user: a sliding one-hour log per kind, the `RATE#auth` and
- * `RATE#fetch` items of the user's data partition, holding the times (epoch ms) of the
- * calls within the window and a version. A take is read, prune, decide, then a write
- * conditioned on the version read, retried on conflict: exact under concurrency, and
- * without the burst at a fixed window's edge that would let 2x the limit through.
+ * Sliding logs of calls (functions/core/services/call-limits.ts decides which and how many):
+ * one item per log, `RATE#<kind>` in the partition `__rate__#<scope>#<subject>` of the data
+ * table, outside every user's data so that erasing a user (DELETE /garmin/connection) does
+ * not reset them. An item holds the times (epoch ms) of the calls within the window and a
+ * version. A take is read, prune, decide, then a write conditioned on the version read,
+ * retried on conflict: exact under concurrency, and without the burst at a fixed window's
+ * edge that would let 2x the limit through.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { LIMITS } from '../../core/limits';
-import type { GarminGuardStore, RateDecision, RateLimiter, RateLimitKind } from '../../core/ports';
+import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
-import { DATA_SK, TABLES } from './tables';
+import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
 import { sleep } from './time';
 
 const TTL = TABLES.data.ttlAttribute;
-const WINDOW_MS = LIMITS.rateWindowSeconds * 1000;
-const LIMIT: Record<RateLimitKind, number> = { auth: LIMITS.authCallsPerHour, fetch: LIMITS.fetchesPerHour };
 /** Every conflict is another take's success, so while the window is full a take settles within limit + 1 attempts. */
 const MAX_ATTEMPTS = 32;
 const MAX_JITTER_MS = 20;
@@ -31,11 +30,13 @@ interface RateLog {
 }
 
 /** Allowed while under the limit; otherwise wait until enough old calls leave the window. */
-const decide = (calls: number[], limit: number, nowMs: number): RateDecision => {
-  if (calls.length < limit) return { allowed: true };
-  const freesSlot = calls[calls.length - limit] ?? nowMs;
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesSlot + WINDOW_MS - nowMs) / 1000)) };
+const decide = (calls: number[], rule: RateRule, nowMs: number): RateDecision => {
+  if (calls.length < rule.limit) return { allowed: true };
+  const freesSlot = calls[calls.length - rule.limit] ?? nowMs;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesSlot + rule.windowSeconds * 1000 - nowMs) / 1000)) };
 };
+
+const itemKey = (key: RateLogKey) => ({ user_id: `${RATE_PARTITION_PREFIX}${key.scope}#${key.subject}`, sk: `${DATA_SK.rateLimit}${key.kind}` });
 
 export class DynamoRateLimiter implements RateLimiter {
   /** The service-wide budget and breaker, in the same table's `__system__` partition. */
@@ -48,50 +49,47 @@ export class DynamoRateLimiter implements RateLimiter {
     this.global = new DynamoGarminGuardStore(doc, table);
   }
 
-  async take(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision> {
+  async take(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision> {
     const nowMs = now.getTime();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const log = await this.read(userId, kind, nowMs);
-      const decision = decide(log.calls, LIMIT[kind], nowMs);
+      const log = await this.read(key, rule, nowMs);
+      const decision = decide(log.calls, rule, nowMs);
       if (!decision.allowed) return decision;
-      if (await this.write(userId, kind, [...log.calls, nowMs].sort((a, b) => a - b), log.version)) return decision;
+      if (await this.write(key, rule, [...log.calls, nowMs].sort((a, b) => a - b), log.version)) return decision;
       await sleep(Math.random() * MAX_JITTER_MS);
     }
     // Still contended after every retry: refuse (never over-admit) and let the caller retry shortly.
     return { allowed: false, retryAfterSeconds: 1 };
   }
 
-  async peek(userId: string, kind: RateLimitKind, now: Date): Promise<RateDecision> {
+  async peek(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision> {
     const nowMs = now.getTime();
-    return decide((await this.read(userId, kind, nowMs)).calls, LIMIT[kind], nowMs);
+    return decide((await this.read(key, rule, nowMs)).calls, rule, nowMs);
   }
 
   /** The log pruned to the window: TTL deletion runs late, so every read expires entries itself. */
-  private async read(userId: string, kind: RateLimitKind, nowMs: number): Promise<RateLog> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { user_id: userId, sk: `${DATA_SK.rateLimit}${kind}` }, ConsistentRead: true }),
-    );
+  private async read(key: RateLogKey, rule: RateRule, nowMs: number): Promise<RateLog> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: itemKey(key), ConsistentRead: true }));
     if (!Item) return { calls: [] };
     const item = RateItem.parse(Item);
     return {
-      calls: item.calls.filter((call) => call > nowMs - WINDOW_MS).sort((a, b) => a - b),
+      calls: item.calls.filter((call) => call > nowMs - rule.windowSeconds * 1000).sort((a, b) => a - b),
       version: item.version,
     };
   }
 
   /** Replaces the log if nobody wrote it since it was read; false on a lost race. */
-  private async write(userId: string, kind: RateLimitKind, calls: number[], readVersion: number | undefined): Promise<boolean> {
+  private async write(key: RateLogKey, rule: RateRule, calls: number[], readVersion: number | undefined): Promise<boolean> {
     const newest = calls.at(-1) ?? 0;
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
-            user_id: userId,
-            sk: `${DATA_SK.rateLimit}${kind}`,
+            ...itemKey(key),
             calls,
             version: (readVersion ?? 0) + 1,
-            [TTL]: Math.ceil((newest + WINDOW_MS) / 1000),
+            [TTL]: Math.ceil((newest + rule.windowSeconds * 1000) / 1000),
           },
           ...(readVersion === undefined
             ? { ConditionExpression: 'attribute_not_exists(sk)' }

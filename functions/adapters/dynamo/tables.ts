@@ -4,9 +4,11 @@
  *
  * - connections: one item per user (`user_id`), the seed's fields plus sync state.
  *   Sparse GSI `due` (`due_shard`, `next_sync_time`) holds only scheduled connections.
- * - data: everything synced or counted per user (`user_id`, `sk`): activities
- *   (`ACT#<id>`, LSI `by_start` on `start_local`), daily summaries (`DAY#<date>`), the
- *   profile, the sync lease and the rate-limit logs, the last two with a TTL.
+ * - data: everything synced per user (`user_id`, `sk`): activities (`ACT#<id>`, LSI
+ *   `by_start` on `start_local`), daily summaries (`DAY#<date>`), the profile and the sync
+ *   lease (TTL). Partitions whose key starts with RESERVED_PARTITION_PREFIX belong to the
+ *   service, never to a user: the Garmin guard state (`__system__`) and the rate-limit logs
+ *   (`__rate__#…`, TTL), which a user's erasure must not reset.
  * - attempts: connect attempts (`user_id`, `attempt_id`) with a TTL; also the MFA
  *   mailbox the Python bridge polls, and the only table the bridge may touch.
  */
@@ -62,3 +64,14 @@ export const DATA_SK = {
   lease: 'LEASE',
   rateLimit: 'RATE#',
 } as const;
+
+/**
+ * Partition keys of the data table that start with this belong to the service. A user id
+ * (the JWT subject) never does: the API refuses such subjects (handlers/commons/http.ts).
+ */
+export const RESERVED_PARTITION_PREFIX = '__';
+
+export const isReservedPartition = (partitionKey: string): boolean => partitionKey.startsWith(RESERVED_PARTITION_PREFIX);
+
+/** The partitions of the rate-limit logs: one per limited subject, outside every user's data. */
+export const RATE_PARTITION_PREFIX = `${RESERVED_PARTITION_PREFIX}rate__#`;

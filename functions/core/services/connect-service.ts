@@ -6,6 +6,7 @@ import { AppError, rateLimited } from '../errors';
 import { LIMITS } from '../limits';
 import type { AttemptRecord } from '../ports';
 import { bridgeErrorToApp } from './bridge-errors';
+import { CallLimits } from './call-limits';
 import { toConnectionView } from './connection-view';
 import { type ServiceDeps, pollUntil } from './deps';
 import { establishConnection } from './establish-connection';
@@ -22,21 +23,18 @@ export interface AttemptCredentials {
 
 export class ConnectService {
   private readonly loginGate: LoginGate;
+  private readonly limits: CallLimits;
 
   constructor(private readonly deps: ServiceDeps) {
     this.loginGate = new LoginGate(deps.rateLimiter.global);
-  }
-
-  /** Counts against the 5 authentication calls per user and hour. */
-  private async chargeAuthCall(userId: string): Promise<void> {
-    const decision = await this.deps.rateLimiter.take(userId, 'auth', this.deps.clock.now());
-    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+    this.limits = new CallLimits(deps.rateLimiter);
   }
 
   async connectWithPassword(userId: string, body: z.output<typeof ConnectWithPasswordBody>): Promise<ConnectOutcome> {
     // Before charging the user: a login into a block would fail for sure and prolong it.
     await this.loginGate.assertOpen(this.deps.clock.now());
-    await this.chargeAuthCall(userId);
+    const decision = await this.limits.login(userId, body.username, this.deps.clock.now());
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
     const now = this.deps.clock.now();
     const attemptId = this.deps.newId();
     const credentials: AttemptCredentials = { username: body.username, password: body.password };
@@ -58,7 +56,8 @@ export class ConnectService {
   }
 
   async importTokens(userId: string, body: z.output<typeof ImportTokensBody>): Promise<ConnectOutcome> {
-    await this.chargeAuthCall(userId);
+    const decision = await this.limits.tokenImport(userId, this.deps.clock.now());
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
     const response = await this.deps.bridge.call({ op: 'verify', tokens: body.tokens });
     if (!response.ok) throw bridgeErrorToApp(response.error);
     if (!response.tokens) throw new AppError('INTERNAL', 'The bridge returned no tokens');

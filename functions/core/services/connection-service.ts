@@ -5,7 +5,7 @@ import { toConnectionView } from './connection-view';
 import type { ServiceDeps } from './deps';
 
 export class ConnectionService {
-  constructor(private readonly deps: Pick<ServiceDeps, 'connections' | 'data' | 'attempts'>) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'connections' | 'data' | 'attempts' | 'clock'>) {}
 
   async status(userId: string): Promise<ConnectionView> {
     const connection = await this.deps.connections.get(userId);
@@ -13,14 +13,18 @@ export class ConnectionService {
     return toConnectionView(connection);
   }
 
-  /** Erases credentials, tokens, synced data, counters and attempts of this user. */
+  /**
+   * Erases credentials, tokens, synced data and attempts of this user. The Garmin call
+   * limits are not the user's data and stay (services/call-limits.ts): erasing them would
+   * let anyone reset them. NOT_CONNECTED when there was neither a connection nor a running
+   * attempt to end.
+   */
   async disconnect(userId: string): Promise<void> {
+    // Attempts first: a connect worker establishes a connection only while its attempt exists.
+    const attempts = await this.deps.attempts.deleteAllForUser(userId, this.deps.clock.now());
     const existed = await this.deps.connections.delete(userId);
-    const [dataItems, attempts] = await Promise.all([
-      this.deps.data.deleteAllForUser(userId),
-      this.deps.attempts.deleteAllForUser(userId),
-    ]);
-    if (!existed && dataItems === 0 && attempts === 0) {
+    await this.deps.data.deleteAllForUser(userId);
+    if (!existed && attempts.running === 0) {
       throw new AppError('NOT_CONNECTED', 'No Garmin account is connected');
     }
   }

@@ -9,7 +9,7 @@ import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { SYSTEM_PARTITION } from '../../adapters/dynamo/garmin-guard-store';
+import { isReservedPartition } from '../../adapters/dynamo/tables';
 import { AppError } from '../../core/errors';
 import { logger } from './logger';
 
@@ -42,8 +42,8 @@ const json = (status: number, body: unknown, extraHeaders: Record<string, string
 const callerOf = (event: HttpEvent): string => {
   const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new AppError('UNAUTHORIZED', 'The token carries no subject');
-  // The service's own state shares the data table under this partition key.
-  if (sub === SYSTEM_PARTITION) throw new AppError('UNAUTHORIZED', 'The token subject is reserved');
+  // The service's own state (Garmin guard, rate limits) shares the data table under reserved partition keys.
+  if (isReservedPartition(sub)) throw new AppError('UNAUTHORIZED', 'The token subject is reserved');
   return sub;
 };
 
