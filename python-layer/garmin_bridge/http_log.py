@@ -58,11 +58,19 @@ class HttpLog:
         return any(e.status is not None and e.status >= 500 for e in self.exchanges)
 
     def saw_token_refusal(self) -> bool:
-        """An API 401, or the token endpoint refusing a refresh (400/401)."""
-        return any(
-            e.status == 401 or (e.is_token_endpoint and e.status == 400)
-            for e in self.exchanges
-        )
+        """Whether Garmin's last word on the tokens was a refusal: an API 401 or the
+        token endpoint refusing a refresh (400/401). A 401 the library then cured (a
+        refresh accepted, the request answered) is not: an access token expiring by
+        Garmin's clock before ours is routine."""
+        refused = False
+        for e in self.exchanges:
+            if e.status is None:
+                continue
+            if e.status == 401 or (e.is_token_endpoint and e.status == 400):
+                refused = True
+            elif 200 <= e.status < 300:
+                refused = False
+        return refused
 
     def last_status_in(self, statuses: tuple[int, ...]) -> bool:
         return bool(self.exchanges) and self.exchanges[-1].status in statuses

@@ -171,3 +171,34 @@ def test_a_large_backfill_stops_paging_within_lambdas_response_limit(
 
     ids = {a["activityId"] for a in fetched}
     assert len(ids) == 1500
+
+
+def test_a_401_cured_by_a_refresh_is_not_a_rejected_token(
+    bridge: BridgeProcess, sim: Simulator
+) -> None:
+    # Garmin's clock says the access token expired before ours does: the API answers 401,
+    # the library refreshes and retries; a later 503 is then an outage, not a rejection.
+    sim.control(
+        "POST",
+        f"/__sim/accounts/{ATHLETE}/tokens",
+        {"accessTtlSeconds": 4 * 3600, "refreshTtlSeconds": 30 * 86400},
+    )
+    tokens = _login(bridge)["tokens"]
+    name = _display_name(bridge, tokens)
+    sim.advance_clock(5 * 3600)
+    sim.fault(endpoint="daily-summary", status=503, skip=1)
+
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "fetch",
+                "tokens": tokens,
+                "displayName": name,
+                "dailySummaries": {"dates": ["2026-01-05", "2026-01-06"]},
+            }
+        )
+    )
+
+    assert response["ok"] is False
+    assert response["error"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert response["tokensChanged"] is True
