@@ -176,8 +176,8 @@ def test_a_large_backfill_stops_paging_within_lambdas_response_limit(
 def test_a_401_cured_by_a_refresh_is_not_a_rejected_token(
     bridge: BridgeProcess, sim: Simulator
 ) -> None:
-    # Garmin's clock says the access token expired before ours does: the API answers 401,
-    # the library refreshes and retries; a later 503 is then an outage, not a rejection.
+    # Garmin's clock says the access token expired before ours does: the API answers
+    # 401, the library refreshes and retries; a later 503 is an outage, not a rejection.
     sim.control(
         "POST",
         f"/__sim/accounts/{ATHLETE}/tokens",
