@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
 import { type Harness, startHarness } from '../core/harness';
-import { advance, connectAndBackfill, newAccount, readActivities, recordedActivity } from './garmin-world';
+import { advance, connectAndBackfill, newAccount, readActivities, recordedActivity, scheduledSync } from './garmin-world';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,13 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h.runtime.stop());
 beforeEach(async () => h.sim.reset());
-
-/** What dispatch would do when the connection is due: one scheduled sync through the queue. */
-const scheduledSync = async (user: string): Promise<void> => {
-  const connection = await h.runtime.services.deps.connections.get(user);
-  await h.runtime.services.deps.queue.enqueue([{ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' }]);
-  await h.runtime.drainQueue();
-};
 
 describe('activities that change at Garmin after they were synced', () => {
   it('reads back raw objects with Garmin\'s real field set exactly as Garmin gave them', async () => {
@@ -54,12 +47,12 @@ describe('activities that change at Garmin after they were synced', () => {
 
     // Scheduled syncs during the day look only past the newest activity.
     await advance(h, LIMITS.syncIntervalSeconds);
-    await scheduledSync(user);
+    await scheduledSync(h, user);
     expect((await readActivities(h, user)).has('32000005')).toBe(false);
 
     // Within a day one of them reconciles the last 30 days.
     await advance(h, LIMITS.activityReconcileSeconds);
-    await scheduledSync(user);
+    await scheduledSync(h, user);
     const read = await readActivities(h, user);
     expect([...read.keys()].sort()).toEqual(['32000001', '32000002', '32000004', '32000005']);
     expect(read.get('32000002')).toEqual(renamed);

@@ -8,7 +8,7 @@ import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
 import { RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
 import { type Harness, startHarness } from '../core/harness';
-import { advance, connectAndBackfill, newAccount } from './garmin-world';
+import { advance, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
 let h: Harness;
 beforeAll(async () => {
@@ -38,10 +38,7 @@ const readDays = async (user: string, from: string, to: string) => {
 /** Enough time for provisional past days to be re-read, then one scheduled sync. */
 const laterSync = async (user: string) => {
   await advance(h, LIMITS.summaryRecheckSeconds + 60);
-  const connection = await h.runtime.services.deps.connections.get(user);
-  await h.runtime.services.deps.queue.enqueue([{ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' }]);
-  await h.runtime.drainQueue();
-  return h.runtime.services.deps.connections.get(user);
+  return scheduledSync(h, user);
 };
 
 describe('days Garmin does not hold whole', () => {

@@ -53,3 +53,12 @@ export const readActivities = async (h: Harness, user: string): Promise<Map<stri
   const items = answer.body.items as Array<{ activityId: string; garmin: Record<string, unknown> }>;
   return new Map(items.map((item) => [item.activityId, item.garmin]));
 };
+
+/** What dispatch does when the connection is due: one scheduled sync through the queue; the connection after it. */
+export const scheduledSync = async (h: Harness, user: string) => {
+  const { connections, queue } = h.runtime.services.deps;
+  const connection = await connections.get(user);
+  await queue.enqueue([{ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' }]);
+  await h.runtime.drainQueue();
+  return connections.get(user);
+};

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { LOGIN_BLOCKED_MESSAGE } from '../../../functions/core/services/login-gate';
 import { type Harness, PASSWORD, startHarness } from '../core/harness';
-import { advance, connectAndBackfill, newAccount } from './garmin-world';
+import { advance, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,13 +21,6 @@ beforeEach(async () => {
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
-
-const scheduledSync = async (user: string) => {
-  const connection = await h.runtime.services.deps.connections.get(user);
-  await h.runtime.services.deps.queue.enqueue([{ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' }]);
-  await h.runtime.drainQueue();
-  return h.runtime.services.deps.connections.get(user);
-};
 
 /** Replaces the stored token blob, as a blob saved by an older version could be. */
 const storeBlob = async (user: string, blob: string) => {
@@ -63,10 +56,10 @@ describe('sign-ins and tokens as Garmin issues them', () => {
     await h.sim.resetCounters();
     await advance(h, LIMITS.syncIntervalSeconds);
 
-    const relogged = await scheduledSync(user);
+    const relogged = await scheduledSync(h, user);
     expect(relogged?.status).toBe('active');
     expect(await h.sim.count('sso-login')).toBe(1);
-    const next = await scheduledSync(user);
+    const next = await scheduledSync(h, user);
     expect(next?.status).toBe('active');
     expect(next?.lastError).toBeUndefined();
     expect(await h.sim.count('sso-login')).toBe(1);
@@ -84,7 +77,7 @@ describe('sign-ins and tokens as Garmin issues them', () => {
     await storeBlob(user, NO_DI_TOKENS);
     await advance(h, LIMITS.syncIntervalSeconds);
 
-    const connection = await scheduledSync(user);
+    const connection = await scheduledSync(h, user);
     expect(connection?.status).toBe('needs_reauth');
     expect(connection?.lastError?.code).toBe('TOKEN_REJECTED');
     expect(connection?.nextSyncTime).toBeUndefined();
@@ -97,7 +90,7 @@ describe('sign-ins and tokens as Garmin issues them', () => {
     await h.sim.resetCounters();
     for (let hour = 0; hour < 48; hour++) {
       await advance(h, HOUR);
-      expect((await scheduledSync(user))?.status).toBe('active');
+      expect((await scheduledSync(h, user))?.status).toBe('active');
     }
     expect(await h.sim.count('sso-login')).toBe(0);
     expect(await h.sim.count('token-refresh')).toBeGreaterThanOrEqual(10);
@@ -112,13 +105,13 @@ describe('sign-ins and tokens as Garmin issues them', () => {
     for (let day = 0; day < 35; day++) {
       await advance(h, DAY);
       const due = (await h.runtime.services.deps.connections.get(user))?.nextSyncTime ?? '';
-      if (due <= h.clock.now().toISOString()) await scheduledSync(user);
+      if (due <= h.clock.now().toISOString()) await scheduledSync(h, user);
     }
     const failing = await h.runtime.services.deps.connections.get(user);
     expect(failing?.status).toBe('backing_off');
     await h.sim.clearFaults();
     await advance(h, DAY);
-    const recovered = await scheduledSync(user);
+    const recovered = await scheduledSync(h, user);
     expect(recovered?.status).toBe('active');
     expect(await ssoRequests()).toBe(0);
   });
@@ -156,7 +149,7 @@ describe('Garmin blocking every SSO login from this network', () => {
     // A sync that would need a re-login says so instead of trying.
     await storeBlob(kept, NO_DI_TOKENS);
     await advance(h, LIMITS.syncIntervalSeconds);
-    const blocked = await scheduledSync(kept);
+    const blocked = await scheduledSync(h, kept);
     expect(blocked?.status).toBe('backing_off');
     expect(blocked?.lastError?.code).toBe('LOGIN_BLOCKED');
     expect(await ssoRequests()).toBe(loginsIntoTheBlock);
