@@ -79,8 +79,15 @@ describe('stdio transport (real Python bridge)', () => {
   });
 
   it('gets INVALID_REQUEST from the bridge for a schema-valid request it cannot use', async () => {
-    const answer = await open([]).call({ op: 'verify', tokens: '{}' });
+    const tokens = JSON.stringify({ di_token: 'a.b.c', di_refresh_token: 'r', di_client_id: 'c' });
+    const backwards = { startDate: '2026-02-01', endDate: '2026-01-01' };
+    const answer = await open([]).call({ op: 'fetch', tokens, activities: backwards });
     expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' }, garminRequests: 0 });
+  });
+
+  it('gets TOKEN_REJECTED, without a Garmin request, for a blob without DI tokens', async () => {
+    const answer = await open([]).call({ op: 'verify', tokens: '{}' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'TOKEN_REJECTED' }, garminRequests: 0 });
   });
 
   it('runs 50 calls at once on one process', async () => {
