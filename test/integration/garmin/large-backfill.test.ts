@@ -1,0 +1,45 @@
+/**
+ * A backfill of 1,500 real-size activities (about 7 MB of Garmin JSON) through a bridge
+ * whose answers are held to Lambda's 6 MB synchronous response, as deployed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { type Harness, startHarness } from '../core/harness';
+import { connectAndBackfill, newAccount, recordedActivity } from './garmin-world';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h.runtime.stop());
+
+const COUNT = 1500;
+
+describe('a large backfill', () => {
+  it('completes in chunks that each fit the Lambda response limit, and loses nothing', async () => {
+    await h.sim.reset();
+    const email = await newAccount(h);
+    const sent: Array<Record<string, unknown>> = [];
+    // Seventeen a day over the backfill window, oldest first.
+    for (let n = 0; n < COUNT; n++) sent.push(recordedActivity(h, 40_000_000 + n, 88 - Math.floor(n / 17)));
+    for (let i = 0; i < sent.length; i += 50) {
+      await Promise.all(sent.slice(i, i + 50).map((activity) => h.sim.addRawActivity(email, activity as Parameters<typeof h.sim.addRawActivity>[1])));
+    }
+    expect(JSON.stringify(sent).length).toBeGreaterThan(AWS_LIMITS.lambdaSyncPayloadBytes);
+
+    const user = await connectAndBackfill(h, email);
+
+    const read = new Map<string, unknown>();
+    let cursor: string | undefined;
+    do {
+      const page = await h.api('GET /garmin/activities', { userId: user, query: { limit: '100', ...(cursor ? { cursor } : {}) } });
+      expect(page.status).toBe(200);
+      for (const item of page.body.items as Array<{ activityId: string; garmin: unknown }>) read.set(item.activityId, item.garmin);
+      cursor = (page.body.nextCursor as string | null) ?? undefined;
+    } while (cursor);
+    expect(read.size).toBe(COUNT);
+    expect(read.get(String(40_000_000 + 777))).toEqual(sent[777]);
+    const connection = await h.runtime.services.deps.connections.get(user);
+    expect(connection?.cursors.backfillDone).toBe(true);
+  });
+});
