@@ -19,8 +19,9 @@ export const BRIDGE_LIMITS = {
   maxTokenBlobLength: 16_384,
   /**
    * Bytes of Garmin objects one fetch result may carry (measured as compact JSON). Lambda
-   * answers a synchronous invoke with at most 6 MB (AWS_LIMITS); a page of 100 real
-   * activities is up to ~550 KB, so a fetch that stops paging past this stays well below.
+   * answers a synchronous invoke with at most 6 MB (AWS_LIMITS.lambdaSyncPayloadBytes); a
+   * page of 100 real activities is up to ~550 KB, so a fetch that stops paging past this
+   * stays well below.
    */
   maxResultBytes: 4_000_000,
 } as const;
@@ -86,6 +87,8 @@ export const BRIDGE_ERROR_CODES = [
   /** The sign-in succeeded but Garmin issued no DI tokens (the library fell back to a web session). */
   'LOGIN_INCOMPLETE',
   'UPSTREAM_UNAVAILABLE',
+  /** The connect attempt ended (or was erased) while the bridge waited for an MFA code: nothing may come of the login. */
+  'ATTEMPT_ENDED',
   'INVALID_REQUEST',
   'INTERNAL',
 ] as const;
@@ -197,6 +200,10 @@ export const MFA_MAILBOX_FIELDS = {
   outcome: 'mfa_outcome',
   outcomeCodeId: 'mfa_outcome_code_id',
   requestedAt: 'mfa_requested_at',
+  /** Epoch seconds after which the attempt is over (the attempts table's TTL attribute). */
+  expiresAt: 'expires_at',
+  /** How many codes the app posted (capped at LIMITS.mfaSubmissionsPerAttempt). */
+  submissions: 'mfa_submissions',
 } as const;
 
 /** Values the bridge writes to `MFA_MAILBOX_FIELDS.outcome`. */

@@ -9,6 +9,8 @@ export const API_ERRORS = {
   GARMIN_MFA_INVALID: 422,
   GARMIN_TOKENS_REJECTED: 422,
   RATE_LIMITED: 429,
+  /** The connect attempt took LIMITS.mfaSubmissionsPerAttempt codes and has ended; start a new one. */
+  MFA_ATTEMPTS_EXCEEDED: 429,
   GARMIN_RATE_LIMITED: 429,
   /** Garmin's bad gateway: the sign-in ended without API tokens (nothing was stored). */
   GARMIN_LOGIN_INCOMPLETE: 502,

@@ -96,6 +96,8 @@ export interface AttemptRecord {
   error?: { code: string; message: string };
   mfaOutcome?: 'accepted' | 'invalid';
   mfaOutcomeCodeId?: string;
+  /** MFA codes posted so far. */
+  mfaSubmissions: number;
   createdAt: string;
   /** Epoch seconds (DynamoDB TTL). */
   expiresAt: number;
@@ -105,9 +107,12 @@ export interface AttemptStore {
   create(attempt: AttemptRecord): Promise<void>;
   /** Strongly consistent; undefined when absent or expired. */
   get(userId: string, attemptId: string, now: Date): Promise<AttemptRecord | undefined>;
-  /** Posts an MFA code to the mailbox; false unless the attempt is waiting for one. */
-  submitMfaCode(userId: string, attemptId: string, code: string, codeId: string): Promise<boolean>;
-  /** Ends the attempt and erases its credentials and any unread code. */
+  /**
+   * Posts an MFA code to the mailbox and counts it: false unless the attempt is waiting for
+   * one and has taken fewer than `maxSubmissions` codes.
+   */
+  submitMfaCode(userId: string, attemptId: string, code: string, codeId: string, maxSubmissions: number): Promise<boolean>;
+  /** Ends the attempt (unless it has ended already) and erases its credentials and any unread code. */
   finish(userId: string, attemptId: string, status: 'connected' | 'failed', error?: { code: string; message: string }): Promise<void>;
   /** Erases every attempt of the user; `running`: how many had not ended yet. */
   deleteAllForUser(userId: string, now: Date): Promise<{ deleted: number; running: number }>;

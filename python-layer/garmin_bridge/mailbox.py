@@ -5,6 +5,10 @@ the code has to reach this very invocation. The bridge marks the attempt
 ``mfa_required`` and polls the item; the TypeScript side writes the code (with an
 id) there, and the bridge consumes it and records whether Garmin accepted it.
 Field names come from the shared protocol schema.
+
+The attempt may end while the bridge waits: the app erased it (disconnect) or ended
+it (too many codes). Every read and write of the mailbox checks that it still runs,
+and raises ATTEMPT_ENDED otherwise: the wait stops at once, nothing comes of the login.
 """
 
 import os
@@ -14,10 +18,15 @@ from typing import Any
 
 import boto3
 
+from .errors import BridgeError
 from .schema import mailbox_field, protocol_schema
 
 TABLE_ENV_VAR = "ATTEMPTS_TABLE"
 POLL_INTERVAL_SECONDS = 0.5
+
+ATTEMPT_ENDED = BridgeError(
+    "ATTEMPT_ENDED", "The connect attempt ended or was erased while waiting"
+)
 
 
 @dataclass(frozen=True)
@@ -39,31 +48,49 @@ class MfaMailbox:
         # Endpoint and region come from the standard AWS environment variables.
         self._ddb = client or boto3.client("dynamodb")
 
+    def _update_running(self, status: str, **update: Any) -> None:
+        """An update that applies only while the attempt has `status` (so it exists)."""
+        names = {"#s": mailbox_field("status"), **update.pop("names", {})}
+        values = {":expected": {"S": status}, **update.pop("values", {})}
+        try:
+            self._ddb.update_item(
+                TableName=self._table,
+                Key=self._key,
+                ConditionExpression="#s = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                **update,
+            )
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            raise ATTEMPT_ENDED from None
+
     def mark_mfa_required(self) -> None:
-        self._ddb.update_item(
-            TableName=self._table,
-            Key=self._key,
+        self._update_running(
+            "pending",
             UpdateExpression="SET #s = :s, #r = :now REMOVE #c, #cid",
-            ConditionExpression="attribute_exists(#pk)",
-            ExpressionAttributeNames={
-                "#pk": mailbox_field("partitionKey"),
-                "#s": mailbox_field("status"),
+            names={
                 "#r": mailbox_field("requestedAt"),
                 "#c": mailbox_field("code"),
                 "#cid": mailbox_field("codeId"),
             },
-            ExpressionAttributeValues={
+            values={
                 ":s": {"S": "mfa_required"},
                 ":now": {"N": str(int(time.time()))},
             },
         )
 
     def wait_for_code(self, deadline: float) -> MfaCode | None:
-        """Poll until a code is posted (and take it), or the deadline passes."""
+        """Poll until a code is posted (and take it), or the deadline passes; raises
+        ATTEMPT_ENDED as soon as the attempt is gone, expired or no longer waiting."""
         while time.monotonic() < deadline:
             item = self._ddb.get_item(
                 TableName=self._table, Key=self._key, ConsistentRead=True
             ).get("Item", {})
+            status = item.get(mailbox_field("status"), {}).get("S")
+            expires_at = item.get(mailbox_field("expiresAt"), {}).get("N")
+            expired = expires_at is not None and float(expires_at) <= time.time()
+            if status != "mfa_required" or expired:
+                raise ATTEMPT_ENDED
             code = item.get(mailbox_field("code"), {}).get("S")
             code_id = item.get(mailbox_field("codeId"), {}).get("S")
             if code and code_id and self._take(code_id):
@@ -104,13 +131,9 @@ class MfaMailbox:
         }
         update = "SET #o = :o, #oid = :oid"
         if accepted:
-            names["#s"] = mailbox_field("status")
             values[":pending"] = {"S": "pending"}
             update += ", #s = :pending"
-        self._ddb.update_item(
-            TableName=self._table,
-            Key=self._key,
-            UpdateExpression=update,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
+        # An attempt the app ended meanwhile stays ended: the login must not complete.
+        self._update_running(
+            "mfa_required", UpdateExpression=update, names=names, values=values
         )

@@ -156,6 +156,46 @@ def test_mfa_login_through_the_mailbox_wrong_code_then_right_code(
     )
 
 
+@pytest.mark.parametrize("ending", ["erased", "ended by the app"])
+def test_mfa_wait_stops_at_once_when_the_attempt_ends(
+    bridge: BridgeProcess, sim: Simulator, ddb: Any, attempts_table: str, ending: str
+) -> None:
+    user_id, attempt_id = _attempt(ddb, attempts_table)
+    key = {"user_id": {"S": user_id}, "attempt_id": {"S": attempt_id}}
+    pending = bridge.submit(
+        {
+            "op": "login",
+            "username": MFA_USER,
+            "password": PASSWORD,
+            "mfa": {"userId": user_id, "attemptId": attempt_id, "waitSeconds": 300},
+        }
+    )
+    wait_for(
+        lambda: _item(ddb, attempts_table, user_id, attempt_id)["status"]
+        == "mfa_required",
+        what="mfa_required",
+    )
+    if ending == "erased":
+        ddb.delete_item(TableName=attempts_table, Key=key)
+    else:
+        ddb.update_item(
+            TableName=attempts_table,
+            Key=key,
+            UpdateExpression="SET #s = :failed",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":failed": {"S": "failed"}},
+        )
+
+    # Far sooner than the 300 s wait: the next poll sees it.
+    response = assert_valid_response(pending.result(timeout=10))
+    assert response["error"]["code"] == "ATTEMPT_ENDED"
+    assert response["tokens"] is None
+    assert sim.by_endpoint().get("sso-mfa-verify", 0) == 0
+    if ending == "erased":
+        # Nothing recreated the erased attempt.
+        assert "Item" not in ddb.get_item(TableName=attempts_table, Key=key)
+
+
 def test_mfa_times_out_without_a_code(
     bridge: BridgeProcess, sim: Simulator, ddb: Any, attempts_table: str
 ) -> None:

@@ -152,7 +152,9 @@ const operations = (): Record<string, Operation> => ({
       'while still `pending` or when Garmin wants an MFA code (`mfa_required`: post it to',
       '`/garmin/connection/attempts/{attemptId}/mfa`). With `tokens`: imports a token blob made by',
       '`python -m garmin_bridge login` elsewhere; answered synchronously.',
-      `Counts against the authentication limit (${LIMITS.authCallsPerHour} per user and hour).`,
+      `A password login counts against ${LIMITS.authCallsPerHour} authentication calls per user, ${LIMITS.garminAccountLoginsPerHour} logins per Garmin account`,
+      `(across users) and ${LIMITS.serviceLoginsPerHour} logins of the whole service per hour; a token import against the user's authentication calls.`,
+      'Disconnecting resets none of them.',
       'On success a backfill sync is queued.',
     ].join(' '),
     requestBody: { required: true, content: jsonContent(ref('ConnectRequest')) },
@@ -162,7 +164,12 @@ const operations = (): Record<string, Operation> => ({
       '400': badRequest,
       ...common,
       '422': error(422, ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the credentials or the token blob'),
-      '429': error(429, ['RATE_LIMITED', 'GARMIN_RATE_LIMITED'], 'Too many authentication calls for this user, or Garmin rate-limited the login', retryAfter),
+      '429': error(
+        429,
+        ['RATE_LIMITED', 'GARMIN_RATE_LIMITED'],
+        'Too many authentication calls for this user, logins of this Garmin account or logins of the service; or Garmin rate-limited the login',
+        retryAfter,
+      ),
       '502': error(502, ['GARMIN_LOGIN_INCOMPLETE'], 'Garmin accepted the sign-in but issued no API tokens; nothing was stored'),
       '503': error(
         503,
@@ -189,7 +196,7 @@ const operations = (): Record<string, Operation> => ({
     operationId: 'submitMfaCode',
     tags: ['connection'],
     summary: 'Send the MFA code Garmin asked for',
-    description: 'A wrong code answers 422 and the attempt keeps waiting for the right one.',
+    description: `A wrong code answers 422 and the attempt keeps waiting for the right one, for at most ${LIMITS.mfaSubmissionsPerAttempt} codes per attempt: when the last is wrong, or a code comes past it, the attempt ends (\`failed\`, MFA_ATTEMPTS_EXCEEDED).`,
     parameters: attemptIdParameter,
     requestBody: { required: true, content: jsonContent(ref('MfaCodeRequest')) },
     responses: {
@@ -200,7 +207,12 @@ const operations = (): Record<string, Operation> => ({
       '404': error(404, ['NOT_FOUND'], 'No such attempt for this user (or it expired)'),
       '409': error(409, ['ATTEMPT_NOT_WAITING'], 'The attempt is not waiting for a code'),
       '422': error(422, ['GARMIN_MFA_INVALID', 'GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the code (the attempt still waits), or the login failed'),
-      '429': error(429, ['GARMIN_RATE_LIMITED'], 'Garmin rate-limited the login', retryAfter),
+      '429': error(
+        429,
+        ['MFA_ATTEMPTS_EXCEEDED', 'GARMIN_RATE_LIMITED'],
+        'The attempt used up its MFA codes and has ended (connect again); or Garmin rate-limited the login (Retry-After)',
+        retryAfter,
+      ),
       '502': error(502, ['GARMIN_LOGIN_INCOMPLETE'], 'Garmin accepted the sign-in but issued no API tokens; nothing was stored'),
       '503': error(503, ['GARMIN_UNAVAILABLE', 'GARMIN_LOGIN_BLOCKED'], 'Garmin could not be reached, or refuses sign-ins from this service for now', retryAfter),
     },
@@ -218,11 +230,12 @@ const operations = (): Record<string, Operation> => ({
   'DELETE /garmin/connection': {
     operationId: 'disconnectGarmin',
     tags: ['connection'],
-    summary: 'Disconnect: erases credentials, tokens and every synced item of the caller',
+    summary: 'Disconnect: erases credentials, tokens, attempts and every synced item of the caller',
+    description: 'Ends a running connect attempt too. The Garmin call limits are not erased.',
     responses: {
       '204': { description: 'Disconnected and erased' },
       ...common,
-      '404': notConnected,
+      '404': error(404, ['NOT_CONNECTED'], 'No Garmin account is connected and no connect attempt is running'),
     },
   },
   'POST /garmin/sync': {

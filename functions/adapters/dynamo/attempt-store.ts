@@ -26,6 +26,7 @@ const AttemptItem = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   [MAILBOX.outcome]: z.enum(MFA_OUTCOMES).optional(),
   [MAILBOX.outcomeCodeId]: z.string().optional(),
+  [MAILBOX.submissions]: z.number().int().optional(),
   created_at: z.string(),
   [TTL]: z.number(),
 });
@@ -41,6 +42,7 @@ const fromItem = (raw: unknown): AttemptRecord => {
     error: item.error,
     mfaOutcome: item[MAILBOX.outcome],
     mfaOutcomeCodeId: item[MAILBOX.outcomeCodeId],
+    mfaSubmissions: item[MAILBOX.submissions] ?? 0,
     createdAt: item.created_at,
     expiresAt: item[TTL],
   };
@@ -65,6 +67,7 @@ export class DynamoAttemptStore implements AttemptStore {
       error: attempt.error,
       [MAILBOX.outcome]: attempt.mfaOutcome,
       [MAILBOX.outcomeCodeId]: attempt.mfaOutcomeCodeId,
+      [MAILBOX.submissions]: attempt.mfaSubmissions,
       created_at: attempt.createdAt,
       [TTL]: attempt.expiresAt,
     };
@@ -89,26 +92,30 @@ export class DynamoAttemptStore implements AttemptStore {
     return attempt.expiresAt * 1000 <= now.getTime() ? undefined : attempt;
   }
 
-  async submitMfaCode(userId: string, attemptId: string, code: string, codeId: string): Promise<boolean> {
+  async submitMfaCode(userId: string, attemptId: string, code: string, codeId: string, maxSubmissions: number): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(userId, attemptId),
-          UpdateExpression: 'SET #code = :code, #codeId = :codeId',
+          UpdateExpression: 'SET #code = :code, #codeId = :codeId ADD #submissions :one',
           // The port gives no clock here; the wall clock is the one DynamoDB's TTL uses anyway.
-          ConditionExpression: '#status = :waiting AND #ttl > :now',
+          // Counted in the same write: concurrent submissions cannot pass the cap together.
+          ConditionExpression: '#status = :waiting AND #ttl > :now AND (attribute_not_exists(#submissions) OR #submissions < :max)',
           ExpressionAttributeNames: {
             '#code': MAILBOX.code,
             '#codeId': MAILBOX.codeId,
             '#status': MAILBOX.status,
             '#ttl': TTL,
+            '#submissions': MAILBOX.submissions,
           },
           ExpressionAttributeValues: {
             ':code': code,
             ':codeId': codeId,
             ':waiting': 'mfa_required',
             ':now': epochSeconds(new Date()),
+            ':one': 1,
+            ':max': maxSubmissions,
           },
         }),
       );
@@ -132,20 +139,25 @@ export class DynamoAttemptStore implements AttemptStore {
           TableName: this.table,
           Key: this.key(userId, attemptId),
           UpdateExpression: `SET #status = :status${error ? ', #error = :error' : ''} ${erase}`,
-          // An update would otherwise recreate an attempt that expired, without a TTL.
-          ConditionExpression: 'attribute_exists(#sk)',
+          // Only a running attempt: an update would otherwise recreate an erased one (without a
+          // TTL), and an attempt that ended keeps the reason it ended with.
+          ConditionExpression: '#status IN (:pending, :waiting)',
           ExpressionAttributeNames: {
             '#status': MAILBOX.status,
             '#credentials': 'credentials',
             '#code': MAILBOX.code,
             '#error': 'error',
-            '#sk': MAILBOX.sortKey,
           },
-          ExpressionAttributeValues: { ':status': status, ...(error ? { ':error': error } : {}) },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':pending': 'pending',
+            ':waiting': 'mfa_required',
+            ...(error ? { ':error': error } : {}),
+          },
         }),
       );
     } catch (failure) {
-      // Already gone: there are no credentials left to erase.
+      // Gone or ended already: its credentials were erased when it ended.
       if (!isConditionalCheckFailed(failure)) throw failure;
     }
   }

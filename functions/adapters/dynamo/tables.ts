@@ -50,7 +50,7 @@ export const TABLES = {
     envVar: 'ATTEMPTS_TABLE',
     partitionKey: { name: MFA_MAILBOX_FIELDS.partitionKey, type: 'S' },
     sortKey: { name: MFA_MAILBOX_FIELDS.sortKey, type: 'S' },
-    ttlAttribute: 'expires_at',
+    ttlAttribute: MFA_MAILBOX_FIELDS.expiresAt,
   },
 } as const satisfies Record<string, TableSpec>;
 

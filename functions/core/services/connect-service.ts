@@ -12,6 +12,10 @@ import { type ServiceDeps, pollUntil } from './deps';
 import { establishConnection } from './establish-connection';
 import { LoginGate } from './login-gate';
 
+const MFA_EXHAUSTED = 'MFA_ATTEMPTS_EXCEEDED';
+const MFA_EXHAUSTED_MESSAGE = `Garmin did not accept the last of the ${LIMITS.mfaSubmissionsPerAttempt} MFA codes this attempt may try; connect again to get a new code`;
+const mfaAttemptsExceeded = () => new AppError(MFA_EXHAUSTED, MFA_EXHAUSTED_MESSAGE);
+
 export type ConnectOutcome =
   | { status: 'connected'; connection: ConnectionView }
   | { status: 'pending' | 'mfa_required'; attemptId: string };
@@ -44,6 +48,7 @@ export class ConnectService {
       status: 'pending',
       credentials: await this.deps.vault.encrypt(userId, 'attempt-credentials', JSON.stringify(credentials)),
       rememberPassword: body.rememberPassword,
+      mfaSubmissions: 0,
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + LIMITS.attemptTtlSeconds,
     });
@@ -77,14 +82,25 @@ export class ConnectService {
     return attempt;
   }
 
-  /** Posts the code to the waiting bridge and waits, bounded, for Garmin's verdict. */
+  /**
+   * Posts the code to the waiting bridge and waits, bounded, for Garmin's verdict. An attempt
+   * takes at most LIMITS.mfaSubmissionsPerAttempt codes: once they are used up without
+   * success it ends at once (failed, MFA_ATTEMPTS_EXCEEDED), and the bridge stops waiting.
+   */
   async submitMfaCode(userId: string, attemptId: string, code: string): Promise<ConnectOutcome> {
     const attempt = await this.getAttempt(userId, attemptId);
+    if (attempt.error?.code === MFA_EXHAUSTED) throw mfaAttemptsExceeded();
     if (attempt.status !== 'mfa_required') {
       throw new AppError('ATTEMPT_NOT_WAITING', `The attempt is ${attempt.status}, not waiting for an MFA code`);
     }
     const codeId = this.deps.newId();
-    if (!(await this.deps.attempts.submitMfaCode(userId, attemptId, code, codeId))) {
+    if (!(await this.deps.attempts.submitMfaCode(userId, attemptId, code, codeId, LIMITS.mfaSubmissionsPerAttempt))) {
+      const current = await this.deps.attempts.get(userId, attemptId, this.deps.clock.now());
+      if (current?.status === 'mfa_required' && current.mfaSubmissions >= LIMITS.mfaSubmissionsPerAttempt) {
+        // Over the cap the attempt ends at once, even with a last code still at Garmin.
+        await this.endForTooManyCodes(userId, attemptId);
+      }
+      if (current?.error?.code === MFA_EXHAUSTED) throw mfaAttemptsExceeded();
       throw new AppError('ATTEMPT_NOT_WAITING', 'The attempt is no longer waiting for an MFA code');
     }
     const settled = await pollUntil(this.deps, LIMITS.connectWaitMs, async () => {
@@ -94,13 +110,21 @@ export class ConnectService {
     });
     if (!settled) return { status: 'pending', attemptId };
     if (settled.mfaOutcomeCodeId === codeId && settled.mfaOutcome === 'invalid' && settled.status === 'mfa_required') {
+      if (settled.mfaSubmissions >= LIMITS.mfaSubmissionsPerAttempt) await this.endForTooManyCodes(userId, attemptId);
       throw new AppError('GARMIN_MFA_INVALID', 'Garmin did not accept the MFA code; the attempt still waits for the right one');
     }
     return this.outcomeOf(settled);
   }
 
+  /** Ends the attempt (the bridge sees it and stops waiting) and refuses the code. */
+  private async endForTooManyCodes(userId: string, attemptId: string): Promise<never> {
+    await this.deps.attempts.finish(userId, attemptId, 'failed', { code: MFA_EXHAUSTED, message: MFA_EXHAUSTED_MESSAGE });
+    throw mfaAttemptsExceeded();
+  }
+
   private async outcomeOf(attempt: AttemptRecord): Promise<ConnectOutcome> {
     if (attempt.status === 'failed') {
+      if (attempt.error?.code === MFA_EXHAUSTED) throw mfaAttemptsExceeded();
       const code = (attempt.error?.code ?? 'INTERNAL') as BridgeErrorCode;
       const closedSeconds = code === 'LOGIN_BLOCKED' ? await this.loginGate.closedForSeconds(this.deps.clock.now()) : 0;
       throw bridgeErrorToApp({

@@ -23,6 +23,7 @@ const attempt = (userId: string, attemptId: string, overrides: Partial<AttemptRe
   status: 'pending',
   credentials: 'v1:ciphertext-credentials',
   rememberPassword: true,
+  mfaSubmissions: 0,
   createdAt: new Date().toISOString(),
   expiresAt: nowSeconds() + 900,
   ...overrides,
@@ -95,31 +96,49 @@ describe('DynamoAttemptStore', () => {
   it('accepts an MFA code only while the bridge waits for one', async () => {
     const { userId, attemptId } = ids();
     await store.create(attempt(userId, attemptId));
-    expect(await store.submitMfaCode(userId, attemptId, '123456', 'code-1')).toBe(false);
+    expect(await store.submitMfaCode(userId, attemptId, '123456', 'code-1', 5)).toBe(false);
     expect(await rawItem(userId, attemptId)).not.toHaveProperty(MAILBOX.code);
 
     await bridgeMarksMfaRequired(userId, attemptId);
     expect((await store.get(userId, attemptId, new Date()))?.status).toBe('mfa_required');
-    expect(await store.submitMfaCode(userId, attemptId, '123456', 'code-1')).toBe(true);
+    expect(await store.submitMfaCode(userId, attemptId, '123456', 'code-1', 5)).toBe(true);
     expect(await rawItem(userId, attemptId)).toMatchObject({ [MAILBOX.code]: '123456', [MAILBOX.codeId]: 'code-1' });
 
     await store.finish(userId, attemptId, 'connected');
-    expect(await store.submitMfaCode(userId, attemptId, '654321', 'code-2')).toBe(false);
-    expect(await store.submitMfaCode(userId, 'no-such-attempt', '654321', 'code-3')).toBe(false);
+    expect(await store.submitMfaCode(userId, attemptId, '654321', 'code-2', 5)).toBe(false);
+    expect(await store.submitMfaCode(userId, 'no-such-attempt', '654321', 'code-3', 5)).toBe(false);
+  });
+
+  it('counts the codes and refuses any past the cap, even when several arrive at once', async () => {
+    const { userId, attemptId } = ids();
+    await store.create(attempt(userId, attemptId));
+    await bridgeMarksMfaRequired(userId, attemptId);
+    const posted = await Promise.all(Array.from({ length: 8 }, (_, i) => store.submitMfaCode(userId, attemptId, '123456', `code-${i}`, 3)));
+    expect(posted.filter(Boolean)).toHaveLength(3);
+    expect((await store.get(userId, attemptId, new Date()))?.mfaSubmissions).toBe(3);
+  });
+
+  it('does not change how an attempt ended, nor recreate an erased one', async () => {
+    const { userId, attemptId } = ids();
+    await store.create(attempt(userId, attemptId));
+    await store.finish(userId, attemptId, 'failed', { code: 'MFA_ATTEMPTS_EXCEEDED', message: 'too many codes' });
+    await store.finish(userId, attemptId, 'failed', { code: 'ATTEMPT_ENDED', message: 'later' });
+    await store.finish(userId, attemptId, 'connected');
+    expect(await store.get(userId, attemptId, new Date())).toMatchObject({ status: 'failed', error: { code: 'MFA_ATTEMPTS_EXCEEDED' } });
   });
 
   it('refuses a code for an expired attempt that still says mfa_required', async () => {
     const { userId, attemptId } = ids();
     await store.create(attempt(userId, attemptId, { expiresAt: nowSeconds() - 1 }));
     await bridgeMarksMfaRequired(userId, attemptId);
-    expect(await store.submitMfaCode(userId, attemptId, '123456', 'code-1')).toBe(false);
+    expect(await store.submitMfaCode(userId, attemptId, '123456', 'code-1', 5)).toBe(false);
   });
 
   it('finishing erases the credentials and any unread code', async () => {
     const { userId, attemptId } = ids();
     await store.create(attempt(userId, attemptId));
     await bridgeMarksMfaRequired(userId, attemptId);
-    await store.submitMfaCode(userId, attemptId, '123456', 'code-1');
+    await store.submitMfaCode(userId, attemptId, '123456', 'code-1', 5);
 
     await store.finish(userId, attemptId, 'failed', { code: 'GARMIN_MFA_INVALID', message: 'the code was not accepted' });
 
