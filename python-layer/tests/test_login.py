@@ -171,8 +171,9 @@ def test_mfa_wait_stops_at_once_when_the_attempt_ends(
         }
     )
     wait_for(
-        lambda: _item(ddb, attempts_table, user_id, attempt_id)["status"]
-        == "mfa_required",
+        lambda: (
+            _item(ddb, attempts_table, user_id, attempt_id)["status"] == "mfa_required"
+        ),
         what="mfa_required",
     )
     if ending == "erased":
