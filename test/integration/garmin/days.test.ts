@@ -101,4 +101,18 @@ describe('days Garmin does not hold whole', () => {
     expect(later.get(empty)?.garmin.totalSteps).toBe(7000);
     expect(later.get(hidden)?.garmin.totalSteps).toBe(8000);
   });
+
+  it('follows a display name the user changed on Garmin instead of failing the sync', async () => {
+    const email = await newAccount(h);
+    const user = await connectAndBackfill(h, email);
+    const { connections } = h.runtime.services.deps;
+    const before = await connections.get(user);
+    // What we stored is the name from before the rename: Garmin refuses summaries under it.
+    await connections.update(user, before?.version ?? 0, { displayName: 'name-before-the-rename' });
+
+    const after = await laterSync(user);
+    expect(after?.status).toBe('active');
+    expect(after?.lastError).toBeUndefined();
+    expect(after?.displayName).toBe(before?.displayName);
+  });
 });
