@@ -115,6 +115,19 @@ export const DailySummaryView = z.object({
 
 export const DailySummariesResponse = z.object({ items: z.array(DailySummaryView) });
 
+export const EnergyDayView = z.object({
+  date: IsoDate,
+  wellnessData: z.boolean().describe('False when Garmin holds no wellness data for the day: the figures are null, not zero'),
+  totalKcal: z.number().nullable().describe('Energy burned that day: restingKcal + activeKcal'),
+  restingKcal: z.number().nullable().describe('Resting energy (BMR)'),
+  activeKcal: z.number().nullable().describe('Active energy, recorded activities included: add this to a diary, not activitiesKcal'),
+  activitiesKcal: z.number().describe('Part of activeKcal from recorded activities (their calories minus the resting share)'),
+  consumedKcal: z.number().nullable().describe('Intake logged in Garmin Connect, when Garmin counts it for the day'),
+  final: z.boolean(),
+});
+
+export const EnergyResponse = z.object({ items: z.array(EnergyDayView) });
+
 export const ProfileResponse = z.object({
   profile: z.object({
     displayName: z.string().nullable(),

@@ -1,4 +1,4 @@
-/** Read function: the connection, activities, daily summaries and profile. Reads only. */
+/** Read function: the connection, activities, daily summaries, energy per day and profile. Reads only. */
 import { ActivitiesQuery, DailySummariesQuery } from '../core/api-schemas';
 import type { Services } from '../core/services';
 import { type Route, httpHandler, parse } from './commons/http';
@@ -16,6 +16,10 @@ export const readRoutes = (services: () => Services): Record<string, Route> => (
   'GET /garmin/daily-summaries': async ({ userId, query }) => ({
     status: 200,
     body: await services().read.dailySummaries(userId, parse(DailySummariesQuery, query, 'query')),
+  }),
+  'GET /garmin/energy': async ({ userId, query }) => ({
+    status: 200,
+    body: await services().read.energy(userId, parse(DailySummariesQuery, query, 'query')),
   }),
   'GET /garmin/profile': async ({ userId }) => ({ status: 200, body: await services().read.profile(userId) }),
 });

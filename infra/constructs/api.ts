@@ -30,6 +30,7 @@ export const ROUTES: Record<`${Method} /${string}`, RouteTarget> = {
   'GET /garmin/connection': 'read',
   'GET /garmin/activities': 'read',
   'GET /garmin/daily-summaries': 'read',
+  'GET /garmin/energy': 'read',
   'GET /garmin/profile': 'read',
 };
 

@@ -59,6 +59,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   ActivitiesResponse: api.ActivitiesResponse,
   DailySummary: api.DailySummaryView,
   DailySummariesResponse: api.DailySummariesResponse,
+  EnergyResponse: api.EnergyResponse,
   ProfileResponse: api.ProfileResponse,
   Error: api.ErrorResponse,
 };
@@ -284,6 +285,25 @@ const operations = (): Record<string, Operation> => ({
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('DailySummariesResponse')) },
+      '400': badRequest,
+      ...common,
+    },
+  },
+  'GET /garmin/energy': {
+    operationId: 'listEnergy',
+    tags: ['data'],
+    summary: 'The energy budget per day (resting + active, intake when known), oldest first',
+    description: [
+      'Computed from the stored daily summaries and activities. For a food diary: the day burned `totalKcal` = `restingKcal` + `activeKcal`;',
+      '`activeKcal` already contains the recorded activities, so never add `activitiesKcal` on top of it.',
+      'A day Garmin holds no wellness data for says so (`wellnessData: false`, figures null) instead of zeros.',
+    ].join(' '),
+    parameters: parametersOf(api.DailySummariesQuery, 'query', {
+      from: 'First day (YYYY-MM-DD), inclusive',
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+    }),
+    responses: {
+      '200': { description: 'The stored days of the range', content: jsonContent(ref('EnergyResponse')) },
       '400': badRequest,
       ...common,
     },

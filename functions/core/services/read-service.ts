@@ -5,10 +5,12 @@ import type {
   ActivityView,
   DailySummariesQuery,
   DailySummaryView,
+  EnergyResponse,
   ProfileResponse,
 } from '../api-schemas';
 import { AppError } from '../errors';
 import { type DataStore, InvalidCursorError, type StoredActivity } from '../ports';
+import { energyDay } from '../read/energy';
 
 /** Garmin's "YYYY-MM-DD HH:MM:SS" GMT time as ISO-8601 UTC. */
 export const gmtToIso = (gmt: string): string => `${gmt.replace(' ', 'T')}${gmt.includes('T') ? '' : '.000Z'}`;
@@ -43,6 +45,19 @@ export class ReadService {
   async dailySummaries(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<{ items: DailySummaryView[] }> {
     const items = await this.deps.data.queryDailySummaries(userId, query.from, query.to);
     return { items: items.map((s) => ({ date: s.date, final: s.final, garmin: s.summary })) };
+  }
+
+  /** The energy budget of each stored day of the range, oldest first (functions/core/read/energy.ts). */
+  async energy(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof EnergyResponse>> {
+    const days = await this.deps.data.queryDailySummaries(userId, query.from, query.to);
+    const activities: StoredActivity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.data.queryActivities(userId, { from: query.from, to: query.to, limit: 1000, ...(cursor ? { cursor } : {}) });
+      activities.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { items: days.map((day) => energyDay(day, activities)) };
   }
 
   async profile(userId: string): Promise<z.infer<typeof ProfileResponse>> {
