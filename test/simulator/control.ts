@@ -18,6 +18,13 @@ const ClockChange = z.union([
 
 const ok = { ok: true };
 
+/** Loopback only: the redirect stands in for an app on this machine, never another host. */
+const TicketRedirect = z
+  .object({
+    to: z.url({ protocol: /^https?$/, hostname: /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/ }),
+  })
+  .strict();
+
 type Handler = (req: SimRequest, params: string[]) => SimResponse;
 type AccountHandler = (account: Account, req: SimRequest, params: string[]) => SimResponse;
 
@@ -52,6 +59,14 @@ export class ControlApi {
           GET: () => json(200, state.ssoBlock.describe(state.clock.now())),
           POST: (req) => this.blockSso(req),
           DELETE: () => (state.ssoBlock.clear(), { status: 204 }),
+        },
+      },
+      {
+        pattern: /^\/__sim\/ticket-redirect$/,
+        methods: {
+          GET: () => json(200, state.sso.describeTicketRedirect()),
+          POST: (req) => this.redirectTickets(req),
+          DELETE: () => (state.sso.setTicketRedirect(undefined), { status: 204 }),
         },
       },
       { pattern: /^\/__sim\/accounts$/, methods: { POST: (req) => accounts.create(req) } },
@@ -114,6 +129,13 @@ export class ControlApi {
     if ('now' in change.value) this.state.clock.set(Date.parse(change.value.now));
     else this.state.clock.advance(change.value.advanceSeconds);
     return json(200, { now: new Date(this.state.clock.now()).toISOString() });
+  }
+
+  private redirectTickets(req: SimRequest): SimResponse {
+    const spec = parse(TicketRedirect, req);
+    if (!spec.ok) return spec.response;
+    this.state.sso.setTicketRedirect(spec.value.to);
+    return json(201, this.state.sso.describeTicketRedirect());
   }
 
   private blockSso(req: SimRequest): SimResponse {

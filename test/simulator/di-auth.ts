@@ -33,7 +33,7 @@ export class DiAuthService {
       account: this.tokens.ticketOwner(ticket),
       handle: () => {
         if (form.get('grant_type') !== SERVICE_TICKET_GRANT) return oauthError(400, 'unsupported_grant_type', 'Unsupported grant_type');
-        return this.grant(req, form, (clientId) => this.tokens.exchangeTicket(ticket, clientId));
+        return this.grant(req, form, (clientId) => this.tokens.exchangeTicket(ticket, clientId, form.get('service_url') ?? ''));
       },
     };
   }

@@ -1,5 +1,5 @@
 /**
- * Injected failures: a status (429/5xx) and/or latency for the requests a fault matches,
+ * Injected failures: a status (403/429/5xx) and/or latency for the requests a fault matches,
  * optionally only after letting `skip` of them through and only for `count` of them.
  */
 import { z } from 'zod';
@@ -12,7 +12,8 @@ export const FaultSpec = z
     account: z.string().min(1).optional(),
     /** An endpoint name, "sso" (every /sso path, known or not) or "*" (every Garmin request). */
     endpoint: z.enum([...ENDPOINT_NAMES, 'sso', '*']),
-    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
+    /** 403 too: what Garmin answers a network it refuses (e.g. the ticket exchange from the cloud). */
+    status: z.union([z.literal(403), z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
     retryAfter: z.number().int().min(0).optional(),
     latencyMs: z.number().int().min(0).max(120_000).optional(),
     count: z.number().int().min(1).optional(),

@@ -2,8 +2,16 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointName } from './endpoints';
 
+/**
+ * Which network a request came from: the simulator listens on a second loopback address
+ * that stands for the user's own network (a phone, a laptop); everything else, the bridge
+ * included (GARMIN_BASE_URL), is the cloud. Garmin's blocks can target one of them.
+ */
+export type Network = 'cloud' | 'user';
+
 export interface SimRequest {
   method: string;
+  network: Network;
   /** Path without the query string, as sent (not percent-decoded). */
   path: string;
   query: URLSearchParams;
@@ -38,7 +46,7 @@ export const json = (status: number, body: unknown, headers?: Record<string, str
   ...(headers ? { headers } : {}),
 });
 
-export async function readRequest(req: IncomingMessage): Promise<SimRequest> {
+export async function readRequest(req: IncomingMessage, network: Network): Promise<SimRequest> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -50,6 +58,7 @@ export async function readRequest(req: IncomingMessage): Promise<SimRequest> {
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   return {
     method: req.method ?? 'GET',
+    network,
     path: url.pathname,
     query: url.searchParams,
     headers: req.headers,

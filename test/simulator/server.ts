@@ -6,7 +6,7 @@
  * Each Garmin request is classified (endpoint name, account) before it is handled, so it
  * is counted and can be faulted whatever the handler would have answered.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectApi } from './api';
@@ -14,7 +14,7 @@ import { ControlApi } from './control';
 import { loggedQuery } from './counters';
 import { DiAuthService } from './di-auth';
 import { faultResponse } from './faults';
-import { BodyTooLargeError, json, readRequest, type RouteMatch, type SimRequest, type SimResponse, writeResponse } from './http';
+import { BodyTooLargeError, json, type Network, readRequest, type RouteMatch, type SimRequest, type SimResponse, writeResponse } from './http';
 import { isSsoPath } from './sso';
 import { SimulatorState } from './state';
 import { WebSessionService } from './web-session';
@@ -23,13 +23,48 @@ export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * The address standing for the user's own network, listened on at the same port (http.ts,
+   * Network). Default 127.0.0.2 when `host` is 127.0.0.1 (Linux routes all of 127/8 to the
+   * loopback interface); null for none.
+   */
+  userHost?: string | null;
 }
 
 export interface RunningSimulator {
+  /** The cloud's address: what the bridge uses (GARMIN_BASE_URL). */
   url: string;
+  /** The user's network: what a device signs in through. */
+  userUrl: string | undefined;
   port: number;
   close(): Promise<void>;
 }
+
+const DEFAULT_USER_HOSTS: Record<string, string> = { '127.0.0.1': '127.0.0.2' };
+
+/** The user's-network URL of a simulator started with the default userHost, from its cloud URL. */
+export const userNetworkUrl = (cloudUrl: string): string | undefined => {
+  const url = new URL(cloudUrl);
+  const userHost = DEFAULT_USER_HOSTS[url.hostname];
+  return userHost ? urlOf(userHost, Number(url.port)) : undefined;
+};
+
+const closeServer = (server: Server): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+
+const urlOf = (host: string, port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+const listen = (server: Server, port: number, host: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 
 function logError(event: string, fields: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level: 'error', event, time: new Date().toISOString(), ...fields })}\n`);
@@ -37,6 +72,7 @@ function logError(event: string, fields: Record<string, unknown>): void {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = opts.host ?? '127.0.0.1';
+  const userHost = opts.userHost === undefined ? DEFAULT_USER_HOSTS[host] : (opts.userHost ?? undefined);
   const state = new SimulatorState();
   const control = new ControlApi(state);
   const routes = [state.sso, new DiAuthService(state.tokens), new WebSessionService(state.tokens), new ConnectApi(state)];
@@ -57,7 +93,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     const match = classify(req);
     state.counters.record(match.endpoint, match.account);
     // Cloudflare refuses a blocked SSO request before Garmin (or any injected fault) sees it.
-    const blocked = isSsoPath(req.path) ? state.ssoBlock.refuse(match.endpoint, match.account, state.clock.now()) : undefined;
+    const blocked = isSsoPath(req.path) ? state.ssoBlock.refuse(match.endpoint, match.account, req.network, state.clock.now()) : undefined;
     const fault = blocked ? undefined : state.faults.pick(match.endpoint, req.path, match.account);
     if (fault?.latencyMs) await sleep(fault.latencyMs, undefined, { signal: closing.signal });
     const response = blocked ?? (fault?.status !== undefined ? faultResponse(fault.status, fault.retryAfter) : match.handle());
@@ -75,9 +111,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     return response;
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, network: Network): Promise<void> => {
     try {
-      const request = await readRequest(req);
+      const request = await readRequest(req, network);
       const isControl = request.path === '/__sim' || request.path.startsWith('/__sim/');
       writeResponse(res, isControl ? control.handle(request) : await handleGarmin(request));
     } catch (err) {
@@ -95,28 +131,35 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     }
   };
 
-  const server = createServer((req, res) => void serve(req, res));
-  server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (err) => logError('server_error', { error: err.stack }));
+  const serverOn = (network: Network): Server => {
+    const server = createServer((req, res) => void serve(req, res, network));
+    server.on('clientError', (_err, socket) => socket.destroy());
+    return server;
+  };
+  const cloud = serverOn('cloud');
+  await listen(cloud, opts.port ?? 0, host);
+  const { port } = cloud.address() as AddressInfo;
+  const servers = [cloud];
+  if (userHost) {
+    const user = serverOn('user');
+    try {
+      await listen(user, port, userHost);
+    } catch (err) {
+      await closeServer(cloud);
+      throw err;
+    }
+    servers.push(user);
+  }
+  for (const server of servers) server.on('error', (err) => logError('server_error', { error: err.stack }));
 
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: urlOf(host, port),
+    userUrl: userHost ? urlOf(userHost, port) : undefined,
     port,
-    close: () =>
-      (closed ??= new Promise<void>((resolve, reject) => {
-        closing.abort();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      })),
+    close: () => {
+      closing.abort();
+      return (closed ??= Promise.all(servers.map(closeServer)).then(() => undefined));
+    },
   };
 }

@@ -8,17 +8,22 @@
  * With `accounts`, requests attributable to those accounts (credential posts, MFA codes)
  * are refused, and so are SSO pages that name no account except the mobile and portal
  * sign-in pages, which other accounts need to log in.
+ *
+ * With `network`, only requests from that network are refused: `cloud` is what Garmin has
+ * done since March 2026, refusing password logins from cloud address ranges while the same
+ * account signs in from the user's own network (http.ts, Network).
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { EndpointName } from './endpoints';
-import type { SimResponse } from './http';
+import type { Network, SimResponse } from './http';
 
 export const SsoBlockSpec = z
   .object({
     status: z.union([z.literal(429), z.literal(403)]),
     until: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'until must be an ISO date-time').optional(),
     accounts: z.array(z.string().min(1)).min(1).optional(),
+    network: z.enum(['cloud', 'user']).optional(),
   })
   .strict();
 
@@ -28,6 +33,7 @@ interface Block {
   status: 429 | 403;
   untilMs: number | undefined;
   accounts: Set<string> | undefined;
+  network: Network | undefined;
 }
 
 /** Retry-After when the block has no end. */
@@ -50,6 +56,7 @@ export class SsoBlock {
       status: spec.status,
       untilMs: spec.until === undefined ? undefined : Date.parse(spec.until),
       accounts: spec.accounts ? new Set(spec.accounts.map((a) => a.trim().toLowerCase())) : undefined,
+      network: spec.network,
     };
   }
 
@@ -65,13 +72,14 @@ export class SsoBlock {
       status: b.status,
       until: b.untilMs === undefined ? null : new Date(b.untilMs).toISOString(),
       accounts: b.accounts ? [...b.accounts] : null,
+      network: b.network ?? null,
     };
   }
 
   /** Cloudflare's refusal of an SSO request, or undefined when it may pass. */
-  refuse(endpoint: EndpointName, account: string | undefined, nowMs: number): SimResponse | undefined {
+  refuse(endpoint: EndpointName, account: string | undefined, network: Network, nowMs: number): SimResponse | undefined {
     const b = this.active(nowMs);
-    if (!b) return undefined;
+    if (!b || (b.network && b.network !== network)) return undefined;
     if (b.accounts && (account ? !b.accounts.has(account) : endpoint === 'sso-signin-page')) return undefined;
     const ray = `${randomBytes(8).toString('hex')}-FRA`;
     const headers: Record<string, string> = { server: 'cloudflare', 'cf-ray': ray };

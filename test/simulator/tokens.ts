@@ -19,6 +19,15 @@ import { setBounded } from './bounded';
 import type { SimClock } from './clock';
 
 export const DEFAULT_ACCESS_TTL_SECONDS = 4 * 3600;
+/**
+ * How long an unused service ticket lives. Garmin's SSO is CAS (tickets look like
+ * `ST-0123456-…-cas`); the CAS protocol (3.0, §3.1.1) recommends that a service ticket be
+ * valid for no longer than five minutes, and Apereo CAS's own default is 10 s
+ * (`cas.ticket.st.time-to-kill-in-seconds=PT10S`). The simulator takes the recommended
+ * upper bound, so a test can expire a ticket by moving the clock; apps must post a ticket
+ * at once, since Garmin's may live only seconds.
+ */
+export const SERVICE_TICKET_TTL_SECONDS = 300;
 export const DEFAULT_REFRESH_TTL_SECONDS = 2_591_999;
 const MAX_ENTRIES = 200_000;
 
@@ -38,6 +47,9 @@ export type Authentication = { ok: true; account: Account } | { ok: false; messa
 
 interface Ticket {
   account: Account;
+  /** The service the sign-in named: a ticket validates only for it. */
+  serviceUrl: string;
+  expiresAtMs: number;
   used: boolean;
 }
 
@@ -79,10 +91,11 @@ export class TokenAuthority {
     private readonly accounts: AccountRegistry,
   ) {}
 
-  issueTicket(account: Account): string {
+  issueTicket(account: Account, serviceUrl: string): string {
     this.ticketCount += 1;
     const ticket = `ST-${String(this.ticketCount).padStart(7, '0')}-${randomBytes(15).toString('base64url')}-cas`;
-    setBounded(this.tickets, ticket, { account, used: false }, MAX_ENTRIES);
+    const expiresAtMs = this.clock.now() + SERVICE_TICKET_TTL_SECONDS * 1000;
+    setBounded(this.tickets, ticket, { account, serviceUrl, expiresAtMs, used: false }, MAX_ENTRIES);
     return ticket;
   }
 
@@ -100,12 +113,19 @@ export class TokenAuthority {
     return payload ? this.accounts.findByGuid(payload.garmin_guid)?.email : undefined;
   }
 
-  exchangeTicket(ticket: string, clientId: string): Grant {
+  /**
+   * A ticket validates once, before it expires, for the service it was issued for. As the
+   * CAS protocol has it, a validation attempt spends the ticket whether or not it succeeds
+   * (an expired or foreign one included), so a refused ticket can never be tried again.
+   */
+  exchangeTicket(ticket: string, clientId: string, serviceUrl: string): Grant {
     const entry = this.tickets.get(ticket);
     if (!entry || entry.used) return { ok: false, error: 'invalid_grant', description: 'Unknown or already used service ticket' };
     // A failed exchange leaves the ticket unused: the library then spends it on JWT_WEB.
     if (this.failingExchange.has(entry.account.email)) return { ok: false, error: 'invalid_grant', description: 'Service ticket could not be exchanged' };
     entry.used = true;
+    if (this.clock.now() >= entry.expiresAtMs) return { ok: false, error: 'invalid_grant', description: 'Service ticket expired' };
+    if (serviceUrl !== entry.serviceUrl) return { ok: false, error: 'invalid_grant', description: 'Service ticket was not issued for this service' };
     return { ok: true, tokens: this.issue(entry.account, clientId) };
   }
 
@@ -114,6 +134,7 @@ export class TokenAuthority {
     const entry = this.tickets.get(ticket);
     if (!entry || entry.used) return undefined;
     entry.used = true;
+    if (this.clock.now() >= entry.expiresAtMs) return undefined;
     return this.issueAccess(entry.account, 'CONNECT_WEB').token;
   }
 

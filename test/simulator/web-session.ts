@@ -7,7 +7,7 @@
 import { json, type RouteMatch, type SimRequest } from './http';
 import type { TokenAuthority } from './tokens';
 
-const SERVICE_PATHS = new Set(['/mobile-integration/gcm/ios', '/mobile-integration/gcm/android', '/connect/app']);
+export const SERVICE_PATHS = new Set(['/mobile-integration/gcm/ios', '/mobile-integration/gcm/android', '/connect/app']);
 
 const PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Garmin Connect</title></head><body></body></html>';
 

@@ -1,4 +1,6 @@
 /** The Garmin simulator's control API (/__sim), for tests and the benchmark. */
+import { userNetworkUrl } from '../simulator/server';
+
 export interface SimCounters {
   total: number;
   byEndpoint: Record<string, number>;
@@ -63,6 +65,8 @@ export interface SsoBlock {
   until?: string;
   /** Default: every account. */
   accounts?: string[];
+  /** Default: both. `cloud`: the bridge's logins are refused, a device on the user's network signs in. */
+  network?: 'cloud' | 'user';
 }
 
 export class SimulatorError extends Error {
@@ -77,6 +81,13 @@ export class SimulatorError extends Error {
 
 export class SimulatorClient {
   constructor(readonly url: string) {}
+
+  /** The same simulator seen from the user's own network (a device signing in); see the README. */
+  get userUrl(): string {
+    const userUrl = userNetworkUrl(this.url);
+    if (!userUrl) throw new Error(`the simulator at ${this.url} has no user's-network address`);
+    return userUrl;
+  }
 
   /** Any control API call (README: "The Garmin simulator"); throws on a non-2xx answer. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -127,6 +138,10 @@ export class SimulatorClient {
   /** Sets the device's last upload time (default: the simulator's now). */
   deviceSync = (email: string, at?: string) =>
     this.call<{ lastUsedDeviceUploadTime: number; at: string }>('POST', this.account(email, '/device-sync'), at ? { at } : {});
+
+  /** The HTML sign-in's redirect goes to `to?url=<service URL with ?ticket=>`: an app's webview intercepting it. */
+  redirectTickets = (to: string) => this.call<{ to: string }>('POST', '/__sim/ticket-redirect', { to });
+  stopRedirectingTickets = () => this.call<void>('DELETE', '/__sim/ticket-redirect');
 
   blockSso = (block: SsoBlock) => this.call<Record<string, unknown>>('POST', '/__sim/sso-block', block);
   unblockSso = () => this.call<void>('DELETE', '/__sim/sso-block');

@@ -13,10 +13,11 @@ it('prints one "listening" JSON line, serves, and exits cleanly on SIGTERM', asy
   });
   try {
     const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-    const ready = JSON.parse(line) as { event: string; url: string; port: number };
-    expect(ready).toEqual({ event: 'listening', url: `http://127.0.0.1:${ready.port}`, port: expect.any(Number) });
+    const ready = JSON.parse(line) as { event: string; url: string; userUrl: string; port: number };
+    expect(ready).toEqual({ event: 'listening', url: `http://127.0.0.1:${ready.port}`, userUrl: `http://127.0.0.2:${ready.port}`, port: expect.any(Number) });
     expect(ready.port).toBeGreaterThan(0);
     expect((await fetch(`${ready.url}/__sim/health`)).status).toBe(200);
+    expect((await fetch(`${ready.userUrl}/__sim/health`)).status).toBe(200);
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -28,6 +28,12 @@ export class SimHarness {
     return this.sim.url;
   }
 
+  /** The user's-network address (the cloud one is `url`). */
+  get userUrl(): string {
+    if (!this.sim.userUrl) throw new Error('the simulator listens on no user network');
+    return this.sim.userUrl;
+  }
+
   close(): Promise<void> {
     return this.sim.close();
   }
@@ -84,8 +90,9 @@ export class SimHarness {
     return { status: response.status, body: (await response.json()) as Json };
   }
 
-  exchange(ticket: string): Promise<{ status: number; body: Json }> {
-    return this.tokenRequest({ client_id: CLIENT_ID, service_ticket: ticket, grant_type: SERVICE_TICKET_GRANT, service_url: 'x' });
+  /** `serviceUrl`: the one the ticket's sign-in named ('x' for ssoLogin's). */
+  exchange(ticket: string, serviceUrl = 'x'): Promise<{ status: number; body: Json }> {
+    return this.tokenRequest({ client_id: CLIENT_ID, service_ticket: ticket, grant_type: SERVICE_TICKET_GRANT, service_url: serviceUrl });
   }
 
   refresh(refreshToken: string): Promise<{ status: number; body: Json }> {
