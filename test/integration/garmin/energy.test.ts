@@ -42,7 +42,8 @@ describe('GET /garmin/energy', () => {
   });
 
   it('refuses a range that is backwards or not dates', async () => {
-    for (const query of [{ from: '2026-11-10', to: '2026-11-01' }, { from: 'yesterday', to: '2026-11-01' }, { from: '2026-11-01' }]) {
+    const queries: Array<Record<string, string>> = [{ from: '2026-11-10', to: '2026-11-01' }, { from: 'yesterday', to: '2026-11-01' }, { from: '2026-11-01' }];
+    for (const query of queries) {
       const answer = await h.api('GET /garmin/energy', { userId: h.newUser(), query });
       expect(answer.status, JSON.stringify(query)).toBe(400);
       expect(answer.body.error?.code).toBe('VALIDATION_ERROR');
