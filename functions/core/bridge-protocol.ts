@@ -5,6 +5,7 @@
  * to python-layer/garmin_bridge/protocol.schema.json, which the Python tests validate against.
  */
 import { z } from 'zod';
+import { GARMIN_SERVICE_URLS, SERVICE_TICKET_PATTERN } from '../../packages/garmin-device-signin/src/garmin';
 
 export const BRIDGE_PROTOCOL_VERSION = 1;
 
@@ -73,7 +74,20 @@ export const FetchRequest = z.strictObject({
 
 export const PingRequest = z.strictObject({ id: RequestId.optional(), op: z.literal('ping') });
 
-export const BridgeRequest = z.discriminatedUnion('op', [LoginRequest, VerifyRequest, FetchRequest, PingRequest]);
+/** The service URLs Garmin's SSO issues tickets for, and so the only ones a ticket can be exchanged with. */
+export const GarminServiceUrl = z.enum(GARMIN_SERVICE_URLS);
+/** A CAS service ticket: single-use, short-lived, a secret (never logged, never stored). */
+export const ServiceTicket = z.string().max(256).regex(SERVICE_TICKET_PATTERN);
+
+/** Exchange a service ticket from a sign-in on the user's own device for DI tokens. */
+export const ExchangeRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('exchange'),
+  ticket: ServiceTicket,
+  serviceUrl: GarminServiceUrl,
+});
+
+export const BridgeRequest = z.discriminatedUnion('op', [LoginRequest, VerifyRequest, FetchRequest, ExchangeRequest, PingRequest]);
 
 export const BRIDGE_ERROR_CODES = [
   'INVALID_CREDENTIALS',
@@ -87,6 +101,8 @@ export const BRIDGE_ERROR_CODES = [
   /** The sign-in succeeded but Garmin issued no DI tokens (the library fell back to a web session). */
   'LOGIN_INCOMPLETE',
   'UPSTREAM_UNAVAILABLE',
+  /** Garmin refused the service ticket: already used, expired, or issued for another service. */
+  'TICKET_REJECTED',
   /** The connect attempt ended (or was erased) while the bridge waited for an MFA code: nothing may come of the login. */
   'ATTEMPT_ENDED',
   'INVALID_REQUEST',
@@ -181,6 +197,7 @@ export const BridgeResponse = z.discriminatedUnion('ok', [BridgeSuccess, BridgeF
 export type BridgeRequest = z.infer<typeof BridgeRequest>;
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type VerifyRequest = z.infer<typeof VerifyRequest>;
+export type ExchangeRequest = z.infer<typeof ExchangeRequest>;
 export type FetchRequest = z.infer<typeof FetchRequest>;
 export type BridgeResponse = z.infer<typeof BridgeResponse>;
 export type BridgeSuccess = z.infer<typeof BridgeSuccess>;
@@ -216,6 +233,7 @@ export const bridgeJsonSchema = () => ({
   limits: BRIDGE_LIMITS,
   mailboxFields: MFA_MAILBOX_FIELDS,
   mfaOutcomes: MFA_OUTCOMES,
+  garminServiceUrls: GARMIN_SERVICE_URLS,
   request: z.toJSONSchema(BridgeRequest, { target: 'draft-2020-12', io: 'input' }),
   response: z.toJSONSchema(BridgeResponse, { target: 'draft-2020-12', io: 'output' }),
 });

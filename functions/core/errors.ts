@@ -8,6 +8,8 @@ export const API_ERRORS = {
   GARMIN_INVALID_CREDENTIALS: 422,
   GARMIN_MFA_INVALID: 422,
   GARMIN_TOKENS_REJECTED: 422,
+  /** The service ticket was refused: already used, expired, or issued for another service URL. */
+  GARMIN_TICKET_REJECTED: 422,
   RATE_LIMITED: 429,
   /** The connect attempt took LIMITS.mfaSubmissionsPerAttempt codes and has ended; start a new one. */
   MFA_ATTEMPTS_EXCEEDED: 429,

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
-from garminconnect import Garmin, GarminConnectConnectionError
+from garminconnect import (
+    Garmin,
+    GarminConnectAuthenticationError,
+    GarminConnectConnectionError,
+)
 
 from . import seam
 from .errors import BridgeError, Phase, classify
@@ -17,6 +21,7 @@ from .logs import SecretScope
 from .mailbox import MfaMailbox
 from .protocol import (
     ActivitiesQuery,
+    ExchangeRequest,
     FetchRequest,
     LoginRequest,
     PingRequest,
@@ -208,6 +213,11 @@ def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
             _complete_mfa(garmin, state, request, log, secrets)
     except Exception as e:
         return Outcome(error=classify(e, log, Phase.CREDENTIALS))
+    return _signed_in(garmin, log, secrets)
+
+
+def _signed_in(garmin: Garmin, log: HttpLog, secrets: SecretScope) -> Outcome:
+    """After a sign-in: DI tokens or nothing, then the profile for the result."""
     if not _has_di_tokens(garmin):
         return Outcome(
             error=BridgeError(
@@ -226,6 +236,40 @@ def login(request: LoginRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     return Outcome(
         result={"profile": profile["basics"]}, tokens=_current_tokens(garmin, secrets)
     )
+
+
+def _exchange_error(exc: Exception, log: HttpLog) -> BridgeError:
+    """The library tries each DI client id in turn and raises an authentication error
+    when all refused the ticket; a 403 or 429 from the token endpoint is Garmin
+    refusing this network (as Cloudflare does for cloud ranges), not the ticket."""
+    if log.saw_status(403) or log.saw_status(429):
+        return BridgeError(
+            "LOGIN_BLOCKED",
+            "Garmin is refusing the ticket exchange from this service's network",
+            log.retry_after_seconds(),
+        )
+    if isinstance(exc, GarminConnectAuthenticationError) and not log.saw_server_error():
+        return BridgeError(
+            "TICKET_REJECTED",
+            "Garmin refused the service ticket: it was used already, has expired "
+            "or was issued for another service URL",
+        )
+    return classify(exc, log, Phase.TOKENS)
+
+
+def exchange(request: ExchangeRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
+    """A service ticket from a sign-in on the user's device, exchanged with the
+    library's own DI exchange (the one its login uses). Called directly, not through
+    ``_establish_session``: its JWT_WEB fallback would spend the ticket on a web
+    session that cannot be stored."""
+    garmin = _new_garmin()
+    try:
+        garmin.client._exchange_service_ticket(
+            request.ticket, service_url=request.service_url
+        )
+    except Exception as e:
+        return Outcome(error=_exchange_error(e, log))
+    return _signed_in(garmin, log, secrets)
 
 
 def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
@@ -402,5 +446,8 @@ def run(request: Request, log: HttpLog, secrets: SecretScope) -> Outcome:
         case FetchRequest():
             register_blob(secrets, request.tokens)
             return fetch(request, log, secrets)
+        case ExchangeRequest():
+            secrets.add(request.ticket)
+            return exchange(request, log, secrets)
         case PingRequest():
             return ping(request, log, secrets)

@@ -8,13 +8,14 @@ against the JSON Schema itself.
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BridgeError
-from .schema import limit
+from .schema import garmin_service_urls, limit
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SERVICE_TICKET = re.compile(r"^ST-[A-Za-z0-9._-]{1,250}$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class LoginRequest:
 @dataclass(frozen=True)
 class VerifyRequest:
     tokens: str
+
+
+@dataclass(frozen=True)
+class ExchangeRequest:
+    """A service ticket from a sign-in on the user's device, and its service URL."""
+
+    ticket: str = field(repr=False)
+    service_url: str
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class PingRequest:
     pass
 
 
-Request = LoginRequest | VerifyRequest | FetchRequest | PingRequest
+Request = LoginRequest | VerifyRequest | FetchRequest | ExchangeRequest | PingRequest
 
 
 def _invalid(message: str) -> BridgeError:
@@ -223,7 +232,16 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
             else (),
             profile=f.boolean("profile"),
         )
+    if op == "exchange":
+        f = _Fields(raw, "exchange", {"id", "op", "ticket", "serviceUrl"})
+        ticket = f.string("ticket", 256)
+        if not _SERVICE_TICKET.match(ticket):
+            raise _invalid("exchange.ticket must be a CAS service ticket (ST-...)")
+        service_url = f.string("serviceUrl", 256)
+        if service_url not in garmin_service_urls():
+            raise _invalid("exchange.serviceUrl is not a Garmin service URL")
+        return request_id, ExchangeRequest(ticket=ticket, service_url=service_url)
     if op == "ping":
         _Fields(raw, "ping", {"id", "op"})
         return request_id, PingRequest()
-    raise _invalid("op must be one of login, verify, fetch, ping")
+    raise _invalid("op must be one of login, verify, fetch, exchange, ping")

@@ -24,6 +24,11 @@ def mailbox_field(name: str) -> str:
     return value
 
 
+def garmin_service_urls() -> frozenset[str]:
+    """The service URLs Garmin issues tickets for: the only ones an exchange names."""
+    return frozenset(protocol_schema()["garminServiceUrls"])
+
+
 def error_codes() -> frozenset[str]:
     for variant in protocol_schema()["response"]["oneOf"]:
         error = variant["properties"].get("error")

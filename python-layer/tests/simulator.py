@@ -3,6 +3,13 @@
 import json
 import urllib.request
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+# The simulator's second address, standing for the user's own network (README).
+_CLOUD_HOST = "127.0.0.1"
+_USER_HOST = "127.0.0.2"
 
 
 class Simulator:
@@ -24,6 +31,25 @@ class Simulator:
     def control(self, method: str, path: str, body: Any = None) -> Any:
         """Any control API call (README: "The Garmin simulator")."""
         return self._call(method, path, body)
+
+    def device_ticket(self, email: str, password: str, service_url: str) -> str:
+        """A sign-in on Garmin's page from the user's network, as a device does it: the
+        service ticket the page's redirect to ``service_url`` carries."""
+        page = (
+            f"{self.url.replace(_CLOUD_HOST, _USER_HOST)}/sso/portal/sso/en-US/sign-in"
+        )
+        params = {"clientId": "GarminConnect", "service": service_url}
+        with requests.Session() as browser:
+            browser.get(page, params=params, timeout=10)
+            answer = browser.post(
+                page,
+                params=params,
+                data={"username": email, "password": password},
+                allow_redirects=False,
+                timeout=10,
+            )
+        location = urlsplit(answer.headers["location"])
+        return parse_qs(location.query)["ticket"][0]
 
     def reset(self) -> None:
         self._call("POST", "/__sim/reset")

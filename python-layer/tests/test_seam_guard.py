@@ -42,6 +42,18 @@ def test_public_api_the_operations_use_exists() -> None:
     assert "return_on_mfa" in inspect.signature(Garmin).parameters
 
 
+def test_private_ticket_exchange_the_exchange_op_uses_exists() -> None:
+    """operations.exchange calls the library's own CAS ticket -> DI token exchange."""
+    exchange = Client()._exchange_service_ticket
+    assert list(inspect.signature(exchange).parameters) == ["ticket", "service_url"]
+    source = inspect.getsource(exchange)
+    # It raises an authentication error when every DI client refused the ticket, and a
+    # too-many-requests error on a 429: operations._exchange_error relies on both.
+    assert "GarminConnectAuthenticationError" in source
+    assert "GarminConnectTooManyRequestsError" in source
+    assert "service_ticket" in source and "service_url" in source
+
+
 def test_seam_is_inert_without_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(seam.ENV_VAR, raising=False)
     garmin = Garmin()

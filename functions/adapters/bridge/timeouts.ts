@@ -11,6 +11,8 @@ export const DEFAULT_BRIDGE_TIMEOUTS_MS: BridgeTimeouts = {
   // SSO runs several strategies with anti-bot pauses, then may wait for an MFA code.
   login: 6 * 60_000,
   verify: 60_000,
+  // The ticket exchange and the profile: three requests.
+  exchange: 60_000,
   // One sync: profile, activity pages and up to a month of daily summaries, one request each.
   fetch: 120_000,
   ping: 60_000,
