@@ -2,12 +2,10 @@
  * Names of the environment variables the functions read: set by the CDK stack when
  * deployed and by the local runtime offline. One list, so infra and code agree.
  */
-import { TABLES } from '../adapters/dynamo/tables';
-
 export const ENV = {
-  connectionsTable: TABLES.connections.envVar,
-  dataTable: TABLES.data.envVar,
-  attemptsTable: TABLES.attempts.envVar,
+  connectionsTable: 'CONNECTIONS_TABLE',
+  dataTable: 'DATA_TABLE',
+  attemptsTable: 'ATTEMPTS_TABLE',
   /** Secrets Manager id of the credential keyring. */
   keyringSecretId: 'KEYRING_SECRET_ID',
   /** The Python bridge Lambda (deployed transport). */

@@ -3,15 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { createDocumentClient } from '../adapters/dynamo/client';
-import { DynamoConnectionStore } from '../adapters/dynamo/connection-store';
-import { DynamoRateLimiter } from '../adapters/dynamo/rate-limiter';
-import { TABLES } from '../adapters/dynamo/tables';
-import { SqsSyncQueue } from '../adapters/queue/sqs-sync-queue';
-import { ENV, readEnv } from '../core/env';
 import { METRIC } from '../core/metrics';
 import type { ServiceDeps } from '../core/services/deps';
 import { type DispatchOptions, dispatchDue } from '../core/services/dispatch-service';
+import { dispatchServicesFromEnvironment } from './commons/dispatch-runtime';
 import { logger } from './commons/logger';
 import { metrics } from './commons/metrics';
 
@@ -43,26 +38,5 @@ export const dispatcher = (services: () => DispatchServices, options: Partial<Di
       else logger.info('dispatch done', { ...result });
       return result;
     });
-
-let deployed: DispatchServices | undefined;
-
-/**
- * Only the adapters dispatch uses, not the whole service graph (servicesFromEnvironment):
- * no vault, bridge or Lambda client in this bundle, which keeps its cold start short.
- */
-const dispatchServicesFromEnvironment = (): DispatchServices => {
-  if (!deployed) {
-    const doc = createDocumentClient();
-    deployed = {
-      deps: {
-        connections: new DynamoConnectionStore(doc, process.env[TABLES.connections.envVar] ?? ''),
-        rateLimiter: new DynamoRateLimiter(doc, process.env[TABLES.data.envVar] ?? ''),
-        queue: new SqsSyncQueue(readEnv(ENV.syncQueueUrl)),
-        clock: { now: () => new Date() },
-      },
-    };
-  }
-  return deployed;
-};
 
 export const handler = dispatcher(dispatchServicesFromEnvironment);

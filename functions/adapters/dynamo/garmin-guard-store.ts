@@ -19,7 +19,8 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { z } from 'zod';
 import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
-import { RESERVED_PARTITION_PREFIX, TABLES } from './tables';
+import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
+import { TABLES } from './tables';
 import { epochSeconds } from './time';
 
 /** The partition of the data table that holds no user's data. */

@@ -13,6 +13,8 @@
  *   mailbox the Python bridge polls, and the only table the bridge may touch.
  */
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
+import { ENV } from '../../core/env';
+import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
 
 export type AttributeType = 'S' | 'N';
 
@@ -33,21 +35,21 @@ export interface TableSpec {
 
 export const TABLES = {
   connections: {
-    envVar: 'CONNECTIONS_TABLE',
+    envVar: ENV.connectionsTable,
     partitionKey: { name: 'user_id', type: 'S' },
     globalIndexes: [
       { name: 'due', partitionKey: { name: 'due_shard', type: 'N' }, sortKey: { name: 'next_sync_time', type: 'S' } },
     ],
   },
   data: {
-    envVar: 'DATA_TABLE',
+    envVar: ENV.dataTable,
     partitionKey: { name: 'user_id', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     ttlAttribute: 'expires_at',
     localIndexes: [{ name: 'by_start', sortKey: { name: 'start_local', type: 'S' } }],
   },
   attempts: {
-    envVar: 'ATTEMPTS_TABLE',
+    envVar: ENV.attemptsTable,
     partitionKey: { name: MFA_MAILBOX_FIELDS.partitionKey, type: 'S' },
     sortKey: { name: MFA_MAILBOX_FIELDS.sortKey, type: 'S' },
     ttlAttribute: MFA_MAILBOX_FIELDS.expiresAt,
@@ -64,14 +66,6 @@ export const DATA_SK = {
   lease: 'LEASE',
   rateLimit: 'RATE#',
 } as const;
-
-/**
- * Partition keys of the data table that start with this belong to the service. A user id
- * (the JWT subject) never does: the API refuses such subjects (handlers/commons/http.ts).
- */
-export const RESERVED_PARTITION_PREFIX = '__';
-
-export const isReservedPartition = (partitionKey: string): boolean => partitionKey.startsWith(RESERVED_PARTITION_PREFIX);
 
 /** The partitions of the rate-limit logs: one per limited subject, outside every user's data. */
 export const RATE_PARTITION_PREFIX = `${RESERVED_PARTITION_PREFIX}rate__#`;
