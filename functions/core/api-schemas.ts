@@ -1,6 +1,6 @@
 /** The HTTP API (DESIGN.md §6): one zod schema per body, query, path and response. */
 import { z } from 'zod';
-import { IsoDate } from './bridge-protocol';
+import { GarminServiceUrl, IsoDate, ServiceTicket } from './bridge-protocol';
 import { API_ERRORS } from './errors';
 
 export const MAX_ACTIVITY_PAGE = 100;
@@ -21,7 +21,15 @@ export const ImportTokensBody = z.strictObject({
   username: z.string().trim().min(3).max(254).optional(),
 });
 
-export const ConnectBody = z.union([ConnectWithPasswordBody, ImportTokensBody]);
+export const ExchangeTicketBody = z.strictObject({
+  /** A Garmin service ticket from a sign-in on the user's own device: single-use, valid for seconds to minutes. */
+  ticket: ServiceTicket,
+  /** The service URL the sign-in named; the ticket is exchanged only for it. */
+  serviceUrl: GarminServiceUrl,
+  username: z.string().trim().min(3).max(254).optional(),
+});
+
+export const ConnectBody = z.union([ConnectWithPasswordBody, ImportTokensBody, ExchangeTicketBody]);
 
 export const AttemptPath = z.strictObject({ attemptId: z.uuid() });
 

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { GARMIN_SERVICE_URLS, SERVICE_TICKET_PATTERN } from '../../packages/garmin-device-signin/src/garmin';
 
+export { GARMIN_SERVICE_URLS };
+
 export const BRIDGE_PROTOCOL_VERSION = 1;
 
 /** Bounds shared by both sides; the bridge enforces the same numbers from the exported schema. */

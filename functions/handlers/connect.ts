@@ -1,4 +1,4 @@
-/** Connect function: connect (password or token import), attempts, MFA codes, disconnect. */
+/** Connect function: connect (password, token import or service ticket), attempts, MFA codes, disconnect. */
 import { AttemptPath, ConnectBody, MfaBody } from '../core/api-schemas';
 import type { Services } from '../core/services';
 import type { ConnectOutcome } from '../core/services/connect-service';
@@ -11,6 +11,7 @@ export const connectRoutes = (services: () => Services): Record<string, Route> =
   'POST /garmin/connection': async ({ userId, body }) => {
     const input = parse(ConnectBody, body, 'body');
     const { connect } = services();
+    if ('ticket' in input) return answer(await connect.exchangeTicket(userId, input));
     return answer('tokens' in input ? await connect.importTokens(userId, input) : await connect.connectWithPassword(userId, input));
   },
   'GET /garmin/connection/attempts/{attemptId}': async ({ userId, path }) => {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import * as api from '../../functions/core/api-schemas';
+import { GARMIN_SERVICE_URLS } from '../../functions/core/bridge-protocol';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/core/errors';
 import { LIMITS } from '../../functions/core/limits';
 import type { Services } from '../../functions/core/services';
@@ -42,6 +43,7 @@ export const handlerRouteKeys = (): string[] => {
 const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ConnectWithPassword: api.ConnectWithPasswordBody,
   ImportTokens: api.ImportTokensBody,
+  ExchangeTicket: api.ExchangeTicketBody,
   ConnectRequest: api.ConnectBody,
   MfaCodeRequest: api.MfaBody,
   SyncRequest: api.SyncBody,
@@ -151,10 +153,19 @@ const operations = (): Record<string, Operation> => ({
       'With `username` + `password`: the login runs asynchronously (Garmin may take long, or ask for an MFA code).',
       `The call waits up to ${LIMITS.connectWaitMs / 1000} s for the outcome: 201 when connected, 202 with an \`attemptId\``,
       'while still `pending` or when Garmin wants an MFA code (`mfa_required`: post it to',
-      '`/garmin/connection/attempts/{attemptId}/mfa`). With `tokens`: imports a token blob made by',
+      '`/garmin/connection/attempts/{attemptId}/mfa`).',
+      'With `ticket` + `serviceUrl`: the user signed in on Garmin\'s own page on their device (a webview, a browser tab,',
+      'or packages/garmin-device-signin in a native app, Electron or a CLI), so the password never reaches this service;',
+      'the service ticket that sign-in returned is exchanged for Garmin tokens here, synchronously.',
+      `\`serviceUrl\` is the service the sign-in named, one of ${GARMIN_SERVICE_URLS.join(', ')}; a ticket is single-use`,
+      'and lives seconds to minutes: post it at once. With `tokens`: imports a token blob made by',
       '`python -m garmin_bridge login` elsewhere; answered synchronously.',
+      'Which to use: the password way is the simplest for the app, but Garmin has refused password sign-ins from cloud',
+      'networks for long periods (answered 503 `GARMIN_LOGIN_BLOCKED`); the ticket way works then, because the sign-in',
+      'runs on the user\'s network and only the ticket exchange and later syncs run here. An app that wants one path',
+      'for all times uses the ticket way.',
       `A password login counts against ${LIMITS.authCallsPerHour} authentication calls per user, ${LIMITS.garminAccountLoginsPerHour} logins per Garmin account`,
-      `(across users) and ${LIMITS.serviceLoginsPerHour} logins of the whole service per hour; a token import against the user's authentication calls.`,
+      `(across users) and ${LIMITS.serviceLoginsPerHour} logins of the whole service per hour; a ticket or a token import against the user's authentication calls.`,
       'Disconnecting resets none of them.',
       'On success a backfill sync is queued.',
     ].join(' '),
@@ -164,7 +175,11 @@ const operations = (): Record<string, Operation> => ({
       '202': { description: 'Still running, or waiting for an MFA code: poll the attempt', content: jsonContent(ref('PendingResponse')) },
       '400': badRequest,
       ...common,
-      '422': error(422, ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the credentials or the token blob'),
+      '422': error(
+        422,
+        ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED', 'GARMIN_TICKET_REJECTED'],
+        'Garmin refused the credentials, the token blob, or the service ticket (used already, expired, or issued for another service URL: sign in again)',
+      ),
       '429': error(
         429,
         ['RATE_LIMITED', 'GARMIN_RATE_LIMITED'],
@@ -175,7 +190,7 @@ const operations = (): Record<string, Operation> => ({
       '503': error(
         503,
         ['GARMIN_UNAVAILABLE', 'GARMIN_LOGIN_BLOCKED'],
-        'Garmin could not be reached; or (GARMIN_LOGIN_BLOCKED) Garmin refuses sign-ins from this service for now: connect with `tokens` made on the user\'s device, or retry after Retry-After',
+        'Garmin could not be reached; or (GARMIN_LOGIN_BLOCKED) Garmin refuses password sign-ins from this service for now: connect with a `ticket` from a sign-in on the user\'s device, or retry after Retry-After; for a `ticket`, Garmin refused the exchange itself from this service\'s network: import `tokens` made on the device instead',
         retryAfter,
       ),
     },

@@ -3,7 +3,8 @@
  *
  * - a password login: the app user's authentication calls, the Garmin account's logins
  *   (across app users) and the service's logins;
- * - a token import: the app user's authentication calls (no SSO login reaches Garmin);
+ * - a token import or a service-ticket exchange: the app user's authentication calls (no
+ *   SSO login reaches Garmin);
  * - a sync that calls Garmin: the app user's fetches.
  *
  * The logs live outside the user's data, so disconnecting resets none of them. A login
@@ -53,7 +54,7 @@ export class CallLimits {
     );
   }
 
-  /** A token import (verifying a blob made elsewhere: no SSO login). */
+  /** A token import or a ticket exchange (a sign-in made elsewhere: no SSO login from here). */
   tokenImport(userId: string, now: Date): Promise<RateDecision> {
     return this.takeAll([userAuth(userId)], now);
   }

@@ -1,7 +1,7 @@
-/** Connecting a Garmin account: password login (asynchronous, with MFA) or token import. */
+/** Connecting a Garmin account: password login (asynchronous, with MFA), token import or a service ticket. */
 import type { z } from 'zod';
-import type { ConnectionView, ConnectWithPasswordBody, ImportTokensBody } from '../api-schemas';
-import { type BridgeErrorCode, authResultOf } from '../bridge-protocol';
+import type { ConnectionView, ConnectWithPasswordBody, ExchangeTicketBody, ImportTokensBody } from '../api-schemas';
+import { type BridgeErrorCode, type ExchangeRequest, type VerifyRequest, authResultOf } from '../bridge-protocol';
 import { AppError, rateLimited } from '../errors';
 import { LIMITS } from '../limits';
 import type { AttemptRecord } from '../ports';
@@ -61,15 +61,33 @@ export class ConnectService {
   }
 
   async importTokens(userId: string, body: z.output<typeof ImportTokensBody>): Promise<ConnectOutcome> {
+    return this.connectSignedInElsewhere(userId, { op: 'verify', tokens: body.tokens }, body.username);
+  }
+
+  /** A sign-in the user completed on Garmin's page on their own device: its service ticket, exchanged here. */
+  async exchangeTicket(userId: string, body: z.output<typeof ExchangeTicketBody>): Promise<ConnectOutcome> {
+    return this.connectSignedInElsewhere(userId, { op: 'exchange', ticket: body.ticket, serviceUrl: body.serviceUrl }, body.username);
+  }
+
+  /**
+   * A sign-in made on the user's device (a token blob, or a service ticket) made usable here,
+   * synchronously: one authentication call of the user and no SSO login from this network,
+   * so the login gate does not apply (this is the way out of a block).
+   */
+  private async connectSignedInElsewhere(
+    userId: string,
+    request: VerifyRequest | ExchangeRequest,
+    username: string | undefined,
+  ): Promise<ConnectOutcome> {
     const decision = await this.limits.tokenImport(userId, this.deps.clock.now());
     if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
-    const response = await this.deps.bridge.call({ op: 'verify', tokens: body.tokens });
+    const response = await this.deps.bridge.call(request);
     if (!response.ok) throw bridgeErrorToApp(response.error);
     if (!response.tokens) throw new AppError('INTERNAL', 'The bridge returned no tokens');
     const { profile } = authResultOf(response);
     const connection = await establishConnection(this.deps, {
       userId,
-      username: body.username ?? profile.displayName,
+      username: username ?? profile.displayName,
       tokens: response.tokens,
       profile,
     });

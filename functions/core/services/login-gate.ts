@@ -4,15 +4,16 @@
  * login tried into such a block fails after the library's whole strategy chain and prolongs
  * it. So one refused login closes the gate for everyone, for LIMITS.loginBlockSeconds,
  * doubled for each block that follows the last (capped); the first login after it probes.
- * A token import (made on the user's own device) never passes through here.
+ * A sign-in on the user's own device (a service ticket, or a token import) never passes
+ * through here: it is the way out of a block.
  */
 import { AppError } from '../errors';
 import { LIMITS } from '../limits';
 import type { GarminGuardStore } from '../ports';
 
 export const LOGIN_BLOCKED_MESSAGE =
-  'Garmin is refusing sign-ins from this service for now. Sign in on your own device and connect with the token blob ' +
-  '(POST /garmin/connection {"tokens": "..."}), or try again later.';
+  'Garmin is refusing password sign-ins from this service for now. Sign in on Garmin\'s page on your own device and connect ' +
+  'with the service ticket it gives (POST /garmin/connection {"ticket": "ST-...", "serviceUrl": "..."}), or try again later.';
 
 export class LoginGate {
   constructor(private readonly store: GarminGuardStore | undefined) {}

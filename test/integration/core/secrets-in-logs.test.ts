@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PORTAL_SERVICE_URL, signIn } from '../../../packages/garmin-device-signin/src';
 import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
 
 // Before any module loads: the functions' loggers and the Python bridge log everything.
@@ -57,5 +58,22 @@ describe('secrets never reach logs', () => {
     for (const secret of [PASSWORD, wrongPassword, '654321', tokens.di_token, tokens.di_refresh_token, record?.tokens ?? '']) {
       expect(output).not.toContain(secret);
     }
+  });
+
+  it('logs no service ticket while connecting with one, refusing it again, or refusing a malformed request', async () => {
+    const signedIn = await signIn({ username: ATHLETE, password: PASSWORD, promptMfa: () => '123456', ssoBaseUrl: `${h.sim.userUrl}/sso` });
+    const refused = await signIn({ username: ATHLETE, password: PASSWORD, promptMfa: () => '123456', ssoBaseUrl: `${h.sim.userUrl}/sso` });
+    const answers: number[] = [];
+    const output = await captureOutput(async () => {
+      const connect = async (body: Record<string, unknown>) => answers.push((await h.api('POST /garmin/connection', { userId: h.newUser(), body })).status);
+      await connect({ ...signedIn });
+      await connect({ ...signedIn });
+      await connect({ ticket: refused.ticket, serviceUrl: PORTAL_SERVICE_URL });
+      await connect({ ticket: refused.ticket, serviceUrl: 'https://evil.example/app' });
+      await h.runtime.drainQueue();
+    });
+    expect(answers).toEqual([201, 422, 422, 400]);
+    expect(output).toContain('"level":"DEBUG"');
+    for (const ticket of [signedIn.ticket, refused.ticket]) expect(output).not.toContain(ticket);
   });
 });
