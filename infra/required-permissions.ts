@@ -80,7 +80,8 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
   ],
   connectWorker: [
     ...LOGS,
-    ...code({ table: 'attempts' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    // ConditionCheckItem: the connection is written in one transaction with a check that the attempt still runs.
+    ...code({ table: 'attempts' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'),
     ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
     // Connecting another Garmin account erases the old account's data (Query + BatchWriteItem);
     // the service-wide login block (login-gate.ts: Get + Put).

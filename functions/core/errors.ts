@@ -5,6 +5,8 @@ export const API_ERRORS = {
   NOT_CONNECTED: 404,
   NOT_FOUND: 404,
   ATTEMPT_NOT_WAITING: 409,
+  /** A disconnect or another connect changed the connection while this one was being made. */
+  CONNECTION_CHANGED: 409,
   GARMIN_INVALID_CREDENTIALS: 422,
   GARMIN_MFA_INVALID: 422,
   GARMIN_TOKENS_REJECTED: 422,

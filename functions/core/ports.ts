@@ -56,8 +56,24 @@ export interface ConnectionRecord {
   consecutiveFailures: number;
   cursors: SyncCursors;
   createdAt: string;
+  /**
+   * Which connection this is: new whenever a different Garmin account is connected or the
+   * user connects again after a disconnect, kept by a reconnect of the same account.
+   * Writes are fenced on it, so nothing of an older connection (a sync or connect still
+   * running) lands on a newer one. Increasing (at least the epoch ms of its creation), so
+   * it also orders connections across a disconnect. Absent (0) on records older than it.
+   */
+  generation?: number;
   /** Optimistic concurrency: incremented by every write. */
   version: number;
+}
+
+/** What writing a new connection is conditioned on. */
+export interface ConnectionFence {
+  /** The generation of the connection the writer read and replaces; undefined: it read none. */
+  replaces: number | undefined;
+  /** The connect attempt the connection comes from: it must still be running (a disconnect erases it). */
+  attemptId?: string;
 }
 
 export class VersionConflictError extends Error {
@@ -69,8 +85,11 @@ export class VersionConflictError extends Error {
 
 export interface ConnectionStore {
   get(userId: string): Promise<ConnectionRecord | undefined>;
-  /** Creates or replaces the user's connection (a reconnect replaces it). */
-  put(record: ConnectionRecord): Promise<void>;
+  /**
+   * Creates or replaces the user's connection (a reconnect replaces it). With a fence, only
+   * if it holds; false when it did not (nothing was written).
+   */
+  put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean>;
   /** Applies changes if the stored version is `expectedVersion`; returns the new record or throws VersionConflictError. */
   update(
     userId: string,

@@ -6,7 +6,7 @@
  * | function       | connections            | data                                   | attempts                          | other |
  * |----------------|------------------------|----------------------------------------|-----------------------------------|-------|
  * | connect        | Get, Update, Delete    | Get, Put (rate limit), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
- * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update                 | keyring, invoke bridge, SendMessage (backfill) |
+ * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update, ConditionCheck | keyring, invoke bridge, SendMessage (backfill) |
  * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Update (Garmin budget/breaker), Query+BatchWrite (erase on disconnect race), Query `by_start` (changed activities) | –  | keyring, invoke bridge, SendMessage (backfill) |
  * | dispatch       | Query `due`, Update    | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
  * | read           | Get                    | Get, Query (+ `by_start`)              | –                                 | – |
@@ -98,7 +98,8 @@ export class AppFunctions extends Construct {
     allowInvoke(this.connect.role, bridge.fn);
 
     // connect-worker
-    allowTable(this.connectWorker.role, attempts, ['GetItem', 'UpdateItem']);
+    // ConditionCheckItem: the connection is written only while its attempt still runs (one transaction).
+    allowTable(this.connectWorker.role, attempts, ['GetItem', 'UpdateItem', 'ConditionCheckItem']);
     allowTable(this.connectWorker.role, connections, ['GetItem', 'UpdateItem']);
     // Query+BatchWrite: a new account erases the old data; Get+Put: the service-wide login block (login-gate.ts).
     allowTable(this.connectWorker.role, data, ['GetItem', 'PutItem', 'Query', 'BatchWriteItem']);

@@ -175,6 +175,8 @@ const operations = (): Record<string, Operation> => ({
       '202': { description: 'Still running, or waiting for an MFA code: poll the attempt', content: jsonContent(ref('PendingResponse')) },
       '400': badRequest,
       ...common,
+      '404': error(404, ['NOT_FOUND'], 'A disconnect erased the attempt before it completed; nothing was stored'),
+      '409': error(409, ['CONNECTION_CHANGED'], 'A disconnect or another connect changed the connection meanwhile; nothing was stored'),
       '422': error(
         422,
         ['GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED', 'GARMIN_TICKET_REJECTED'],
@@ -221,7 +223,11 @@ const operations = (): Record<string, Operation> => ({
       '400': badRequest,
       ...common,
       '404': error(404, ['NOT_FOUND'], 'No such attempt for this user (or it expired)'),
-      '409': error(409, ['ATTEMPT_NOT_WAITING'], 'The attempt is not waiting for a code'),
+      '409': error(
+        409,
+        ['ATTEMPT_NOT_WAITING', 'CONNECTION_CHANGED'],
+        'The attempt is not waiting for a code; or another connect changed the connection meanwhile (nothing was stored)',
+      ),
       '422': error(422, ['GARMIN_MFA_INVALID', 'GARMIN_INVALID_CREDENTIALS', 'GARMIN_TOKENS_REJECTED'], 'Garmin refused the code (the attempt still waits), or the login failed'),
       '429': error(
         429,

@@ -5,16 +5,25 @@
  * sparse `due` index; an unscheduled one has neither `due_shard` nor `next_sync_time`.
  */
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
 import { LIMITS } from '../../core/limits';
 import {
   VersionConflictError,
+  type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
   type SyncCursors,
 } from '../../core/ports';
-import { isConditionalCheckFailed } from './errors';
+import { isConditionalCheckFailed, isTransactionConditionFailed } from './errors';
 import { TABLES } from './tables';
 
 const DUE_INDEX = TABLES.connections.globalIndexes[0].name;
@@ -48,6 +57,7 @@ const ConnectionItem = z.object({
   consecutive_failures: z.number().int(),
   cursors: CursorsItem,
   created_at: z.string(),
+  generation: z.number().int().optional(),
   version: z.number().int(),
 });
 
@@ -106,6 +116,7 @@ const fromItem = (raw: unknown): ConnectionRecord => {
       tokensRefreshedAt: item.cursors.tokens_refreshed_at,
     },
     createdAt: item.created_at,
+    generation: item.generation ?? 0,
     version: item.version,
   };
 };
@@ -125,6 +136,7 @@ const ATTRIBUTE_OF = {
   consecutiveFailures: 'consecutive_failures',
   cursors: 'cursors',
   createdAt: 'created_at',
+  generation: 'generation',
 } as const satisfies Record<keyof ConnectionFields, string>;
 
 /** Fields that may be absent from an item; every other field is required and cannot be removed. */
@@ -135,6 +147,7 @@ const OPTIONAL_FIELDS = new Set<keyof ConnectionFields>([
   'lastSyncTime',
   'nextSyncTime',
   'lastError',
+  'generation',
 ]);
 
 const isField = (name: string): name is keyof ConnectionFields => Object.hasOwn(ATTRIBUTE_OF, name);
@@ -180,10 +193,24 @@ const updateExpression = (attributes: Map<string, unknown>, versionStep: string)
   return { expression, names, values };
 };
 
+/** The connection being replaced is still the one the writer read (by generation), or there is none when it read none. */
+const replacesCondition = (generation: number | undefined) => {
+  if (generation === undefined) return { expression: 'attribute_not_exists(#userId)', names: { '#userId': 'user_id' }, values: {} };
+  // Items older than generations carry none: they count as generation 0.
+  const matches = generation === 0 ? '(attribute_not_exists(#generation) OR #generation = :replaces)' : '#generation = :replaces';
+  return {
+    expression: `attribute_exists(#userId) AND ${matches}`,
+    names: { '#userId': 'user_id', '#generation': 'generation' },
+    values: { ':replaces': generation },
+  };
+};
+
 export class DynamoConnectionStore implements ConnectionStore {
+  /** `attemptsTable`: needed only to write a connection fenced on its connect attempt. */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly attemptsTable?: string,
   ) {}
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
@@ -197,7 +224,7 @@ export class DynamoConnectionStore implements ConnectionStore {
    * replacements instead of taking `record.version`: a sync still holding the replaced
    * record must fail its optimistic update, not overwrite the new tokens.
    */
-  async put(record: ConnectionRecord): Promise<void> {
+  async put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean> {
     // Every key present, so the optional fields this record lacks are REMOVEd.
     const fields: { [K in keyof Required<ConnectionFields>]: ConnectionFields[K] | undefined } = {
       username: record.username,
@@ -213,17 +240,45 @@ export class DynamoConnectionStore implements ConnectionStore {
       consecutiveFailures: record.consecutiveFailures,
       cursors: record.cursors,
       createdAt: record.createdAt,
+      generation: record.generation,
     };
     const update = updateExpression(attributesOf(record.userId, fields), 'if_not_exists(#version, :zero) + :one');
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { user_id: record.userId },
-        UpdateExpression: update.expression,
-        ExpressionAttributeNames: update.names,
-        ExpressionAttributeValues: { ...update.values, ':zero': 0, ':one': 1 },
-      }),
-    );
+    const fenced = fence ? replacesCondition(fence.replaces) : undefined;
+    const write = {
+      TableName: this.table,
+      Key: { user_id: record.userId },
+      UpdateExpression: update.expression,
+      ExpressionAttributeNames: { ...update.names, ...fenced?.names },
+      ExpressionAttributeValues: { ...update.values, ...fenced?.values, ':zero': 0, ':one': 1 },
+      ...(fenced ? { ConditionExpression: fenced.expression } : {}),
+    };
+    try {
+      if (fence?.attemptId === undefined) {
+        await this.doc.send(new UpdateCommand(write));
+      } else {
+        // One transaction: a disconnect erases the attempt before the connection, so either
+        // this write sees the attempt running and the disconnect erases what it wrote, or it fails.
+        await this.doc.send(
+          new TransactWriteCommand({ TransactItems: [{ ConditionCheck: this.attemptRunning(record.userId, fence.attemptId) }, { Update: write }] }),
+        );
+      }
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error) || isTransactionConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private attemptRunning(userId: string, attemptId: string) {
+    if (!this.attemptsTable) throw new Error('this connection store was built without the attempts table');
+    return {
+      TableName: this.attemptsTable,
+      Key: { [MFA_MAILBOX_FIELDS.partitionKey]: userId, [MFA_MAILBOX_FIELDS.sortKey]: attemptId },
+      // The bridge sets `pending` again once Garmin accepted the MFA code; ended attempts say connected or failed.
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': MFA_MAILBOX_FIELDS.status },
+      ExpressionAttributeValues: { ':pending': 'pending' },
+    };
   }
 
   async update(userId: string, expectedVersion: number, changes: Partial<ConnectionFields>): Promise<ConnectionRecord> {

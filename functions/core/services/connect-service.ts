@@ -15,6 +15,9 @@ import { LoginGate } from './login-gate';
 const MFA_EXHAUSTED = 'MFA_ATTEMPTS_EXCEEDED';
 const MFA_EXHAUSTED_MESSAGE = `Garmin did not accept the last of the ${LIMITS.mfaSubmissionsPerAttempt} MFA codes this attempt may try; connect again to get a new code`;
 const mfaAttemptsExceeded = () => new AppError(MFA_EXHAUSTED, MFA_EXHAUSTED_MESSAGE);
+/** The attempt vanished while the caller waited: a disconnect erased it. */
+const ERASED = 'erased' as const;
+const attemptErased = () => new AppError('NOT_FOUND', 'The connect attempt was erased (disconnected) before it completed');
 
 export type ConnectOutcome =
   | { status: 'connected'; connection: ConnectionView }
@@ -55,8 +58,9 @@ export class ConnectService {
     await this.deps.connectWorker.start({ userId, attemptId });
     const settled = await pollUntil(this.deps, LIMITS.connectWaitMs, async () => {
       const attempt = await this.deps.attempts.get(userId, attemptId, this.deps.clock.now());
-      return attempt && attempt.status !== 'pending' ? attempt : undefined;
+      return !attempt || attempt.status !== 'pending' ? (attempt ?? ERASED) : undefined;
     });
+    if (settled === ERASED) throw attemptErased();
     return settled ? this.outcomeOf(settled) : { status: 'pending', attemptId };
   }
 
@@ -91,6 +95,9 @@ export class ConnectService {
       tokens: response.tokens,
       profile,
     });
+    if (!connection) {
+      throw new AppError('CONNECTION_CHANGED', 'The connection was changed or erased while the tokens were verified; nothing was stored');
+    }
     return { status: 'connected', connection: toConnectionView(connection) };
   }
 
@@ -123,9 +130,11 @@ export class ConnectService {
     }
     const settled = await pollUntil(this.deps, LIMITS.connectWaitMs, async () => {
       const current = await this.deps.attempts.get(userId, attemptId, this.deps.clock.now());
-      if (!current || current.status === 'connected' || current.status === 'failed') return current;
+      if (!current) return ERASED;
+      if (current.status === 'connected' || current.status === 'failed') return current;
       return current.mfaOutcomeCodeId === codeId && current.mfaOutcome === 'invalid' ? current : undefined;
     });
+    if (settled === ERASED) throw attemptErased();
     if (!settled) return { status: 'pending', attemptId };
     if (settled.mfaOutcomeCodeId === codeId && settled.mfaOutcome === 'invalid' && settled.status === 'mfa_required') {
       if (settled.mfaSubmissions >= LIMITS.mfaSubmissionsPerAttempt) await this.endForTooManyCodes(userId, attemptId);

@@ -32,13 +32,20 @@ export const completeConnectAttempt = async (deps: ServiceDeps, job: ConnectJob)
     }
     if (!response.ok) return await fail(response.error.code, response.error.message);
     if (!response.tokens) return await fail('INTERNAL', 'The bridge returned no tokens');
-    await establishConnection(deps, {
-      userId,
-      username: credentials.username,
-      ...(attempt.rememberPassword ? { password: credentials.password } : {}),
-      tokens: response.tokens,
-      profile: authResultOf(response).profile,
-    });
+    const connection = await establishConnection(
+      deps,
+      {
+        userId,
+        username: credentials.username,
+        ...(attempt.rememberPassword ? { password: credentials.password } : {}),
+        tokens: response.tokens,
+        profile: authResultOf(response).profile,
+      },
+      attemptId,
+    );
+    // The attempt was erased (disconnect) or ended (MFA cap) during the login, or another
+    // connection was made meanwhile: an erased account must not come back.
+    if (!connection) return await fail('ATTEMPT_ENDED', 'The connection changed or was erased while this attempt ran');
     await deps.attempts.finish(userId, attemptId, 'connected');
     return 'connected';
   } catch (error) {

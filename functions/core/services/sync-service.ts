@@ -54,6 +54,9 @@ export const keepTokensAlive = (connection: ConnectionRecord, next: string, now:
 
 class ConnectionGoneError extends Error {}
 
+/** Re-applying a sync's changes on concurrent writes of the same connection (dispatch claims): a few rounds at most. */
+const MAX_SAVE_ATTEMPTS = 5;
+
 export class SyncService {
   /** The service-wide Garmin budget and breaker (absent in fakes that do not model them). */
   private readonly guard: SyncGuard;
@@ -299,17 +302,23 @@ export class SyncService {
 
   /** Optimistic write; on a concurrent change re-applies the (absolute) changes to the latest record. */
   private async save(connection: ConnectionRecord, changes: Changes): Promise<ConnectionRecord> {
-    try {
-      return await this.deps.connections.update(connection.userId, connection.version, changes);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    let base = connection;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.connections.update(base.userId, base.version, changes);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
+      }
       const latest = await this.deps.connections.get(connection.userId);
-      if (!latest) {
-        // Disconnected mid-sync: nothing this sync wrote may outlive the connection.
+      if (!latest || (latest.generation ?? 0) !== (connection.generation ?? 0)) {
+        // Disconnected, or another Garmin account connected, mid-sync: this sync's tokens,
+        // cursors and data belong to a connection that is gone, and must not land on the
+        // new one. No sync of the new one has started (this one holds the lease), so all
+        // the partition holds is what this one wrote since the switch.
         await this.deps.data.deleteAllForUser(connection.userId);
         throw new ConnectionGoneError();
       }
-      return this.deps.connections.update(latest.userId, latest.version, changes);
+      base = latest;
     }
   }
 }

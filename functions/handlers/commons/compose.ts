@@ -26,7 +26,7 @@ export const composeServices = (adapters: Adapters): Services => {
   const { doc, tables } = adapters;
   return createServices({
     clock: adapters.clock ?? { now: () => new Date() },
-    connections: new DynamoConnectionStore(doc, tables.connections),
+    connections: new DynamoConnectionStore(doc, tables.connections, tables.attempts),
     attempts: new DynamoAttemptStore(doc, tables.attempts),
     data: new DynamoDataStore(doc, tables.data),
     leases: new DynamoLeaseStore(doc, tables.data),

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnectionStore, dueShardOf } from '../../../functions/adapters/dynamo/connection-store';
 import { VersionConflictError, type ConnectionRecord } from '../../../functions/core/ports';
@@ -9,7 +9,7 @@ let store: DynamoConnectionStore;
 
 beforeAll(async () => {
   tables = await createTestTables();
-  store = new DynamoConnectionStore(tables.doc, tables.names.connections);
+  store = new DynamoConnectionStore(tables.doc, tables.names.connections, tables.names.attempts);
 });
 
 let userCounter = 0;
@@ -40,7 +40,8 @@ describe('DynamoConnectionStore', () => {
     const userId = newUserId();
     await store.put(record(userId));
 
-    expect(await store.get(userId)).toEqual({ ...record(userId), lastSyncTime: undefined, lastError: undefined });
+    // Records from before generations read as generation 0.
+    expect(await store.get(userId)).toEqual({ ...record(userId), lastSyncTime: undefined, lastError: undefined, generation: 0 });
     expect(await rawItem(userId)).toMatchObject({
       user_id: userId,
       username: 'runner@example.com',
@@ -52,6 +53,28 @@ describe('DynamoConnectionStore', () => {
       version: 1,
     });
     expect(await store.get(newUserId())).toBeUndefined();
+  });
+
+  it('writes a fenced connection only over the generation it read, and only while its attempt runs', async () => {
+    const userId = newUserId();
+    expect(await store.put(record(userId, { generation: 5 }), { replaces: 4 })).toBe(false);
+    expect(await store.get(userId)).toBeUndefined();
+    expect(await store.put(record(userId, { generation: 5 }), { replaces: undefined })).toBe(true);
+    // A second writer that also read no connection lost the race.
+    expect(await store.put(record(userId, { generation: 6 }), { replaces: undefined })).toBe(false);
+    expect(await store.put(record(userId, { generation: 7, username: 'other@example.com' }), { replaces: 5 })).toBe(true);
+    expect(await store.get(userId)).toMatchObject({ generation: 7, username: 'other@example.com' });
+
+    const attempt = (status: string) =>
+      tables.doc.send(
+        new PutCommand({ TableName: tables.names.attempts, Item: { user_id: userId, attempt_id: 'a-1', status, expires_at: 4102444800 } }),
+      );
+    expect(await store.put(record(userId, { generation: 8 }), { replaces: 7, attemptId: 'a-1' })).toBe(false);
+    await attempt('failed');
+    expect(await store.put(record(userId, { generation: 8 }), { replaces: 7, attemptId: 'a-1' })).toBe(false);
+    await attempt('pending');
+    expect(await store.put(record(userId, { generation: 8 }), { replaces: 7, attemptId: 'a-1' })).toBe(true);
+    expect((await store.get(userId))?.generation).toBe(8);
   });
 
   it('replaces a connection on put: absent fields removed, version still counting', async () => {
