@@ -15,7 +15,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // The device sign-in package's tests sign in against the simulator and connect through the API.
+          include: ['test/integration/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
           environment: 'node',
           // Starts DynamoDB Local, moto and the Garmin simulator once per run.
           globalSetup: ['test/integration/global-setup.ts'],
