@@ -9,8 +9,18 @@ export const MAX_SUMMARY_RANGE_DAYS = 366;
 
 const TokenBlobInput = z.string().min(2).max(16_384);
 
+/**
+ * Taken as sent, never trimmed: what the OpenAPI document says (length and pattern) is
+ * exactly what is accepted, and surrounding blanks are refused rather than silently dropped.
+ */
+const GarminUsername = z
+  .string()
+  .min(3)
+  .max(254)
+  .regex(/^\S(?:.*\S)?$/, 'expected no leading or trailing whitespace');
+
 export const ConnectWithPasswordBody = z.strictObject({
-  username: z.string().trim().min(3).max(254),
+  username: GarminUsername,
   password: z.string().min(1).max(256),
   rememberPassword: z.boolean().default(true),
 });
@@ -18,7 +28,7 @@ export const ConnectWithPasswordBody = z.strictObject({
 export const ImportTokensBody = z.strictObject({
   /** A token blob from `python -m garmin_bridge login`, for users whose login is blocked from the cloud. */
   tokens: TokenBlobInput,
-  username: z.string().trim().min(3).max(254).optional(),
+  username: GarminUsername.optional(),
 });
 
 export const ExchangeTicketBody = z.strictObject({
@@ -26,7 +36,7 @@ export const ExchangeTicketBody = z.strictObject({
   ticket: ServiceTicket,
   /** The service URL the sign-in named; the ticket is exchanged only for it. */
   serviceUrl: GarminServiceUrl,
-  username: z.string().trim().min(3).max(254).optional(),
+  username: GarminUsername.optional(),
 });
 
 export const ConnectBody = z.union([ConnectWithPasswordBody, ImportTokensBody, ExchangeTicketBody]);
@@ -36,7 +46,7 @@ export const AttemptPath = z.strictObject({ attemptId: z.uuid() });
 /** `force`: skip the freshness shortcut and reconcile recent activities (late, edited, deleted) with Garmin now. */
 export const SyncBody = z.strictObject({ force: z.boolean().optional() });
 
-export const MfaBody = z.strictObject({ code: z.string().trim().regex(/^\d{4,10}$/, 'expected the numeric code Garmin sent') });
+export const MfaBody = z.strictObject({ code: z.string().regex(/^\d{4,10}$/, 'expected the numeric code Garmin sent') });
 
 const Limit = z.coerce.number().int().min(1).max(MAX_ACTIVITY_PAGE);
 

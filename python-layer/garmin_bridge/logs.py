@@ -47,11 +47,24 @@ class SecretScope:
         self._held.clear()
 
 
+def _written_forms(secret: str) -> set[str]:
+    """The ways a secret can appear in a log line: as itself, escaped as in JSON
+    (ASCII-only or not: non-ASCII, `"` and `\\` change), and escaped as a repr() shows
+    it (an exception message or a logged dict)."""
+    return {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+    }
+
+
 def scrub(text: str) -> str:
     with _secrets_lock:
-        current = sorted(_secrets, key=len, reverse=True)
-    for secret in current:
-        text = text.replace(secret, _MASK)
+        current = list(_secrets)
+    forms = {form for secret in current for form in _written_forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, _MASK)
     return _TICKET.sub(_MASK, _JWT.sub(_MASK, text))
 
 
@@ -62,13 +75,14 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            # Scrubbed before json.dumps escapes them, and the line again after.
+            "message": scrub(record.getMessage()),
         }
         for key in ("requestId", "op", "durationMs", "garminRequests", "errorCode"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
+            entry["error"] = scrub(self.formatException(record.exc_info))
         return scrub(json.dumps(entry, default=str))
 
 

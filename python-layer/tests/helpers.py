@@ -33,12 +33,23 @@ def token_secrets(blob: str) -> list[str]:
     return [blob, data["di_token"], data["di_refresh_token"]]
 
 
+def written_forms(secret: str) -> set[str]:
+    """A secret as a log line may carry it: raw, JSON- or repr-escaped."""
+    return {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+    }
+
+
 def assert_logs_clean(log_path: Path, *secrets: str) -> None:
-    """The bridge wrote logs, and none of them holds any of these secrets."""
+    """The bridge wrote logs, and none holds any of these secrets, in any form."""
     text = log_path.read_text()
     assert '"message"' in text, "the bridge wrote no logs"
     for secret in secrets:
-        assert secret not in text
+        for form in written_forms(secret):
+            assert form not in text
 
 
 def wait_for(

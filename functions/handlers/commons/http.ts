@@ -47,8 +47,15 @@ const callerOf = (event: HttpEvent): string => {
   return sub;
 };
 
+/** application/json or a +json type, with or without parameters (charset). */
+const JSON_CONTENT_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
 const bodyOf = (event: HttpEvent): unknown => {
   if (event.body === undefined || event.body === '') return undefined;
+  // API Gateway hands on any body; only a JSON one is this API's input.
+  if (!JSON_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
+    throw new AppError('VALIDATION_ERROR', 'A request body must be JSON, sent as Content-Type: application/json');
+  }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
     return JSON.parse(text);

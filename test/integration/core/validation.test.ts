@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventInput } from '../../../scripts/local/apigw-events';
+import { type EventInput, httpEvent } from '../../../scripts/local/apigw-events';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { scanUserItems } from '../../support/scan';
 import { type Harness, startHarness } from './harness';
@@ -37,6 +37,10 @@ const cases: Array<[string, string, EventInput, number]> = [
   ['summaries without range', 'GET /garmin/daily-summaries', {}, 400],
   ['summaries range too long', 'GET /garmin/daily-summaries', { query: { from: '2020-01-01', to: '2026-01-01' } }, 400],
   ['sync with a body', 'POST /garmin/sync', { body: { userId: 'someone-else' } }, 400],
+  ['sync with a null body', 'POST /garmin/sync', { rawBody: 'null' }, 400],
+  ['username with surrounding blanks', 'POST /garmin/connection', { body: { username: ' a@example.com', password: 'x' } }, 400],
+  ['blank-padded username of a token import', 'POST /garmin/connection', { body: { tokens: '{}', username: 'ab ' } }, 400],
+  ['MFA code with blanks', 'POST /garmin/connection/attempts/{attemptId}/mfa', { path: attempt, body: { code: ' 123456 ' } }, 400],
   ['not connected', 'GET /garmin/connection', {}, 404],
   ['no profile', 'GET /garmin/profile', {}, 404],
   ['disconnect when not connected', 'DELETE /garmin/connection', {}, 404],
@@ -50,6 +54,23 @@ describe('bad input', () => {
     expect(answer.body.error?.code).toMatch(/^[A-Z_]+$/);
     expect(answer.body.error?.message).toBeTruthy();
     expect(JSON.stringify(answer.body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it.each([
+    ['text/plain', '{}'],
+    ['application/x-www-form-urlencoded', 'force=true'],
+  ])('refuses a %s body with 400', async (contentType, rawBody) => {
+    const event = httpEvent('POST /garmin/sync', { userId: user, rawBody });
+    event.headers['content-type'] = contentType;
+    const response = await h.runtime.http(event);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ error: { code: 'VALIDATION_ERROR' } });
+  });
+
+  it('answers a token blob that is no blob with 422 GARMIN_TOKENS_REJECTED', async () => {
+    const answer = await h.api('POST /garmin/connection', { userId: h.newUser(), body: { tokens: 'not a token blob' } });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error?.code).toBe('GARMIN_TOKENS_REJECTED');
   });
 
   it('answers 401 when the token carries no subject', async () => {
