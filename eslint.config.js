@@ -32,6 +32,22 @@ export default tseslint.config(
   // the local runtime, the tests or the stack.
   layer('functions/core/**', ['adapters', 'handlers'], 'core holds the rules and talks to ports; adapters implement them'),
   layer('functions/adapters/**', ['handlers'], 'adapters only store and transport; they never call a handler'),
+  // The device sign-in package runs in apps (browsers, webviews, React Native): nothing of the
+  // backend, and no Node-only module.
+  {
+    files: ['packages/*/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/functions/**', '**/scripts/**', '**/test/**', '**/infra/**'], message: 'the package has no dependency on the backend' },
+            { group: ['node:*'], message: 'the package runs outside Node too: standard web APIs only' },
+          ],
+        },
+      ],
+    },
+  },
   {
     ...layer('functions/handlers/**', ['adapters'], 'handlers reach adapters only through the composition roots (handlers/commons/*runtime.ts, compose.ts)'),
     ignores: ['functions/handlers/commons/compose.ts', 'functions/handlers/commons/runtime.ts', 'functions/handlers/commons/dispatch-runtime.ts'],

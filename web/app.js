@@ -1,4 +1,4 @@
-/* global document, location, fetch, setTimeout, clearTimeout, URLSearchParams */
+/* global document, location, fetch, setTimeout, clearTimeout, URLSearchParams, history, sessionStorage */
 // The demo page: one small ES module, no build step, no framework, nothing from a CDN.
 // It gets a token for its user from the demo server (GET /demo/token, which exists only
 // in `npm run demo` / `npm run dev`), then speaks the same HTTP API an app would.
@@ -17,19 +17,27 @@ const state = {
   shownSync: undefined,
   attemptId: null,
   attemptTimer: undefined,
+  /** Where the demo server starts a sign-in on Garmin's page ('' when it offers none). */
+  garminSignInPath: '',
 };
 
 // ------------------------------------------------------------------------------------
 // API
 // ------------------------------------------------------------------------------------
 
+/** The user the page left with for Garmin's sign-in page, when it comes back from there. */
+const RETURNING_USER = 'demo-user-signing-in';
+
 async function loadToken() {
-  const user = new URLSearchParams(location.search).get('user');
+  const returning = new URLSearchParams(location.hash.slice(1)).has('ticket');
+  const user = new URLSearchParams(location.search).get('user') || (returning ? sessionStorage.getItem(RETURNING_USER) : null);
   const response = await fetch(`/demo/token${user ? `?user=${encodeURIComponent(user)}` : ''}`);
   if (!response.ok) throw new Error(`no demo token (${response.status}): is this the demo server?`);
   const body = await response.json();
   state.token = body.token;
   state.userId = body.userId;
+  state.garminSignInPath = body.garminSignInPath || '';
+  $('device-sign-in').hidden = !state.garminSignInPath;
   $('user-id').textContent = body.userId;
 }
 
@@ -168,6 +176,26 @@ $('connect-form').addEventListener('submit', async (event) => {
     $('password').value = '';
   }
 });
+
+// The device path: the user signs in on Garmin's own page (here the simulator's, on its
+// user's-network address); the demo server hands the ticket back in the URL fragment
+// (scripts/local/device-signin-routes.ts) and the page posts it, as an app would.
+$('garmin-sign-in-button').addEventListener('click', () => {
+  sessionStorage.setItem(RETURNING_USER, state.userId);
+  location.assign(state.garminSignInPath);
+});
+
+/** A ticket handed back in the fragment: taken out of the address bar at once, then posted. */
+async function connectWithReturnedTicket() {
+  const returned = new URLSearchParams(location.hash.slice(1));
+  const ticket = returned.get('ticket');
+  if (!ticket) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  sessionStorage.removeItem(RETURNING_USER);
+  showError('');
+  showMessage('Connecting with the ticket from Garmin\'s sign-in page…');
+  await handleConnectAnswer(await api('POST', '/garmin/connection', { ticket, serviceUrl: returned.get('serviceUrl') }));
+}
 
 $('mfa-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -413,6 +441,7 @@ async function start() {
     return;
   }
   document.body.dataset.ready = 'true';
+  await connectWithReturnedTicket();
   await pollConnection();
 }
 

@@ -18,6 +18,8 @@
  *   GET /openapi.json        the OpenAPI document (scripts/local/openapi.ts)
  *   GET /.well-known/jwks.json  the public key of the local issuer
  *   GET /demo/token[?user=]  a token for a demo user, for the page (only with demoTokens)
+ *   GET /demo/garmin-sign-in, /demo/garmin-return  the page's sign-in on Garmin's page
+ *                            (with demoTokens and the simulator; device-signin-routes.ts)
  *   GET / and web/*          the demo page
  */
 import { randomUUID } from 'node:crypto';
@@ -30,6 +32,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
 import type { LocalAuth } from './auth';
+import { deviceSignInRoutes } from './device-signin-routes';
 import { renderOpenApiDocument } from './openapi';
 import { REPO_ROOT } from './paths';
 import type { LocalRuntime } from './runtime';
@@ -364,6 +367,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
   const openApi = renderOpenApiDocument();
   const clients = { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
   const host = options.host ?? '127.0.0.1';
+  let serverUrl = '';
+  const deviceSignIn = options.demoTokens && options.simulatorUrl ? deviceSignInRoutes(options.simulatorUrl, () => serverUrl) : undefined;
 
   const handleApi = async (
     req: IncomingMessage,
@@ -467,9 +472,23 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         sendJson(
           res,
           200,
-          { userId, token, expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(), issuer: auth.issuer, audience: auth.audience[0] },
+          {
+            userId,
+            token,
+            expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+            issuer: auth.issuer,
+            audience: auth.audience[0],
+            ...(deviceSignIn ? { garminSignInPath: '/demo/garmin-sign-in' } : {}),
+          },
           { 'cache-control': 'no-store' },
         );
+        return true;
+      }
+      case '/demo/garmin-sign-in':
+      case '/demo/garmin-return': {
+        if (!deviceSignIn) return false;
+        const answer = url.pathname === '/demo/garmin-sign-in' ? await deviceSignIn.start() : deviceSignIn.finish(url);
+        send(res, answer.status, answer.body, answer.headers);
         return true;
       }
       default:
@@ -504,9 +523,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     });
   });
   const { port } = server.address() as AddressInfo;
+  serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: serverUrl,
     port,
     server,
     close: () =>
