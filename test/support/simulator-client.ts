@@ -149,4 +149,11 @@ export class SimulatorClient {
   async count(endpoint: string): Promise<number> {
     return (await this.counters()).byEndpoint[endpoint] ?? 0;
   }
+
+  /** Requests that reached Garmin's SSO (sign-in page, login, MFA), from either network. */
+  async ssoRequests(): Promise<number> {
+    return Object.entries((await this.counters()).byEndpoint)
+      .filter(([endpoint]) => endpoint.startsWith('sso'))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
 }

@@ -24,11 +24,7 @@ const deviceSignIn = (username = ATHLETE) =>
 
 const connectWith = (userId: string, body: Record<string, unknown>) => h.api('POST /garmin/connection', { userId, body });
 
-/** Requests that reached Garmin's SSO (sign-in page, login, MFA), from any network. */
-const ssoRequests = async () =>
-  Object.entries((await h.sim.counters()).byEndpoint)
-    .filter(([endpoint]) => endpoint.startsWith('sso'))
-    .reduce((sum, [, n]) => sum + n, 0);
+const ssoRequests = () => h.sim.ssoRequests();
 
 const expectTicketRejected = (answer: Awaited<ReturnType<typeof connectWith>>) => {
   expect(answer.status).toBe(422);

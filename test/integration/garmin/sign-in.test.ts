@@ -30,11 +30,7 @@ const storeBlob = async (user: string, blob: string) => {
   await connections.update(user, connection.version, { tokens: await vault.encrypt(user, 'tokens', blob) });
 };
 
-/** Requests that reached Garmin's SSO (sign-in page, login, MFA). */
-const ssoRequests = async () =>
-  Object.entries((await h.sim.counters()).byEndpoint)
-    .filter(([endpoint]) => endpoint.startsWith('sso'))
-    .reduce((sum, [, n]) => sum + n, 0);
+const ssoRequests = () => h.sim.ssoRequests();
 
 const NO_DI_TOKENS = JSON.stringify({ di_token: null, di_refresh_token: null, di_client_id: null });
 
