@@ -33,6 +33,12 @@ export const BRIDGE_LIMITS = {
 export const IsoDate = z.iso.date();
 
 const RequestId = z.string().min(1).max(64);
+/**
+ * The caller's deadline (epoch ms): the bridge starts no Garmin request after it and answers
+ * with what it has, rotated tokens included, while the caller still waits. Set by the
+ * bridge client (adapters/bridge/deadline.ts) from the call's timeout.
+ */
+const DeadlineMs = z.int().min(0);
 const TokenBlob = z.string().min(2).max(BRIDGE_LIMITS.maxTokenBlobLength);
 
 /** Where the bridge waits for an MFA code: an item of the attempts table (table name from the bridge's environment). */
@@ -45,6 +51,7 @@ export const MfaMailbox = z.strictObject({
 export const LoginRequest = z.strictObject({
   id: RequestId.optional(),
   op: z.literal('login'),
+  deadlineMs: DeadlineMs.optional(),
   username: z.string().min(1).max(254),
   password: z.string().min(1).max(256),
   mfa: MfaMailbox.optional(),
@@ -53,6 +60,7 @@ export const LoginRequest = z.strictObject({
 export const VerifyRequest = z.strictObject({
   id: RequestId.optional(),
   op: z.literal('verify'),
+  deadlineMs: DeadlineMs.optional(),
   tokens: TokenBlob,
 });
 
@@ -66,6 +74,7 @@ export const ActivitiesQuery = z.strictObject({
 export const FetchRequest = z.strictObject({
   id: RequestId.optional(),
   op: z.literal('fetch'),
+  deadlineMs: DeadlineMs.optional(),
   tokens: TokenBlob,
   /** Known display name, so daily summaries need no profile request. */
   displayName: z.string().min(1).max(128).optional(),
@@ -85,6 +94,7 @@ export const ServiceTicket = z.string().max(256).regex(SERVICE_TICKET_PATTERN);
 export const ExchangeRequest = z.strictObject({
   id: RequestId.optional(),
   op: z.literal('exchange'),
+  deadlineMs: DeadlineMs.optional(),
   ticket: ServiceTicket,
   serviceUrl: GarminServiceUrl,
 });
@@ -105,6 +115,8 @@ export const BRIDGE_ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   /** Garmin refused the service ticket: already used, expired, or issued for another service. */
   'TICKET_REJECTED',
+  /** The caller's deadline came before the work was done: what was fetched (and the tokens) is in the answer. */
+  'DEADLINE_REACHED',
   /** The connect attempt ended (or was erased) while the bridge waited for an MFA code: nothing may come of the login. */
   'ATTEMPT_ENDED',
   'INVALID_REQUEST',

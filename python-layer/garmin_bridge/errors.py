@@ -8,7 +8,7 @@ from garminconnect import (
     GarminConnectTooManyRequestsError,
 )
 
-from .http_log import HttpLog
+from .http_log import DeadlineReached, HttpLog
 
 
 class Phase(Enum):
@@ -63,6 +63,10 @@ def classify(exc: BaseException, log: HttpLog, phase: Phase) -> BridgeError:
             "RATE_LIMITED",
             "Garmin is rate limiting requests",
             log.retry_after_seconds(),
+        )
+    if any(isinstance(e, DeadlineReached) for e in chain):
+        return BridgeError(
+            "DEADLINE_REACHED", "The caller's deadline came before the work was done"
         )
     if phase is Phase.CREDENTIALS and isinstance(exc, GarminConnectAuthenticationError):
         return BridgeError(

@@ -10,6 +10,7 @@ authentication error).
 
 import contextvars
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,9 +36,19 @@ class Exchange:
         return self.path.endswith(TOKEN_ENDPOINT_PATH)
 
 
+class DeadlineReached(Exception):
+    """The caller's deadline passed: no further Garmin request may start."""
+
+
 @dataclass
 class HttpLog:
     exchanges: list[Exchange] = field(default_factory=list)
+    # The caller's deadline (epoch ms); requests are refused past it.
+    deadline_ms: int | None = None
+
+    def check_deadline(self) -> None:
+        if self.deadline_ms is not None and time.time() * 1000 >= self.deadline_ms:
+            raise DeadlineReached
 
     def record(
         self, method: str, url: str, status: int | None, retry_after: str | None
@@ -102,6 +113,8 @@ def recording() -> Iterator[HttpLog]:
 
 def _record(method: str, url: str, send: Callable[[], Any]) -> Any:
     log = _current.get()
+    if log is not None:
+        log.check_deadline()
     try:
         response = send()
     except Exception:

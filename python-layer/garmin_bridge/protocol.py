@@ -30,11 +30,14 @@ class LoginRequest:
     username: str
     password: str
     mfa: Mailbox | None
+    # The caller's deadline (epoch ms): no Garmin request starts after it.
+    deadline_ms: int | None = None
 
 
 @dataclass(frozen=True)
 class VerifyRequest:
     tokens: str
+    deadline_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class ExchangeRequest:
 
     ticket: str = field(repr=False)
     service_url: str
+    deadline_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class FetchRequest:
     activities: ActivitiesQuery | None
     summary_dates: tuple[str, ...]
     profile: bool
+    deadline_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,22 @@ def _summary_dates(raw: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parsed))
 
 
+_MAX_EPOCH_MS = 2**53 - 1
+
+
+def _deadline(f: "_Fields") -> int | None:
+    return (
+        f.integer("deadlineMs", 0, _MAX_EPOCH_MS, 0)
+        if f.present("deadlineMs")
+        else None
+    )
+
+
+def deadline_of(request: Request) -> int | None:
+    """The caller's deadline (epoch ms), if the request carries one."""
+    return None if isinstance(request, PingRequest) else request.deadline_ms
+
+
 def parse_request(raw: Any) -> tuple[str | None, Request]:
     """Return (request id, typed request). Raises BridgeError(INVALID_REQUEST)."""
     if not isinstance(raw, dict):
@@ -198,15 +219,20 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
         raise _invalid("id must be a string of 1-64 characters")
     op = raw.get("op")
     if op == "login":
-        f = _Fields(raw, "login", {"id", "op", "username", "password", "mfa"})
+        f = _Fields(
+            raw, "login", {"id", "op", "username", "password", "mfa", "deadlineMs"}
+        )
         return request_id, LoginRequest(
             username=f.string("username", 254),
             password=f.string("password", 256),
             mfa=_mailbox(f.raw("mfa")) if f.present("mfa") else None,
+            deadline_ms=_deadline(f),
         )
     if op == "verify":
-        f = _Fields(raw, "verify", {"id", "op", "tokens"})
-        return request_id, VerifyRequest(tokens=_token_blob(f))
+        f = _Fields(raw, "verify", {"id", "op", "tokens", "deadlineMs"})
+        return request_id, VerifyRequest(
+            tokens=_token_blob(f), deadline_ms=_deadline(f)
+        )
     if op == "fetch":
         f = _Fields(
             raw,
@@ -219,6 +245,7 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
                 "activities",
                 "dailySummaries",
                 "profile",
+                "deadlineMs",
             },
         )
         return request_id, FetchRequest(
@@ -231,16 +258,19 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
             if f.present("dailySummaries")
             else (),
             profile=f.boolean("profile"),
+            deadline_ms=_deadline(f),
         )
     if op == "exchange":
-        f = _Fields(raw, "exchange", {"id", "op", "ticket", "serviceUrl"})
+        f = _Fields(raw, "exchange", {"id", "op", "ticket", "serviceUrl", "deadlineMs"})
         ticket = f.string("ticket", 256)
         if not _SERVICE_TICKET.match(ticket):
             raise _invalid("exchange.ticket must be a CAS service ticket (ST-...)")
         service_url = f.string("serviceUrl", 256)
         if service_url not in garmin_service_urls():
             raise _invalid("exchange.serviceUrl is not a Garmin service URL")
-        return request_id, ExchangeRequest(ticket=ticket, service_url=service_url)
+        return request_id, ExchangeRequest(
+            ticket=ticket, service_url=service_url, deadline_ms=_deadline(f)
+        )
     if op == "ping":
         _Fields(raw, "ping", {"id", "op"})
         return request_id, PingRequest()

@@ -8,7 +8,7 @@ from . import http_log
 from .errors import BridgeError
 from .logs import SecretScope
 from .operations import Outcome, run
-from .protocol import parse_request
+from .protocol import deadline_of, parse_request
 
 _LOGGER = logging.getLogger("garmin_bridge")
 
@@ -30,6 +30,7 @@ def handle(raw: Any) -> dict[str, Any]:
     with http_log.recording() as log, SecretScope() as secrets:
         try:
             request_id, request = parse_request(raw)
+            log.deadline_ms = deadline_of(request)
             outcome = run(request, log, secrets)
         except BridgeError as e:
             outcome = _failure(e)

@@ -1,6 +1,7 @@
 """Fetching only what is asked, page by page, keeping what arrived before a failure."""
 
 import datetime as dt
+import time
 
 from tests.conftest import BridgeProcess
 from tests.helpers import assert_valid_response
@@ -135,3 +136,50 @@ def test_a_5xx_mid_fetch_keeps_what_arrived_before_it(
     assert "dailySummaries" not in response["partial"]
     # The token blob comes back even on failure, so a rotation is never lost.
     assert response["tokens"] is not None
+
+
+def test_no_request_starts_past_the_callers_deadline(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "fetch",
+                "tokens": athlete_tokens,
+                "activities": {"startDate": "2025-01-01"},
+                "deadlineMs": int(time.time() * 1000) - 1,
+            }
+        )
+    )
+
+    assert response["ok"] is False
+    assert response["error"]["code"] == "DEADLINE_REACHED"
+    assert sim.counters()["total"] == 0
+    assert response["tokens"] is not None
+
+
+def test_a_deadline_mid_fetch_keeps_what_arrived_and_the_rotated_tokens(
+    bridge: BridgeProcess, sim: Simulator, short_lived_tokens: str
+) -> None:
+    start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    # The first page arrives only after the deadline has passed.
+    sim.fault(endpoint="activities", latencyMs=1500, count=1)
+
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "fetch",
+                "tokens": short_lived_tokens,
+                "activities": {"startDate": start},
+                "deadlineMs": int(time.time() * 1000) + 1000,
+            }
+        )
+    )
+
+    assert response["error"]["code"] == "DEADLINE_REACHED"
+    # The page in flight at the deadline is kept; no second page was asked for.
+    assert len(response["partial"]["activities"]["items"]) == 100
+    assert sim.by_endpoint()["activities"] == 1
+    # The refresh before the first page rotated the tokens: they come back.
+    assert response["tokensChanged"] is True
+    assert response["tokens"] != short_lived_tokens

@@ -14,6 +14,7 @@ from tests.helpers import (
     assert_valid_response,
     written_forms,
 )
+from tests.simulator import Simulator
 
 # Characters that JSON and repr() escape: non-ASCII, a quote, a backslash.
 AWKWARD_PASSWORDS = [
@@ -51,7 +52,7 @@ def test_secrets_are_scrubbed_in_every_written_form(secret: str) -> None:
 
 @pytest.mark.parametrize("password", AWKWARD_PASSWORDS[:2])
 def test_a_login_with_an_awkward_password_leaves_no_trace(
-    bridge: BridgeProcess, bridge_log: Path, password: str
+    bridge: BridgeProcess, sim: Simulator, bridge_log: Path, password: str
 ) -> None:
     response = assert_valid_response(
         bridge.call({"op": "login", "username": ATHLETE, "password": password})

@@ -16,9 +16,11 @@ import {
 } from '../../core/bridge-protocol';
 import { ENV, readEnv } from '../../core/env';
 import type { GarminBridge } from '../../core/ports';
+import { DeadlineBridge } from './deadline';
 import { BridgeTransportError } from './errors';
 import { LambdaBridgeTransport, type LambdaTransportOptions } from './lambda-transport';
 import { StdioBridgeTransport, type StdioTransportOptions } from './stdio-transport';
+import { DEFAULT_BRIDGE_TIMEOUTS_MS } from './timeouts';
 
 export type GarminBridgeConfig =
   /** functionName defaults to the BRIDGE_FUNCTION_NAME environment variable. */
@@ -30,8 +32,13 @@ export interface ClosableGarminBridge extends GarminBridge {
 }
 
 export const createGarminBridge = (config: GarminBridgeConfig): ClosableGarminBridge => {
-  if (config.transport === 'stdio') return new StdioBridgeTransport(config);
-  return new LambdaBridgeTransport({ ...config, functionName: config.functionName ?? readEnv(ENV.bridgeFunctionName) });
+  // The same timeouts the transport gives up after, so the bridge stops before the caller does.
+  const timeouts = { ...DEFAULT_BRIDGE_TIMEOUTS_MS, ...config.timeouts };
+  if (config.transport === 'stdio') return new DeadlineBridge(new StdioBridgeTransport(config), timeouts);
+  return new DeadlineBridge(
+    new LambdaBridgeTransport({ ...config, functionName: config.functionName ?? readEnv(ENV.bridgeFunctionName) }),
+    timeouts,
+  );
 };
 
 /** A bridge answer whose success carries the result type of the operation asked for. */
