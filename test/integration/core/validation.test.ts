@@ -39,7 +39,7 @@ const cases: Array<[string, string, EventInput, number]> = [
   ['sync with a body', 'POST /garmin/sync', { body: { userId: 'someone-else' } }, 400],
   ['sync with a null body', 'POST /garmin/sync', { rawBody: 'null' }, 400],
   ['username with surrounding blanks', 'POST /garmin/connection', { body: { username: ' a@example.com', password: 'x' } }, 400],
-  ['blank-padded username of a token import', 'POST /garmin/connection', { body: { tokens: '{}', username: 'ab ' } }, 400],
+  ['blank-padded username of a token import', 'POST /garmin/connection', { body: { tokens: '{}', username: 'abcd ' } }, 400],
   ['MFA code with blanks', 'POST /garmin/connection/attempts/{attemptId}/mfa', { path: attempt, body: { code: ' 123456 ' } }, 400],
   ['not connected', 'GET /garmin/connection', {}, 404],
   ['no profile', 'GET /garmin/profile', {}, 404],
