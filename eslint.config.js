@@ -50,6 +50,6 @@ export default tseslint.config(
   },
   {
     ...layer('functions/handlers/**', ['adapters'], 'handlers reach adapters only through the composition roots (handlers/commons/*runtime.ts, compose.ts)'),
-    ignores: ['functions/handlers/commons/compose.ts', 'functions/handlers/commons/runtime.ts', 'functions/handlers/commons/dispatch-runtime.ts'],
+    ignores: ['functions/handlers/commons/compose.ts', 'functions/handlers/commons/runtime.ts', 'functions/handlers/commons/dispatch-runtime.ts', 'functions/handlers/commons/webhook-runtime.ts'],
   },
 );

@@ -1,6 +1,7 @@
 /** Deploy-time choices: stack props, filled from CDK context (`-c name=value`) by app.ts. */
 import type { StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { checkWebhookUrl } from '../functions/adapters/webhooks/url-guard';
 
 /** Powertools' `service` dimension and log field; the functions' logger uses the same name. */
 export const SERVICE_NAME = 'garmin-sync';
@@ -35,6 +36,11 @@ export interface GarminSyncConfig {
   bridgeReservedConcurrency?: number;
   /** Python interpreter used to build the layer (else PYTHON, .venv/bin/python, python3.13, python3.12). */
   python?: string;
+  /**
+   * The app's webhook endpoint (Standard Webhooks, docs/webhooks.md): https:// to a public
+   * address only. Without it events go to the change feed (GET /garmin/changes) alone.
+   */
+  webhookUrl?: string;
 }
 
 export type GarminSyncStackProps = StackProps & GarminSyncConfig;
@@ -74,11 +80,15 @@ export const configFromContext = (get: (key: string) => unknown): GarminSyncConf
     corsAllowOrigins: list(get('corsAllowOrigins')),
     python: text(get('python')),
     bridgeReservedConcurrency: count(get('bridgeReservedConcurrency')),
+    webhookUrl: text(get('webhookUrl')),
   };
   return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as GarminSyncConfig;
 };
 
 export const validateConfig = (config: GarminSyncConfig): void => {
+  // No SSRF by configuration: a private, loopback, link-local or metadata address is refused
+  // here (by name where it is a literal) and again after DNS at every delivery.
+  if (config.webhookUrl) checkWebhookUrl(config.webhookUrl);
   if (config.jwtIssuer && !config.jwtIssuer.startsWith('https://')) {
     throw new Error('jwtIssuer must be an https:// URL (API Gateway fetches its JWKS from there)');
   }

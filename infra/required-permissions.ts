@@ -12,8 +12,8 @@ import type { FunctionName } from './constructs/functions';
 
 export type PermissionTarget =
   | { table: TableKey; index?: string }
-  | { queue: 'sync' | 'connectFailures' }
-  | { secret: 'keyring' }
+  | { queue: 'sync' | 'connectFailures' | 'webhooks' | 'webhookDeadLetters' }
+  | { secret: 'keyring' | 'webhookSigning' }
   | { function: 'connectWorker' | 'bridge' }
   /** The function's own log group. */
   | { logs: 'own' };
@@ -32,6 +32,11 @@ const LOGS = lambda({ logs: 'own' }, 'logs:CreateLogStream', 'logs:PutLogEvents'
 const KEYRING = code({ secret: 'keyring' }, 'secretsmanager:GetSecretValue');
 const ENQUEUE = code({ queue: 'sync' }, 'sqs:SendMessage');
 const INVOKE_BRIDGE = code({ function: 'bridge' }, 'lambda:InvokeFunction');
+/** Events (functions/adapters/events): the feed's counter read, one transaction of Update + Puts, then the delivery queue. */
+const PUBLISH_EVENTS = [
+  ...code({ table: 'events' }, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+  ...code({ queue: 'webhooks' }, 'sqs:SendMessage'),
+];
 
 /** SyncService, for the manual sync and the worker alike. */
 const SYNC = [
@@ -55,6 +60,8 @@ const SYNC = [
   ...INVOKE_BRIDGE,
   // The next chunk of a backfill.
   ...ENQUEUE,
+  // data.changed, sync.failing, ... (functions/core/events).
+  ...PUBLISH_EVENTS,
 ];
 
 export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermission[]> = {
@@ -77,6 +84,9 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
     ...code({ function: 'connectWorker' }, 'lambda:InvokeFunction'),
     // A token import is verified synchronously.
     ...INVOKE_BRIDGE,
+    // connection.connected (token import), connection.disconnected; a disconnect erases the feed (Query + BatchWriteItem).
+    ...PUBLISH_EVENTS,
+    ...code({ table: 'events' }, 'dynamodb:Query', 'dynamodb:BatchWriteItem'),
   ],
   connectWorker: [
     ...LOGS,
@@ -90,6 +100,8 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
     ...INVOKE_BRIDGE,
     // The first backfill chunk.
     ...ENQUEUE,
+    // connection.connected.
+    ...PUBLISH_EVENTS,
     // The async-invoke failure destination.
     ...lambda({ queue: 'connectFailures' }, 'sqs:SendMessage'),
   ],
@@ -121,6 +133,24 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
     // The profile (Get), daily summaries (Query), activities newest first (Query on by_start).
     ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:Query'),
     ...code({ table: 'data', index: 'by_start' }, 'dynamodb:Query'),
+    // GET /garmin/changes.
+    ...code({ table: 'events' }, 'dynamodb:Query'),
+  ],
+  deliverEvents: [
+    ...LOGS,
+    ...code({ secret: 'webhookSigning' }, 'secretsmanager:GetSecretValue'),
+    // An event past the retry window goes to the dead-letter store.
+    ...code({ queue: 'webhookDeadLetters' }, 'sqs:SendMessage'),
+    // The SQS event source mapping polls with the function's role; the code sets each failed
+    // message's visibility to its backoff (ChangeMessageVisibility, the mapping's grant).
+    ...lambda(
+      { queue: 'webhooks' },
+      'sqs:ReceiveMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueUrl',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+    ),
   ],
   bridge: [
     ...LOGS,

@@ -47,6 +47,8 @@ export const TIMEOUT_SECONDS = {
   read: 15,
   /** The deploy-time keyring initialiser: two Secrets Manager calls. */
   keyringInit: 60,
+  /** One batch of webhooks, posted in parallel, each cut at WEBHOOK_RETRY.requestTimeoutMs (10 s). */
+  deliverEvents: 30,
 } as const;
 
 export const MEMORY_MB = {
@@ -61,6 +63,7 @@ export const MEMORY_MB = {
   syncWorker: 256,
   dispatch: 256,
   keyringInit: 256,
+  deliverEvents: 256,
 } as const;
 
 /** SQS: a message stays invisible for 6 × the consumer's timeout (AWS guidance for Lambda). */

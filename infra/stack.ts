@@ -3,7 +3,8 @@
  *   app → HTTP API (JWT) → connect / sync / read
  *   connect → (async) connect-worker → bridge;  sync, sync-worker → bridge
  *   Scheduler → dispatch → SQS (+DLQ) → sync-worker
- *   DynamoDB ×3 (from TABLES), one keyring secret, alarms → SNS, a dashboard.
+ *   connect / sync → events (change feed) → SQS (+DLQ) → deliver-events → the app's webhook endpoint
+ *   DynamoDB (from TABLES), the keyring and webhook-signing secrets, alarms → SNS, a dashboard.
  */
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -15,6 +16,7 @@ import { Keyring } from './constructs/keyring';
 import { Observability } from './constructs/observability';
 import { SyncPipeline } from './constructs/pipeline';
 import { Storage } from './constructs/storage';
+import { Webhooks } from './constructs/webhooks';
 import { checkSizing } from './sizing';
 
 export class GarminSyncStack extends Stack {
@@ -22,6 +24,7 @@ export class GarminSyncStack extends Stack {
   readonly keyring: Keyring;
   readonly bridge: Bridge;
   readonly pipeline: SyncPipeline;
+  readonly webhooks: Webhooks;
   readonly functions: AppFunctions;
   readonly api: Api;
   readonly observability: Observability;
@@ -42,13 +45,17 @@ export class GarminSyncStack extends Stack {
       ...(props.bridgeReservedConcurrency ? { reservedConcurrency: props.bridgeReservedConcurrency } : {}),
     });
     this.pipeline = new SyncPipeline(this, 'Pipeline');
+    this.webhooks = new Webhooks(this, 'Webhooks');
     this.functions = new AppFunctions(this, 'Functions', {
       storage: this.storage,
       keyring: this.keyring,
       bridge: this.bridge,
       pipeline: this.pipeline,
+      webhooks: this.webhooks,
+      ...(props.webhookUrl ? { webhookUrl: props.webhookUrl } : {}),
       logRetention,
     });
+    this.webhooks.attach(this.functions.deliverEvents.fn);
     this.pipeline.attach({
       dispatch: this.functions.dispatch.fn,
       syncWorker: this.functions.syncWorker.fn,
@@ -69,7 +76,11 @@ export class GarminSyncStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       functions: { ...monitored, bridge: this.bridge.fn },
       syncQueue: this.pipeline.queue,
-      deadLetterQueues: { SyncDeadLetters: this.pipeline.deadLetterQueue, ConnectFailures: this.pipeline.connectFailures },
+      deadLetterQueues: {
+        SyncDeadLetters: this.pipeline.deadLetterQueue,
+        ConnectFailures: this.pipeline.connectFailures,
+        WebhookDeadLetters: this.webhooks.deadLetterQueue,
+      },
       httpApi: this.api.httpApi,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
@@ -92,5 +103,8 @@ export class GarminSyncStack extends Stack {
     output('SyncDeadLetterQueueUrl', this.pipeline.deadLetterQueue.queueUrl, 'Sync jobs that failed 5 times');
     output('ConnectFailuresQueueUrl', this.pipeline.connectFailures.queueUrl, 'Connect-worker invocations that failed');
     output('BridgeFunctionName', this.bridge.fn.functionName, 'Python bridge function');
+    output('WebhookSecretArn', this.webhooks.secret.secretArn, 'Webhook signing secrets (the app verifies with whsec_<current>; rotate with webhooks-cli.ts)');
+    output('WebhookQueueUrl', this.webhooks.queue.queueUrl, 'Events waiting for delivery to the webhook endpoint');
+    output('WebhookDeadLetterQueueUrl', this.webhooks.deadLetterQueue.queueUrl, 'Events not delivered within the retry window: replay with webhooks-cli.ts replay');
   }
 }

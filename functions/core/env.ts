@@ -6,6 +6,14 @@ export const ENV = {
   connectionsTable: 'CONNECTIONS_TABLE',
   dataTable: 'DATA_TABLE',
   attemptsTable: 'ATTEMPTS_TABLE',
+  /** The change feed (functions/adapters/events). */
+  eventsTable: 'EVENTS_TABLE',
+  /** The webhook delivery queue; absent when no webhook endpoint is configured (events go to the feed only). */
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  /** Delivery function: the app's endpoint, its signing secrets, and its dead-letter queue. */
+  webhookUrl: 'WEBHOOK_URL',
+  webhookSecretId: 'WEBHOOK_SECRET_ID',
+  webhookDeadLetterQueueUrl: 'WEBHOOK_DLQ_URL',
   /** Secrets Manager id of the credential keyring. */
   keyringSecretId: 'KEYRING_SECRET_ID',
   /** The Python bridge Lambda (deployed transport). */

@@ -12,6 +12,8 @@ export const API_ERRORS = {
   GARMIN_TOKENS_REJECTED: 422,
   /** The service ticket was refused: already used, expired, or issued for another service URL. */
   GARMIN_TICKET_REJECTED: 422,
+  /** A change-feed cursor older than the feed keeps (events may be gone): re-read everything, then poll from the new cursor. */
+  FEED_CURSOR_EXPIRED: 410,
   RATE_LIMITED: 429,
   /** The connect attempt took LIMITS.mfaSubmissionsPerAttempt codes and has ended; start a new one. */
   MFA_ATTEMPTS_EXCEEDED: 429,

@@ -13,4 +13,8 @@ export const METRIC = {
   /** Seconds between a sync's due time and when it ran. */
   syncLagSeconds: 'SyncLagSeconds',
   dispatched: 'Dispatched',
+  webhooksDelivered: 'WebhooksDelivered',
+  /** Attempts the app's endpoint refused or did not answer (each is retried). */
+  webhookAttemptsFailed: 'WebhookAttemptsFailed',
+  webhooksDeadLettered: 'WebhooksDeadLettered',
 } as const;

@@ -3,6 +3,7 @@
  * DynamoDB, Secrets Manager, SQS, Lambda and the Python bridge; unit tests may fake them.
  */
 import type { BridgeRequest, BridgeResponse } from './bridge-protocol';
+import type { AppEvent } from './events/schema';
 
 export interface Clock {
   now(): Date;
@@ -308,4 +309,33 @@ export interface ConnectJob {
 export interface ConnectWorkerInvoker {
   /** Starts the connect worker asynchronously (Lambda Event invoke when deployed). */
   start(job: ConnectJob): Promise<void>;
+}
+
+/** A change-feed position older than the feed keeps: the app must re-read in full. */
+export class FeedCursorExpiredError extends Error {
+  constructor() {
+    super('cursor is older than the change feed keeps');
+    this.name = 'FeedCursorExpiredError';
+  }
+}
+
+/**
+ * Where the services' events go (functions/core/events): appended to the user's change
+ * feed in order, then handed to webhook delivery when one is configured.
+ */
+export interface EventSink {
+  /** Appends one user's events, in this order, after everything appended before. */
+  publish(userId: string, events: AppEvent[]): Promise<void>;
+  /** Erases the user's feed (a disconnect erases everything of theirs); positions stay increasing. */
+  erase(userId: string): Promise<void>;
+}
+
+export interface EventFeed {
+  /**
+   * The user's events after `cursor` (from the oldest kept without one), oldest first.
+   * `nextCursor` continues after the last item (or stays put when there is none).
+   * InvalidCursorError for a foreign or forged cursor, FeedCursorExpiredError for one
+   * older than the feed keeps.
+   */
+  read(userId: string, query: { cursor?: string; limit: number }, now: Date): Promise<{ items: AppEvent[]; nextCursor: string }>;
 }

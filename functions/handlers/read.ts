@@ -1,5 +1,6 @@
-/** Read function: the connection, activities, daily summaries, energy per day and profile. Reads only. */
+/** Read function: the connection, activities, daily summaries, energy per day, profile and change feed. Reads only. */
 import { ActivitiesQuery, DailySummariesQuery } from '../core/api-schemas';
+import { ChangesQuery } from '../core/events/feed-service';
 import type { Services } from '../core/services';
 import { type Route, httpHandler, parse } from './commons/http';
 import { servicesFromEnvironment } from './commons/runtime';
@@ -22,6 +23,10 @@ export const readRoutes = (services: () => Services): Record<string, Route> => (
     body: await services().read.energy(userId, parse(DailySummariesQuery, query, 'query')),
   }),
   'GET /garmin/profile': async ({ userId }) => ({ status: 200, body: await services().read.profile(userId) }),
+  'GET /garmin/changes': async ({ userId, query }) => ({
+    status: 200,
+    body: await services().feed.changes(userId, parse(ChangesQuery, query, 'query')),
+  }),
 });
 
 export const handler = httpHandler(readRoutes(servicesFromEnvironment));

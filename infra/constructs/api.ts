@@ -32,6 +32,7 @@ export const ROUTES: Record<`${Method} /${string}`, RouteTarget> = {
   'GET /garmin/daily-summaries': 'read',
   'GET /garmin/energy': 'read',
   'GET /garmin/profile': 'read',
+  'GET /garmin/changes': 'read',
 };
 
 export interface ApiProps {

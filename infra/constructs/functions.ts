@@ -24,19 +24,23 @@ import type { Keyring } from './keyring';
 import type { SyncPipeline } from './pipeline';
 import type { Storage } from './storage';
 import { TsFunction, handlerEntry } from './ts-function';
+import type { Webhooks } from './webhooks';
 
 export interface AppFunctionsProps {
   storage: Storage;
   keyring: Keyring;
   bridge: Bridge;
   pipeline: SyncPipeline;
+  webhooks: Webhooks;
+  /** The app's webhook endpoint; without it events go to the change feed only. */
+  webhookUrl?: string;
   logRetention: logs.RetentionDays;
 }
 
 type Sized = keyof typeof TIMEOUT_SECONDS & keyof typeof MEMORY_MB;
 
-/** The six functions by name (the keys of AppFunctions.all()). */
-export const FUNCTION_NAMES = ['connect', 'connectWorker', 'sync', 'syncWorker', 'dispatch', 'read'] as const;
+/** The TypeScript functions by name (the keys of AppFunctions.all()). */
+export const FUNCTION_NAMES = ['connect', 'connectWorker', 'sync', 'syncWorker', 'dispatch', 'read', 'deliverEvents'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export class AppFunctions extends Construct {
@@ -46,18 +50,23 @@ export class AppFunctions extends Construct {
   readonly syncWorker: TsFunction;
   readonly dispatch: TsFunction;
   readonly read: TsFunction;
+  readonly deliverEvents: TsFunction;
 
   constructor(scope: Construct, id: string, props: AppFunctionsProps) {
     super(scope, id);
-    const { storage, keyring, bridge, pipeline } = props;
-    const { connections, data, attempts } = storage.tables;
+    const { storage, keyring, bridge, pipeline, webhooks } = props;
+    const { connections, data, attempts, events } = storage.tables;
 
     // Every function gets all three table names: the shared composition builds all stores
     // (handlers/commons/compose.ts). Access is what IAM below allows, not what env names.
     const tablesEnv = storage.tableEnvironment();
     const vaultEnv = { [ENV.keyringSecretId]: keyring.secret.secretArn };
     const bridgeEnv = { [ENV.bridgeFunctionName]: bridge.fn.functionName };
-    const queueEnv = { [ENV.syncQueueUrl]: pipeline.queue.queueUrl };
+    // The functions that publish events hand them to delivery only when there is an endpoint.
+    const queueEnv = {
+      [ENV.syncQueueUrl]: pipeline.queue.queueUrl,
+      ...(props.webhookUrl ? { [ENV.webhookQueueUrl]: webhooks.queue.queueUrl } : {}),
+    };
 
     const make = (id: string, entry: string, size: Sized, description: string, env: Record<string, string>): TsFunction =>
       new TsFunction(this, id, {
@@ -87,8 +96,16 @@ export class AppFunctions extends Construct {
       ...bridgeEnv,
       ...queueEnv,
     });
-    this.dispatch = make('Dispatch', 'dispatch', 'dispatch', 'Scheduled: claims due connections and queues their syncs', queueEnv);
-    this.read = make('Read', 'read', 'read', 'HTTP: connection, activities, daily summaries, profile (reads only)', {});
+    this.dispatch = make('Dispatch', 'dispatch', 'dispatch', 'Scheduled: claims due connections and queues their syncs', {
+      [ENV.syncQueueUrl]: pipeline.queue.queueUrl,
+    });
+    this.read = make('Read', 'read', 'read', 'HTTP: connection, activities, daily summaries, profile, change feed (reads only)', {});
+    this.deliverEvents = make('DeliverEvents', 'deliver-events', 'deliverEvents', 'Delivers events to the app\'s webhook endpoint (Standard Webhooks)', {
+      ...(props.webhookUrl ? { [ENV.webhookUrl]: props.webhookUrl } : {}),
+      [ENV.webhookSecretId]: webhooks.secret.secretArn,
+      [ENV.webhookQueueUrl]: webhooks.queue.queueUrl,
+      [ENV.webhookDeadLetterQueueUrl]: webhooks.deadLetterQueue.queueUrl,
+    });
 
     // connect
     allowTable(this.connect.role, connections, ['GetItem', 'UpdateItem', 'DeleteItem']);
@@ -121,6 +138,19 @@ export class AppFunctions extends Construct {
     // read: reads only
     allowTable(this.read.role, connections, ['GetItem']);
     allowTable(this.read.role, data, ['GetItem', 'Query'], ['by_start']);
+    allowTable(this.read.role, events, ['Query']);
+
+    // Events: appended by whoever connects, syncs or disconnects (the counter read, then one
+    // transaction of Update + Puts); a disconnect erases the user's feed (Query + BatchWrite).
+    for (const fn of [this.connect, this.connectWorker, this.sync, this.syncWorker]) {
+      allowTable(fn.role, events, fn === this.connect ? ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] : ['GetItem', 'PutItem', 'UpdateItem']);
+      allow(fn.role, ['sqs:SendMessage'], [webhooks.queue.queueArn]);
+    }
+
+    // deliver-events: the signing secret, the dead-letter queue.
+    // (The visibility of its own queue's messages is the event source mapping's grant.)
+    allow(this.deliverEvents.role, ['secretsmanager:GetSecretValue'], [webhooks.secret.secretArn]);
+    allow(this.deliverEvents.role, ['sqs:SendMessage'], [webhooks.deadLetterQueue.queueArn]);
 
     for (const fn of [this.connect, this.connectWorker, this.sync, this.syncWorker]) {
       keyring.grantRead(fn.role);
@@ -140,6 +170,7 @@ export class AppFunctions extends Construct {
       syncWorker: this.syncWorker,
       dispatch: this.dispatch,
       read: this.read,
+      deliverEvents: this.deliverEvents,
     };
   }
 }

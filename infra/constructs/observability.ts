@@ -101,6 +101,7 @@ export class Observability extends Construct {
       graph('Syncs', [product(METRIC.syncsSucceeded), product(METRIC.syncsFailed), product(METRIC.syncsDeferred), product(METRIC.dispatched)]),
       graph('Garmin requests', [product(METRIC.garminRequests), product(METRIC.garminRateLimited), product(METRIC.logins)]),
       graph('Connects', [product(METRIC.connectsSucceeded), product(METRIC.connectsFailed)]),
+      graph('Webhooks', [product(METRIC.webhooksDelivered), product(METRIC.webhookAttemptsFailed), product(METRIC.webhooksDeadLettered)]),
     );
     this.dashboard.addWidgets(
       graph('Sync lag (s, due → ran)', [product(METRIC.syncLagSeconds, cw.Stats.p(90)), product(METRIC.syncLagSeconds, cw.Stats.MAXIMUM)]),

@@ -48,7 +48,7 @@ class InvokeFunctionTarget implements scheduler.IScheduleTarget {
 
 const RETENTION_14_DAYS = Duration.days(14);
 
-const secureQueue = (scope: Construct, id: string, props: sqs.QueueProps): sqs.Queue =>
+export const secureQueue = (scope: Construct, id: string, props: sqs.QueueProps): sqs.Queue =>
   new sqs.Queue(scope, id, {
     // SSE with SQS-owned keys: encrypted at rest, no KMS key to pay for or to grant.
     encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -1,5 +1,5 @@
 /**
- * The three DynamoDB tables, built from the one table spec the stores and the local
+ * The DynamoDB tables, built from the one table spec the stores and the local
  * runtime use (functions/adapters/dynamo/tables.ts), so keys and indexes cannot drift.
  */
 import { RemovalPolicy, aws_dynamodb as dynamodb } from 'aws-cdk-lib';
@@ -60,7 +60,7 @@ export class Storage extends Construct {
       }
       return table;
     };
-    this.tables = { connections: build('connections'), data: build('data'), attempts: build('attempts') };
+    this.tables = { connections: build('connections'), data: build('data'), attempts: build('attempts'), events: build('events') };
   }
 
   /** Every table's name under the variable the functions read it from (ENV / TABLES.*.envVar). */

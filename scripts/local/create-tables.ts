@@ -19,6 +19,7 @@ export const tableNamesFor = (prefix: string): Record<TableKey, string> => ({
   connections: `${prefix}-connections`,
   data: `${prefix}-data`,
   attempts: `${prefix}-attempts`,
+  events: `${prefix}-events`,
 });
 
 const keySchema = (partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] => [

@@ -1,5 +1,5 @@
 /**
- * The six functions as deployed, in one process: each with its own adapters and SDK
+ * The functions as deployed, in one process: each with its own adapters and SDK
  * clients (its own identity when the AWS rules are enforced, scripts/local/aws-rules),
  * each invocation cut at its own timeout (infra/sizing.ts). The connect worker is started
  * like an asynchronous Lambda invoke by the connect function; the bridge is invoked by
@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
+import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import type { Clock, ConnectJob, ConnectWorkerInvoker, GarminBridge } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
@@ -52,6 +53,9 @@ export interface DeployedFunction {
   name: FunctionName;
   services: Services;
   timeoutMs: number;
+  /** Its SDK clients (its identity when the AWS rules are enforced), for handlers built outside the services (webhook delivery). */
+  sqs: SQSClient;
+  secretsManager: SecretsManagerClient;
   /** One invocation: a fresh context, cut at the function's timeout like Lambda would. */
   invoke<T>(run: (context: Context) => Promise<T>): Promise<T>;
 }
@@ -59,6 +63,8 @@ export interface DeployedFunction {
 export interface DeployedFunctionsOptions {
   tables: Record<TableKey, string>;
   queueUrl: string;
+  /** The webhook delivery queue, when an endpoint is configured: the functions that publish events send to it. */
+  webhookQueueUrl?: string;
   /** The keyring secret's ARN, as the deployed functions get it. */
   keyringSecretId: string;
   bridge: GarminBridge;
@@ -111,6 +117,7 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
       bridge: () => bridge,
       queue: once(() => new SqsSyncQueue(options.queueUrl, sqs)),
       connectWorker: once(() => connectWorkerFor(identity)),
+      ...(options.webhookQueueUrl ? { webhooks: new SqsWebhookQueue(options.webhookQueueUrl, sqs) } : {}),
     });
     const timeoutMs = timeoutOf(name);
     const functionName = rules?.local.functionName(name) ?? name;
@@ -118,6 +125,8 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
       name,
       services,
       timeoutMs,
+      sqs,
+      secretsManager,
       // Without the AWS rules there is no timeout either: the invocation runs as long as it takes.
       invoke: (run) => (rules ? invokeWithTimeout(functionName, timeoutMs, run) : run(lambdaContext(functionName, timeoutMs))),
     };

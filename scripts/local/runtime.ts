@@ -39,6 +39,7 @@ import { type AwsRules, type AwsRulesOptions, awsRulesEnforced, discoverLocalRes
 import type { FunctionName } from './aws-rules/stack-policies';
 import { createTables, tableNamesFor } from './create-tables';
 import { type DeployedFunction, httpApiOf, startDeployedFunctions } from './deployed-functions';
+import { type LocalWebhookQueues, WebhookPump, ensureSigningSecret, ensureWebhookQueues, newWebhookSecret } from './webhooks';
 
 export interface LocalRuntimeOptions {
   /** Prefix of every table, queue and secret, so several runtimes can share emulators. */
@@ -58,6 +59,22 @@ export interface LocalRuntimeOptions {
   awsRules?: Pick<AwsRulesOptions, 'adjustPolicies' | 'onDenied'>;
   /** Test seam: function timeouts shorter than infra/sizing.ts. */
   timeoutsMs?: Partial<Record<FunctionName, number>>;
+  /** The app's webhook endpoint (http://127.0.0.1 allowed here); without it events go to the change feed only. */
+  webhookUrl?: string;
+  /** The signing secret (`whsec_…` or base64); generated when absent. */
+  webhookSecret?: string;
+  /** Seconds between delivery attempts after n receives (default: as deployed; tests: 0 and `deliverWebhooks({ dueNow })`). */
+  webhookBackoffSeconds?: (receiveCount: number) => number;
+}
+
+/** Webhook delivery as deployed: the queues, the signing secret, and one delivery round at a time. */
+export interface LocalWebhooks {
+  queues: LocalWebhookQueues;
+  secretId: string;
+  /** `whsec_<current>`: what a receiver verifies with. */
+  secret: string;
+  /** One round of the deliver-events function over the queue (see scripts/local/webhooks.ts); how many left the queue. */
+  deliver(options?: { dueNow?: boolean }): Promise<number>;
 }
 
 export interface LocalRuntime {
@@ -79,6 +96,8 @@ export interface LocalRuntime {
   drainQueue(): Promise<number>;
   /** Waits for the asynchronously invoked connect workers started so far. */
   settleConnectWorkers(): Promise<void>;
+  /** Present when a webhook endpoint is configured. */
+  webhooks?: LocalWebhooks;
   stop(): Promise<void>;
 }
 
@@ -125,7 +144,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const secretsManager = new SecretsManagerClient({});
   const keyringSecretId = `${options.prefix}-keyring`;
   await initKeyringSecret(secretsManager, keyringSecretId);
-  const local = await discoverLocalResources({ prefix: options.prefix, tables, queueUrl, dlqUrl, keyringSecretId, sqs, secretsManager });
+  const webhookQueues = await ensureWebhookQueues(sqs, options.prefix);
+  const webhookSecretId = `${options.prefix}-webhook-secret`;
+  const webhookSecret = (options.webhookSecret ?? newWebhookSecret()).replace(/^whsec_/, '');
+  await ensureSigningSecret(secretsManager, webhookSecretId, webhookSecret);
+  const local = await discoverLocalResources({
+    prefix: options.prefix,
+    tables,
+    queueUrl,
+    dlqUrl,
+    keyringSecretId,
+    webhooks: { ...webhookQueues, secretId: webhookSecretId },
+    sqs,
+    secretsManager,
+  });
   const rules = awsRulesEnforced(options.enforceAwsRules) ? loadAwsRules(local, options.awsRules) : undefined;
 
   const bridge: ClosableGarminBridge = createGarminBridge({
@@ -140,6 +172,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const { functions, connectWorkers } = startDeployedFunctions({
     tables,
     queueUrl,
+    ...(options.webhookUrl ? { webhookQueueUrl: webhookQueues.queueUrl } : {}),
     keyringSecretId: local.secret.arn,
     bridge,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -159,6 +192,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const api = httpApiOf(functions);
   const runSyncWorker = syncWorker(() => functions.syncWorker.services);
   const runDispatch = dispatcher(() => functions.dispatch.services);
+  const pump = options.webhookUrl
+    ? new WebhookPump({
+        fn: functions.deliverEvents,
+        sqs,
+        queues: webhookQueues,
+        endpoint: options.webhookUrl,
+        secretId: local.webhookSecret.arn,
+        clock: options.clock ?? { now: () => new Date() },
+        ...(options.webhookBackoffSeconds ? { backoffSeconds: options.webhookBackoffSeconds } : {}),
+      })
+    : undefined;
 
   const drainQueue = async (): Promise<number> => {
     let processed = 0;
@@ -205,6 +249,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       (await functions.dispatch.invoke((context) => runDispatch({}, context))) as { claimed: number; lostClaims: number },
     drainQueue,
     settleConnectWorkers: () => connectWorkers.settle(),
+    ...(pump
+      ? {
+          webhooks: {
+            queues: webhookQueues,
+            secretId: webhookSecretId,
+            secret: `whsec_${webhookSecret}`,
+            deliver: (opts?: { dueNow?: boolean }) => pump.deliver(opts),
+          },
+        }
+      : {}),
     stop: async () => {
       await connectWorkers.settle();
       await bridge.close();

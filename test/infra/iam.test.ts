@@ -119,8 +119,11 @@ const LOCAL: LocalResources = {
     sync: { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/iam-sync', arn: 'arn:aws:sqs:eu-west-1:123456789012:iam-sync' },
     syncDeadLetters: { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/iam-dlq', arn: 'arn:aws:sqs:eu-west-1:123456789012:iam-dlq' },
     connectFailures: { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/iam-cf', arn: 'arn:aws:sqs:eu-west-1:123456789012:iam-cf' },
+    webhooks: { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/iam-wh', arn: 'arn:aws:sqs:eu-west-1:123456789012:iam-wh' },
+    webhookDeadLetters: { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/iam-whd', arn: 'arn:aws:sqs:eu-west-1:123456789012:iam-whd' },
   },
   secret: { name: 'iam-keyring', arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:iam-keyring-AbCdEf' },
+  webhookSecret: { name: 'iam-webhooks', arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:iam-webhooks-GhIjKl' },
   functionName: (fn) => `iam-${fn}`,
 };
 

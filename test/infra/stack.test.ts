@@ -29,7 +29,7 @@ const envOf = (logicalId: string): Record<string, unknown> =>
   ((props(logicalId).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
 
-const TS_FUNCTIONS = ['connect', 'connectWorker', 'sync', 'syncWorker', 'dispatch', 'read'] as const;
+const TS_FUNCTIONS = ['connect', 'connectWorker', 'sync', 'syncWorker', 'dispatch', 'read', 'deliverEvents'] as const;
 
 describe('DynamoDB tables (built from TABLES)', () => {
   const tableId = (key: TableKey) => idOf(s, s.stack.storage.tables[key]);
@@ -107,7 +107,7 @@ describe('TypeScript functions', () => {
   });
 
   it('each function gets the variables of env.ts it uses, and no others', () => {
-    const tables = [ENV.connectionsTable, ENV.dataTable, ENV.attemptsTable];
+    const tables = [ENV.connectionsTable, ENV.dataTable, ENV.attemptsTable, ENV.eventsTable];
     const expected: Record<(typeof TS_FUNCTIONS)[number], string[]> = {
       connect: [...tables, ENV.keyringSecretId, ENV.bridgeFunctionName, ENV.syncQueueUrl, ENV.connectWorkerFunctionName],
       connectWorker: [...tables, ENV.keyringSecretId, ENV.bridgeFunctionName, ENV.syncQueueUrl],
@@ -115,6 +115,8 @@ describe('TypeScript functions', () => {
       syncWorker: [...tables, ENV.keyringSecretId, ENV.bridgeFunctionName, ENV.syncQueueUrl],
       dispatch: [...tables, ENV.syncQueueUrl],
       read: tables,
+      // No webhookUrl configured here: no WEBHOOK_URL, and nobody is given the delivery queue to publish to.
+      deliverEvents: [...tables, ENV.webhookSecretId, ENV.webhookQueueUrl, ENV.webhookDeadLetterQueueUrl],
     };
     const envNames = new Set<string>(Object.values(ENV));
     for (const name of TS_FUNCTIONS) {
@@ -193,7 +195,8 @@ describe('sync pipeline', () => {
 
   it('every queue is encrypted and refuses non-TLS requests', () => {
     const queues = resourcesOf(s.json, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    // Sync jobs + DLQ, connect failures, webhook deliveries + DLQ.
+    expect(queues).toHaveLength(5);
     for (const [id, queue] of queues) {
       expect(queue.Properties?.SqsManagedSseEnabled, id).toBe(true);
       s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -208,7 +211,8 @@ describe('sync pipeline', () => {
   });
 
   it('the sync worker consumes the queue one job at a time, at most 10 at once, with partial failures', () => {
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // The other mapping feeds webhook delivery (test/infra/webhooks.test.ts).
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fnIds.syncWorker },
       EventSourceArn: getAtt(idOf(s, s.stack.pipeline.queue)),
@@ -318,7 +322,8 @@ describe('HTTP API', () => {
 
 describe('keyring secret', () => {
   it('one secret, generated at deploy, retained', () => {
-    s.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    // The other one signs webhooks (test/infra/webhooks.test.ts).
+    s.template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     const id = idOf(s, s.stack.keyring.secret);
     expect(s.json.Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(props(id).GenerateSecretString).toBeDefined();

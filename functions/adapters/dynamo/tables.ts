@@ -11,6 +11,10 @@
  *   (`__rate__#…`, TTL), which a user's erasure must not reset.
  * - attempts: connect attempts (`user_id`, `attempt_id`) with a TTL; also the MFA
  *   mailbox the Python bridge polls, and the only table the bridge may touch.
+ * - events: each user's change feed (`user_id`, `sk` = `EVT#<sequence>`, TTL) and its
+ *   sequence counter (`SEQ`), functions/adapters/events/dynamo-event-feed.ts. A table of
+ *   its own: a disconnect erases it explicitly (the counter stays, so positions keep
+ *   increasing), and only the functions that emit or read events may touch it.
  */
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
 import { ENV } from '../../core/env';
@@ -47,6 +51,12 @@ export const TABLES = {
     sortKey: { name: 'sk', type: 'S' },
     ttlAttribute: 'expires_at',
     localIndexes: [{ name: 'by_start', sortKey: { name: 'start_local', type: 'S' } }],
+  },
+  events: {
+    envVar: ENV.eventsTable,
+    partitionKey: { name: 'user_id', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    ttlAttribute: 'expires_at',
   },
   attempts: {
     envVar: ENV.attemptsTable,

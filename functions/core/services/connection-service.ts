@@ -1,11 +1,12 @@
 /** The user's connection: status, and disconnect (which erases everything of theirs). */
 import type { ConnectionView } from '../api-schemas';
 import { AppError } from '../errors';
+import { EventRecorder } from '../events/recorder';
 import { toConnectionView } from './connection-view';
 import type { ServiceDeps } from './deps';
 
 export class ConnectionService {
-  constructor(private readonly deps: Pick<ServiceDeps, 'connections' | 'data' | 'attempts' | 'clock'>) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'connections' | 'data' | 'attempts' | 'clock' | 'newId' | 'events'>) {}
 
   async status(userId: string): Promise<ConnectionView> {
     const connection = await this.deps.connections.get(userId);
@@ -27,5 +28,6 @@ export class ConnectionService {
     if (!existed && attempts.running === 0) {
       throw new AppError('NOT_CONNECTED', 'No Garmin account is connected');
     }
+    await new EventRecorder(this.deps).disconnected(userId);
   }
 }

@@ -4,6 +4,8 @@ import type {
   ConnectionStore,
   ConnectWorkerInvoker,
   DataStore,
+  EventFeed,
+  EventSink,
   GarminBridge,
   LeaseStore,
   RateLimiter,
@@ -23,6 +25,10 @@ export interface ServiceDeps {
   bridge: GarminBridge;
   queue: SyncQueue;
   connectWorker: ConnectWorkerInvoker;
+  /** Events for the app (change feed, webhooks); optional so fakes that do not look at them need none. */
+  events?: EventSink;
+  /** The change feed's read side (GET /garmin/changes). */
+  feed?: EventFeed;
   newId(): string;
   /** Pause between polls of a bounded wait (real timers in production). */
   pause(ms: number): Promise<void>;

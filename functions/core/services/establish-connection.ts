@@ -1,4 +1,5 @@
 import type { ProfileBasics } from '../bridge-protocol';
+import { EventRecorder } from '../events/recorder';
 import { LIMITS } from '../limits';
 import type { ConnectionRecord } from '../ports';
 import type { ServiceDeps } from './deps';
@@ -56,5 +57,6 @@ export const establishConnection = async (
   // once it finds the generation changed (SyncService.save).
   if (existing && !sameAccount) await deps.data.deleteAllForUser(input.userId);
   await deps.queue.enqueue([{ userId: input.userId, reason: 'backfill' }]);
+  await new EventRecorder(deps).connected(input.userId);
   return record;
 };

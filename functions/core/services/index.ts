@@ -1,3 +1,4 @@
+import { FeedService } from '../events/feed-service';
 import { ConnectService } from './connect-service';
 import { ConnectionService } from './connection-service';
 import type { ServiceDeps } from './deps';
@@ -10,6 +11,7 @@ export interface Services {
   connection: ConnectionService;
   sync: SyncService;
   read: ReadService;
+  feed: FeedService;
 }
 
 export const createServices = (deps: ServiceDeps): Services => ({
@@ -18,4 +20,5 @@ export const createServices = (deps: ServiceDeps): Services => ({
   connection: new ConnectionService(deps),
   sync: new SyncService(deps),
   read: new ReadService(deps),
+  feed: new FeedService(deps),
 });

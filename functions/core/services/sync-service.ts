@@ -5,6 +5,8 @@
  */
 import { type BridgeError, type FetchResult, fetchResultOf } from '../bridge-protocol';
 import { AppError, rateLimited } from '../errors';
+import { EventRecorder } from '../events/recorder';
+import type { DataChanges } from '../events/rules';
 import { LIMITS } from '../limits';
 import { addDays } from '../local-time';
 import {
@@ -30,6 +32,8 @@ export interface SyncRun {
   garminRequests: number;
   error?: { code: string; message: string };
   connection?: ConnectionRecord;
+  /** What the sync added, rewrote and deleted (ids and dates), for the app's events. */
+  dataChanges?: DataChanges;
 }
 
 type Changes = Parameters<ServiceDeps['connections']['update']>[2];
@@ -54,6 +58,9 @@ export const keepTokensAlive = (connection: ConnectionRecord, next: string, now:
 
 class ConnectionGoneError extends Error {}
 
+/** [those that pass, those that do not]. */
+const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [items.filter(test), items.filter((item) => !test(item))];
+
 /** Re-applying a sync's changes on concurrent writes of the same connection (dispatch claims): a few rounds at most. */
 const MAX_SAVE_ATTEMPTS = 5;
 
@@ -62,8 +69,10 @@ export class SyncService {
   private readonly guard: SyncGuard;
   private readonly loginGate: LoginGate;
   private readonly limits: CallLimits;
+  private readonly events: EventRecorder;
 
   constructor(private readonly deps: ServiceDeps) {
+    this.events = new EventRecorder(deps);
     this.guard = new SyncGuard(deps.rateLimiter.global);
     this.loginGate = new LoginGate(deps.rateLimiter.global);
     this.limits = new CallLimits(deps.rateLimiter);
@@ -97,7 +106,9 @@ export class SyncService {
       if (job.dueAt !== undefined && connection.nextSyncTime !== job.dueAt) {
         return { status: 'skipped', ...NOTHING, connection };
       }
-      return await this.syncUnderLease(job, connection, now);
+      const run = await this.syncUnderLease(job, connection, now);
+      if (run.connection && (run.status === 'synced' || run.status === 'failed')) await this.events.synced(connection, run.connection, run.dataChanges);
+      return run;
     } catch (error) {
       if (error instanceof ConnectionGoneError) return { status: 'not_connected', ...NOTHING };
       throw error;
@@ -141,12 +152,13 @@ export class SyncService {
       });
     }
     const result = response.ok ? fetchResultOf(response) : response.partial;
-    const stored = result ? await this.store(current, plan, result, now) : { ...NOTHING, changes: {} };
+    const stored = result ? await this.store(current, plan, result, now) : { ...NOTHING, changes: {}, dataChanges: undefined };
     const counts = {
       activitiesWritten: stored.activitiesWritten,
       dailySummariesWritten: stored.dailySummariesWritten,
       profileUpdated: stored.profileUpdated,
       garminRequests: response.garminRequests,
+      ...(stored.dataChanges ? { dataChanges: stored.dataChanges } : {}),
     };
     if (response.ok) {
       current = await this.save(current, {
@@ -172,7 +184,7 @@ export class SyncService {
     // What is stored already is read back (one query each) and left alone: a refused
     // conditional put writes nothing but is billed like a write, a read costs a fifth of it.
     const searched = plan.activities && result.activities ? { from: plan.activities.startDate, ...result.activities } : undefined;
-    const activities = searched ? await this.reconcileActivities(userId, searched) : { written: 0 };
+    const activities = searched ? await this.reconcileActivities(userId, searched) : { written: 0, added: [], updated: [], deleted: [] };
     const activitiesWritten = activities.written;
     // A complete search back past the window leaves nothing older than a day unreconciled.
     const reconciled = searched?.complete === true && searched.from <= reconcileWindowStart(connection, now);
@@ -189,6 +201,7 @@ export class SyncService {
       return !before || before.final !== s.final || !sameContent(before.summary, s.summary);
     });
     const dailySummariesWritten = changedSummaries.length ? await this.deps.data.upsertDailySummaries(userId, changedSummaries) : 0;
+    const [daysAdded, daysUpdated] = partition(changedSummaries.map((s) => s.date), (date) => !stored.has(date));
     if (result.profile) {
       const { basics, socialProfile, userSettings } = result.profile;
       const profile: GarminObject = { ...basics, timeZone: result.profile.timeZone, socialProfile, userSettings };
@@ -199,6 +212,10 @@ export class SyncService {
       activitiesWritten,
       dailySummariesWritten,
       profileUpdated: result.profile !== undefined,
+      dataChanges: {
+        activities: { added: activities.added, updated: activities.updated, deleted: activities.deleted },
+        days: { added: daysAdded, updated: daysUpdated },
+      } satisfies DataChanges,
       changes: {
         cursors: { ...applied.cursors, ...(reconciled ? { activitiesReconciledAt: now.toISOString() } : {}) },
         ...(displayName ? { displayName } : {}),
@@ -215,7 +232,7 @@ export class SyncService {
   private async reconcileActivities(
     userId: string,
     searched: { from: string; items: GarminObject[]; complete: boolean },
-  ): Promise<{ written: number }> {
+  ): Promise<{ written: number; added: string[]; updated: string[]; deleted: string[] }> {
     const stored = new Map<string, GarminObject>();
     let cursor: string | undefined;
     do {
@@ -228,14 +245,17 @@ export class SyncService {
       return !before || !sameContent(before, activity);
     });
     const written = changed.length ? await this.deps.data.upsertActivities(userId, changed) : 0;
+    const [added, updated] = partition(changed.map((a) => String(a.activityId)), (id) => !stored.has(id));
+    let deleted: string[] = [];
     if (searched.complete) {
       const present = new Set(searched.items.map((a) => String(a.activityId)));
       // Garmin's startDate and our local start may disagree about the first day (zones): leave it alone.
       const certain = addDays(searched.from, 1);
       const vanished = [...stored].filter(([id, a]) => !present.has(id) && String(a.startTimeLocal) >= certain).map(([id]) => id);
       if (vanished.length) await this.deps.data.deleteActivities(userId, vanished);
+      deleted = vanished;
     }
-    return { written };
+    return { written, added, updated, deleted };
   }
 
   /** The connection's next state after a failed fetch. A rate limit never deactivates it. */

@@ -7,6 +7,9 @@ import { DynamoDataStore } from '../../adapters/dynamo/data-store';
 import { DynamoLeaseStore } from '../../adapters/dynamo/lease-store';
 import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
 import type { TableKey } from '../../adapters/dynamo/tables';
+import { DynamoEventFeed } from '../../adapters/events/dynamo-event-feed';
+import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
+import type { SqsWebhookQueue } from '../../adapters/webhooks/sqs-webhook-queue';
 import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/ports';
 import { type Services, createServices } from '../../core/services';
 
@@ -18,19 +21,25 @@ export interface Adapters {
   bridge: () => GarminBridge;
   queue: () => SyncQueue;
   connectWorker: () => ConnectWorkerInvoker;
+  /** Where events go for webhook delivery; absent when no endpoint is configured (the feed only). */
+  webhooks?: Pick<SqsWebhookQueue, 'send'>;
   /** The system clock unless a test or benchmark drives time. */
   clock?: Clock;
 }
 
 export const composeServices = (adapters: Adapters): Services => {
   const { doc, tables } = adapters;
+  const clock = adapters.clock ?? { now: () => new Date() };
+  const feed = new DynamoEventFeed(doc, tables.events, clock);
   return createServices({
-    clock: adapters.clock ?? { now: () => new Date() },
+    clock,
     connections: new DynamoConnectionStore(doc, tables.connections, tables.attempts),
     attempts: new DynamoAttemptStore(doc, tables.attempts),
     data: new DynamoDataStore(doc, tables.data),
     leases: new DynamoLeaseStore(doc, tables.data),
     rateLimiter: new DynamoRateLimiter(doc, tables.data),
+    events: new FeedAndWebhooks(feed, adapters.webhooks),
+    feed,
     get vault() {
       return adapters.vault();
     },

@@ -15,7 +15,7 @@ const tableName = (key: TableKey): string => process.env[TABLES[key].envVar] ?? 
 export const servicesFromEnvironment: () => Services = once(() =>
   composeServices({
     doc: createDocumentClient(),
-    tables: { connections: tableName('connections'), data: tableName('data'), attempts: tableName('attempts') },
+    tables: { connections: tableName('connections'), data: tableName('data'), attempts: tableName('attempts'), events: tableName('events') },
     vault: once(() => createSecretsManagerVault()),
     bridge: once(() => createGarminBridge({ transport: 'lambda' })),
     queue: once(() => new SqsSyncQueue(readEnv(ENV.syncQueueUrl))),

@@ -67,6 +67,8 @@ export interface LocalResourceInput {
   /** The sync queue's DLQ, where there is one (the benchmark has none). */
   dlqUrl?: string;
   keyringSecretId: string;
+  /** The webhook delivery's queues and signing secret, where there are (the benchmark has none). */
+  webhooks?: { queueUrl: string; dlqUrl: string; secretId: string };
   sqs: SQSClient;
   secretsManager: SecretsManagerClient;
 }
@@ -78,10 +80,14 @@ export const discoverLocalResources = async (input: LocalResourceInput): Promise
     if (!Attributes?.QueueArn) throw new Error(`moto reported no ARN for ${url}`);
     return Attributes.QueueArn;
   };
-  const [syncArn, dlqArn, secret] = await Promise.all([
+  const { webhooks } = input;
+  const [syncArn, dlqArn, secret, webhookArn, webhookDlqArn, webhookSecret] = await Promise.all([
     arnOf(input.queueUrl),
     input.dlqUrl ? arnOf(input.dlqUrl) : undefined,
     input.secretsManager.send(new DescribeSecretCommand({ SecretId: input.keyringSecretId })),
+    webhooks ? arnOf(webhooks.queueUrl) : undefined,
+    webhooks ? arnOf(webhooks.dlqUrl) : undefined,
+    webhooks ? input.secretsManager.send(new DescribeSecretCommand({ SecretId: webhooks.secretId })) : undefined,
   ]);
   if (!secret.ARN) throw new Error(`moto reported no ARN for ${input.keyringSecretId}`);
   const [, , , region = '', accountId = ''] = syncArn.split(':');
@@ -92,6 +98,7 @@ export const discoverLocalResources = async (input: LocalResourceInput): Promise
     syncWorker: 'sync-worker',
     dispatch: 'dispatch',
     read: 'read',
+    deliverEvents: 'deliver-events',
     bridge: 'garmin-bridge',
   };
   const local = { region, accountId };
@@ -108,8 +115,14 @@ export const discoverLocalResources = async (input: LocalResourceInput): Promise
       syncDeadLetters: input.dlqUrl && dlqArn ? { url: input.dlqUrl, arn: dlqArn } : placeholderQueue('sync-dlq'),
       // Lambda's own failure destination for the connect worker: nothing local sends to it.
       connectFailures: placeholderQueue('connect-failures'),
+      webhooks: webhooks && webhookArn ? { url: webhooks.queueUrl, arn: webhookArn } : placeholderQueue('webhooks'),
+      webhookDeadLetters: webhooks && webhookDlqArn ? { url: webhooks.dlqUrl, arn: webhookDlqArn } : placeholderQueue('webhooks-dlq'),
     },
     secret: { name: input.keyringSecretId, arn: secret.ARN },
+    webhookSecret:
+      webhooks && webhookSecret?.ARN
+        ? { name: webhooks.secretId, arn: webhookSecret.ARN }
+        : { name: `${input.prefix}-webhook-secret`, arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${input.prefix}-webhook-secret-000000` },
     functionName: (fn) => `${input.prefix}-${names[fn]}`,
   };
 };

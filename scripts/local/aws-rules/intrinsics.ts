@@ -33,6 +33,8 @@ const attributeOf = (local: LocalResources, resource: StackResource, attribute: 
     case 'secret':
       // Ref of AWS::SecretsManager::Secret is its ARN.
       return attribute ? undefined : local.secret.arn;
+    case 'webhookSecret':
+      return attribute ? undefined : local.webhookSecret.arn;
     case 'function': {
       const name = local.functionName(resource.fn);
       return attribute === 'Arn' ? functionArn(local, name) : attribute ? undefined : name;

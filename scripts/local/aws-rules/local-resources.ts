@@ -13,6 +13,8 @@ export interface LocalResources {
   tables: Record<TableKey, string>;
   queues: Record<LocalQueue, { url: string; arn: string }>;
   secret: { name: string; arn: string };
+  /** The webhook signing secret (the keyring is `secret`). */
+  webhookSecret: { name: string; arn: string };
   functionName(fn: InvokableFunction): string;
 }
 
@@ -46,7 +48,7 @@ export const roleArn = (r: Pick<LocalResources, 'accountId'>, roleName: string):
 export const arnOfTarget = (r: LocalResources, fn: InvokableFunction, target: PermissionTarget): string => {
   if ('table' in target) return `${tableArn(r, r.tables[target.table])}${target.index ? `/index/${target.index}` : ''}`;
   if ('queue' in target) return r.queues[target.queue].arn;
-  if ('secret' in target) return r.secret.arn;
+  if ('secret' in target) return target.secret === 'keyring' ? r.secret.arn : r.webhookSecret.arn;
   if ('function' in target) return functionArn(r, r.functionName(target.function));
   return logGroupArn(r, r.functionName(fn));
 };

@@ -35,7 +35,7 @@ interface InitializeStack {
 export interface ClientRules {
   service: AwsService;
   identity: FunctionIdentity;
-  local: Pick<LocalResources, 'region' | 'accountId' | 'secret'>;
+  local: Pick<LocalResources, 'region' | 'accountId' | 'secret' | 'webhookSecret'>;
 }
 
 export const MIDDLEWARE_NAME = 'localAwsRules';

@@ -14,7 +14,7 @@ export interface Permission {
 }
 
 type Input = Record<string, unknown>;
-type Arns = Pick<LocalResources, 'region' | 'accountId' | 'secret'>;
+type Arns = Pick<LocalResources, 'region' | 'accountId' | 'secret' | 'webhookSecret'>;
 
 const text = (input: Input, field: string): string => {
   const value = input[field];
@@ -97,7 +97,8 @@ const secretsmanager = (arns: Arns, operation: string, input: Input): Permission
   if (!SECRET_ACTIONS.has(operation)) throw new Error(`local IAM: no authorization mapping for Secrets Manager ${operation}`);
   const id = text(input, operation === 'CreateSecret' ? 'Name' : 'SecretId');
   // IAM sees the secret's full ARN (with its random suffix), whatever the caller named it by.
-  const resource = id === arns.secret.name || id === arns.secret.arn ? arns.secret.arn : id;
+  const secret = [arns.secret, arns.webhookSecret].find((s) => id === s.name || id === s.arn);
+  const resource = secret ? secret.arn : id;
   return [{ action: `secretsmanager:${operation}`, resource }];
 };
 

@@ -14,13 +14,14 @@ import { type OfflineSynth, type TemplateJson, logicalIdOf, synthOffline } from 
 export { FUNCTION_NAMES, type FunctionName };
 export type InvokableFunction = FunctionName | 'bridge';
 
-export type LocalQueue = 'sync' | 'syncDeadLetters' | 'connectFailures';
+export type LocalQueue = 'sync' | 'syncDeadLetters' | 'connectFailures' | 'webhooks' | 'webhookDeadLetters';
 
 /** What a logical id of the template stands for. */
 export type StackResource =
   | { kind: 'table'; table: TableKey }
   | { kind: 'queue'; queue: LocalQueue }
   | { kind: 'secret' }
+  | { kind: 'webhookSecret' }
   | { kind: 'function'; fn: InvokableFunction }
   | { kind: 'logGroup'; fn: InvokableFunction };
 
@@ -80,6 +81,9 @@ export const readStackPolicies = ({ stack, json }: Pick<OfflineSynth, 'stack' | 
     [id(stack.pipeline.queue)]: { kind: 'queue', queue: 'sync' },
     [id(stack.pipeline.deadLetterQueue)]: { kind: 'queue', queue: 'syncDeadLetters' },
     [id(stack.pipeline.connectFailures)]: { kind: 'queue', queue: 'connectFailures' },
+    [id(stack.webhooks.queue)]: { kind: 'queue', queue: 'webhooks' },
+    [id(stack.webhooks.deadLetterQueue)]: { kind: 'queue', queue: 'webhookDeadLetters' },
+    [id(stack.webhooks.secret)]: { kind: 'webhookSecret' },
     [id(stack.bridge.fn)]: { kind: 'function', fn: 'bridge' },
     [id(stack.bridge.logGroup)]: { kind: 'logGroup', fn: 'bridge' },
   };

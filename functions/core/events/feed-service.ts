@@ -1,0 +1,44 @@
+/** GET /garmin/changes: the caller's change feed, oldest first, from an opaque cursor. */
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { FeedCursorExpiredError, InvalidCursorError } from '../ports';
+import type { ServiceDeps } from '../services/deps';
+import { EVENT_LIMITS } from './rules';
+import { AppEvent } from './schema';
+
+export const MAX_FEED_PAGE = 100;
+
+export const ChangesQuery = z.strictObject({
+  cursor: z.string().min(1).max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_FEED_PAGE).default(MAX_FEED_PAGE),
+});
+
+export const ChangesResponse = z.object({
+  items: z.array(AppEvent),
+  /** Always present: pass it next time, also when `items` is empty (it keeps the cursor fresh). */
+  nextCursor: z.string(),
+  /** More items wait after these: read again at once. */
+  hasMore: z.boolean(),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+
+export class FeedService {
+  constructor(private readonly deps: Pick<ServiceDeps, 'feed' | 'clock'>) {}
+
+  async changes(userId: string, query: z.output<typeof ChangesQuery>): Promise<ChangesResponse> {
+    if (!this.deps.feed) throw new Error('no change feed configured');
+    try {
+      const page = await this.deps.feed.read(userId, { ...(query.cursor ? { cursor: query.cursor } : {}), limit: query.limit }, this.deps.clock.now());
+      return { items: page.items, nextCursor: page.nextCursor, hasMore: page.items.length === query.limit };
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new AppError('VALIDATION_ERROR', 'cursor is not a change-feed cursor of this user');
+      if (error instanceof FeedCursorExpiredError) {
+        throw new AppError(
+          'FEED_CURSOR_EXPIRED',
+          `The cursor is older than the ${EVENT_LIMITS.feedRetentionSeconds / 86400} days the feed keeps: re-read the data in full, then poll the feed without a cursor`,
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The one place the services hand events to the EventSink: each hook turns what a service
+ * just did into complete events (id, time, user) and publishes them in order. Without a
+ * sink (fakes) the hooks do nothing.
+ */
+import type { ConnectionRecord } from '../ports';
+import type { ServiceDeps } from '../services/deps';
+import { type DataChanges, type EventDraft, connectionEvents, dataChangedEvents } from './rules';
+import { AppEvent } from './schema';
+
+export class EventRecorder {
+  constructor(private readonly deps: Pick<ServiceDeps, 'clock' | 'newId' | 'events'>) {}
+
+  /** A connection was stored (connect, reconnect, token import). */
+  connected(userId: string): Promise<void> {
+    return this.publish(userId, [{ type: 'connection.connected', data: {} }]);
+  }
+
+  /**
+   * Everything of the user was erased: so is their feed (it names their activities and
+   * days), which then holds this event alone. A cursor from before still continues after
+   * it, so an app that polls learns that its copy must go too.
+   */
+  async disconnected(userId: string): Promise<void> {
+    await this.deps.events?.erase(userId);
+    await this.publish(userId, [{ type: 'connection.disconnected', data: { dataErased: true } }]);
+  }
+
+  /** A sync that reached Garmin: what it wrote, then what changed about the connection. */
+  synced(before: ConnectionRecord, after: ConnectionRecord, changes: DataChanges | undefined): Promise<void> {
+    const now = this.deps.clock.now();
+    return this.publish(after.userId, [...(changes ? dataChangedEvents(changes) : []), ...connectionEvents(before, after, now)]);
+  }
+
+  private async publish(userId: string, drafts: EventDraft[]): Promise<void> {
+    if (!this.deps.events || drafts.length === 0) return;
+    const timestamp = this.deps.clock.now().toISOString();
+    // Parsed, so a rule that built a malformed event fails here and not at the app.
+    const events = drafts.map((d) =>
+      AppEvent.parse({ id: `evt_${this.deps.newId().replaceAll('-', '')}`, version: 1, timestamp, userId, ...d }),
+    );
+    await this.deps.events.publish(userId, events);
+  }
+}
