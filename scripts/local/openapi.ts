@@ -16,6 +16,10 @@ import { z } from 'zod';
 import * as api from '../../functions/core/api-schemas';
 import { GARMIN_SERVICE_URLS } from '../../functions/core/bridge-protocol';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/core/errors';
+import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
+import { ChangesQuery, ChangesResponse, MAX_FEED_PAGE } from '../../functions/core/events/feed-service';
+import { EVENT_LIMITS } from '../../functions/core/events/rules';
+import { AppEvent, EVENT_SCHEMAS, type AppEventType } from '../../functions/core/events/schema';
 import { LIMITS } from '../../functions/core/limits';
 import type { Services } from '../../functions/core/services';
 import { connectRoutes } from '../../functions/handlers/connect';
@@ -40,6 +44,10 @@ export const handlerRouteKeys = (): string[] => {
 // --------------------------------------------------------------------------------------
 
 /** Named schemas, by the direction they travel (request bodies are read as zod *input*). */
+/** `data.changed` → `DataChangedEvent`: component names allow no dots. */
+const eventSchemaName = (type: AppEventType): string =>
+  `${type.split(/[._]/).map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('')}Event`;
+
 const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ConnectWithPassword: api.ConnectWithPasswordBody,
   ImportTokens: api.ImportTokensBody,
@@ -64,6 +72,9 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   EnergyResponse: api.EnergyResponse,
   ProfileResponse: api.ProfileResponse,
   Error: api.ErrorResponse,
+  Event: AppEvent,
+  ChangesResponse,
+  ...Object.fromEntries(Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [eventSchemaName(type as AppEventType), schema])),
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -329,6 +340,28 @@ const operations = (): Record<string, Operation> => ({
       ...common,
     },
   },
+  'GET /garmin/changes': {
+    operationId: 'listChanges',
+    tags: ['data'],
+    summary: "The caller's change feed: every event (data changed, connection and sync events), oldest first",
+    description: [
+      'The same events the webhooks deliver (see `webhooks`), in the order they happened, each once. Start without `cursor` (the oldest',
+      `event kept), then always pass the last \`nextCursor\` (it is returned also when there is nothing new). Events are kept`,
+      `${EVENT_LIMITS.feedRetentionSeconds / 86400} days: a cursor not used for longer answers 410 FEED_CURSOR_EXPIRED, and the app re-reads`,
+      'the data in full, then polls again without a cursor. An app that only polls this feed misses nothing. After DELETE /garmin/connection',
+      'the feed holds `connection.disconnected` alone (everything it named was erased); an older cursor continues with it.',
+    ].join(' '),
+    parameters: parametersOf(ChangesQuery, 'query', {
+      cursor: 'The `nextCursor` of the previous call (opaque, bound to the caller)',
+      limit: `Events per page (1-${MAX_FEED_PAGE}, default ${MAX_FEED_PAGE})`,
+    }),
+    responses: {
+      '200': { description: 'The events after the cursor', content: jsonContent(ref('ChangesResponse')) },
+      '400': badRequest,
+      ...common,
+      '410': error(410, ['FEED_CURSOR_EXPIRED'], 'The cursor is older than the feed keeps: re-read the data in full, then poll without a cursor'),
+    },
+  },
   'GET /garmin/profile': {
     operationId: 'getProfile',
     tags: ['data'],
@@ -379,9 +412,11 @@ export const buildOpenApiDocument = (): Json => {
     tags: [
       { name: 'connection', description: 'Connecting, MFA, status and disconnecting' },
       { name: 'sync', description: 'Manual sync (scheduled syncs need no call)' },
-      { name: 'data', description: 'What was synced' },
+      { name: 'data', description: 'What was synced, and the change feed' },
+      { name: 'webhooks', description: 'Events POSTed to the app\'s endpoint (Standard Webhooks), when one is configured' },
     ],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
+    webhooks: webhooks(),
     components: {
       securitySchemes: {
         bearerJwt: {
@@ -426,6 +461,42 @@ export const buildOpenApiDocument = (): Json => {
       },
     },
   };
+};
+
+/**
+ * What the backend POSTs to the app's endpoint (docs/webhooks.md): one operation per event
+ * type, the body the event, signed per Standard Webhooks.
+ */
+const webhooks = (): Record<string, Json> => {
+  const header = (name: string, description: string) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } });
+  const parameters = [
+    header('webhook-id', 'The event id: the same on every retry of this event; deduplicate on it'),
+    header('webhook-timestamp', 'Seconds since the epoch when this attempt was signed; refuse it when far from your clock (the libraries allow 5 minutes)'),
+    header(
+      'webhook-signature',
+      'Space-separated `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` under each signing secret (two while a rotated secret overlaps); verify with a standardwebhooks library and `whsec_<secret>`',
+    ),
+  ];
+  return Object.fromEntries(
+    (Object.keys(EVENT_SCHEMAS) as AppEventType[]).map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook_${type.replace(/\./g, '_')}`,
+          tags: ['webhooks'],
+          summary: `${type} (version 1)`,
+          description: [
+            `Delivered at least once: any answer but 2xx, or none within ${WEBHOOK_RETRY.requestTimeoutMs / 1000} s, is retried with backoff`,
+            `(${WEBHOOK_RETRY.firstDelaySeconds} s doubling to ${WEBHOOK_RETRY.maxDelaySeconds / 3600} h) for ${WEBHOOK_RETRY.windowSeconds / 3600} h, then kept for the operator to replay.`,
+            'Order is not guaranteed; the change feed (GET /garmin/changes) has the order.',
+          ].join(' '),
+          parameters,
+          requestBody: { required: true, content: jsonContent(ref(eventSchemaName(type))) },
+          responses: { '2XX': { description: 'Received (answer quickly; process afterwards)' } },
+        },
+      },
+    ]),
+  );
 };
 
 const sortByStatus = (responses: Record<string, Json>): Record<string, Json> =>
