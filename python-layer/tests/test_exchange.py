@@ -86,8 +86,10 @@ def test_an_exchange_refused_for_this_network_is_a_login_block(
 ) -> None:
     ticket = sim.device_ticket(ATHLETE, PASSWORD, PORTAL)
     sim.fault(endpoint="token-exchange", status=status, retryAfter=120)
-
-    response = _exchange(bridge, ticket, PORTAL)
+    try:
+        response = _exchange(bridge, ticket, PORTAL)
+    finally:
+        sim.clear_faults()
 
     assert response["ok"] is False
     assert response["error"]["code"] == "LOGIN_BLOCKED"
