@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { httpEvent, type EventInput } from '../../../scripts/local/apigw-events';
-import { type LocalRuntime, startLocalRuntime } from '../../../scripts/local/runtime';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../../scripts/local/runtime';
 import { SimulatorClient } from '../../support/simulator-client';
 
 export const ATHLETE = 'athlete@example.com';
@@ -32,13 +32,14 @@ export interface Harness {
   newUser(): string;
 }
 
-export const startHarness = async (): Promise<Harness> => {
+export const startHarness = async (options: Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds'> = {}): Promise<Harness> => {
   const { simulatorUrl } = inject('localStack');
   const clock = new TestClock();
   const runtime = await startLocalRuntime({
     prefix: `t${randomUUID().slice(0, 8)}`,
     garminBaseUrl: simulatorUrl,
     clock,
+    ...options,
   });
   return {
     runtime,
