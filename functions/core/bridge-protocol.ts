@@ -64,6 +64,10 @@ export const VerifyRequest = z.strictObject({
   tokens: TokenBlob,
 });
 
+/** Types fetched per date next to the daily summary: hydration (`get_hydration_data`), sleep (`get_sleep_data`). */
+export const DAY_TYPES = ['hydration', 'sleep'] as const;
+export type DayType = (typeof DAY_TYPES)[number];
+
 export const ActivitiesQuery = z.strictObject({
   startDate: IsoDate,
   endDate: IsoDate.optional(),
@@ -79,7 +83,15 @@ export const FetchRequest = z.strictObject({
   /** Known display name, so daily summaries need no profile request. */
   displayName: z.string().min(1).max(128).optional(),
   activities: ActivitiesQuery.optional(),
-  dailySummaries: z.strictObject({ dates: z.array(IsoDate).min(1).max(BRIDGE_LIMITS.maxSummaryDates) }).optional(),
+  dailySummaries: z
+    .strictObject({
+      dates: z.array(IsoDate).min(1).max(BRIDGE_LIMITS.maxSummaryDates),
+      /** Per-day types read with each date's summary (one request each), so a day's data arrives whole or not at all. */
+      types: z.array(z.enum(DAY_TYPES)).max(DAY_TYPES.length).optional(),
+    })
+    .optional(),
+  /** Weigh-ins over a date range: one request (`get_weigh_ins`) whatever the number of days. */
+  weight: z.strictObject({ startDate: IsoDate, endDate: IsoDate }).optional(),
   profile: z.boolean().optional(),
 });
 
@@ -141,6 +153,9 @@ export const ProfileBasics = z.strictObject({
   unitSystem: z.string().nullable(),
 });
 
+/** Garmin's answers for the per-day types asked, as given. */
+const DayTypeResults = { hydration: GarminObject.optional(), sleep: GarminObject.optional() };
+
 export const FetchResult = z.strictObject({
   displayName: z.string().nullable(),
   activities: z
@@ -156,13 +171,15 @@ export const FetchResult = z.strictObject({
       /** In the order asked; dates missing at the end were not fetched (budget or failure). */
       items: z.array(
         z.union([
-          z.strictObject({ date: IsoDate, summary: GarminObject }),
+          z.strictObject({ date: IsoDate, summary: GarminObject, ...DayTypeResults }),
           /** Garmin had nothing to show for the day (204, or privacy protected): only that day is retried later. */
-          z.strictObject({ date: IsoDate, unavailable: z.enum(DAY_UNAVAILABLE_REASONS) }),
+          z.strictObject({ date: IsoDate, unavailable: z.enum(DAY_UNAVAILABLE_REASONS), ...DayTypeResults }),
         ]),
       ),
     })
     .optional(),
+  /** Garmin's weight range answer (`dailyWeightSummaries` per day with weigh-ins) for the range asked. */
+  weight: z.strictObject({ startDate: IsoDate, endDate: IsoDate, range: GarminObject }).optional(),
   profile: z
     .strictObject({
       basics: ProfileBasics,

@@ -21,6 +21,7 @@ from .logs import SecretScope
 from .mailbox import MfaMailbox
 from .protocol import (
     ActivitiesQuery,
+    DateRange,
     ExchangeRequest,
     FetchRequest,
     LoginRequest,
@@ -339,6 +340,27 @@ def _fetch_activities(
             return
 
 
+def _day_type(garmin: Garmin, day_type: str, day: str) -> Any:
+    """One per-day type through the library's own reader (one request each)."""
+    if day_type == "hydration":
+        return garmin.get_hydration_data(day)
+    return garmin.get_sleep_data(day)
+
+
+def _fetch_weight(
+    garmin: Garmin, weight: DateRange, result: dict[str, Any], budget: _Budget
+) -> None:
+    """Every weigh-in of the range in one request, however many days it spans."""
+    answer = garmin.get_weigh_ins(weight.start_date, weight.end_date)
+    weight_range = answer if isinstance(answer, dict) else {}
+    budget.spend(weight_range)
+    result["weight"] = {
+        "startDate": weight.start_date,
+        "endDate": weight.end_date,
+        "range": weight_range,
+    }
+
+
 def _summary_or_reason(garmin: Garmin, day: str) -> dict[str, Any]:
     """One day, read like the library's get_user_summary but without failing the
     whole fetch for a day Garmin has nothing to show: a 204 (the library turns it
@@ -369,6 +391,7 @@ def _fetch_summaries(
     result: dict[str, Any],
     budget: _Budget,
     log: HttpLog,
+    day_types: tuple[str, ...] = (),
 ) -> None:
     collected: list[dict[str, Any]] = []
     result["dailySummaries"] = {"items": collected}
@@ -387,6 +410,11 @@ def _fetch_summaries(
             if not _refresh_display_name(garmin):
                 raise
             item = _summary_or_reason(garmin, day)
+        # Appended only once every type of the day arrived: a day is whole or absent.
+        for day_type in day_types:
+            answer = _day_type(garmin, day_type, day)
+            if isinstance(answer, dict) and answer:
+                item[day_type] = answer
         collected.append(item)
         budget.spend(item)
 
@@ -408,8 +436,17 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
         budget = _Budget(limit("maxResultBytes"))
         if request.activities:
             _fetch_activities(garmin, request.activities, result, budget)
+        if request.weight:
+            _fetch_weight(garmin, request.weight, result, budget)
         if request.summary_dates:
-            _fetch_summaries(garmin, request.summary_dates, result, budget, log)
+            _fetch_summaries(
+                garmin,
+                request.summary_dates,
+                result,
+                budget,
+                log,
+                request.day_types,
+            )
     except Exception as e:
         result["displayName"] = garmin.display_name
         return Outcome(

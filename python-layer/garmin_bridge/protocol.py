@@ -58,6 +58,16 @@ class ActivitiesQuery:
 
 
 @dataclass(frozen=True)
+class DateRange:
+    start_date: str
+    end_date: str
+
+
+# Per-day types read next to each date's summary (bridge-protocol.ts DAY_TYPES).
+DAY_TYPES = ("hydration", "sleep")
+
+
+@dataclass(frozen=True)
 class FetchRequest:
     tokens: str
     display_name: str | None
@@ -65,6 +75,8 @@ class FetchRequest:
     summary_dates: tuple[str, ...]
     profile: bool
     deadline_ms: int | None = None
+    day_types: tuple[str, ...] = ()
+    weight: DateRange | None = None
 
 
 @dataclass(frozen=True)
@@ -181,8 +193,25 @@ def _activities(raw: Any) -> ActivitiesQuery:
     return query
 
 
+def _day_types(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    types = raw.get("types", []) if isinstance(raw, dict) else None
+    if not isinstance(types, list) or any(t not in DAY_TYPES for t in types):
+        raise _invalid(f"dailySummaries.types must list some of {', '.join(DAY_TYPES)}")
+    return tuple(dict.fromkeys(types))
+
+
+def _date_range(raw: Any, where: str) -> DateRange:
+    fields = _Fields(raw, where, {"startDate", "endDate"})
+    start, end = fields.date("startDate"), fields.date("endDate")
+    if end < start:
+        raise _invalid(f"{where}.endDate is before {where}.startDate")
+    return DateRange(start_date=start, end_date=end)
+
+
 def _summary_dates(raw: Any) -> tuple[str, ...]:
-    fields = _Fields(raw, "dailySummaries", {"dates"})
+    fields = _Fields(raw, "dailySummaries", {"dates", "types"})
     dates = fields.raw("dates")
     if not isinstance(dates, list) or not 1 <= len(dates) <= limit("maxSummaryDates"):
         raise _invalid(
@@ -244,6 +273,7 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
                 "displayName",
                 "activities",
                 "dailySummaries",
+                "weight",
                 "profile",
                 "deadlineMs",
             },
@@ -259,6 +289,10 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
             else (),
             profile=f.boolean("profile"),
             deadline_ms=_deadline(f),
+            day_types=_day_types(f.raw("dailySummaries")),
+            weight=_date_range(f.raw("weight"), "weight")
+            if f.present("weight")
+            else None,
         )
     if op == "exchange":
         f = _Fields(raw, "exchange", {"id", "op", "ticket", "serviceUrl", "deadlineMs"})

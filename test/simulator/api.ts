@@ -20,9 +20,14 @@ interface Route {
   endpoint: EndpointName;
   pattern: RegExp;
   handler: Handler;
+  /** GET unless said otherwise (the library's writes). */
+  method?: 'POST' | 'PUT';
 }
 
 const badRequest = (message: string) => json(400, { message });
+
+/** The `fromEnd`-th path segment from the end (dates sit at the end of the weight and hydration paths). */
+const pathDate = (req: SimRequest, fromEnd = 1): string => decodeSegment(req.path.split('/').at(-fromEnd) ?? '') ?? '';
 
 /** The Bearer token, else the JWT_WEB cookie the library sends on its fallback session. */
 const credential = (req: SimRequest): string | undefined => bearerToken(req) ?? req.cookies.get('JWT_WEB');
@@ -54,6 +59,7 @@ export class ConnectApi {
         handler: (a) => json(200, lastUsedDevice(a, this.state.device.last(a, this.state.clock.now()))),
       },
       { endpoint: 'sync-timestamp', pattern: /^\/wellness-service\/wellness\/syncTimestamp\/?$/, handler: (a) => this.syncTimestamp(a) },
+      ...this.wellnessRoutes(),
     ];
   }
 
@@ -64,7 +70,7 @@ export class ConnectApi {
     const account = token ? this.state.tokens.bearerOwner(token) : undefined;
     for (const route of this.routes) {
       const match = route.pattern.exec(subPath);
-      if (!match || req.method !== 'GET') continue;
+      if (!match || req.method !== (route.method ?? 'GET')) continue;
       return { endpoint: route.endpoint, account, handle: () => this.authorized(req, (owner) => this.dispatch(route, owner, req, match[1])) };
     }
     // Authentication comes first, as at Garmin: an unknown path with a bad token is a 401.
@@ -82,6 +88,37 @@ export class ConnectApi {
       return json(403, { message: 'Forbidden' });
     }
     return route.handler(account, req);
+  }
+
+  /** Weight, hydration and sleep (wellness.ts). Only sleep's path names the user (checked like the summary's); the others' dates are not captured. */
+  private wellnessRoutes(): Route[] {
+    const w = this.state.wellness;
+    const now = () => this.state.clock.now();
+    return [
+      { endpoint: 'weight-dayview', pattern: /^\/weight-service\/weight\/dayview\/(?:[^/]+)$/, handler: (a, req) => w.dayView(a, pathDate(req), now()) },
+      {
+        endpoint: 'weight-range',
+        pattern: /^\/weight-service\/weight\/range\/(?:[^/]+)\/(?:[^/]+)$/,
+        handler: (a, req) => w.range(a, pathDate(req, 2), pathDate(req), now()),
+      },
+      { endpoint: 'weight-add', pattern: /^\/weight-service\/user-weight\/?$/, method: 'POST', handler: (a, req) => w.addWeighIn(a, req, now()) },
+      {
+        endpoint: 'hydration-daily',
+        pattern: /^\/usersummary-service\/usersummary\/hydration\/daily\/(?:[^/]+)$/,
+        handler: (a, req) => w.hydrationDaily(a, pathDate(req), now()),
+      },
+      {
+        endpoint: 'hydration-log',
+        pattern: /^\/usersummary-service\/usersummary\/hydration\/log\/?$/,
+        method: 'PUT',
+        handler: (a, req) => w.logHydration(a, req, now()),
+      },
+      {
+        endpoint: 'sleep-daily',
+        pattern: /^\/wellness-service\/wellness\/dailySleepData\/([^/]+)$/,
+        handler: (a, req) => w.sleepDaily(a, req.query.get('date'), now()),
+      },
+    ];
   }
 
   private activities(account: Account, req: SimRequest): SimResponse {

@@ -10,6 +10,7 @@ import { FaultSpec } from './faults';
 import { decodeSegment, json, type SimRequest, type SimResponse } from './http';
 import { SsoBlockSpec } from './sso-block';
 import type { SimulatorState } from './state';
+import { WellnessControl, type WellnessKind } from './control-wellness';
 
 const ClockChange = z.union([
   z.object({ now: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'now must be an ISO date-time') }).strict(),
@@ -38,6 +39,7 @@ export class ControlApi {
 
   constructor(private readonly state: SimulatorState) {
     const accounts = new AccountControl(state);
+    const wellness = new WellnessControl(state);
     const on = (handler: AccountHandler): Handler => (req, params) => this.withAccount(params, (account) => handler(account, req, params));
     this.routes = [
       { pattern: /^\/__sim\/health$/, methods: { GET: () => json(200, { status: 'ok' }) } },
@@ -84,6 +86,14 @@ export class ControlApi {
         methods: {
           PUT: on((account, req, [, date = '']) => accounts.putDay(account, date, req)),
           DELETE: on((account, _req, [, date = '']) => accounts.deleteDay(account, date)),
+        },
+      },
+      {
+        pattern: /^\/__sim\/accounts\/([^/]+)\/(weight|hydration|sleep)\/([^/]+)$/,
+        methods: {
+          GET: on((account, _req, [, kind, date = '']) => wellness.get(account, kind as WellnessKind, date)),
+          PUT: on((account, req, [, kind, date = '']) => wellness.put(account, kind as WellnessKind, date, req)),
+          DELETE: on((account, _req, [, kind, date = '']) => wellness.delete(account, kind as WellnessKind, date)),
         },
       },
       { pattern: /^\/__sim\/accounts\/([^/]+)\/tokens$/, methods: { POST: on((account, req) => accounts.tokens(account, req)) } },

@@ -13,6 +13,12 @@ export const ENDPOINT_NAMES = [
   'daily-summary',
   'device-last-used',
   'sync-timestamp',
+  'weight-dayview',
+  'weight-range',
+  'weight-add',
+  'hydration-daily',
+  'hydration-log',
+  'sleep-daily',
   'other',
 ] as const;
 

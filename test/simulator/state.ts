@@ -9,6 +9,7 @@ import { FaultTable } from './faults';
 import { SsoService } from './sso';
 import { SsoBlock } from './sso-block';
 import { TokenAuthority } from './tokens';
+import { WellnessState } from './wellness';
 
 export class SimulatorState {
   readonly clock = new SimClock();
@@ -19,6 +20,7 @@ export class SimulatorState {
   readonly activities = new ActivityStore();
   readonly days = new DayOverrides();
   readonly device = new DeviceUploads();
+  readonly wellness = new WellnessState();
   readonly faults = new FaultTable();
   readonly counters = new Counters();
   readonly log = new RequestLog();
@@ -32,6 +34,7 @@ export class SimulatorState {
     this.activities.reset();
     this.days.reset();
     this.device.reset();
+    this.wellness.reset();
     this.faults.clear();
     this.counters.reset();
     this.log.clear();
