@@ -20,7 +20,11 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(async () => h.runtime.stop());
+afterAll(async () => {
+  // The simulator is shared by the files of the run: leave no block or fault behind.
+  await h.sim.reset();
+  await h.runtime.stop();
+});
 beforeEach(async () => {
   await h.sim.reset();
 });
