@@ -433,6 +433,30 @@ async function refreshChart() {
 
 // ------------------------------------------------------------------------------------
 
+/** The demo's own webhook receiver: the events it verified, newest first. */
+async function pollWebhooks() {
+  try {
+    const response = await fetch('/demo/webhooks', { cache: 'no-store' });
+    if (response.ok) {
+      const { endpoint, events } = await response.json();
+      $('events-endpoint').textContent = `→ ${endpoint}`;
+      $('events-empty').hidden = events.length > 0;
+      $('events').replaceChildren(
+        ...events
+          .slice()
+          .reverse()
+          .map((event) => {
+            const item = document.createElement('li');
+            item.textContent = `${new Date(event.timestamp).toLocaleTimeString()}  ${event.type}  ${event.userId}  ${JSON.stringify(event.data)}`;
+            return item;
+          }),
+      );
+    }
+  } finally {
+    setTimeout(pollWebhooks, CONNECTION_POLL_MS);
+  }
+}
+
 async function start() {
   try {
     await loadToken();
@@ -442,6 +466,7 @@ async function start() {
   }
   document.body.dataset.ready = 'true';
   await connectWithReturnedTicket();
+  pollWebhooks();
   await pollConnection();
 }
 

@@ -55,7 +55,8 @@ const args = (() => {
 if (args.help) {
   out('usage: npm run demo [-- --port N] [--host H] [--data <dir>] [--verbose] [--no-setup]');
   out('       npm run dev  [-- ...same...]   (the real Garmin Connect instead of the simulator)');
-  out('env:   PORT, HOST, DEMO_DATA_DIR, DEMO_DISPATCH_SECONDS (default 30)');
+  out('env:   PORT, HOST, DEMO_DATA_DIR, DEMO_DISPATCH_SECONDS (default 30),');
+  out('       DEMO_WEBHOOK_URL (deliver webhooks there instead of the page\'s own receiver), DEMO_WEBHOOK_SECRET (whsec_..., else generated)');
   process.exit(0);
 }
 
@@ -265,8 +266,20 @@ const main = async () => {
   const [{ startLocalRuntime }, { startLocalServer }, { createLocalAuth }, { startLocalEventSources }] = await modules;
 
   const t1 = performance.now();
-  const runtime = await startLocalRuntime({ prefix, ...(simulator ? { garminBaseUrl: simulator.endpoint } : {}) });
+  // Webhooks go to DEMO_WEBHOOK_URL when set, else to the page's own receiver (verifying every signature).
+  const { WebhookReceiver } = await import('../local/webhook-receiver');
+  const receiver = new WebhookReceiver();
+  const webhookUrl = process.env.DEMO_WEBHOOK_URL || (await receiver.start());
+  running.push({ name: 'webhook receiver', stop: () => receiver.stop() });
+  const runtime = await startLocalRuntime({
+    prefix,
+    ...(simulator ? { garminBaseUrl: simulator.endpoint } : {}),
+    webhookUrl,
+    ...(process.env.DEMO_WEBHOOK_SECRET ? { webhookSecret: process.env.DEMO_WEBHOOK_SECRET } : {}),
+  });
   running.push({ name: 'runtime', stop: () => runtime.stop() });
+  const webhookSecret = runtime.webhooks?.secret ?? '';
+  receiver.useSecret(webhookSecret);
   const keyring = dataDir ? await persistKeyring(dataDir, prefix) : undefined;
   out(`  ✓ ${'tables, queue + DLQ, keyring'.padEnd(28)} ${(keyring ? `keyring ${keyring}` : '').padEnd(24)} ${seconds(t1)}`);
 
@@ -284,6 +297,7 @@ const main = async () => {
     mode,
     ...(simulator ? { simulatorUrl: simulator.endpoint } : {}),
     demoTokens: { defaultUser: 'demo-user' },
+    webhookLog: () => ({ endpoint: webhookUrl, events: receiver.delivered() }),
     accessLog: (line) => out(`  ${line}`),
   });
   running.push({ name: 'server', stop: () => server.close() });
@@ -306,6 +320,9 @@ const main = async () => {
   out(`  health    ${server.url}/health`);
   out(`  schedule  dispatch every ${dispatchSeconds} s; queue poller feeding the sync worker (DLQ after 3 receives)`);
   out(`  token     for user "demo-user", valid 12 h (the page uses the same user; more: npm run -s token -- <userId>)`);
+  // Exactly these prefixes: a receiver outside the project verifies the demo's webhooks with the secret.
+  out(`Webhooks: ${webhookUrl}`);
+  out(`Webhook secret: ${webhookSecret}`);
   out();
   out(renderWalkthrough(server.url, token, new Date(), mode));
   out();

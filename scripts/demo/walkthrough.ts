@@ -51,6 +51,13 @@ export const walkthroughSteps = (now: Date = new Date()): WalkthroughStep[] => [
     query: { from: isoDay(new Date(now.getTime() - 13 * 86_400_000)), to: isoDay(now) },
     expectStatus: 200,
   },
+  {
+    title: 'the change feed: connection.connected, data.changed (ids and dates), backfill.completed...; poll again with its "nextCursor"',
+    method: 'GET',
+    path: '/garmin/changes',
+    query: { limit: '5' },
+    expectStatus: 200,
+  },
 ];
 
 /** Single-quoted for sh; our bodies never contain a quote, but be safe. */

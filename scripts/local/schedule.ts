@@ -2,7 +2,8 @@
  * The rest of AWS around a LocalRuntime: the EventBridge schedule that runs the dispatch
  * function every N seconds, and the SQS event source mapping that keeps feeding the sync
  * worker from the queue (partial batch failures stay in the queue until their visibility
- * timeout, and moto's redrive policy moves them to the DLQ after maxReceiveCount).
+ * timeout, and moto's redrive policy moves them to the DLQ after maxReceiveCount), and the
+ * one that feeds the webhook delivery function when an endpoint is configured.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalRuntime } from './runtime';
@@ -75,7 +76,22 @@ export const startLocalEventSources = (runtime: LocalRuntime, options: LocalEven
     }
   };
 
-  const loops = Promise.all([scheduleLoop(), pollLoop()]);
+  // The webhook queue's event source mapping: one delivery round, then a pause (failed
+  // deliveries wait out their real backoff in the queue).
+  const webhookLoop = async () => {
+    const { webhooks } = runtime;
+    while (webhooks && !stopping.signal.aborted) {
+      try {
+        const delivered = await webhooks.deliver();
+        if (delivered > 0) options.log?.(`webhooks: ${delivered} event(s) delivered`);
+      } catch (error) {
+        report('webhook delivery', error);
+      }
+      await pause(options.pollIdleMs ?? 500);
+    }
+  };
+
+  const loops = Promise.all([scheduleLoop(), pollLoop(), webhookLoop()]);
   let stopped: Promise<void> | undefined;
   return {
     stats,

@@ -56,6 +56,8 @@ export interface LocalServerOptions {
   mode?: string;
   /** Test seam: API Gateway's integration timeout (default the HTTP API quota, 30 s). */
   integrationTimeoutMs?: number;
+  /** Serve GET /demo/webhooks: what the demo's own webhook receiver got (verified events, newest last). */
+  webhookLog?: () => { endpoint: string; events: unknown[] };
 }
 
 export interface LocalServer {
@@ -484,6 +486,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         );
         return true;
       }
+      case '/demo/webhooks':
+        if (!options.webhookLog) return false;
+        sendJson(res, 200, options.webhookLog(), { 'cache-control': 'no-store' });
+        return true;
       case '/demo/garmin-sign-in':
       case '/demo/garmin-return': {
         if (!deviceSignIn) return false;

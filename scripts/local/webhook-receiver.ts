@@ -1,5 +1,5 @@
 /**
- * An app's webhook endpoint for tests and the demo: node:http on 127.0.0.1, every request
+ * An app's webhook endpoint for the demo page and the tests: node:http on 127.0.0.1, every request
  * verified with the standardwebhooks library, deduplicated on `webhook-id` as the
  * specification tells receivers to. `answer` scripts the status codes (a receiver that
  * fails, then recovers).

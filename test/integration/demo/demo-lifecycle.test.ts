@@ -152,7 +152,7 @@ describe('npm run demo', () => {
     const lines = output.split('\n');
     const first = lines.findIndex((l) => l.startsWith('export API='));
     const block = lines.slice(first, lines.indexOf('', first)).join('\n');
-    expect(block.split('\n')).toHaveLength(5);
+    expect(block.split('\n')).toHaveLength(6);
     const shell = spawnSync('bash', ['-c', block], { encoding: 'utf8', timeout: 120_000 });
     expect(shell.status, shell.stderr).toBe(0);
     expect(shell.stdout).toContain('"status":"connected"');
@@ -160,6 +160,9 @@ describe('npm run demo', () => {
     expect(shell.stdout).toMatch(/"items":\[\{"activityId":"\d+"/);
     expect(shell.stdout).toMatch(/"totalSteps":\d+/);
     expect(shell.stdout).toMatch(/"totalKilocalories":\d+/);
+    // The change feed: the connect, then what the backfill wrote.
+    expect(shell.stdout).toMatch(/"items":\[\{"id":"evt_[0-9a-f]{32}","type":"connection.connected"/);
+    expect(shell.stdout).toMatch(/"nextCursor":"[\w-]+"/);
 
     demo.child.kill('SIGTERM'); // to npm only, as a process manager would
     const exit = await demo.exited;

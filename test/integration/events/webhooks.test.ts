@@ -10,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWebhooksCli } from '../../../functions/adapters/webhooks/webhooks-cli';
 import { EVENT_TYPES } from '../../../functions/core/events/schema';
-import { WebhookReceiver } from '../../support/webhook-receiver';
+import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
 import { type Harness, PASSWORD, startHarness } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, recordedActivity, scheduledSync } from '../garmin/garmin-world';
 
