@@ -146,6 +146,45 @@ export const EnergyDayView = z.object({
 
 export const EnergyResponse = z.object({ items: z.array(EnergyDayView) });
 
+const stored = { final: z.boolean().describe('False while Garmin may still change the day (the daily summaries\' rule)') };
+
+export const WeighInView = z.object({
+  date: IsoDate.describe('Local day of the weigh-in'),
+  time: z.iso.datetime().nullable(),
+  weightKg: z.number().nullable(),
+  bmi: z.number().nullable(),
+  bodyFatPct: z.number().nullable(),
+  bodyWaterPct: z.number().nullable(),
+  muscleMassKg: z.number().nullable(),
+  boneMassKg: z.number().nullable(),
+  source: z.string().nullable().describe("Garmin's sourceType: INDEX_SCALE, MANUAL, ..."),
+  ...stored,
+});
+export const WeightResponse = z.object({ items: z.array(WeighInView) });
+
+export const HydrationDayView = z.object({
+  date: IsoDate,
+  intakeMl: z.number().nullable().describe('Logged intake; null when nothing was logged'),
+  goalMl: z.number().nullable(),
+  sweatLossMl: z.number().nullable().describe('Estimated from the day\'s activities, when Garmin has one'),
+  ...stored,
+});
+export const HydrationResponse = z.object({ items: z.array(HydrationDayView) });
+
+export const SleepNightView = z.object({
+  date: IsoDate.describe('The morning the night ended'),
+  start: z.iso.datetime().nullable(),
+  end: z.iso.datetime().nullable(),
+  sleepSeconds: z.number().nullable(),
+  deepSeconds: z.number().nullable(),
+  lightSeconds: z.number().nullable(),
+  remSeconds: z.number().nullable(),
+  awakeSeconds: z.number().nullable(),
+  score: z.number().nullable().describe('Garmin\'s overall sleep score, when the device gives one'),
+  ...stored,
+});
+export const SleepResponse = z.object({ items: z.array(SleepNightView) });
+
 export const ProfileResponse = z.object({
   profile: z.object({
     displayName: z.string().nullable(),

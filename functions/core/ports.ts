@@ -160,6 +160,17 @@ export interface StoredDailySummary {
   summary: GarminObject;
 }
 
+/** Synced per local day next to the daily summaries: the day's weigh-ins, hydration, or the night that ended that morning. */
+export const WELLNESS_KINDS = ['weight', 'hydration', 'sleep'] as const;
+export type WellnessKind = (typeof WELLNESS_KINDS)[number];
+
+/** One day of one wellness kind, as Garmin gave it; final with the day's summary (same rules). */
+export interface WellnessDay {
+  date: string;
+  final: boolean;
+  garmin: GarminObject;
+}
+
 export interface StoredProfile {
   profile: GarminObject;
   fetchedAt: string;
@@ -190,6 +201,9 @@ export interface DataStore {
   /** Newest first; `from`/`to` are local dates, inclusive. Throws InvalidCursorError for a foreign or forged cursor. */
   queryActivities(userId: string, query: ActivityQuery): Promise<{ items: StoredActivity[]; nextCursor?: string }>;
   queryDailySummaries(userId: string, from: string, to: string): Promise<StoredDailySummary[]>;
+  /** Idempotent per kind and date, with the daily summaries' finality rule; returns how many items were written. */
+  upsertWellnessDays(userId: string, kind: WellnessKind, days: WellnessDay[]): Promise<number>;
+  queryWellnessDays(userId: string, kind: WellnessKind, from: string, to: string): Promise<WellnessDay[]>;
   deleteAllForUser(userId: string): Promise<number>;
 }
 

@@ -22,6 +22,18 @@ export const readRoutes = (services: () => Services): Record<string, Route> => (
     status: 200,
     body: await services().read.energy(userId, parse(DailySummariesQuery, query, 'query')),
   }),
+  'GET /garmin/weight': async ({ userId, query }) => ({
+    status: 200,
+    body: await services().read.weight(userId, parse(DailySummariesQuery, query, 'query')),
+  }),
+  'GET /garmin/hydration': async ({ userId, query }) => ({
+    status: 200,
+    body: await services().read.hydration(userId, parse(DailySummariesQuery, query, 'query')),
+  }),
+  'GET /garmin/sleep': async ({ userId, query }) => ({
+    status: 200,
+    body: await services().read.sleep(userId, parse(DailySummariesQuery, query, 'query')),
+  }),
   'GET /garmin/profile': async ({ userId }) => ({ status: 200, body: await services().read.profile(userId) }),
   'GET /garmin/changes': async ({ userId, query }) => ({
     status: 200,

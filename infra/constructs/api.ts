@@ -31,6 +31,9 @@ export const ROUTES: Record<`${Method} /${string}`, RouteTarget> = {
   'GET /garmin/activities': 'read',
   'GET /garmin/daily-summaries': 'read',
   'GET /garmin/energy': 'read',
+  'GET /garmin/weight': 'read',
+  'GET /garmin/hydration': 'read',
+  'GET /garmin/sleep': 'read',
   'GET /garmin/profile': 'read',
   'GET /garmin/changes': 'read',
 };

@@ -70,6 +70,9 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   DailySummary: api.DailySummaryView,
   DailySummariesResponse: api.DailySummariesResponse,
   EnergyResponse: api.EnergyResponse,
+  WeightResponse: api.WeightResponse,
+  HydrationResponse: api.HydrationResponse,
+  SleepResponse: api.SleepResponse,
   ProfileResponse: api.ProfileResponse,
   Error: api.ErrorResponse,
   Event: AppEvent,
@@ -336,6 +339,48 @@ const operations = (): Record<string, Operation> => ({
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('EnergyResponse')) },
+      '400': badRequest,
+      ...common,
+    },
+  },
+  'GET /garmin/weight': {
+    operationId: 'listWeighIns',
+    tags: ['data'],
+    summary: 'Synced weigh-ins (weight, BMI, body composition when measured, source) of a date range, oldest first',
+    parameters: parametersOf(api.DailySummariesQuery, 'query', {
+      from: 'First day (YYYY-MM-DD), inclusive',
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+    }),
+    responses: {
+      '200': { description: 'The stored days of the range', content: jsonContent(ref('WeightResponse')) },
+      '400': badRequest,
+      ...common,
+    },
+  },
+  'GET /garmin/hydration': {
+    operationId: 'listHydration',
+    tags: ['data'],
+    summary: 'Synced hydration per day (intake, goal, sweat loss when known), oldest first',
+    parameters: parametersOf(api.DailySummariesQuery, 'query', {
+      from: 'First day (YYYY-MM-DD), inclusive',
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+    }),
+    responses: {
+      '200': { description: 'The stored days of the range', content: jsonContent(ref('HydrationResponse')) },
+      '400': badRequest,
+      ...common,
+    },
+  },
+  'GET /garmin/sleep': {
+    operationId: 'listSleep',
+    tags: ['data'],
+    summary: 'Synced nights (start, end, stage durations, score when present) by the morning they ended, oldest first',
+    parameters: parametersOf(api.DailySummariesQuery, 'query', {
+      from: 'First day (YYYY-MM-DD), inclusive',
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+    }),
+    responses: {
+      '200': { description: 'The stored days of the range', content: jsonContent(ref('SleepResponse')) },
       '400': badRequest,
       ...common,
     },

@@ -134,6 +134,11 @@ export class SimulatorClient {
 
   setDay = (email: string, date: string, setting: DaySetting) => this.call<{ date: string; kind: string }>('PUT', this.account(email, `/days/${date}`), setting);
   resetDay = (email: string, date: string) => this.call<void>('DELETE', this.account(email, `/days/${date}`));
+  /** Raw Garmin objects for a date: `{weighIns: [...]}`, `{hydration: {...}}` or `{sleep: {...}}` (test/simulator/control-wellness.ts). */
+  setWellness = (email: string, kind: 'weight' | 'hydration' | 'sleep', date: string, body: Record<string, unknown>) =>
+    this.call<{ date: string; kind: string }>('PUT', this.account(email, `/${kind}/${date}`), body);
+  weighIns = async (email: string, date: string) =>
+    (await this.call<{ weighIns: Array<Record<string, unknown>> }>('GET', this.account(email, `/weight/${date}`))).weighIns;
 
   /** Sets the device's last upload time (default: the simulator's now). */
   deviceSync = (email: string, at?: string) =>

@@ -23,6 +23,8 @@ import type {
   StoredActivity,
   StoredDailySummary,
   StoredProfile,
+  WellnessDay,
+  WellnessKind,
 } from '../../core/ports';
 import { decodeActivityCursor, encodeActivityCursor, type ActivityRange } from './activity-cursor';
 import { contentHash } from './content-hash';
@@ -54,6 +56,8 @@ const ActivityItem = z.object({
 });
 
 const DayItem = z.object({ sk: z.string().startsWith(DATA_SK.day), final: z.boolean(), summary: RawObject });
+
+const WellnessItem = z.object({ sk: z.string(), final: z.boolean(), garmin: RawObject });
 
 const ProfileItem = z.object({ profile: RawObject, fetched_at: z.string() });
 
@@ -113,11 +117,28 @@ export class DynamoDataStore implements DataStore {
   }
 
   async upsertDailySummaries(userId: string, summaries: DailySummaryInput[]): Promise<number> {
-    const byDate = new Map<string, DailySummaryInput>();
-    for (const summary of summaries) byDate.set(IsoDate.parse(summary.date), summary);
-    const written = await mapBounded([...byDate.values()], WRITE_CONCURRENCY, ({ date, summary, final }) =>
+    return this.upsertDays(userId, DATA_SK.day, 'summary', summaries.map(({ date, summary, final }) => ({ date, final, garmin: summary })));
+  }
+
+  async upsertWellnessDays(userId: string, kind: WellnessKind, days: WellnessDay[]): Promise<number> {
+    return this.upsertDays(userId, DATA_SK[kind], 'garmin', days);
+  }
+
+  async queryWellnessDays(userId: string, kind: WellnessKind, from: string, to: string): Promise<WellnessDay[]> {
+    const prefix = DATA_SK[kind];
+    return (await this.queryDays(userId, prefix, from, to)).map((raw) => {
+      const item = WellnessItem.parse(raw);
+      return { date: item.sk.slice(prefix.length), final: item.final, garmin: item.garmin };
+    });
+  }
+
+  /** Per-date items under `prefix`: a final one is never replaced by a provisional one. */
+  private async upsertDays(userId: string, prefix: string, attribute: string, days: WellnessDay[]): Promise<number> {
+    const byDate = new Map<string, WellnessDay>();
+    for (const day of days) byDate.set(IsoDate.parse(day.date), day);
+    const written = await mapBounded([...byDate.values()], WRITE_CONCURRENCY, ({ date, garmin, final }) =>
       this.putIfChanged(
-        { user_id: userId, sk: `${DATA_SK.day}${date}`, final, summary, content_hash: contentHash(summary) },
+        { user_id: userId, sk: `${prefix}${date}`, final, [attribute]: garmin, content_hash: contentHash(garmin) },
         {
           // A final summary is rewritten only if its content changed or the stored one was
           // provisional; a provisional one never replaces a final one.
@@ -223,20 +244,24 @@ export class DynamoDataStore implements DataStore {
   }
 
   async queryDailySummaries(userId: string, from: string, to: string): Promise<StoredDailySummary[]> {
+    return (await this.queryDays(userId, DATA_SK.day, from, to)).map(toStoredSummary);
+  }
+
+  private async queryDays(userId: string, prefix: string, from: string, to: string): Promise<Record<string, unknown>[]> {
     if (from > to) return [];
     const pages = paginateQuery(
       { client: this.doc },
       {
         TableName: this.table,
         KeyConditionExpression: 'user_id = :user AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':user': userId, ':from': `${DATA_SK.day}${from}`, ':to': `${DATA_SK.day}${to}` },
+        ExpressionAttributeValues: { ':user': userId, ':from': `${prefix}${from}`, ':to': `${prefix}${to}` },
         ScanIndexForward: true,
         ConsistentRead: true,
       },
     );
-    const summaries: StoredDailySummary[] = [];
-    for await (const page of pages) summaries.push(...(page.Items ?? []).map(toStoredSummary));
-    return summaries;
+    const items: Record<string, unknown>[] = [];
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
   }
 
   /** Everything synced; the lease stays with its holder (it expires by itself, and a sync may still hold it). */

@@ -72,6 +72,10 @@ export type TableKey = keyof typeof TABLES;
 export const DATA_SK = {
   activity: 'ACT#',
   day: 'DAY#',
+  /** Per-day wellness kinds: `<KIND>#<date>` (ports.ts WELLNESS_KINDS). */
+  weight: 'WEIGHT#',
+  hydration: 'HYDRATION#',
+  sleep: 'SLEEP#',
   profile: 'PROFILE',
   lease: 'LEASE',
   rateLimit: 'RATE#',

@@ -6,11 +6,15 @@ import type {
   DailySummariesQuery,
   DailySummaryView,
   EnergyResponse,
+  HydrationResponse,
   ProfileResponse,
+  SleepResponse,
+  WeightResponse,
 } from '../api-schemas';
 import { AppError } from '../errors';
 import { type DataStore, InvalidCursorError, type StoredActivity } from '../ports';
 import { energyDay } from '../read/energy';
+import { hydrationOf, sleepOf, weighInsOf } from '../read/wellness';
 
 /** Garmin's "YYYY-MM-DD HH:MM:SS" GMT time as ISO-8601 UTC. */
 export const gmtToIso = (gmt: string): string => `${gmt.replace(' ', 'T')}${gmt.includes('T') ? '' : '.000Z'}`;
@@ -58,6 +62,23 @@ export class ReadService {
       cursor = page.nextCursor;
     } while (cursor);
     return { items: days.map((day) => energyDay(day, activities)) };
+  }
+
+  /** Weigh-ins of the range, oldest first (read/wellness.ts). */
+  async weight(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof WeightResponse>> {
+    const days = await this.deps.data.queryWellnessDays(userId, 'weight', query.from, query.to);
+    return { items: days.flatMap(weighInsOf) };
+  }
+
+  async hydration(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof HydrationResponse>> {
+    const days = await this.deps.data.queryWellnessDays(userId, 'hydration', query.from, query.to);
+    return { items: days.map(hydrationOf) };
+  }
+
+  /** Nights by the morning they ended; a day without a recorded night is left out. */
+  async sleep(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof SleepResponse>> {
+    const days = await this.deps.data.queryWellnessDays(userId, 'sleep', query.from, query.to);
+    return { items: days.flatMap((day) => sleepOf(day) ?? []) };
   }
 
   async profile(userId: string): Promise<z.infer<typeof ProfileResponse>> {

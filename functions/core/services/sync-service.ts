@@ -21,6 +21,7 @@ import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
 import { SyncGuard } from './sync-guard';
+import { storeWellness } from './wellness-sync';
 
 export type SyncRunStatus = 'synced' | 'fresh' | 'in_progress' | 'deferred' | 'failed' | 'skipped' | 'not_connected';
 
@@ -201,6 +202,8 @@ export class SyncService {
       return !before || before.final !== s.final || !sameContent(before.summary, s.summary);
     });
     const dailySummariesWritten = changedSummaries.length ? await this.deps.data.upsertDailySummaries(userId, changedSummaries) : 0;
+    // Weight, hydration and sleep share the days' plan and finality (sync/wellness-days.ts).
+    await storeWellness(this.deps.data, userId, result, applied.summaries);
     const [daysAdded, daysUpdated] = partition(changedSummaries.map((s) => s.date), (date) => !stored.has(date));
     if (result.profile) {
       const { basics, socialProfile, userSettings } = result.profile;

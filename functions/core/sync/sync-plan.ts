@@ -7,6 +7,7 @@ import { LIMITS } from '../limits';
 import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
 import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
 import { isGivenUp, isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
+import { DEFAULT_WELLNESS_KINDS, planWellness, wellnessRequests } from './wellness-days';
 
 export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
 
@@ -75,11 +76,13 @@ export const planFetch = (
   )
     .filter((date) => recheckDue(date, today, cursors, connection.timeZone, now))
     .slice(0, LIMITS.summaryDatesPerSync);
+  const wellness = planWellness(summaryDates, DEFAULT_WELLNESS_KINDS);
   return {
     ...(connection.displayName ? { displayName: connection.displayName } : {}),
     // Re-read a day before the newest stored activity: Garmin uploads can arrive late.
     ...(activitiesFresh(cursors, reason, now) ? {} : { activities: { startDate: activitiesFrom } }),
-    ...(summaryDates.length ? { dailySummaries: { dates: summaryDates } } : {}),
+    ...(summaryDates.length ? { dailySummaries: { dates: summaryDates, ...(wellness.types ? { types: wellness.types } : {}) } } : {}),
+    ...(wellness.weight ? { weight: wellness.weight } : {}),
     profile: profileIsStale(profile, now),
   };
 };
@@ -159,7 +162,10 @@ export const applyFetchResult = (
 
 /** Garmin requests a plan will make, at least (more activity pages when there are many). */
 export const plannedRequests = (plan: FetchPlan): number =>
-  (plan.activities ? 1 : 0) + (plan.dailySummaries?.dates.length ?? 0) + (plan.profile ? PROFILE_REQUESTS : 0);
+  (plan.activities ? 1 : 0) +
+  (plan.dailySummaries?.dates.length ?? 0) +
+  wellnessRequests(plan.dailySummaries?.dates ?? [], { ...(plan.dailySummaries?.types ? { types: plan.dailySummaries.types } : {}), ...(plan.weight ? { weight: plan.weight } : {}) }) +
+  (plan.profile ? PROFILE_REQUESTS : 0);
 
 /** Social profile, user settings and the time zone (operations.py `_load_profile` + `get_user_timezone`). */
 export const PROFILE_REQUESTS = 3;

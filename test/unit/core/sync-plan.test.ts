@@ -46,7 +46,9 @@ describe('planFetch', () => {
     expect(plan).toEqual({
       displayName: 'athlete-42',
       activities: { startDate: '2026-11-22' },
-      dailySummaries: { dates: ['2026-11-22', '2026-11-23'] },
+      dailySummaries: { dates: ['2026-11-22', '2026-11-23'], types: ['hydration', 'sleep'] },
+      // Weight, hydration and sleep ride on the same days (sync/wellness-days.ts).
+      weight: { startDate: '2026-11-22', endDate: '2026-11-23' },
       profile: false,
     });
   });

@@ -39,20 +39,27 @@ const caughtUp: SyncCursors = {
   backfillDone: true,
 };
 
-describe('planFetch once caught up: 2 requests, yesterday only when it is worth it', () => {
-  it('re-reads yesterday right after midnight (not read since it ended), with today: 3 requests', () => {
+// Per planned day: summary + hydration + sleep; once per sync: activities and the weight range.
+describe('planFetch once caught up: 5 requests, yesterday only when it is worth it', () => {
+  it('re-reads yesterday right after midnight (not read since it ended), with today: 8 requests', () => {
     const now = berlin('2026-11-24T00:10:00');
     const plan = planFetch(connection({ ...caughtUp, provisionalCheckedAt: berlin('2026-11-23T23:55:00').toISOString() }), fresh(now), now, 'scheduled');
     expect(plan.dailySummaries?.dates).toEqual(['2026-11-23', '2026-11-24']);
-    expect(plannedRequests(plan)).toBe(3);
+    expect(plannedRequests(plan)).toBe(8);
   });
 
-  it('then leaves yesterday alone for summaryRecheckSeconds: 2 requests', () => {
+  it('then leaves yesterday alone for summaryRecheckSeconds: 5 requests', () => {
     const checked = berlin('2026-11-24T00:10:00');
     const now = new Date(checked.getTime() + (LIMITS.summaryRecheckSeconds - 60) * 1000);
     const plan = planFetch(connection({ ...caughtUp, provisionalCheckedAt: checked.toISOString() }), fresh(now), now, 'scheduled');
-    expect(plan).toEqual({ displayName: 'athlete-42', activities: { startDate: '2026-11-22' }, dailySummaries: { dates: ['2026-11-24'] }, profile: false });
-    expect(plannedRequests(plan)).toBe(2);
+    expect(plan).toEqual({
+      displayName: 'athlete-42',
+      activities: { startDate: '2026-11-22' },
+      dailySummaries: { dates: ['2026-11-24'], types: ['hydration', 'sleep'] },
+      weight: { startDate: '2026-11-24', endDate: '2026-11-24' },
+      profile: false,
+    });
+    expect(plannedRequests(plan)).toBe(5);
   });
 
   it('re-reads it after summaryRecheckSeconds, and at the finality threshold whatever the last check', () => {
