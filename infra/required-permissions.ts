@@ -141,16 +141,10 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
     ...code({ secret: 'webhookSigning' }, 'secretsmanager:GetSecretValue'),
     // An event past the retry window goes to the dead-letter store.
     ...code({ queue: 'webhookDeadLetters' }, 'sqs:SendMessage'),
-    // The SQS event source mapping polls with the function's role; the code sets each failed
-    // message's visibility to its backoff (ChangeMessageVisibility, the mapping's grant).
-    ...lambda(
-      { queue: 'webhooks' },
-      'sqs:ReceiveMessage',
-      'sqs:ChangeMessageVisibility',
-      'sqs:GetQueueUrl',
-      'sqs:DeleteMessage',
-      'sqs:GetQueueAttributes',
-    ),
+    // Each failed message's visibility set to its backoff (granted with the event source mapping).
+    ...code({ queue: 'webhooks' }, 'sqs:ChangeMessageVisibility'),
+    // The SQS event source mapping polls with the function's role.
+    ...lambda({ queue: 'webhooks' }, 'sqs:ReceiveMessage', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'),
   ],
   bridge: [
     ...LOGS,

@@ -33,8 +33,13 @@ export const eventDelivery = (deps: () => DeliveryDeps) => {
   return middy<SQSEvent>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
+    // An endpoint that refuses a whole batch is the app's outage, not this function's error:
+    // the records fail (and retry), the invocation does not (no Errors alarm for it).
     .handler(async (event, context) =>
-      processPartialResponse(event, (record: SQSRecord) => deliverRecord(deps(), observer)(record), processor, { context }),
+      processPartialResponse(event, (record: SQSRecord) => deliverRecord(deps(), observer)(record), processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      }),
     );
 };
 

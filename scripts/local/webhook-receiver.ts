@@ -23,6 +23,8 @@ export class WebhookReceiver {
   readonly refused: string[] = [];
   /** Status for the next requests, consumed in order; then `defaultStatus`. */
   readonly answers: number[] = [];
+  /** Asked first: a status for this event (deliveries of a batch arrive in any order), or undefined. */
+  statusFor?: (event: ReceivedWebhook['event']) => number | undefined;
   defaultStatus = 200;
   private server?: Server;
   private verifier?: Webhook;
@@ -42,7 +44,7 @@ export class WebhookReceiver {
         try {
           if (!this.verifier) throw new Error('no secret');
           const event = this.verifier.verify(body, headers) as ReceivedWebhook['event'];
-          const status = this.answers.shift() ?? this.defaultStatus;
+          const status = this.statusFor?.(event) ?? this.answers.shift() ?? this.defaultStatus;
           this.requests.push({ id: headers['webhook-id'] ?? '', event, body, status });
           response.writeHead(status).end();
         } catch (error) {

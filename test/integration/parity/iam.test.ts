@@ -11,6 +11,7 @@ import { REQUIRED_PERMISSIONS } from '../../../infra/required-permissions';
 import type { NamedPolicy } from '../../../scripts/local/aws-rules/iam-evaluator';
 import { arnOfTarget } from '../../../scripts/local/aws-rules/local-resources';
 import { startLocalRuntime, type LocalRuntime } from '../../../scripts/local/runtime';
+import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
 import { ATHLETE, PASSWORD, type Harness, startHarness } from '../core/harness';
 
 interface AwsError {
@@ -44,18 +45,23 @@ const PROFILE = { displayName: 'x', profileId: 1 };
 describe('IAM enforced on every call a function makes', () => {
   let h: Harness;
   let user: string;
+  const receiver = new WebhookReceiver();
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ webhookUrl: await receiver.start(), webhookBackoffSeconds: () => 0 });
+    receiver.useSecret(h.runtime.webhooks?.secret ?? '');
     user = h.newUser();
     expect((await h.api('POST /garmin/connection', { userId: user, body: { username: ATHLETE, password: PASSWORD } })).status).toBe(201);
     await h.runtime.drainQueue();
   });
-  afterAll(() => h.runtime.stop());
+  afterAll(async () => {
+    await h.runtime.stop();
+    await receiver.stop();
+  });
 
   it('is on by default, with each function on its own role', () => {
     expect(h.runtime.awsRules, 'the local runtime runs without AWS rules (LOCAL_AWS_RULES=off?)').toBeDefined();
     const roles = Object.values(h.runtime.awsRules?.identities ?? {}).map((identity) => identity.roleName);
-    expect(new Set(roles).size).toBe(6);
+    expect(new Set(roles).size).toBe(7);
   });
 
   it('denies the read function a PutItem, like DynamoDB: AccessDeniedException naming role, action and resource', async () => {
@@ -93,6 +99,11 @@ describe('IAM enforced on every call a function makes', () => {
     expect((await h.api('GET /garmin/profile', { userId: user })).status).toBe(200);
     await h.runtime.dispatch();
     expect((await h.api('DELETE /garmin/connection', { userId: user })).status).toBe(204);
+    // Webhook delivery: one refused attempt (its backoff), then the deliveries.
+    receiver.answers.push(500);
+    await h.runtime.webhooks?.deliver();
+    await h.runtime.webhooks?.deliver({ dueNow: true });
+    expect(receiver.delivered().map((e) => e.type)).toContain('connection.disconnected');
     expect(h.runtime.awsRules?.denials.slice(deniedBefore)).toEqual([]);
 
     const rules = h.runtime.awsRules;
