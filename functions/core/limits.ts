@@ -55,6 +55,9 @@ export const LIMITS = {
   /** A past day that is still provisional is re-fetched at most this often (today: every sync). */
   summaryRecheckSeconds: 4 * 3600,
 
+  /** Weight, hydration and sleep of today are re-read at most this often (each costs requests; past days always). */
+  wellnessRecheckSeconds: 2 * 3600,
+
   /** Scheduled sync cadence, and the backoff after failures. */
   syncIntervalSeconds: 15 * 60,
   backoffBaseSeconds: 15 * 60,

@@ -34,6 +34,8 @@ export interface SyncCursors {
   profileFetchedAt?: string;
   /** When the last LIMITS.activityReconcileDays of activities were made to match Garmin (late, edited, deleted). */
   activitiesReconciledAt?: string;
+  /** When weight, hydration and sleep were last fetched (a sync of today alone asks for them only every so often). */
+  wellnessCheckedAt?: string;
   /** When Garmin last issued (or rotated) this connection's tokens: a refresh token dies idle after about 30 days. */
   tokensRefreshedAt?: string;
 }

@@ -40,6 +40,7 @@ const CursorsItem = z.object({
   profile_fetched_at: z.string().optional(),
   activities_reconciled_at: z.string().optional(),
   tokens_refreshed_at: z.string().optional(),
+  wellness_checked_at: z.string().optional(),
 });
 
 const ConnectionItem = z.object({
@@ -87,6 +88,7 @@ const toCursorsItem = (cursors: SyncCursors): z.infer<typeof CursorsItem> => ({
   profile_fetched_at: cursors.profileFetchedAt,
   activities_reconciled_at: cursors.activitiesReconciledAt,
   tokens_refreshed_at: cursors.tokensRefreshedAt,
+  wellness_checked_at: cursors.wellnessCheckedAt,
 });
 
 const fromItem = (raw: unknown): ConnectionRecord => {
@@ -114,6 +116,7 @@ const fromItem = (raw: unknown): ConnectionRecord => {
       profileFetchedAt: item.cursors.profile_fetched_at,
       activitiesReconciledAt: item.cursors.activities_reconciled_at,
       tokensRefreshedAt: item.cursors.tokens_refreshed_at,
+      wellnessCheckedAt: item.cursors.wellness_checked_at,
     },
     createdAt: item.created_at,
     generation: item.generation ?? 0,

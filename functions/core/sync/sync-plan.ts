@@ -56,6 +56,14 @@ export const reconcileFrom = (connection: ConnectionRecord, now: Date, force = f
 export const reconcileWindowStart = (connection: ConnectionRecord, now: Date): string =>
   addDays(localDate(now, connection.timeZone ?? EARLIEST_ZONE), -LIMITS.activityReconcileDays);
 
+/**
+ * Weight, hydration and sleep cost a request per type and day, so a sync that reads only
+ * today asks for them at most every LIMITS.wellnessRecheckSeconds. One that reads a past day
+ * always does: that read may make the day final, and a final day is never read again.
+ */
+const wellnessDue = (dates: readonly string[], today: string, cursors: SyncCursors, now: Date): boolean =>
+  dates.some((date) => date < today) || secondsSince(cursors.wellnessCheckedAt, now) >= LIMITS.wellnessRecheckSeconds;
+
 export const planFetch = (
   connection: ConnectionRecord,
   profile: StoredProfile | undefined,
@@ -76,7 +84,7 @@ export const planFetch = (
   )
     .filter((date) => recheckDue(date, today, cursors, connection.timeZone, now))
     .slice(0, LIMITS.summaryDatesPerSync);
-  const wellness = planWellness(summaryDates, DEFAULT_WELLNESS_KINDS);
+  const wellness = wellnessDue(summaryDates, today, cursors, now) ? planWellness(summaryDates, DEFAULT_WELLNESS_KINDS) : {};
   return {
     ...(connection.displayName ? { displayName: connection.displayName } : {}),
     // Re-read a day before the newest stored activity: Garmin uploads can arrive late.
@@ -137,6 +145,8 @@ export const applyFetchResult = (
   const provisionalPastDay = fetchedDays.some((day) => !finalDates.has(day.date) && day.date < today);
   const activitiesCheckedAt = result.activities?.complete ? now.toISOString() : previous.activitiesCheckedAt;
   const provisionalCheckedAt = provisionalPastDay ? now.toISOString() : previous.provisionalCheckedAt;
+  const wellnessFetched = (result.dailySummaries?.items ?? []).some((day) => 'hydration' in day || 'sleep' in day) || result.weight !== undefined;
+  const wellnessCheckedAt = wellnessFetched ? now.toISOString() : previous.wellnessCheckedAt;
   const profileFetchedAt = result.profile ? now.toISOString() : previous.profileFetchedAt;
 
   // Activities left out of the plan were complete minutes ago (a backfill's next chunk).
@@ -154,6 +164,7 @@ export const applyFetchResult = (
       backfillDone: previous.backfillDone === true || (activitiesDone && summariesCaughtUp),
       ...(activitiesCheckedAt ? { activitiesCheckedAt } : {}),
       ...(provisionalCheckedAt ? { provisionalCheckedAt } : {}),
+      ...(wellnessCheckedAt ? { wellnessCheckedAt } : {}),
       ...(profileFetchedAt ? { profileFetchedAt } : {}),
     },
     summaries,

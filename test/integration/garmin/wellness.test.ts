@@ -1,5 +1,6 @@
 /** GET /garmin/weight, /hydration and /sleep: synced with the days' plan, through the handlers. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
 import { type Harness, startHarness } from '../core/harness';
 import { connectAndBackfill, newAccount, scheduledSync, advance } from './garmin-world';
@@ -101,7 +102,7 @@ describe('weight, hydration and sleep', () => {
     await h.sim.reset();
     const email = await newAccount(h, { seeded: true, days: 5 });
     const user = await connectAndBackfill(h, email);
-    await advance(h, 3600);
+    await advance(h, LIMITS.wellnessRecheckSeconds + 60);
     await h.sim.resetCounters();
     await scheduledSync(h, user);
     const counters = await h.sim.counters();

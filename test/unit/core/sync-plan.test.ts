@@ -138,3 +138,26 @@ describe('reconcileFrom', () => {
     expect(incremental.activities?.startDate).toBe('2026-11-22');
   });
 });
+
+describe('weight, hydration and sleep in the plan', () => {
+  const caughtUp = { backfillDone: true, summariesFinalThrough: '2026-11-22', activitiesNewestLocal: '2026-11-23 08:00:00' };
+  const berlin = (cursors: ConnectionRecord['cursors']) => connection({ timeZone: 'Europe/Berlin', cursors });
+
+  it('leaves them out of a sync of today alone while they were read recently', () => {
+    const recently = new Date(NOW.getTime() - 600_000).toISOString();
+    const plan = planFetch(berlin({ ...caughtUp, wellnessCheckedAt: recently }), freshProfile, NOW, 'scheduled');
+    expect(plan.dailySummaries).toEqual({ dates: ['2026-11-23'] });
+    expect(plan.weight).toBeUndefined();
+  });
+
+  it('asks for them again after LIMITS.wellnessRecheckSeconds, and always with a past day', () => {
+    const longAgo = new Date(NOW.getTime() - LIMITS.wellnessRecheckSeconds * 1000).toISOString();
+    const stale = planFetch(berlin({ ...caughtUp, wellnessCheckedAt: longAgo }), freshProfile, NOW, 'scheduled');
+    expect(stale.dailySummaries?.types).toEqual(['hydration', 'sleep']);
+    expect(stale.weight).toEqual({ startDate: '2026-11-23', endDate: '2026-11-23' });
+    const recently = new Date(NOW.getTime() - 600_000).toISOString();
+    const withYesterday = planFetch(berlin({ ...caughtUp, summariesFinalThrough: '2026-11-21', wellnessCheckedAt: recently }), freshProfile, NOW, 'scheduled');
+    expect(withYesterday.dailySummaries?.dates).toContain('2026-11-22');
+    expect(withYesterday.dailySummaries?.types).toEqual(['hydration', 'sleep']);
+  });
+});
