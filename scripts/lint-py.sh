@@ -11,4 +11,7 @@ if [[ ! -x .venv/bin/ruff ]]; then
 fi
 .venv/bin/ruff check python-layer
 .venv/bin/ruff format --check python-layer
+# The Schemathesis hooks (test/schemathesis), under the bridge's rules.
+.venv/bin/ruff check --config python-layer/pyproject.toml test/schemathesis
+.venv/bin/ruff format --config python-layer/pyproject.toml --check test/schemathesis
 (cd python-layer && ../.venv/bin/python -m mypy)

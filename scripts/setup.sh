@@ -166,7 +166,7 @@ else
   PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet --no-input \
     --timeout "${PIP_DEFAULT_TIMEOUT:-60}" --retries 3 -r "$REQ_DEV" ||
     die "pip install -r $REQ_DEV failed"
-  for tool in pytest ruff moto_server mypy; do
+  for tool in pytest ruff moto_server mypy schemathesis; do
     [[ -x $VENV/bin/$tool ]] || die "pip install finished but .venv/bin/$tool is missing"
   done
   printf '%s\n' "$WANT_STAMP" >"$VENV_STAMP"

@@ -10,6 +10,16 @@ export const MAX_SUMMARY_RANGE_DAYS = 366;
 const TokenBlobInput = z.string().min(2).max(16_384);
 
 /**
+ * No blank at either end, anything in between. Written so that every regex dialect reads
+ * it alike (the OpenAPI's clients and Schemathesis use Python's and Rust's, not
+ * JavaScript's): the blanks are listed (the union of JavaScript's and Python's `\s`), the
+ * middle is `[\s\S]*` (`.` stops at line breaks, and at different ones per dialect), and
+ * the end is `(?![\s\S])` (Python's `$` also matches before a final newline).
+ */
+const BLANKS = String.raw`\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+export const USERNAME_PATTERN = new RegExp(String.raw`^[^${BLANKS}](?:[\s\S]*[^${BLANKS}])?(?![\s\S])`);
+
+/**
  * Taken as sent, never trimmed: what the OpenAPI document says (length and pattern) is
  * exactly what is accepted, and surrounding blanks are refused rather than silently dropped.
  */
@@ -17,7 +27,7 @@ const GarminUsername = z
   .string()
   .min(3)
   .max(254)
-  .regex(/^\S(?:.*\S)?$/, 'expected no leading or trailing whitespace');
+  .regex(USERNAME_PATTERN, 'expected no leading or trailing whitespace');
 
 export const ConnectWithPasswordBody = z.strictObject({
   username: GarminUsername,

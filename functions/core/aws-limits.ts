@@ -31,6 +31,11 @@ export const AWS_LIMITS = {
   httpApiIntegrationTimeoutSeconds: 30,
   /** API Gateway "Quotas for configuring and running an HTTP API": payload size 10 MB. */
   httpApiPayloadBytes: 10 * MIB,
+  /**
+   * API Gateway "Quotas for configuring and running an HTTP API": total combined size of
+   * request line and header values 10,240 bytes.
+   */
+  httpApiRequestLineAndHeadersBytes: 10_240,
   /** Lambda quotas, "Function timeout": 900 seconds (15 minutes). */
   lambdaMaxTimeoutSeconds: 900,
 } as const;

@@ -17,6 +17,7 @@ import * as api from '../../functions/core/api-schemas';
 import { GARMIN_SERVICE_URLS } from '../../functions/core/bridge-protocol';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/core/errors';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
+import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import { ChangesQuery, ChangesResponse, MAX_FEED_PAGE } from '../../functions/core/events/feed-service';
 import { EVENT_LIMITS } from '../../functions/core/events/rules';
 import { AppEvent, EVENT_SCHEMAS, type AppEventType } from '../../functions/core/events/schema';
@@ -137,8 +138,11 @@ const error = (status: number, codes: ApiErrorCode[], text: string, headers?: Js
 const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
 const common = {
   '401': { $ref: '#/components/responses/Unauthorized' },
+  '431': { $ref: '#/components/responses/RequestHeadersTooLarge' },
   '500': error(500, ['INTERNAL'], 'Unexpected failure; nothing secret is in the message'),
 };
+/** Every operation with a request body: API Gateway refuses a body over its payload quota before any function runs. */
+const tooLarge = { '413': { $ref: '#/components/responses/PayloadTooLarge' } };
 const badRequest = error(400, ['VALIDATION_ERROR'], 'The input breaks a rule; the message names the fields and rules, never the values');
 const notConnected = error(404, ['NOT_CONNECTED'], 'No Garmin account is connected for this user');
 
@@ -189,6 +193,7 @@ const operations = (): Record<string, Operation> => ({
       '202': { description: 'Still running, or waiting for an MFA code: poll the attempt', content: jsonContent(ref('PendingResponse')) },
       '400': badRequest,
       ...common,
+      ...tooLarge,
       '404': error(404, ['NOT_FOUND'], 'A disconnect erased the attempt before it completed; nothing was stored'),
       '409': error(409, ['CONNECTION_CHANGED'], 'A disconnect or another connect changed the connection meanwhile; nothing was stored'),
       '422': error(
@@ -236,6 +241,7 @@ const operations = (): Record<string, Operation> => ({
       '202': { description: 'Garmin has not answered yet: poll the attempt', content: jsonContent(ref('PendingResponse')) },
       '400': badRequest,
       ...common,
+      ...tooLarge,
       '404': error(404, ['NOT_FOUND'], 'No such attempt for this user (or it expired)'),
       '409': error(
         409,
@@ -290,6 +296,7 @@ const operations = (): Record<string, Operation> => ({
       '202': { description: '`in_progress`: another sync of this user holds the lease', content: jsonContent(ref('SyncResponse')) },
       '400': badRequest,
       ...common,
+      ...tooLarge,
       '404': error(404, ['NOT_CONNECTED'], 'No connection, or it needs the user to log in again'),
       '429': error(429, ['RATE_LIMITED'], 'Too many syncs for this user', retryAfter),
     },
@@ -316,7 +323,7 @@ const operations = (): Record<string, Operation> => ({
     summary: 'Synced daily summaries (steps, calories, ...) of a date range, oldest first',
     parameters: parametersOf(api.DailySummariesQuery, 'query', {
       from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('DailySummariesResponse')) },
@@ -335,7 +342,7 @@ const operations = (): Record<string, Operation> => ({
     ].join(' '),
     parameters: parametersOf(api.DailySummariesQuery, 'query', {
       from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('EnergyResponse')) },
@@ -349,7 +356,7 @@ const operations = (): Record<string, Operation> => ({
     summary: 'Synced weigh-ins (weight, BMI, body composition when measured, source) of a date range, oldest first',
     parameters: parametersOf(api.DailySummariesQuery, 'query', {
       from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('WeightResponse')) },
@@ -363,7 +370,7 @@ const operations = (): Record<string, Operation> => ({
     summary: 'Synced hydration per day (intake, goal, sweat loss when known), oldest first',
     parameters: parametersOf(api.DailySummariesQuery, 'query', {
       from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('HydrationResponse')) },
@@ -377,7 +384,7 @@ const operations = (): Record<string, Operation> => ({
     summary: 'Synced nights (start, end, stage durations, score when present) by the morning they ended, oldest first',
     parameters: parametersOf(api.DailySummariesQuery, 'query', {
       from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`, at most ${api.MAX_SUMMARY_RANGE_DAYS} days after it`,
+      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
     }),
     responses: {
       '200': { description: 'The stored days of the range', content: jsonContent(ref('SleepResponse')) },
@@ -479,6 +486,13 @@ export const buildOpenApiDocument = (): Json => {
         },
       },
       responses: {
+        PayloadTooLarge: {
+          description: `The body is over the HTTP API's ${AWS_LIMITS.httpApiPayloadBytes / (1024 * 1024)} MB payload quota (answered by API Gateway, before any function runs)`,
+          content: jsonContent({ $ref: '#/components/schemas/GatewayPayloadTooLarge' }),
+        },
+        RequestHeadersTooLarge: {
+          description: `The request line and headers are over ${AWS_LIMITS.httpApiRequestLineAndHeadersBytes.toLocaleString('en-US')} bytes, the HTTP API's quota (refused before any function runs, without a body)`,
+        },
         Unauthorized: {
           description: 'Missing, malformed, expired or foreign token (answered by API Gateway, before any function runs); or a token without `sub` (answered by the function with error.code UNAUTHORIZED)',
           headers: {
@@ -497,6 +511,12 @@ export const buildOpenApiDocument = (): Json => {
       schemas: {
         ...componentSchemas(REQUEST_SCHEMAS, 'input'),
         ...componentSchemas(RESPONSE_SCHEMAS, 'output'),
+        GatewayPayloadTooLarge: {
+          type: 'object',
+          properties: { message: { const: 'Request Entity Too Large' } },
+          required: ['message'],
+          additionalProperties: false,
+        },
         GatewayUnauthorized: {
           type: 'object',
           properties: { message: { const: 'Unauthorized' } },

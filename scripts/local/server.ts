@@ -10,7 +10,7 @@
  *   - builds the payload-2.0 event (raw path and query, decoded path and query parameters,
  *     lower-cased headers, the raw body) and writes the handler's structured result back;
  *     a handler that throws is 500 {"message":"Internal Server Error"}; bodies over 10 MB
- *     are 413; a handler still running after 30 s is answered 503 {"message":"Service
+ *     are 413; a request line and headers over 10,240 bytes are 431 (no body); a handler still running after 30 s is answered 503 {"message":"Service
  *     Unavailable"} while it runs on (the HTTP API quotas, functions/core/aws-limits.ts).
  *
  * Besides the API, for local use only (none of these exist when deployed):
@@ -502,7 +502,8 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     }
   };
 
-  const server = createServer((req, res) => {
+  // Node answers 431 (no body) past maxHeaderSize, which counts the request line too: the HTTP API's quota.
+  const server = createServer({ maxHeaderSize: AWS_LIMITS.httpApiRequestLineAndHeadersBytes }, (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';

@@ -57,8 +57,9 @@ const readAnswer = async (response: Response): Promise<Answer> => {
   return { status: response.status, headers: response.headers, body, text };
 };
 
-export const startDemoHarness = async (options: { eventSources?: boolean } = {}): Promise<DemoHarness> => {
-  const { simulatorUrl } = inject('localStack');
+export const startDemoHarness = async (options: { eventSources?: boolean; simulatorUrl?: string } = {}): Promise<DemoHarness> => {
+  // A test that must not leave state on the shared simulator brings its own.
+  const simulatorUrl = options.simulatorUrl ?? inject('localStack').simulatorUrl;
   const authDir = mkdtempSync(path.join(tmpdir(), 'demo-auth-'));
   const runtime = await startLocalRuntime({ prefix: `d${randomUUID().slice(0, 8)}`, garminBaseUrl: simulatorUrl });
   const auth = await createLocalAuth({ dir: authDir });

@@ -49,6 +49,10 @@ describe('docs/openapi.json', () => {
         expect(op.responses['401'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Unauthorized' });
         expect(op.responses['500'], `${method} ${path}`).toBeDefined();
         if (op.responses['429']) expect(op.responses['429'].headers?.['Retry-After'], `${method} ${path}`).toBeDefined();
+        // The gateway's own refusals: request line + headers over its quota, and (with a body) the payload quota.
+        expect(op.responses['431'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/RequestHeadersTooLarge' });
+        const hasBody = (op as { requestBody?: unknown }).requestBody !== undefined;
+        expect(op.responses['413'], `${method} ${path}`).toEqual(hasBody ? { $ref: '#/components/responses/PayloadTooLarge' } : undefined);
       }
     }
   });

@@ -156,7 +156,7 @@ describe('function timeouts (infra/sizing.ts, shortened for the test)', () => {
   });
 });
 
-describe('API Gateway HTTP API: 30 s integration timeout, 10 MB body', () => {
+describe('API Gateway HTTP API: 30 s integration timeout, 10 MB body, 10,240 bytes of request line and headers', () => {
   let server: LocalServer;
   let token: string;
   beforeAll(async () => {
@@ -183,5 +183,17 @@ describe('API Gateway HTTP API: 30 s integration timeout, 10 MB body', () => {
     expect(under.status).toBe(400);
     const over = await post('x'.repeat(AWS_LIMITS.httpApiPayloadBytes + 1));
     expect(over.status).toBe(413);
+  });
+
+  it('answers 431 (no body) to a request line and headers over 10,240 bytes, before authorization', async () => {
+    const get = (pathAndQuery: string, pad: number) =>
+      fetch(`${server.url}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}`, 'x-pad': 'p'.repeat(pad) } });
+    const within = await get('/garmin/profile', AWS_LIMITS.httpApiRequestLineAndHeadersBytes - 2_000);
+    expect(within.status).not.toBe(431);
+    const overByHeader = await get('/garmin/profile', AWS_LIMITS.httpApiRequestLineAndHeadersBytes);
+    expect(overByHeader.status).toBe(431);
+    expect(await overByHeader.text()).toBe('');
+    const overByQuery = await get(`/garmin/activities?cursor=${'c'.repeat(AWS_LIMITS.httpApiRequestLineAndHeadersBytes)}`, 0);
+    expect(overByQuery.status).toBe(431);
   });
 });
