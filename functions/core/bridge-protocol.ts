@@ -111,7 +111,42 @@ export const ExchangeRequest = z.strictObject({
   serviceUrl: GarminServiceUrl,
 });
 
-export const BridgeRequest = z.discriminatedUnion('op', [LoginRequest, VerifyRequest, FetchRequest, ExchangeRequest, PingRequest]);
+/** Garmin's own bounds on a manual entry (garminconnect's MAX_HYDRATION_ML; a weigh-in must be positive). */
+export const WRITE_LIMITS = { maxWeightKg: 1000, maxHydrationMl: 10_000 } as const;
+
+/**
+ * Adds a weigh-in (`add_weigh_in`, kg) at a local time with its offset (the weigh-in's day is
+ * that local date), then reads that day's weigh-ins back (`get_weigh_ins`, one request).
+ */
+export const AddWeighInRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('addWeighIn'),
+  deadlineMs: DeadlineMs.optional(),
+  tokens: TokenBlob,
+  /** Local wall-clock time with the user's UTC offset, e.g. 2026-11-30T07:15:00+01:00. */
+  timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/),
+  weightKg: z.number().positive().max(WRITE_LIMITS.maxWeightKg),
+});
+
+/** Adds intake to a day's hydration (`add_hydration_data`, ml), then reads the day back (`get_hydration_data`). */
+export const AddHydrationRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('addHydration'),
+  deadlineMs: DeadlineMs.optional(),
+  tokens: TokenBlob,
+  date: IsoDate,
+  ml: z.number().positive().max(WRITE_LIMITS.maxHydrationMl),
+});
+
+export const BridgeRequest = z.discriminatedUnion('op', [
+  LoginRequest,
+  VerifyRequest,
+  FetchRequest,
+  ExchangeRequest,
+  PingRequest,
+  AddWeighInRequest,
+  AddHydrationRequest,
+]);
 
 export const BRIDGE_ERROR_CODES = [
   'INVALID_CREDENTIALS',
@@ -193,6 +228,18 @@ export const FetchResult = z.strictObject({
 
 export const AuthResult = z.strictObject({ profile: ProfileBasics });
 
+/**
+ * A write Garmin accepted: its answer, and the written day as a fetch reads it (`weight`: the
+ * range answer for that one date; `hydration`: the day's summary), absent when that read-back
+ * failed after the write (the write stands; the next sync of that day brings it).
+ */
+export const WriteResult = z.strictObject({
+  date: IsoDate,
+  written: GarminObject.nullable(),
+  weight: GarminObject.optional(),
+  hydration: GarminObject.optional(),
+});
+
 export const PingResult = z.strictObject({
   protocolVersion: z.literal(BRIDGE_PROTOCOL_VERSION),
   garminconnectVersion: z.string(),
@@ -212,7 +259,7 @@ const Envelope = {
 export const BridgeSuccess = z.strictObject({
   ...Envelope,
   ok: z.literal(true),
-  result: z.union([FetchResult, AuthResult, PingResult]),
+  result: z.union([FetchResult, AuthResult, PingResult, WriteResult]),
 });
 
 export const BridgeFailure = z.strictObject({
@@ -230,6 +277,9 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export type VerifyRequest = z.infer<typeof VerifyRequest>;
 export type ExchangeRequest = z.infer<typeof ExchangeRequest>;
 export type FetchRequest = z.infer<typeof FetchRequest>;
+export type AddWeighInRequest = z.infer<typeof AddWeighInRequest>;
+export type AddHydrationRequest = z.infer<typeof AddHydrationRequest>;
+export type WriteResult = z.infer<typeof WriteResult>;
 export type BridgeResponse = z.infer<typeof BridgeResponse>;
 export type BridgeSuccess = z.infer<typeof BridgeSuccess>;
 export type BridgeFailure = z.infer<typeof BridgeFailure>;
@@ -264,6 +314,7 @@ export const bridgeJsonSchema = () => ({
   limits: BRIDGE_LIMITS,
   mailboxFields: MFA_MAILBOX_FIELDS,
   mfaOutcomes: MFA_OUTCOMES,
+  writeLimits: WRITE_LIMITS,
   garminServiceUrls: GARMIN_SERVICE_URLS,
   request: z.toJSONSchema(BridgeRequest, { target: 'draft-2020-12', io: 'input' }),
   response: z.toJSONSchema(BridgeResponse, { target: 'draft-2020-12', io: 'output' }),
@@ -272,3 +323,4 @@ export const bridgeJsonSchema = () => ({
 /** The result of a successful call, narrowed to its operation. */
 export const authResultOf = (response: BridgeSuccess): z.infer<typeof AuthResult> => AuthResult.parse(response.result);
 export const fetchResultOf = (response: BridgeSuccess): FetchResult => FetchResult.parse(response.result);
+export const writeResultOf = (response: BridgeSuccess): WriteResult => WriteResult.parse(response.result);

@@ -1,6 +1,7 @@
 """The bridge's operations, each one use of the unmodified garminconnect library."""
 
 import json
+import logging
 import os
 import platform
 import time
@@ -21,6 +22,8 @@ from .logs import SecretScope
 from .mailbox import MfaMailbox
 from .protocol import (
     ActivitiesQuery,
+    AddHydrationRequest,
+    AddWeighInRequest,
     DateRange,
     ExchangeRequest,
     FetchRequest,
@@ -28,10 +31,12 @@ from .protocol import (
     PingRequest,
     Request,
     VerifyRequest,
+    WriteRequest,
 )
 from .schema import limit, protocol_schema
 
 SOCIAL_PROFILE_PATH = "/userprofile-service/socialProfile"
+_LOGGER = logging.getLogger("garmin_bridge")
 
 
 @dataclass
@@ -463,6 +468,52 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     )
 
 
+def _write(garmin: Garmin, request: WriteRequest) -> Any:
+    """The library's own writer: one POST (weigh-in) or PUT (hydration log)."""
+    if isinstance(request, AddWeighInRequest):
+        return garmin.add_weigh_in(request.weight_kg, "kg", request.timestamp)
+    return garmin.add_hydration_data(request.ml, cdate=request.date)
+
+
+def _read_back(garmin: Garmin, request: WriteRequest) -> dict[str, Any]:
+    """The written day as a fetch reads it: the caller stores what Garmin now holds."""
+    if isinstance(request, AddWeighInRequest):
+        answer = garmin.get_weigh_ins(request.date, request.date)
+        return {"weight": answer} if isinstance(answer, dict) else {}
+    answer = garmin.get_hydration_data(request.date)
+    return {"hydration": answer} if isinstance(answer, dict) and answer else {}
+
+
+def write(request: WriteRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
+    """One write, then one read of its day. Once Garmin accepted the write the call
+    succeeds whatever the read does: reporting a failure would invite a second write."""
+    if not _restorable(request.tokens):
+        return Outcome(error=UNUSABLE_BLOB)
+    garmin = _new_garmin()
+    try:
+        garmin.client.loads(request.tokens)
+        written = _write(garmin, request)
+    except Exception as e:
+        return Outcome(
+            error=classify(e, log, Phase.TOKENS),
+            tokens=_current_tokens(garmin, secrets),
+            tokens_in=request.tokens,
+        )
+    result: dict[str, Any] = {
+        "date": request.date,
+        "written": written if isinstance(written, dict) else None,
+    }
+    try:
+        result.update(_read_back(garmin, request))
+    except Exception as e:  # noqa: BLE001 - the write stands; the next sync reads the day
+        _LOGGER.warning("read-back after a write failed: %s", type(e).__name__)
+    return Outcome(
+        result=result,
+        tokens=_current_tokens(garmin, secrets),
+        tokens_in=request.tokens,
+    )
+
+
 def ping(_: PingRequest, __: HttpLog, ___: SecretScope) -> Outcome:
     return Outcome(
         result={
@@ -488,3 +539,6 @@ def run(request: Request, log: HttpLog, secrets: SecretScope) -> Outcome:
             return exchange(request, log, secrets)
         case PingRequest():
             return ping(request, log, secrets)
+        case AddWeighInRequest() | AddHydrationRequest():
+            register_blob(secrets, request.tokens)
+            return write(request, log, secrets)

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BridgeError
-from .schema import garmin_service_urls, limit
+from .schema import garmin_service_urls, limit, write_limit
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A local time with its UTC offset: the weigh-in's day is its local date.
+_LOCAL_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 _SERVICE_TICKET = re.compile(r"^ST-[A-Za-z0-9._-]{1,250}$")
 
 
@@ -84,7 +86,37 @@ class PingRequest:
     pass
 
 
-Request = LoginRequest | VerifyRequest | FetchRequest | ExchangeRequest | PingRequest
+@dataclass(frozen=True)
+class AddWeighInRequest:
+    tokens: str
+    timestamp: str
+    weight_kg: float
+    deadline_ms: int | None = None
+
+    @property
+    def date(self) -> str:
+        return self.timestamp[:10]
+
+
+@dataclass(frozen=True)
+class AddHydrationRequest:
+    tokens: str
+    date: str
+    ml: float
+    deadline_ms: int | None = None
+
+
+WriteRequest = AddWeighInRequest | AddHydrationRequest
+
+Request = (
+    LoginRequest
+    | VerifyRequest
+    | FetchRequest
+    | ExchangeRequest
+    | PingRequest
+    | AddWeighInRequest
+    | AddHydrationRequest
+)
 
 
 def _invalid(message: str) -> BridgeError:
@@ -135,6 +167,14 @@ class _Fields:
 
     def optional_date(self, key: str) -> str | None:
         return self.date(key) if self.present(key) else None
+
+    def positive_number(self, key: str, high: int) -> float:
+        value = self._raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _invalid(f"{self._where}.{key} must be a number")
+        if not 0 < value <= high:
+            raise _invalid(f"{self._where}.{key} must be above 0 and at most {high}")
+        return float(value)
 
     def boolean(self, key: str) -> bool:
         value = self._raw.get(key, False)
@@ -308,4 +348,33 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
     if op == "ping":
         _Fields(raw, "ping", {"id", "op"})
         return request_id, PingRequest()
-    raise _invalid("op must be one of login, verify, fetch, exchange, ping")
+    if op == "addWeighIn":
+        f = _Fields(
+            raw,
+            "addWeighIn",
+            {"id", "op", "tokens", "timestamp", "weightKg", "deadlineMs"},
+        )
+        timestamp = f.string("timestamp", 25)
+        if not _LOCAL_TIMESTAMP.match(timestamp):
+            raise _invalid("addWeighIn.timestamp must be a local time with its offset")
+        _date(timestamp[:10], "addWeighIn.timestamp")
+        return request_id, AddWeighInRequest(
+            tokens=_token_blob(f),
+            timestamp=timestamp,
+            weight_kg=f.positive_number("weightKg", write_limit("maxWeightKg")),
+            deadline_ms=_deadline(f),
+        )
+    if op == "addHydration":
+        f = _Fields(
+            raw, "addHydration", {"id", "op", "tokens", "date", "ml", "deadlineMs"}
+        )
+        return request_id, AddHydrationRequest(
+            tokens=_token_blob(f),
+            date=f.date("date"),
+            ml=f.positive_number("ml", write_limit("maxHydrationMl")),
+            deadline_ms=_deadline(f),
+        )
+    raise _invalid(
+        "op must be one of login, verify, fetch, exchange, ping, addWeighIn, "
+        "addHydration"
+    )

@@ -19,6 +19,11 @@ def limit(name: str) -> int:
     return value
 
 
+def write_limit(name: str) -> int:
+    value: int = protocol_schema()["writeLimits"][name]
+    return value
+
+
 def mailbox_field(name: str) -> str:
     value: str = protocol_schema()["mailboxFields"][name]
     return value

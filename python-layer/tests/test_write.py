@@ -1,0 +1,90 @@
+"""Writes: a weigh-in and hydration intake through the library's own writers, each
+followed by one read of the written day, at a known request cost."""
+
+import datetime as dt
+from typing import Any
+
+from tests.conftest import BridgeProcess
+from tests.helpers import ATHLETE, assert_valid_response
+from tests.simulator import Simulator
+
+
+def _day_weighins(sim: Simulator, date: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = sim.control(
+        "GET", f"/__sim/accounts/{ATHLETE}/weight/{date}"
+    )["weighIns"]
+    return found
+
+
+def test_weigh_in_is_written_at_its_local_time_and_read_back(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    before = len(_day_weighins(sim, date))
+    sim.reset_counters()
+
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "addWeighIn",
+                "tokens": athlete_tokens,
+                "timestamp": f"{date}T07:15:00+01:00",
+                "weightKg": 72.4,
+            }
+        )
+    )
+
+    assert response["ok"] is True
+    assert sim.by_endpoint() == {"weight-add": 1, "weight-range": 1}
+    weighins = _day_weighins(sim, date)
+    assert len(weighins) == before + 1
+    # Garmin keeps grams; the GMT time is the local time less its offset.
+    assert weighins[-1]["weight"] == 72400
+    result = response["result"]
+    assert result["date"] == date
+    day = result["weight"]["dailyWeightSummaries"][0]
+    assert day["summaryDate"] == date
+    assert len(day["allWeightMetrics"]) == before + 1
+
+
+def test_hydration_is_added_to_the_day_and_read_back(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    date = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    first = assert_valid_response(
+        bridge.call(
+            {"op": "addHydration", "tokens": athlete_tokens, "date": date, "ml": 250}
+        )
+    )
+    sim.reset_counters()
+    second = assert_valid_response(
+        bridge.call(
+            {"op": "addHydration", "tokens": athlete_tokens, "date": date, "ml": 300}
+        )
+    )
+
+    assert sim.by_endpoint() == {"hydration-log": 1, "hydration-daily": 1}
+    assert second["garminRequests"] == 2
+    intake = [r["result"]["hydration"]["valueInML"] for r in (first, second)]
+    assert intake[1] - intake[0] == 300
+    assert second["result"]["hydration"]["calendarDate"] == date
+
+
+def test_bad_writes_are_refused_before_garmin(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    sim.reset_counters()
+    bad = [
+        # A time without its offset would be placed in the library's guess of the zone.
+        {"op": "addWeighIn", "timestamp": "2026-01-05T07:00:00", "weightKg": 70},
+        {"op": "addWeighIn", "timestamp": "2026-01-05T07:00:00Z", "weightKg": 70},
+        {"op": "addWeighIn", "timestamp": "2026-02-30T07:00:00+00:00", "weightKg": 70},
+        {"op": "addWeighIn", "timestamp": "2026-01-05T07:00:00+00:00", "weightKg": 0},
+        {"op": "addHydration", "date": "2026-01-05", "ml": 20000},
+        {"op": "addHydration", "date": "2026-01-05", "ml": True},
+        {"op": "addHydration", "date": "2026-01-05", "ml": 250, "bodyFat": 1},
+    ]
+    for request in bad:
+        response = bridge.call({**request, "tokens": athlete_tokens})
+        assert response["error"]["code"] == "INVALID_REQUEST", request
+    assert sim.by_endpoint() == {}
