@@ -9,7 +9,11 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(async () => h.runtime.stop());
+// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
+afterAll(async () => {
+  await h.sim.reset();
+  await h.runtime.stop();
+});
 
 describe('GET /garmin/energy', () => {
   it('gives each day resting + active energy, its workouts and intake, and says when Garmin has no data', async () => {

@@ -11,7 +11,11 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(async () => h.runtime.stop());
+// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
+afterAll(async () => {
+  await h.sim.reset();
+  await h.runtime.stop();
+});
 
 const COUNT = 1500;
 

@@ -9,7 +9,11 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
-afterAll(async () => h.runtime.stop());
+// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
+afterAll(async () => {
+  await h.sim.reset();
+  await h.runtime.stop();
+});
 
 // As recorded (matin/garth tests/data/cassettes/test_weight_data_list.yaml), grams and epoch ms.
 const scaleWeighIn = (date: string, gmtMs: number) => ({
