@@ -17,7 +17,8 @@
  *   GET /health              200 {status:"ok",components} when every component answers, else 503
  *   GET /openapi.json        the OpenAPI document (scripts/local/openapi.ts)
  *   GET /.well-known/jwks.json  the public key of the local issuer
- *   GET /demo/token[?user=]  a token for a demo user, for the page (only with demoTokens)
+ *   GET /demo/token[?user=]  a token for a demo user, for the page (only with demoTokens; only to
+ *                            loopback callers addressing a loopback host, else 403)
  *   GET /demo/garmin-sign-in, /demo/garmin-return  the page's sign-in on Garmin's page
  *                            (with demoTokens and the simulator; device-signin-routes.ts)
  *   GET / and web/*          the demo page
@@ -310,6 +311,36 @@ export const checkHealth = async (
 };
 
 // --------------------------------------------------------------------------------------
+// Loopback callers (GET /demo/token)
+// --------------------------------------------------------------------------------------
+
+const isLoopbackAddress = (address: string): boolean => {
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || address === '::1';
+};
+
+/**
+ * Whether a request comes from this machine and was addressed to it as such: the peer is a
+ * loopback address, the Host names a loopback host (a page of another site whose name was
+ * rebound to 127.0.0.1 sends its own name), and no proxy says it forwarded someone else's
+ * request. Anything else must not get a token for any user (`npm run dev -- --host 0.0.0.0`).
+ */
+export const isLoopbackCaller = (remoteAddress: string | undefined, headers: Record<string, string>): boolean => {
+  if (!remoteAddress || !isLoopbackAddress(remoteAddress)) return false;
+  if (headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined) return false;
+  const host = headers.host;
+  if (host === undefined) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname;
+  } catch {
+    return false;
+  }
+  if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1);
+  return hostname === 'localhost' || isLoopbackAddress(hostname);
+};
+
+// --------------------------------------------------------------------------------------
 // Static files
 // --------------------------------------------------------------------------------------
 
@@ -464,6 +495,15 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
         return true;
       case '/demo/token': {
         if (!options.demoTokens) return false;
+        if (!isLoopbackCaller(req.socket.remoteAddress, headersOf(req).headers)) {
+          sendJson(
+            res,
+            403,
+            { error: { code: 'FORBIDDEN', message: 'demo tokens are handed out only to callers on this machine, through 127.0.0.1 or localhost' } },
+            { 'cache-control': 'no-store' },
+          );
+          return true;
+        }
         const userId = url.searchParams.get('user') || options.demoTokens.defaultUser;
         if (!USER_ID.test(userId)) {
           sendJson(res, 400, { error: { code: 'VALIDATION_ERROR', message: 'user: 1-128 of A-Z a-z 0-9 . _ @ : -' } });
