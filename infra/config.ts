@@ -22,6 +22,13 @@ export interface GarminSyncConfig {
    */
   cognitoDomainPrefix?: string;
   cognitoCallbackUrls?: string[];
+  /**
+   * Built-in Cognito only: let anyone on the internet create an account (e-mail verified).
+   * Off by default: an open pool lets anyone use the service's IP addresses to try Garmin
+   * passwords, and Garmin's blocks of those addresses hit every user. Without it the
+   * operator creates the app's users (admin-create-user, or the app's back office).
+   */
+  cognitoSelfSignUp?: boolean;
   /** Subscribe this address to the alarm topic (optional; confirm the e-mail AWS sends). */
   alarmEmail?: string;
   /** Browser origins allowed by CORS; none by default (native apps need no CORS). */
@@ -76,6 +83,7 @@ export const configFromContext = (get: (key: string) => unknown): GarminSyncConf
     skipLayerBuild: flag(get('skipLayerBuild')),
     cognitoDomainPrefix: text(get('cognitoDomainPrefix')),
     cognitoCallbackUrls: list(get('cognitoCallbackUrls')),
+    cognitoSelfSignUp: flag(get('cognitoSelfSignUp')) || undefined,
     alarmEmail: text(get('alarmEmail')),
     corsAllowOrigins: list(get('corsAllowOrigins')),
     python: text(get('python')),
@@ -97,6 +105,9 @@ export const validateConfig = (config: GarminSyncConfig): void => {
   }
   if (Boolean(config.cognitoDomainPrefix) !== Boolean(config.cognitoCallbackUrls?.length)) {
     throw new Error('cognitoDomainPrefix and cognitoCallbackUrls go together (the hosted UI redirects to the app)');
+  }
+  if (config.jwtIssuer && config.cognitoSelfSignUp) {
+    throw new Error('cognitoSelfSignUp opens the built-in user pool, which is not created with jwtIssuer');
   }
   if (config.jwtIssuer && config.cognitoDomainPrefix) {
     throw new Error('cognitoDomainPrefix configures the built-in user pool, which is not created with jwtIssuer');

@@ -70,6 +70,7 @@ export class GarminSyncStack extends Stack {
       ...(props.corsAllowOrigins ? { corsAllowOrigins: props.corsAllowOrigins } : {}),
       ...(props.cognitoDomainPrefix ? { cognitoDomainPrefix: props.cognitoDomainPrefix } : {}),
       ...(props.cognitoCallbackUrls ? { cognitoCallbackUrls: props.cognitoCallbackUrls } : {}),
+      ...(props.cognitoSelfSignUp ? { cognitoSelfSignUp: true } : {}),
     });
 
     const monitored = Object.fromEntries(Object.entries(this.functions.all()).map(([name, f]) => [name, f.fn]));

@@ -46,6 +46,8 @@ export interface ApiProps {
   corsAllowOrigins?: string[];
   cognitoDomainPrefix?: string;
   cognitoCallbackUrls?: string[];
+  /** Built-in pool: anyone may sign up (default false: the operator creates the users). */
+  cognitoSelfSignUp?: boolean;
   logRetention: logs.RetentionDays;
 }
 
@@ -135,8 +137,9 @@ export class Api extends Construct {
 
   private createUserPool(props: ApiProps): { userPool: cognito.UserPool; client: cognito.UserPoolClient } {
     const userPool = new cognito.UserPool(this, 'UserPool', {
-      // The app's own users sign themselves up (e-mail verified by Cognito).
-      selfSignUpEnabled: true,
+      // Closed by default: the operator creates the users (docs/deploy.md). An open pool would let
+      // anyone use this service's IP addresses to try Garmin passwords (issue 10).
+      selfSignUpEnabled: props.cognitoSelfSignUp === true,
       signInAliases: { email: true },
       autoVerify: { email: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,

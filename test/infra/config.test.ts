@@ -35,6 +35,19 @@ describe('with the app\'s own identity provider', () => {
 });
 
 describe('built-in Cognito', () => {
+  it('lets nobody sign up by default: only the operator creates users (issue 10)', () => {
+    const s = synth();
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+  });
+
+  it('opens sign-up only when asked (cognitoSelfSignUp=true), and refuses that with an own issuer', () => {
+    const s = synth({ cognitoSelfSignUp: 'true' });
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: false } });
+    expect(() =>
+      validateConfig(configFromContext((key) => ({ jwtIssuer: 'https://idp.example.com/', jwtAudience: 'a', cognitoSelfSignUp: 'true' })[key])),
+    ).toThrow(/cognitoSelfSignUp/);
+  });
+
   it('without a hosted UI, the app client has OAuth off (API sign-in only)', () => {
     const s = synth();
     s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
