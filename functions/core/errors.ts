@@ -12,6 +12,12 @@ export const API_ERRORS = {
   GARMIN_TOKENS_REJECTED: 422,
   /** The service ticket was refused: already used, expired, or issued for another service URL. */
   GARMIN_TICKET_REJECTED: 422,
+  /** A write's Idempotency-Key came with a different body before: a key names one write. */
+  IDEMPOTENCY_KEY_REUSED: 422,
+  /** The first request with this Idempotency-Key has not finished (or never answered): nothing was written twice. */
+  WRITE_IN_PROGRESS: 409,
+  /** A sync (or another write) of this user is using the Garmin tokens: one caller at a time, or a rotation is lost. */
+  GARMIN_CALL_IN_PROGRESS: 409,
   /** A change-feed cursor older than the feed keeps (events may be gone): re-read everything, then poll from the new cursor. */
   FEED_CURSOR_EXPIRED: 410,
   RATE_LIMITED: 429,

@@ -58,6 +58,9 @@ export const LIMITS = {
   /** Weight, hydration and sleep of today are re-read at most this often (each costs requests; past days always). */
   wellnessRecheckSeconds: 2 * 3600,
 
+  /** A write's Idempotency-Key is kept this long: a retry within it never writes twice. */
+  idempotencyKeySeconds: 24 * 3600,
+
   /** Scheduled sync cadence, and the backoff after failures. */
   syncIntervalSeconds: 15 * 60,
   backoffBaseSeconds: 15 * 60,

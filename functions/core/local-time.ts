@@ -20,6 +20,31 @@ export const localDate = (instant: Date, timeZone: string): string => {
   return formatter.format(instant);
 };
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** `instant` as wall-clock time in `timeZone` with its UTC offset, to the second: 2026-11-30T07:15:00+01:00. */
+export const localTimestamp = (instant: Date, timeZone: string): string => {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const seconds = Math.floor(instant.getTime() / 1000) * 1000;
+  const offsetMinutes = Math.round((Date.parse(`${wall}Z`) - seconds) / 60_000);
+  const abs = Math.abs(offsetMinutes);
+  return `${wall}${offsetMinutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+};
+
 export const isValidTimeZone = (timeZone: string): boolean => {
   try {
     localDate(new Date(0), timeZone);

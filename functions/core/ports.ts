@@ -209,6 +209,27 @@ export interface DataStore {
   deleteAllForUser(userId: string): Promise<number>;
 }
 
+/** What a write answered, kept under its Idempotency-Key so a retry gets the same answer. */
+export interface WriteOutcome {
+  status: number;
+  body: GarminObject;
+}
+
+/** A key claimed before: what it was claimed for (a hash of user, route and body) and, once done, its answer. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  outcome?: WriteOutcome;
+}
+
+export interface IdempotencyStore {
+  /** Claims the user's key for a write; undefined when claimed now, else what holds it (never overwritten). */
+  claim(userId: string, key: string, fingerprint: string, now: Date): Promise<IdempotencyRecord | undefined>;
+  /** Keeps the write's answer for its retries. */
+  complete(userId: string, key: string, outcome: WriteOutcome): Promise<void>;
+  /** Frees a key whose write never reached Garmin, so a retry may do it. */
+  release(userId: string, key: string): Promise<void>;
+}
+
 export interface LeaseStore {
   acquire(userId: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean>;
   release(userId: string, owner: string): Promise<void>;

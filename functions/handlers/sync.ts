@@ -1,4 +1,4 @@
-/** Manual sync: POST /garmin/sync. */
+/** Manual sync (POST /garmin/sync) and the writes to Garmin (handlers/write.ts). */
 import { SyncBody } from '../core/api-schemas';
 import { AppError } from '../core/errors';
 import type { Services } from '../core/services';
@@ -7,6 +7,7 @@ import type { SyncRun } from '../core/services/sync-service';
 import { type Route, httpHandler, parse } from './commons/http';
 import { metrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
+import { writeRoutes } from './write';
 
 const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, fresh: 200, failed: 200, in_progress: 202 };
 
@@ -42,4 +43,4 @@ export const syncRoutes = (services: () => Services): Record<string, Route> => (
   },
 });
 
-export const handler = httpHandler(syncRoutes(servicesFromEnvironment));
+export const handler = httpHandler({ ...syncRoutes(servicesFromEnvironment), ...writeRoutes(servicesFromEnvironment) });

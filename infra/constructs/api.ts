@@ -27,6 +27,8 @@ export const ROUTES: Record<`${Method} /${string}`, RouteTarget> = {
   'GET /garmin/connection/attempts/{attemptId}': 'connect',
   'POST /garmin/connection/attempts/{attemptId}/mfa': 'connect',
   'POST /garmin/sync': 'sync',
+  'POST /garmin/weight': 'sync',
+  'POST /garmin/hydration': 'sync',
   'GET /garmin/connection': 'read',
   'GET /garmin/activities': 'read',
   'GET /garmin/daily-summaries': 'read',

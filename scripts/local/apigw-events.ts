@@ -9,6 +9,8 @@ export interface EventInput {
   rawBody?: string;
   query?: Record<string, string>;
   path?: Record<string, string>;
+  /** Extra request headers (names are lower-cased, as API Gateway's HTTP API does). */
+  headers?: Record<string, string>;
 }
 
 /** routeKey like 'POST /garmin/connection' or 'GET /garmin/connection/attempts/{attemptId}'. */
@@ -21,7 +23,10 @@ export const httpEvent = (routeKey: string, input: EventInput = {}): HttpEvent =
     routeKey,
     rawPath,
     rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...Object.fromEntries(Object.entries(input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    },
     ...(input.query ? { queryStringParameters: input.query } : {}),
     ...(input.path ? { pathParameters: input.path } : {}),
     ...(input.rawBody !== undefined

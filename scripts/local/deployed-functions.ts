@@ -22,6 +22,7 @@ import { connectRoutes } from '../../functions/handlers/connect';
 import { connectWorker } from '../../functions/handlers/connect-worker';
 import { readRoutes } from '../../functions/handlers/read';
 import { syncRoutes } from '../../functions/handlers/sync';
+import { writeRoutes } from '../../functions/handlers/write';
 import { TIMEOUT_SECONDS } from '../../infra/sizing';
 import { lambdaContext } from './apigw-events';
 import type { AwsRules } from './aws-rules';
@@ -149,7 +150,7 @@ export const httpApiOf = (functions: Record<ApiFunction, DeployedFunction>): Htt
   const routesOf: Record<ApiFunction, Record<string, Route>> = {
     connect: connectRoutes(() => functions.connect.services),
     read: readRoutes(() => functions.read.services),
-    sync: syncRoutes(() => functions.sync.services),
+    sync: { ...syncRoutes(() => functions.sync.services), ...writeRoutes(() => functions.sync.services) },
   };
   const owners = Object.keys(routesOf) as ApiFunction[];
   const handlers = Object.fromEntries(owners.map((fn) => [fn, httpHandler(routesOf[fn])])) as Record<ApiFunction, ReturnType<typeof httpHandler>>;

@@ -16,9 +16,10 @@ export const DEFAULT_BRIDGE_TIMEOUTS_MS: BridgeTimeouts = {
   // One sync: profile, activity pages and up to a month of daily summaries, one request each.
   fetch: 120_000,
   ping: 60_000,
-  // A write and the read of its day, answered within API Gateway's 30 s.
-  addWeighIn: 20_000,
-  addHydration: 20_000,
+  // A write and the read of its day, under API Gateway's 30 s: the write starts within
+  // 8 s (deadline.ts keeps DEADLINE_MARGIN_MS for the request in flight and the answer).
+  addWeighIn: 28_000,
+  addHydration: 28_000,
 };
 
 /** A login is never cut off before its own MFA wait is over, plus time to finish the login. */

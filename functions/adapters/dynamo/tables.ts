@@ -79,7 +79,14 @@ export const DATA_SK = {
   profile: 'PROFILE',
   lease: 'LEASE',
   rateLimit: 'RATE#',
+  idempotencyKey: 'IDEM#',
 } as const;
+
+/**
+ * The partitions of write Idempotency-Keys: one per user, outside the user's data, so that a
+ * disconnect and reconnect within a key's lifetime cannot make a retry write twice.
+ */
+export const IDEMPOTENCY_PARTITION_PREFIX = `${RESERVED_PARTITION_PREFIX}idem__#`;
 
 /** The partitions of the rate-limit logs: one per limited subject, outside every user's data. */
 export const RATE_PARTITION_PREFIX = `${RESERVED_PARTITION_PREFIX}rate__#`;

@@ -5,7 +5,8 @@
  *   (across app users) and the service's logins;
  * - a token import or a service-ticket exchange: the app user's authentication calls (no
  *   SSO login reaches Garmin);
- * - a sync that calls Garmin: the app user's fetches.
+ * - a sync that calls Garmin, and a write (weigh-in, hydration): the app user's fetches, one
+ *   budget of Garmin calls per user, so writes cannot add load beyond what syncs may make.
  *
  * The logs live outside the user's data, so disconnecting resets none of them. A login
  * looks at every log before recording in any, so a refusal by one limit does not use up
@@ -62,6 +63,11 @@ export class CallLimits {
   /** A sync that will call Garmin. */
   fetch(userId: string, now: Date): Promise<RateDecision> {
     return this.takeAll([{ key: { scope: 'user', subject: userId, kind: 'fetch' }, rule: RULES.userFetch }], now);
+  }
+
+  /** A write to Garmin: counted with the fetches (see above). */
+  write(userId: string, now: Date): Promise<RateDecision> {
+    return this.fetch(userId, now);
   }
 
   private async takeAll(limits: Limit[], now: Date): Promise<RateDecision> {

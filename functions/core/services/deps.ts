@@ -7,6 +7,7 @@ import type {
   EventFeed,
   EventSink,
   GarminBridge,
+  IdempotencyStore,
   LeaseStore,
   RateLimiter,
   SyncQueue,
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   attempts: AttemptStore;
   data: DataStore;
   leases: LeaseStore;
+  /** Idempotency-Keys of writes (POST /garmin/weight, /hydration). */
+  idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;
   vault: Vault;
   bridge: GarminBridge;

@@ -4,12 +4,14 @@ import { ConnectionService } from './connection-service';
 import type { ServiceDeps } from './deps';
 import { ReadService } from './read-service';
 import { SyncService } from './sync-service';
+import { WriteService } from './write-service';
 
 export interface Services {
   deps: ServiceDeps;
   connect: ConnectService;
   connection: ConnectionService;
   sync: SyncService;
+  write: WriteService;
   read: ReadService;
   feed: FeedService;
 }
@@ -19,6 +21,7 @@ export const createServices = (deps: ServiceDeps): Services => ({
   connect: new ConnectService(deps),
   connection: new ConnectionService(deps),
   sync: new SyncService(deps),
+  write: new WriteService(deps),
   read: new ReadService(deps),
   feed: new FeedService(deps),
 });

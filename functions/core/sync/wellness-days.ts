@@ -40,6 +40,12 @@ const record = (value: unknown): GarminObject | undefined =>
 /** A day of the range without weigh-ins, shaped like Garmin's per-day summary. */
 const noWeighIns = (date: string): GarminObject => ({ summaryDate: date, numOfWeightEntries: 0, allWeightMetrics: [] });
 
+/** A date's entry of Garmin's weight range answer (`dailyWeightSummaries`), or an empty day. */
+export const weightDayOf = (range: GarminObject, date: string): GarminObject => {
+  const list = Array.isArray(range.dailyWeightSummaries) ? range.dailyWeightSummaries : [];
+  return list.map(record).find((s) => s?.summaryDate === date) ?? noWeighIns(date);
+};
+
 /** What a fetch brought, per kind and date; a date of the weight range without weigh-ins is an empty day. */
 export const wellnessDaysOf = (result: FetchResult, summaries: readonly DailySummaryInput[]): Record<WellnessKind, WellnessDay[]> => {
   const finalDates = new Set(summaries.filter((s) => s.final).map((s) => s.date));
@@ -51,9 +57,7 @@ export const wellnessDaysOf = (result: FetchResult, summaries: readonly DailySum
   }
   const weight = result.weight;
   if (weight) {
-    const list = Array.isArray(weight.range.dailyWeightSummaries) ? weight.range.dailyWeightSummaries : [];
-    const byDate = new Map(list.map(record).flatMap((s) => (s && typeof s.summaryDate === 'string' ? [[s.summaryDate, s] as const] : [])));
-    for (const date of datesBetween(weight.startDate, weight.endDate)) out.weight.push(day(date, byDate.get(date) ?? noWeighIns(date)));
+    for (const date of datesBetween(weight.startDate, weight.endDate)) out.weight.push(day(date, weightDayOf(weight.range, date)));
   }
   return out;
 };

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttemptStore } from '../../adapters/dynamo/attempt-store';
 import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
 import { DynamoDataStore } from '../../adapters/dynamo/data-store';
+import { DynamoIdempotencyStore } from '../../adapters/dynamo/idempotency-store';
 import { DynamoLeaseStore } from '../../adapters/dynamo/lease-store';
 import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
 import type { TableKey } from '../../adapters/dynamo/tables';
@@ -37,6 +38,7 @@ export const composeServices = (adapters: Adapters): Services => {
     attempts: new DynamoAttemptStore(doc, tables.attempts),
     data: new DynamoDataStore(doc, tables.data),
     leases: new DynamoLeaseStore(doc, tables.data),
+    idempotency: new DynamoIdempotencyStore(doc, tables.data),
     rateLimiter: new DynamoRateLimiter(doc, tables.data),
     events: new FeedAndWebhooks(feed, adapters.webhooks),
     feed,

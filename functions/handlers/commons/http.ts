@@ -22,6 +22,8 @@ export interface HttpRequest {
   body: unknown;
   query: Record<string, string | undefined>;
   path: Record<string, string | undefined>;
+  /** Request headers, names lower-case (as API Gateway's HTTP API delivers them). */
+  headers: Record<string, string | undefined>;
 }
 
 export interface HttpResult {
@@ -99,6 +101,7 @@ export const httpHandler = (routes: Record<string, Route>) =>
           body: bodyOf(event),
           query: event.queryStringParameters ?? {},
           path: event.pathParameters ?? {},
+          headers: event.headers,
         });
         logger.info('request done', { route: event.routeKey, status: result.status });
         return json(

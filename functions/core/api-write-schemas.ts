@@ -1,0 +1,46 @@
+/**
+ * The write routes' bodies and answers (POST /garmin/weight, /garmin/hydration). Apart from
+ * api-schemas.ts so the read API's schemas stay as they are; the OpenAPI lists both.
+ */
+import { z } from 'zod';
+import { HydrationDayView, WeighInView } from './api-schemas';
+import { IsoDate, WRITE_LIMITS } from './bridge-protocol';
+
+/** The header every write carries: one key per intended write, reused only by its retries. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'expected 1-255 visible ASCII characters (a UUID, say)');
+
+/**
+ * Body composition (fat, water, muscle, bone, BMI) reaches Garmin only as a FIT file upload,
+ * which this API does not make: such fields are refused by name rather than dropped.
+ */
+export const BODY_COMPOSITION_FIELDS = ['bodyFatPct', 'bodyWaterPct', 'muscleMassKg', 'boneMassKg', 'bmi', 'visceralFat', 'metabolicAge'] as const;
+
+export const WeightWriteBody = z.strictObject({
+  timestamp: z.iso.datetime({ offset: true }).describe('When the weigh-in was taken, with its offset or Z; its day is the local day in the user\'s Garmin zone'),
+  weightKg: z.number().positive().max(WRITE_LIMITS.maxWeightKg),
+});
+
+export const HydrationWriteBody = z.strictObject({
+  date: IsoDate.describe('The local day the intake is added to'),
+  ml: z.number().positive().max(WRITE_LIMITS.maxHydrationMl).describe('Added to the day\'s intake'),
+});
+
+const readBack = 'null when Garmin took the write but the read of the day that follows it failed: the next sync brings the day';
+
+export const WeightWriteResponse = z.object({
+  date: IsoDate,
+  weighIns: z.array(WeighInView).nullable().describe(`The day's weigh-ins after the write (GET /garmin/weight's items); ${readBack}`),
+});
+
+export const HydrationWriteResponse = z.object({
+  date: IsoDate,
+  hydration: HydrationDayView.nullable().describe(`The day after the write (GET /garmin/hydration's item); ${readBack}`),
+});
+
+export type WeightWriteBody = z.infer<typeof WeightWriteBody>;
+export type HydrationWriteBody = z.infer<typeof HydrationWriteBody>;

@@ -1,0 +1,133 @@
+/**
+ * Writes to Garmin (a weigh-in, hydration intake), each under the app's Idempotency-Key: the
+ * key is claimed before anything else, so a retry (same user, same key) never reaches Garmin
+ * again and gets the first answer; the same key with another body is refused. A key is freed
+ * only when its write certainly never reached Garmin (refused here, or the bridge sent no
+ * request); when that is not certain (a lost bridge answer) it stays held, and retries get
+ * WRITE_IN_PROGRESS until it expires: a missing write is visible to the user, a double one is not.
+ */
+import { createHash } from 'node:crypto';
+import type { HydrationWriteBody, WeightWriteBody } from '../api-write-schemas';
+import { type AddHydrationRequest, type AddWeighInRequest, type WriteResult, writeResultOf } from '../bridge-protocol';
+import { AppError, rateLimited } from '../errors';
+import { LIMITS } from '../limits';
+import { localTimestamp } from '../local-time';
+import { type ConnectionRecord, type GarminObject, VersionConflictError, type WriteOutcome } from '../ports';
+import { hydrationOf, weighInsOf } from '../read/wellness';
+import { weightDayOf } from '../sync/wellness-days';
+import { bridgeErrorToApp } from './bridge-errors';
+import { CallLimits } from './call-limits';
+import type { ServiceDeps } from './deps';
+
+export type WriteInput = { kind: 'weight'; body: WeightWriteBody } | { kind: 'hydration'; body: HydrationWriteBody };
+
+/** A refusal before anything reached Garmin: the key is freed for a retry. */
+class NotSent extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}
+
+/** A write's status code; what the app reads from its answer. */
+const CREATED = 201;
+/** How soon to retry while another call holds the user's tokens (a sync takes seconds). */
+const BUSY_RETRY_SECONDS = 5;
+/** Token saves racing dispatch's claims of the same connection item: a few rounds at most. */
+const MAX_SAVE_ATTEMPTS = 3;
+
+const errorBody = (error: AppError): GarminObject => ({ error: { code: error.code, message: error.message } });
+
+export class WriteService {
+  private readonly limits: CallLimits;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.limits = new CallLimits(deps.rateLimiter);
+  }
+
+  async write(userId: string, key: string, input: WriteInput): Promise<WriteOutcome> {
+    // The parsed body in schema order: equal requests hash alike whatever their JSON's key order.
+    const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const now = this.deps.clock.now();
+    const held = await this.deps.idempotency.claim(userId, key, fingerprint, now);
+    if (held) {
+      if (held.fingerprint !== fingerprint) {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another write; use a new key for a new write');
+      }
+      if (!held.outcome) throw new AppError('WRITE_IN_PROGRESS', 'The write with this Idempotency-Key has not finished', BUSY_RETRY_SECONDS);
+      return held.outcome;
+    }
+    let outcome: WriteOutcome;
+    try {
+      outcome = await this.perform(userId, input, now);
+    } catch (error) {
+      if (!(error instanceof NotSent)) throw error;
+      await this.deps.idempotency.release(userId, key);
+      throw error.error;
+    }
+    await this.deps.idempotency.complete(userId, key, outcome);
+    return outcome;
+  }
+
+  private async perform(userId: string, input: WriteInput, now: Date): Promise<WriteOutcome> {
+    const owner = this.deps.newId();
+    // The sync lease: a sync and a write using the same refresh token at once would burn it.
+    if (!(await this.deps.leases.acquire(userId, owner, LIMITS.leaseTtlSeconds, now))) {
+      throw new NotSent(new AppError('GARMIN_CALL_IN_PROGRESS', 'A sync of this user is talking to Garmin; try again shortly', BUSY_RETRY_SECONDS));
+    }
+    try {
+      const connection = await this.deps.connections.get(userId);
+      if (!connection?.isActive) throw new NotSent(new AppError('NOT_CONNECTED', connection ? 'The connection needs the user to log in again' : 'No Garmin account is connected'));
+      const decision = await this.limits.write(userId, now);
+      if (!decision.allowed) throw new NotSent(rateLimited(decision.retryAfterSeconds));
+      const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
+      const response = await this.deps.bridge.call(this.request(input, tokens, connection));
+      // First: Garmin has already burned the old refresh token.
+      if (response.tokensChanged && response.tokens) await this.saveTokens(connection, response.tokens, now);
+      if (!response.ok) {
+        const error = bridgeErrorToApp(response.error);
+        if (response.garminRequests === 0) throw new NotSent(error);
+        return { status: error.status, body: errorBody(error) };
+      }
+      return { status: CREATED, body: await this.storeDay(userId, input.kind, writeResultOf(response)) };
+    } finally {
+      await this.deps.leases.release(userId, owner);
+    }
+  }
+
+  private request(input: WriteInput, tokens: string, connection: ConnectionRecord): AddWeighInRequest | AddHydrationRequest {
+    if (input.kind === 'hydration') return { op: 'addHydration', tokens, date: input.body.date, ml: input.body.ml };
+    // Garmin files a weigh-in under its local day: the user's zone decides it, not the app's offset.
+    const timestamp = localTimestamp(new Date(input.body.timestamp), connection.timeZone ?? 'UTC');
+    return { op: 'addWeighIn', tokens, timestamp, weightKg: input.body.weightKg };
+  }
+
+  /**
+   * The written day as Garmin now holds it, stored like a synced day so the next read shows
+   * it; finality is the stored day's (or its summary's), which the write does not change.
+   */
+  private async storeDay(userId: string, kind: WriteInput['kind'], result: WriteResult): Promise<GarminObject> {
+    const { date } = result;
+    const garmin = kind === 'weight' ? (result.weight ? weightDayOf(result.weight, date) : undefined) : result.hydration;
+    if (!garmin) return kind === 'weight' ? { date, weighIns: null } : { date, hydration: null };
+    const [stored] = await this.deps.data.queryWellnessDays(userId, kind, date, date);
+    const [summary] = stored ? [] : await this.deps.data.queryDailySummaries(userId, date, date);
+    const day = { date, final: stored?.final ?? summary?.final ?? false, garmin };
+    await this.deps.data.upsertWellnessDays(userId, kind, [day]);
+    return kind === 'weight' ? { date, weighIns: weighInsOf(day) } : { date, hydration: hydrationOf(day) };
+  }
+
+  private async saveTokens(connection: ConnectionRecord, tokens: string, now: Date): Promise<void> {
+    const encrypted = await this.deps.vault.encrypt(connection.userId, 'tokens', tokens);
+    let base: ConnectionRecord | undefined = connection;
+    for (let attempt = 1; base && (base.generation ?? 0) === (connection.generation ?? 0); attempt++) {
+      try {
+        await this.deps.connections.update(base.userId, base.version, { tokens: encrypted, cursors: { ...base.cursors, tokensRefreshedAt: now.toISOString() } });
+        return;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
+      }
+      base = await this.deps.connections.get(connection.userId);
+    }
+    // Disconnected, or another account connected, meanwhile: these tokens belong to nobody now.
+  }
+}
