@@ -19,3 +19,16 @@ export const scanUserItems = async (
   }
   return found;
 };
+
+/**
+ * What an erasure keeps of a user, by design: the Garmin call limits (the service's, in
+ * `__rate__#` partitions, so a disconnect resets nothing) and the change feed's counter with
+ * its `connection.disconnected` event (so an app polling the feed learns of the disconnect).
+ */
+export const keptAfterErasure = ({ table, item }: { table: string; item: Record<string, unknown> }): boolean =>
+  String(item.user_id).startsWith('__rate__#') ||
+  (table.endsWith('-events') && (item.sk === 'SEQ' || String(item.body).includes('"type":"connection.disconnected"')));
+
+/** Every item of the user an erasure must have removed (scanUserItems less what it keeps by design). */
+export const personalItemsLeft = async (doc: DynamoDBDocumentClient, tables: Record<string, string>, userId: string) =>
+  (await scanUserItems(doc, tables, userId)).filter((found) => !keptAfterErasure(found));

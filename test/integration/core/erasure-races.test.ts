@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { LIMITS } from '../../../functions/core/limits';
-import { scanUserItems } from '../../support/scan';
+import { personalItemsLeft } from '../../support/scan';
 import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
 
 let h: Harness;
@@ -30,8 +30,7 @@ const eventually = async (what: string, check: () => Promise<boolean>, timeoutMs
 };
 
 /** What is left of a user anywhere but the Garmin call limits (which outlive a disconnect on purpose). */
-const leftOf = async (user: string) =>
-  (await scanUserItems(createDocumentClient(), h.runtime.tables, user)).filter(({ item }) => !String(item.user_id).startsWith('__rate__#'));
+const leftOf = (user: string) => personalItemsLeft(createDocumentClient(), h.runtime.tables, user);
 
 describe('an erased account never comes back', () => {
   it('stops the MFA wait of an attempt erased by a disconnect, at once', async () => {
