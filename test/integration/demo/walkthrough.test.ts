@@ -3,6 +3,7 @@
  * calls, the MFA flow, and the rest of the API; every API answer is checked against the
  * OpenAPI document the server serves.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, MFA_ACCOUNT, walkthroughSteps } from '../../../scripts/demo/walkthrough';
@@ -10,6 +11,7 @@ import { LIMITS } from '../../../functions/core/limits';
 import { freePort } from '../../../scripts/local/emulators';
 import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { startLocalServer } from '../../../scripts/local/server';
+import { SimulatorClient } from '../../support/simulator-client';
 import { type DemoHarness, startDemoHarness } from './harness';
 
 let h: DemoHarness;
@@ -134,10 +136,13 @@ describe('the demo server', () => {
     const empty = await h.call('GET', '/garmin/activities', { token });
     expect(empty.body).toEqual({ items: [], nextCursor: null });
 
-    // The auth limit (5 logins per user and hour), then 429 with Retry-After.
+    // The auth limit (5 logins per user and hour), then 429 with Retry-After. An account of its
+    // own: Garmin accounts have a login limit too, and the other tests log in to the demo's.
+    const guessed = `guessed-${randomUUID().slice(0, 8)}@example.com`;
+    await new SimulatorClient(h.simulatorUrl).createAccount({ email: guessed, password: DEMO_ACCOUNT.password });
     const codes: number[] = [];
     for (let i = 0; i <= LIMITS.authCallsPerHour; i++) {
-      const answer = await h.call('POST', '/garmin/connection', { token, body: { username: DEMO_ACCOUNT.username, password: 'wrong-password' } });
+      const answer = await h.call('POST', '/garmin/connection', { token, body: { username: guessed, password: 'wrong-password' } });
       codes.push(answer.status);
       if (answer.status === 429) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     }
