@@ -8,11 +8,13 @@ import { IsoDate, WRITE_LIMITS } from './bridge-protocol';
 
 /** The header every write carries: one key per intended write, reused only by its retries. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
 export const IdempotencyKey = z
   .string()
   .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'expected 1-255 visible ASCII characters (a UUID, say)');
+  .max(MAX_IDEMPOTENCY_KEY_LENGTH)
+  .regex(IDEMPOTENCY_KEY_PATTERN, 'expected visible ASCII characters only (a UUID, say)');
 
 /**
  * Body composition (fat, water, muscle, bone, BMI) reaches Garmin only as a FIT file upload,

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import * as api from '../../functions/core/api-schemas';
+import * as writes from '../../functions/core/api-write-schemas';
 import { GARMIN_SERVICE_URLS } from '../../functions/core/bridge-protocol';
 import { API_ERRORS, type ApiErrorCode } from '../../functions/core/errors';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
@@ -26,6 +27,7 @@ import type { Services } from '../../functions/core/services';
 import { connectRoutes } from '../../functions/handlers/connect';
 import { readRoutes } from '../../functions/handlers/read';
 import { syncRoutes } from '../../functions/handlers/sync';
+import { writeRoutes } from '../../functions/handlers/write';
 import { REPO_ROOT } from './paths';
 
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'docs', 'openapi.json');
@@ -37,7 +39,7 @@ export const handlerRouteKeys = (): string[] => {
   const unused = (): Services => {
     throw new Error('not called');
   };
-  return Object.keys({ ...connectRoutes(unused), ...readRoutes(unused), ...syncRoutes(unused) });
+  return Object.keys({ ...connectRoutes(unused), ...readRoutes(unused), ...syncRoutes(unused), ...writeRoutes(unused) });
 };
 
 // --------------------------------------------------------------------------------------
@@ -56,6 +58,8 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ConnectRequest: api.ConnectBody,
   MfaCodeRequest: api.MfaBody,
   SyncRequest: api.SyncBody,
+  WeightWriteRequest: writes.WeightWriteBody,
+  HydrationWriteRequest: writes.HydrationWriteBody,
 };
 
 const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
@@ -75,6 +79,8 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   HydrationResponse: api.HydrationResponse,
   SleepResponse: api.SleepResponse,
   ProfileResponse: api.ProfileResponse,
+  WeightWriteResponse: writes.WeightWriteResponse,
+  HydrationWriteResponse: writes.HydrationWriteResponse,
   Error: api.ErrorResponse,
   Event: AppEvent,
   ChangesResponse,
@@ -159,6 +165,35 @@ interface Operation {
   requestBody?: Json;
   responses: Record<string, Json>;
 }
+
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: true,
+  description: [
+    'One new key per intended write (a UUID), the same on every retry of it. A retry with the key gets the first answer',
+    `and never writes to Garmin again, for ${LIMITS.idempotencyKeySeconds / 3600} h; the key with another body is refused (422).`,
+    'An error answer is replayed too once the write reached Garmin: retry that with a new key.',
+  ].join(' '),
+  schema: { type: 'string', minLength: 1, maxLength: writes.MAX_IDEMPOTENCY_KEY_LENGTH, pattern: writes.IDEMPOTENCY_KEY_PATTERN.source },
+};
+
+/** What both writes answer besides their 201. */
+const writeResponses = {
+  '400': badRequest,
+  ...common,
+  ...tooLarge,
+  '404': error(404, ['NOT_CONNECTED'], 'No connection, or it needs the user to log in again'),
+  '409': error(
+    409,
+    ['WRITE_IN_PROGRESS', 'GARMIN_CALL_IN_PROGRESS'],
+    'The first request with this key has not answered yet (or never will: a lost answer keeps the key, so nothing is written twice), or a sync of this user is talking to Garmin',
+    retryAfter,
+  ),
+  '422': error(422, ['IDEMPOTENCY_KEY_REUSED', 'GARMIN_TOKENS_REJECTED'], 'The key was used with another body, or Garmin refused the tokens (the next sync logs in again or asks the user)'),
+  '429': error(429, ['RATE_LIMITED', 'GARMIN_RATE_LIMITED'], `Over the user's Garmin calls (writes count with the syncs: ${LIMITS.fetchesPerHour} an hour), or Garmin is limiting`, retryAfter),
+  '503': error(503, ['GARMIN_UNAVAILABLE'], 'Garmin failed the write'),
+};
 
 const attemptIdParameter = parametersOf(api.AttemptPath, 'path', { attemptId: 'The `attemptId` a 202 from POST /garmin/connection returned' });
 
@@ -378,6 +413,32 @@ const operations = (): Record<string, Operation> => ({
       ...common,
     },
   },
+  'POST /garmin/weight': {
+    operationId: 'addWeighIn',
+    tags: ['writes'],
+    summary: 'Add a weigh-in (weight only) to the user\'s Garmin account',
+    description: [
+      "Filed under the local day of `timestamp` in the user's Garmin time zone, as a MANUAL weigh-in; the answer and the next",
+      'GET /garmin/weight show the day as Garmin holds it after the write. Body fat, water, muscle and bone mass and BMI reach Garmin',
+      'only as a FIT file upload, which this API does not make: a body naming them is refused (400).',
+      'Two Garmin requests (the write, then the day); counts against the user\'s Garmin calls.',
+    ].join(' '),
+    parameters: [idempotencyKeyParameter],
+    requestBody: { required: true, content: jsonContent(ref('WeightWriteRequest')) },
+    responses: { '201': { description: 'Written', content: jsonContent(ref('WeightWriteResponse')) }, ...writeResponses },
+  },
+  'POST /garmin/hydration': {
+    operationId: 'addHydration',
+    tags: ['writes'],
+    summary: 'Add water intake to a day on the user\'s Garmin account',
+    description: [
+      'Adds `ml` to the day\'s intake (Garmin keeps a running total); the answer and the next GET /garmin/hydration show the day after the write.',
+      'Two Garmin requests (the write, then the day); counts against the user\'s Garmin calls.',
+    ].join(' '),
+    parameters: [idempotencyKeyParameter],
+    requestBody: { required: true, content: jsonContent(ref('HydrationWriteRequest')) },
+    responses: { '201': { description: 'Written', content: jsonContent(ref('HydrationWriteResponse')) }, ...writeResponses },
+  },
   'GET /garmin/sleep': {
     operationId: 'listSleep',
     tags: ['data'],
@@ -464,6 +525,7 @@ export const buildOpenApiDocument = (): Json => {
     tags: [
       { name: 'connection', description: 'Connecting, MFA, status and disconnecting' },
       { name: 'sync', description: 'Manual sync (scheduled syncs need no call)' },
+      { name: 'writes', description: 'Weigh-ins and water intake written to Garmin, each under an Idempotency-Key' },
       { name: 'data', description: 'What was synced, and the change feed' },
       { name: 'webhooks', description: 'Events POSTed to the app\'s endpoint (Standard Webhooks), when one is configured' },
     ],
