@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { GarminServiceUrl, IsoDate, ServiceTicket } from './bridge-protocol';
 import { API_ERRORS } from './errors';
+import { DATA_TYPES } from './ports';
+import { REQUIRED_DATA_TYPES } from './sync/data-types';
 
 export const MAX_ACTIVITY_PAGE = 100;
 export const DEFAULT_ACTIVITY_PAGE = 25;
@@ -96,6 +98,18 @@ export const ConnectionView = z.object({
     percent: z.int().min(0).max(100),
   }),
   passwordStored: z.boolean(),
+  dataTypes: z.array(z.enum(DATA_TYPES)).describe('What is synced (PATCH /garmin/connection changes it)'),
+});
+
+/** PATCH /garmin/connection: the whole selection, not a change to it. */
+export const DataTypesBody = z.strictObject({
+  dataTypes: z
+    .array(z.enum(DATA_TYPES))
+    .max(DATA_TYPES.length)
+    .refine((types) => REQUIRED_DATA_TYPES.every((t) => types.includes(t)), {
+      message: `must include ${REQUIRED_DATA_TYPES.join(' and ')}: the day plan and the user's time zone come from them`,
+    })
+    .describe(`What to sync from the next sync on, among ${DATA_TYPES.join(', ')}`),
 });
 
 export const AttemptStatusSchema = z.enum(['pending', 'mfa_required', 'connected', 'failed']);

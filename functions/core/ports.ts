@@ -40,6 +40,10 @@ export interface SyncCursors {
   tokensRefreshedAt?: string;
 }
 
+/** What a sync may read from Garmin (PATCH /garmin/connection selects among them). */
+export const DATA_TYPES = ['activities', 'dailySummaries', 'profile', 'weight', 'hydration', 'sleep'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+
 export interface ConnectionRecord {
   userId: string;
   username: string;
@@ -52,6 +56,8 @@ export interface ConnectionRecord {
   displayName?: string;
   /** User's Garmin time zone, when known. */
   timeZone?: string;
+  /** What the user chose to sync; absent: the default (sync/data-types.ts). Kept by a re-login to the same account. */
+  dataTypes?: DataType[];
   lastSyncTime?: string;
   /** ISO time of the next scheduled sync; absent when not scheduled (needs_reauth). */
   nextSyncTime?: string;

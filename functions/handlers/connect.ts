@@ -1,5 +1,5 @@
-/** Connect function: connect (password, token import or service ticket), attempts, MFA codes, disconnect. */
-import { AttemptPath, ConnectBody, MfaBody } from '../core/api-schemas';
+/** Connect function: connect (password, token import or service ticket), attempts, MFA codes, what to sync, disconnect. */
+import { AttemptPath, ConnectBody, DataTypesBody, MfaBody } from '../core/api-schemas';
 import type { Services } from '../core/services';
 import type { ConnectOutcome } from '../core/services/connect-service';
 import { type HttpResult, type Route, httpHandler, parse } from './commons/http';
@@ -26,6 +26,10 @@ export const connectRoutes = (services: () => Services): Record<string, Route> =
     const { attemptId } = parse(AttemptPath, path, 'path');
     const { code } = parse(MfaBody, body, 'body');
     return answer(await services().connect.submitMfaCode(userId, attemptId, code));
+  },
+  'PATCH /garmin/connection': async ({ userId, body }) => {
+    const { dataTypes } = parse(DataTypesBody, body, 'body');
+    return { status: 200, body: { connection: await services().connection.selectDataTypes(userId, dataTypes) } };
   },
   'DELETE /garmin/connection': async ({ userId }) => {
     await services().connection.disconnect(userId);

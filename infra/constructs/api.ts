@@ -17,12 +17,13 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type RouteTarget = 'connect' | 'sync' | 'read';
 
 /** The API contract (../shared/DESIGN.md §6): route key → the function that serves it. */
 export const ROUTES: Record<`${Method} /${string}`, RouteTarget> = {
   'POST /garmin/connection': 'connect',
+  'PATCH /garmin/connection': 'connect',
   'DELETE /garmin/connection': 'connect',
   'GET /garmin/connection/attempts/{attemptId}': 'connect',
   'POST /garmin/connection/attempts/{attemptId}/mfa': 'connect',
@@ -102,7 +103,7 @@ export class Api extends Construct {
         ? {
             corsPreflight: {
               allowOrigins: props.corsAllowOrigins,
-              allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.DELETE],
+              allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PATCH, apigw.CorsHttpMethod.DELETE],
               allowHeaders: ['authorization', 'content-type'],
               exposeHeaders: ['retry-after'],
               maxAge: Duration.days(1),

@@ -58,6 +58,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ConnectRequest: api.ConnectBody,
   MfaCodeRequest: api.MfaBody,
   SyncRequest: api.SyncBody,
+  DataTypesRequest: api.DataTypesBody,
   WeightWriteRequest: writes.WeightWriteBody,
   HydrationWriteRequest: writes.HydrationWriteBody,
 };
@@ -301,6 +302,25 @@ const operations = (): Record<string, Operation> => ({
     responses: {
       '200': { description: 'The connection', content: jsonContent(ref('ConnectionResponse')) },
       ...common,
+      '404': notConnected,
+    },
+  },
+  'PATCH /garmin/connection': {
+    operationId: 'selectDataTypes',
+    tags: ['connection'],
+    summary: 'Choose what is synced',
+    description: [
+      'Replaces the selection (all types by default); the next sync reads only these. `dailySummaries` and `profile` are always',
+      "included: the day plan (which days weight, hydration and sleep are read for, and when they are final) and the user's time zone come from them.",
+      'Stored data is kept. A type switched on again continues where it stopped for activities; weight, hydration and sleep are read',
+      'for the days the sync plans from then on (days already final are not read again). A re-login to the same account keeps the selection.',
+    ].join(' '),
+    requestBody: { required: true, content: jsonContent(ref('DataTypesRequest')) },
+    responses: {
+      '200': { description: 'The connection with its new selection', content: jsonContent(ref('ConnectionResponse')) },
+      '400': badRequest,
+      ...common,
+      ...tooLarge,
       '404': notConnected,
     },
   },

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
 import { LIMITS } from '../../core/limits';
 import {
+  DATA_TYPES,
   VersionConflictError,
   type ConnectionFence,
   type ConnectionRecord,
@@ -52,6 +53,7 @@ const ConnectionItem = z.object({
   status: z.enum(['active', 'backing_off', 'needs_reauth']),
   display_name: z.string().optional(),
   time_zone: z.string().optional(),
+  data_types: z.array(z.enum(DATA_TYPES)).optional(),
   last_sync_time: z.string().optional(),
   next_sync_time: z.string().optional(),
   last_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
@@ -102,6 +104,7 @@ const fromItem = (raw: unknown): ConnectionRecord => {
     status: item.status,
     displayName: item.display_name,
     timeZone: item.time_zone,
+    dataTypes: item.data_types,
     lastSyncTime: item.last_sync_time,
     nextSyncTime: item.next_sync_time,
     lastError: item.last_error,
@@ -133,6 +136,7 @@ const ATTRIBUTE_OF = {
   status: 'status',
   displayName: 'display_name',
   timeZone: 'time_zone',
+  dataTypes: 'data_types',
   lastSyncTime: 'last_sync_time',
   nextSyncTime: 'next_sync_time',
   lastError: 'last_error',
@@ -147,6 +151,7 @@ const OPTIONAL_FIELDS = new Set<keyof ConnectionFields>([
   'password',
   'displayName',
   'timeZone',
+  'dataTypes',
   'lastSyncTime',
   'nextSyncTime',
   'lastError',
@@ -237,6 +242,7 @@ export class DynamoConnectionStore implements ConnectionStore {
       status: record.status,
       displayName: record.displayName,
       timeZone: record.timeZone,
+      dataTypes: record.dataTypes,
       lastSyncTime: record.lastSyncTime,
       nextSyncTime: record.nextSyncTime,
       lastError: record.lastError,

@@ -2,8 +2,12 @@
 import type { ConnectionView } from '../api-schemas';
 import { AppError } from '../errors';
 import { EventRecorder } from '../events/recorder';
+import { DATA_TYPES, type DataType, VersionConflictError } from '../ports';
 import { toConnectionView } from './connection-view';
 import type { ServiceDeps } from './deps';
+
+/** Rounds of re-reading on concurrent writes of the connection (a sync, a dispatch claim). */
+const MAX_UPDATE_ATTEMPTS = 5;
 
 export class ConnectionService {
   constructor(private readonly deps: Pick<ServiceDeps, 'connections' | 'data' | 'attempts' | 'clock' | 'newId' | 'events'>) {}
@@ -12,6 +16,22 @@ export class ConnectionService {
     const connection = await this.deps.connections.get(userId);
     if (!connection) throw new AppError('NOT_CONNECTED', 'No Garmin account is connected');
     return toConnectionView(connection);
+  }
+
+  /** Chooses what the next syncs read; days already stored stay. */
+  async selectDataTypes(userId: string, dataTypes: DataType[]): Promise<ConnectionView> {
+    // In the canonical order, once each: the stored choice reads the same however it was sent.
+    const chosen = DATA_TYPES.filter((type) => dataTypes.includes(type));
+    for (let attempt = 1; ; attempt++) {
+      const connection = await this.deps.connections.get(userId);
+      if (!connection) throw new AppError('NOT_CONNECTED', 'No Garmin account is connected');
+      try {
+        return toConnectionView(await this.deps.connections.update(userId, connection.version, { dataTypes: chosen }));
+      } catch (error) {
+        // A sync saving its cursors meanwhile: apply the choice to the record it wrote.
+        if (!(error instanceof VersionConflictError) || attempt === MAX_UPDATE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ConnectionView } from '../api-schemas';
 import type { ConnectionRecord } from '../ports';
+import { dataTypesOf } from '../sync/data-types';
 
 const DAY_MS = 86_400_000;
 
@@ -29,4 +30,5 @@ export const toConnectionView = (c: ConnectionRecord): ConnectionView => ({
   ...(c.lastError ? { lastError: c.lastError } : {}),
   backfill: backfillOf(c),
   passwordStored: c.password !== undefined,
+  dataTypes: [...dataTypesOf(c)],
 });

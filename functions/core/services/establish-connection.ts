@@ -43,6 +43,8 @@ export const establishConnection = async (
     status: 'active',
     ...(input.profile.displayName ? { displayName: input.profile.displayName } : {}),
     ...(sameAccount && existing.timeZone ? { timeZone: existing.timeZone } : {}),
+    // The user's choice of what to sync survives a re-login to the same account.
+    ...(sameAccount && existing.dataTypes ? { dataTypes: existing.dataTypes } : {}),
     ...(sameAccount && existing.lastSyncTime ? { lastSyncTime: existing.lastSyncTime } : {}),
     nextSyncTime: new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString(),
     consecutiveFailures: 0,

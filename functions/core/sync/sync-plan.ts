@@ -7,7 +7,8 @@ import { LIMITS } from '../limits';
 import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
 import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
 import { isGivenUp, isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
-import { DEFAULT_WELLNESS_KINDS, planWellness, wellnessRequests } from './wellness-days';
+import { syncsActivities, wellnessKindsOf } from './data-types';
+import { planWellness, wellnessRequests } from './wellness-days';
 
 export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
 
@@ -84,11 +85,12 @@ export const planFetch = (
   )
     .filter((date) => recheckDue(date, today, cursors, connection.timeZone, now))
     .slice(0, LIMITS.summaryDatesPerSync);
-  const wellness = wellnessDue(summaryDates, today, cursors, now) ? planWellness(summaryDates, DEFAULT_WELLNESS_KINDS) : {};
+  const kinds = wellnessKindsOf(connection);
+  const wellness = kinds.length && wellnessDue(summaryDates, today, cursors, now) ? planWellness(summaryDates, kinds) : {};
   return {
     ...(connection.displayName ? { displayName: connection.displayName } : {}),
     // Re-read a day before the newest stored activity: Garmin uploads can arrive late.
-    ...(activitiesFresh(cursors, reason, now) ? {} : { activities: { startDate: activitiesFrom } }),
+    ...(!syncsActivities(connection) || activitiesFresh(cursors, reason, now) ? {} : { activities: { startDate: activitiesFrom } }),
     ...(summaryDates.length ? { dailySummaries: { dates: summaryDates, ...(wellness.types ? { types: wellness.types } : {}) } } : {}),
     ...(wellness.weight ? { weight: wellness.weight } : {}),
     profile: profileIsStale(profile, now),
@@ -149,8 +151,8 @@ export const applyFetchResult = (
   const wellnessCheckedAt = wellnessFetched ? now.toISOString() : previous.wellnessCheckedAt;
   const profileFetchedAt = result.profile ? now.toISOString() : previous.profileFetchedAt;
 
-  // Activities left out of the plan were complete minutes ago (a backfill's next chunk).
-  const activitiesDone = plan.activities ? result.activities?.complete === true : activitiesCheckedAt !== undefined;
+  // Activities left out of the plan were complete minutes ago (a backfill's next chunk), or are not synced at all.
+  const activitiesDone = plan.activities ? result.activities?.complete === true : activitiesCheckedAt !== undefined || !syncsActivities(connection);
   const planned = plan.dailySummaries?.dates ?? [];
   const fetched = new Set(fetchedDays.map((day) => day.date));
   const summariesCaughtUp = planned.every((d) => fetched.has(d)) && (planned.at(-1) ?? '') >= today;

@@ -8,12 +8,6 @@ import type { DayType, FetchResult } from '../bridge-protocol';
 import { datesBetween } from '../local-time';
 import type { DailySummaryInput, GarminObject, WellnessDay, WellnessKind } from '../ports';
 
-/**
- * Synced unless the user chooses otherwise. Hydration is in: a nutrition tracker shows intake
- * against goal, and it costs one request per planned day like sleep.
- */
-export const DEFAULT_WELLNESS_KINDS: readonly WellnessKind[] = ['weight', 'hydration', 'sleep'];
-
 export interface WellnessPlan {
   types?: DayType[];
   weight?: { startDate: string; endDate: string };

@@ -1,9 +1,23 @@
 /** Accounts of their own on the simulator, fed Garmin's raw objects, and time moved on both sides. */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
 import type { RawGarminActivity } from '../../support/simulator-client';
-import { type Harness, PASSWORD } from '../core/harness';
+import { type ApiAnswer, type Harness, PASSWORD } from '../core/harness';
+import { OpenApiChecker } from '../demo/openapi-check';
+
+let openapi: OpenApiChecker | undefined;
+
+/** Fails unless `answer` is what the OpenAPI document says `routeKey` answers with this status; returns it. */
+export const asDocumented = (routeKey: string, answer: ApiAnswer): ApiAnswer => {
+  openapi ??= new OpenApiChecker(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Record<string, unknown>);
+  const [method = '', template = ''] = routeKey.split(' ');
+  const headers = new Headers(Object.entries(answer.headers).map(([name, value]) => [name, String(value)]));
+  openapi.check(method, template, { status: answer.status, headers, body: answer.body, text: JSON.stringify(answer.body) });
+  return answer;
+};
 
 /** A fresh simulator account (no generated data unless seeded) in Europe/Berlin. */
 export const newAccount = async (h: Harness, options: { seeded?: boolean; days?: number } = {}): Promise<string> => {

@@ -1,13 +1,10 @@
 /** POST /garmin/weight and /garmin/hydration through the handlers: idempotent, limited, read back. */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
-import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { type Harness, startHarness } from '../core/harness';
-import { OpenApiChecker } from '../demo/openapi-check';
-import { connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
+import { asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,14 +15,10 @@ afterAll(async () => {
   await h.runtime.stop();
 });
 
-const openapi = new OpenApiChecker(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Record<string, unknown>);
-
 /** A write with a new key unless one is given (`null`: without the header); every answer as the OpenAPI documents it. */
 const write = async (user: string, route: 'weight' | 'hydration', body: unknown, key: string | null = randomUUID()) => {
-  const answer = await h.api(`POST /garmin/${route}`, { userId: user, body, ...(key === null ? {} : { headers: { 'Idempotency-Key': key } }) });
-  const headers = new Headers(Object.entries(answer.headers).map(([name, value]) => [name, String(value)]));
-  openapi.check('POST', `/garmin/${route}`, { status: answer.status, headers, body: answer.body, text: JSON.stringify(answer.body) });
-  return answer;
+  const routeKey = `POST /garmin/${route}`;
+  return asDocumented(routeKey, await h.api(routeKey, { userId: user, body, ...(key === null ? {} : { headers: { 'Idempotency-Key': key } }) }));
 };
 
 /** A connected user of a fresh Berlin account, and the account's local day `daysAgo` days back. */

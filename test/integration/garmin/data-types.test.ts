@@ -1,0 +1,67 @@
+/** PATCH /garmin/connection {dataTypes}: what the syncs read, shown in GET /garmin/connection. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../functions/core/limits';
+import { DATA_TYPES } from '../../../functions/core/ports';
+import { type Harness, startHarness } from '../core/harness';
+import { advance, asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.sim.reset();
+  await h.runtime.stop();
+});
+
+const patch = async (userId: string, body: unknown) => asDocumented('PATCH /garmin/connection', await h.api('PATCH /garmin/connection', { userId, body }));
+const dataTypesOf = (answer: { body: Record<string, unknown> }) => (answer.body.connection as { dataTypes: string[] }).dataTypes;
+
+/** Garmin requests per endpoint of one scheduled sync, once wellness is due again. */
+const nextSyncReads = async (user: string) => {
+  await advance(h, LIMITS.wellnessRecheckSeconds);
+  await h.sim.resetCounters();
+  await scheduledSync(h, user);
+  const endpoints = ['activities', 'daily-summary', 'weight-range', 'hydration-daily', 'sleep-daily'] as const;
+  return Object.fromEntries(await Promise.all(endpoints.map(async (e) => [e, await h.sim.count(e)] as const)));
+};
+
+describe('what is synced', () => {
+  it('syncs every type by default, and from the next sync on only what the user selected', async () => {
+    const email = await newAccount(h, { seeded: true, days: 3 });
+    const user = await connectAndBackfill(h, email);
+    expect(dataTypesOf(await h.api('GET /garmin/connection', { userId: user }))).toEqual([...DATA_TYPES]);
+
+    const patched = await patch(user, { dataTypes: ['weight', 'profile', 'dailySummaries', 'weight'] });
+
+    expect(patched.status).toBe(200);
+    // Canonical order, once each, and the same in GET.
+    expect(dataTypesOf(patched)).toEqual(['dailySummaries', 'profile', 'weight']);
+    expect(dataTypesOf(await h.api('GET /garmin/connection', { userId: user }))).toEqual(['dailySummaries', 'profile', 'weight']);
+    const narrowed = await nextSyncReads(user);
+    expect(narrowed).toMatchObject({ activities: 0, 'weight-range': 1, 'hydration-daily': 0, 'sleep-daily': 0 });
+    expect(narrowed['daily-summary']).toBeGreaterThan(0);
+
+    await patch(user, { dataTypes: [...DATA_TYPES] });
+    const all = await nextSyncReads(user);
+    expect(all.activities).toBeGreaterThan(0);
+    expect(all['hydration-daily']).toBeGreaterThan(0);
+    expect(all['sleep-daily']).toBeGreaterThan(0);
+  });
+
+  it('refuses a selection without the day plan or the profile, or with an unknown type; 404 without a connection', async () => {
+    const user = await connectAndBackfill(h, await newAccount(h, { seeded: false }));
+    const refused = await Promise.all([
+      patch(user, { dataTypes: ['profile', 'weight'] }),
+      patch(user, { dataTypes: ['dailySummaries', 'weight'] }),
+      patch(user, { dataTypes: ['dailySummaries', 'profile', 'steps'] }),
+      patch(user, {}),
+    ]);
+    expect(refused.map((a) => [a.status, a.body.error?.code])).toEqual(Array(4).fill([400, 'VALIDATION_ERROR']));
+    expect(refused[0]?.body.error?.message).toContain('dailySummaries');
+    expect(dataTypesOf(await h.api('GET /garmin/connection', { userId: user }))).toEqual([...DATA_TYPES]);
+
+    const nobody = await patch(h.newUser(), { dataTypes: [...DATA_TYPES] });
+    expect([nobody.status, nobody.body.error?.code]).toEqual([404, 'NOT_CONNECTED']);
+  });
+});
