@@ -88,3 +88,51 @@ def test_bad_writes_are_refused_before_garmin(
         response = bridge.call({**request, "tokens": athlete_tokens})
         assert response["error"]["code"] == "INVALID_REQUEST", request
     assert sim.by_endpoint() == {}
+
+
+def test_a_failed_read_back_never_fails_a_write_garmin_took(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    """Reporting the write as failed would invite a retry, and so a second weigh-in."""
+    date = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    before = len(_day_weighins(sim, date))
+    sim.fault(endpoint="weight-range", status=503)
+
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "addWeighIn",
+                "tokens": athlete_tokens,
+                "timestamp": f"{date}T20:00:00-05:00",
+                "weightKg": 80,
+            }
+        )
+    )
+
+    sim.clear_faults()
+    assert response["ok"] is True
+    assert "weight" not in response["result"]
+    assert response["result"]["date"] == date
+    assert len(_day_weighins(sim, date)) == before + 1
+
+
+def test_a_refused_write_is_an_error_with_the_tokens(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    sim.fault(endpoint="hydration-log", status=503)
+    response = assert_valid_response(
+        bridge.call(
+            {
+                "op": "addHydration",
+                "tokens": athlete_tokens,
+                "date": "2026-01-05",
+                "ml": 250,
+            }
+        )
+    )
+    sim.clear_faults()
+    assert response["ok"] is False
+    assert response["error"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert response["tokens"] is not None
+    # Nothing read back after a refused write.
+    assert sim.by_endpoint().get("hydration-daily", 0) == 0
