@@ -161,3 +161,34 @@ describe('weight, hydration and sleep in the plan', () => {
     expect(withYesterday.dailySummaries?.types).toEqual(['hydration', 'sleep']);
   });
 });
+
+describe('the data types the user chose', () => {
+  const dueAgain = new Date(NOW.getTime() - LIMITS.wellnessRecheckSeconds * 1000).toISOString();
+  const caughtUp = { backfillDone: true, summariesFinalThrough: '2026-11-22', activitiesNewestLocal: '2026-11-23 08:00:00', wellnessCheckedAt: dueAgain };
+  const chosen = (dataTypes: ConnectionRecord['dataTypes'], cursors: ConnectionRecord['cursors'] = caughtUp) =>
+    connection({ timeZone: 'Europe/Berlin', cursors, ...(dataTypes ? { dataTypes } : {}) });
+
+  it('plans only the selected types; the summaries always', () => {
+    const plan = planFetch(chosen(['dailySummaries', 'profile', 'sleep']), freshProfile, NOW, 'scheduled');
+    expect(plan.activities).toBeUndefined();
+    expect(plan.weight).toBeUndefined();
+    expect(plan.dailySummaries).toEqual({ dates: ['2026-11-23'], types: ['sleep'] });
+    const none = planFetch(chosen(['dailySummaries', 'profile']), freshProfile, NOW, 'scheduled');
+    expect(none.dailySummaries).toEqual({ dates: ['2026-11-23'] });
+  });
+
+  it('plans every type without a choice', () => {
+    const plan = planFetch(chosen(undefined), freshProfile, NOW, 'scheduled');
+    expect(plan.activities).toBeDefined();
+    expect(plan.weight).toBeDefined();
+    expect(plan.dailySummaries?.types).toEqual(['hydration', 'sleep']);
+  });
+
+  it('finishes a backfill without activities when they are not synced', () => {
+    const user = chosen(['dailySummaries', 'profile'], { backfillFrom: '2026-11-23' });
+    const plan = planFetch(user, freshProfile, NOW, 'backfill');
+    const applied = applyFetchResult(user, plan, { displayName: null, dailySummaries: { items: [{ date: '2026-11-23', summary: DAY }] } }, 'Europe/Berlin', NOW);
+    expect(plan.activities).toBeUndefined();
+    expect(applied.cursors.backfillDone).toBe(true);
+  });
+});
