@@ -22,13 +22,19 @@ export const IdempotencyKey = z
  */
 export const BODY_COMPOSITION_FIELDS = ['bodyFatPct', 'bodyWaterPct', 'muscleMassKg', 'boneMassKg', 'bmi', 'visceralFat', 'metabolicAge'] as const;
 
+/** Garmin Connect's own era: a date outside it is a client bug, not a weigh-in (and some would not format as a local time). */
+const EARLIEST = '2000-01-01';
+const LATEST = '2099-12-31';
+const inEra = (value: string) => value.slice(0, 10) >= EARLIEST && value.slice(0, 10) <= LATEST;
+const ERA = { message: `must be from ${EARLIEST} to ${LATEST}` };
+
 export const WeightWriteBody = z.strictObject({
-  timestamp: z.iso.datetime({ offset: true }).describe('When the weigh-in was taken, with its offset or Z; its day is the local day in the user\'s Garmin zone'),
+  timestamp: z.iso.datetime({ offset: true }).refine(inEra, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
   weightKg: z.number().positive().max(WRITE_LIMITS.maxWeightKg),
 });
 
 export const HydrationWriteBody = z.strictObject({
-  date: IsoDate.describe('The local day the intake is added to'),
+  date: IsoDate.refine(inEra, ERA).describe(`The local day the intake is added to, from ${EARLIEST} to ${LATEST}`),
   ml: z.number().positive().max(WRITE_LIMITS.maxHydrationMl).describe('Added to the day\'s intake'),
 });
 

@@ -61,10 +61,11 @@ describe('writes', () => {
     const noKey = await write(user, 'weight', { timestamp: `${day}T06:15:00Z`, weightKg: 71 }, null);
     const bodyFat = await write(user, 'weight', { timestamp: `${day}T06:15:00Z`, weightKg: 71, bodyFatPct: 20 });
     const noOffset = await write(user, 'weight', { timestamp: `${day}T06:15:00`, weightKg: 71 });
+    const longAgo = await write(user, 'weight', { timestamp: '0001-01-01T06:15:00Z', weightKg: 71 });
 
     expect(reused.status).toBe(422);
     expect(reused.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect([noKey, bodyFat, noOffset].map((a) => [a.status, a.body.error?.code])).toEqual(Array(3).fill([400, 'VALIDATION_ERROR']));
+    expect([noKey, bodyFat, noOffset, longAgo].map((a) => [a.status, a.body.error?.code])).toEqual(Array(4).fill([400, 'VALIDATION_ERROR']));
     expect(bodyFat.body.error?.message).toContain('FIT file');
     expect(await h.sim.weighIns(email, day)).toHaveLength(1);
   });
