@@ -107,6 +107,34 @@ describe('writes', () => {
     expect((await write(user, 'hydration', { date: day, ml: 100 }, key)).status).toBe(201);
   });
 
+  it('writes once when the same key arrives twice at the same time', async () => {
+    const { email, user, day } = await connected();
+    const key = randomUUID();
+    const body = { timestamp: `${day}T05:15:00Z`, weightKg: 66.6 };
+
+    const answers = await Promise.all([write(user, 'weight', body, key), write(user, 'weight', body, key)]);
+
+    // One wrote; the other saw its claim (still running: 409, or done: the same answer).
+    expect([[201, 201], [201, 409]]).toContainEqual(answers.map((a) => a.status).sort());
+    expect(await h.sim.weighIns(email, day)).toHaveLength(1);
+  });
+
+  it('frees the key of a write refused while a sync holds the tokens, so its retry writes', async () => {
+    const { email, user, day } = await connected();
+    const { leases } = h.runtime.services.deps;
+    const key = randomUUID();
+    const body = { timestamp: `${day}T05:15:00Z`, weightKg: 64 };
+    expect(await leases.acquire(user, 'a-sync', LIMITS.leaseTtlSeconds, h.clock.now())).toBe(true);
+
+    const busy = await write(user, 'weight', body, key);
+    await leases.release(user, 'a-sync');
+    const retry = await write(user, 'weight', body, key);
+
+    expect([busy.status, busy.body.error?.code, Number(busy.headers['retry-after'])]).toEqual([409, 'GARMIN_CALL_IN_PROGRESS', 5]);
+    expect(retry.status).toBe(201);
+    expect(await h.sim.weighIns(email, day)).toHaveLength(1);
+  });
+
   it('answers 404 NOT_CONNECTED without a connection', async () => {
     const answer = await write(h.newUser(), 'hydration', { date: '2026-01-05', ml: 100 });
     expect([answer.status, answer.body.error?.code]).toEqual([404, 'NOT_CONNECTED']);
