@@ -18,6 +18,7 @@ import { weightDayOf } from '../sync/wellness-days';
 import { bridgeErrorToApp } from './bridge-errors';
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
+import { SyncGuard } from './sync-guard';
 
 export type WriteInput = { kind: 'weight'; body: WeightWriteBody } | { kind: 'hydration'; body: HydrationWriteBody };
 
@@ -32,6 +33,8 @@ class NotSent extends Error {
 const CREATED = 201;
 /** How soon to retry while another call holds the user's tokens (a sync takes seconds). */
 const BUSY_RETRY_SECONDS = 5;
+/** Garmin requests of one write: the write, and the read of its day. */
+const WRITE_REQUESTS = 2;
 /** Token saves racing dispatch's claims of the same connection item: a few rounds at most. */
 const MAX_SAVE_ATTEMPTS = 3;
 
@@ -39,9 +42,12 @@ const errorBody = (error: AppError): GarminObject => ({ error: { code: error.cod
 
 export class WriteService {
   private readonly limits: CallLimits;
+  /** The service-wide breaker and budget: a write is admitted like a manual sync (the user waits). */
+  private readonly guard: SyncGuard;
 
   constructor(private readonly deps: ServiceDeps) {
     this.limits = new CallLimits(deps.rateLimiter);
+    this.guard = new SyncGuard(deps.rateLimiter.global);
   }
 
   async write(userId: string, key: string, input: WriteInput): Promise<WriteOutcome> {
@@ -77,10 +83,17 @@ export class WriteService {
     try {
       const connection = await this.deps.connections.get(userId);
       if (!connection?.isActive) throw new NotSent(new AppError('NOT_CONNECTED', connection ? 'The connection needs the user to log in again' : 'No Garmin account is connected'));
+      // Service-wide first (as a sync): a write held back there must not use up the user's own limit.
+      const admission = await this.guard.admit({ userId, reason: 'manual' }, WRITE_REQUESTS, now);
+      if (!admission.admitted) {
+        const waitSeconds = Math.max(1, Math.ceil((admission.retryAt.getTime() - now.getTime()) / 1000));
+        throw new NotSent(new AppError('GARMIN_RATE_LIMITED', 'Garmin is limiting requests; try again later', waitSeconds));
+      }
       const decision = await this.limits.write(userId, now);
       if (!decision.allowed) throw new NotSent(rateLimited(decision.retryAfterSeconds));
       const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
       const response = await this.deps.bridge.call(this.request(input, tokens, connection));
+      await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
       // First: Garmin has already burned the old refresh token.
       if (response.tokensChanged && response.tokens) await this.saveTokens(connection, response.tokens, now);
       if (!response.ok) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
 import { type Harness, startHarness } from '../core/harness';
-import { asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
+import { advance, asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
 let h: Harness;
 beforeAll(async () => {
@@ -133,6 +133,30 @@ describe('writes', () => {
     expect([busy.status, busy.body.error?.code, Number(busy.headers['retry-after'])]).toEqual([409, 'GARMIN_CALL_IN_PROGRESS', 5]);
     expect(retry.status).toBe(201);
     expect(await h.sim.weighIns(email, day)).toHaveLength(1);
+  });
+
+  it('refuses writes while the service-wide breaker is open (Garmin is rate-limiting the service), freeing the key', async () => {
+    const { user, day } = await connected();
+    const guard = h.runtime.services.deps.rateLimiter.global;
+    if (!guard) throw new Error('the local runtime wires the Garmin guard');
+    const now = h.clock.now();
+    const reopenAt = new Date(now.getTime() + 300_000);
+    const version = (await guard.readBreaker())?.version;
+    await guard.writeBreaker({ openedAt: now.toISOString(), reopenAt: reopenAt.toISOString(), trips: 1, version: (version ?? 0) + 1 }, version, reopenAt);
+    // Past the guard's cache of the breaker it read for the earlier writes.
+    h.clock.advance(10);
+    const key = randomUUID();
+    await h.sim.resetCounters();
+
+    const refused = await write(user, 'hydration', { date: day, ml: 200 }, key);
+    await advance(h, 300);
+    const retried = await write(user, 'hydration', { date: day, ml: 200 }, key);
+
+    expect([refused.status, refused.body.error?.code]).toEqual([429, 'GARMIN_RATE_LIMITED']);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(retried.status).toBe(201);
+    // Only the retry reached Garmin.
+    expect(await h.sim.count('hydration-log')).toBe(1);
   });
 
   it('answers 404 NOT_CONNECTED without a connection', async () => {
