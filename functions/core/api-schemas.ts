@@ -106,10 +106,10 @@ export const DataTypesBody = z.strictObject({
   dataTypes: z
     .array(z.enum(DATA_TYPES))
     .max(DATA_TYPES.length)
-    .refine((types) => REQUIRED_DATA_TYPES.every((t) => types.includes(t)), {
-      message: `must include ${REQUIRED_DATA_TYPES.join(' and ')}: the day plan and the user's time zone come from them`,
-    })
-    .describe(`What to sync from the next sync on, among ${DATA_TYPES.join(', ')}`),
+    .describe(
+      `What to sync from the next sync on, among ${DATA_TYPES.join(', ')}; ${REQUIRED_DATA_TYPES.join(' and ')} are always synced ` +
+        "(the day plan and the user's time zone come from them), listed or not",
+    ),
 });
 
 export const AttemptStatusSchema = z.enum(['pending', 'mfa_required', 'connected', 'failed']);

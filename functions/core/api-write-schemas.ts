@@ -25,17 +25,18 @@ export const BODY_COMPOSITION_FIELDS = ['bodyFatPct', 'bodyWaterPct', 'muscleMas
 /** Garmin Connect's own era: a date outside it is a client bug, not a weigh-in (and some would not format as a local time). */
 const EARLIEST = '2000-01-01';
 const LATEST = '2099-12-31';
-const inEra = (value: string) => value.slice(0, 10) >= EARLIEST && value.slice(0, 10) <= LATEST;
+/** Years 2000-2099, as a pattern so the OpenAPI states the rule too. */
+const IN_ERA = /^20\d\d-/;
 const ERA = { message: `must be from ${EARLIEST} to ${LATEST}` };
 
 export const WeightWriteBody = z.strictObject({
-  timestamp: z.iso.datetime({ offset: true }).refine(inEra, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
-  weightKg: z.number().positive().max(WRITE_LIMITS.maxWeightKg),
+  timestamp: z.iso.datetime({ offset: true }).regex(IN_ERA, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
+  weightKg: z.number().min(WRITE_LIMITS.minWeightKg).max(WRITE_LIMITS.maxWeightKg),
 });
 
 export const HydrationWriteBody = z.strictObject({
-  date: IsoDate.refine(inEra, ERA).describe(`The local day the intake is added to, from ${EARLIEST} to ${LATEST}`),
-  ml: z.number().positive().max(WRITE_LIMITS.maxHydrationMl).describe('Added to the day\'s intake'),
+  date: IsoDate.regex(IN_ERA, ERA).describe(`The local day the intake is added to, from ${EARLIEST} to ${LATEST}`),
+  ml: z.int().min(1).max(WRITE_LIMITS.maxHydrationMl).describe('Added to the day\'s intake'),
 });
 
 const readBack = 'null when Garmin took the write but the read of the day that follows it failed: the next sync brings the day';

@@ -112,7 +112,8 @@ export const ExchangeRequest = z.strictObject({
 });
 
 /** Garmin's own bounds on a manual entry (garminconnect's MAX_HYDRATION_ML; a weigh-in must be positive). */
-export const WRITE_LIMITS = { maxWeightKg: 1000, maxHydrationMl: 10_000 } as const;
+/** A weigh-in below 1 kg is a unit mistake, not a person; an intake is whole millilitres. */
+export const WRITE_LIMITS = { minWeightKg: 1, maxWeightKg: 1000, maxHydrationMl: 10_000 } as const;
 
 /**
  * Adds a weigh-in (`add_weigh_in`, kg) at a local time with its offset (the weigh-in's day is

@@ -3,6 +3,7 @@ import type { ConnectionView } from '../api-schemas';
 import { AppError } from '../errors';
 import { EventRecorder } from '../events/recorder';
 import { DATA_TYPES, type DataType, VersionConflictError } from '../ports';
+import { REQUIRED_DATA_TYPES } from '../sync/data-types';
 import { toConnectionView } from './connection-view';
 import type { ServiceDeps } from './deps';
 
@@ -21,7 +22,7 @@ export class ConnectionService {
   /** Chooses what the next syncs read; days already stored stay. */
   async selectDataTypes(userId: string, dataTypes: DataType[]): Promise<ConnectionView> {
     // In the canonical order, once each: the stored choice reads the same however it was sent.
-    const chosen = DATA_TYPES.filter((type) => dataTypes.includes(type));
+    const chosen = DATA_TYPES.filter((type) => dataTypes.includes(type) || REQUIRED_DATA_TYPES.includes(type));
     for (let attempt = 1; ; attempt++) {
       const connection = await this.deps.connections.get(userId);
       if (!connection) throw new AppError('NOT_CONNECTED', 'No Garmin account is connected');
