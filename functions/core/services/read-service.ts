@@ -14,6 +14,7 @@ import type {
 import { AppError } from '../errors';
 import { type DataStore, InvalidCursorError, type StoredActivity } from '../ports';
 import { energyDay } from '../read/energy';
+import { storedActivities } from '../stored-activities';
 import { hydrationOf, sleepOf, weighInsOf } from '../read/wellness';
 
 /** Garmin's "YYYY-MM-DD HH:MM:SS" GMT time as ISO-8601 UTC. */
@@ -53,14 +54,10 @@ export class ReadService {
 
   /** The energy budget of each stored day of the range, oldest first (functions/core/read/energy.ts). */
   async energy(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof EnergyResponse>> {
-    const days = await this.deps.data.queryDailySummaries(userId, query.from, query.to);
-    const activities: StoredActivity[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.data.queryActivities(userId, { from: query.from, to: query.to, limit: 1000, ...(cursor ? { cursor } : {}) });
-      activities.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const [days, activities] = await Promise.all([
+      this.deps.data.queryDailySummaries(userId, query.from, query.to),
+      storedActivities(this.deps.data, userId, query.from, query.to),
+    ]);
     return { items: days.map((day) => energyDay(day, activities)) };
   }
 

@@ -10,6 +10,7 @@
  * Without a GarminGuardStore (fakes, or a runtime that does not wire one) everything is
  * admitted and nothing is recorded.
  */
+import { AppError } from '../errors';
 import { LIMITS } from '../limits';
 import type { GarminGuardStore, SyncJob } from '../ports';
 import { DEFAULT_BREAKER, type BreakerPolicy, type BreakerState, breakerState, closesAt, reportBuckets, tripOnRateLimited } from '../sync/breaker';
@@ -21,6 +22,10 @@ export type Admission =
 
 /** How long a worker trusts the breaker it read (one read per container and period, not per sync). */
 const BREAKER_CACHE_MS = 5_000;
+
+/** What a user waiting for a manual sync or a write is told when the guard held the call back. */
+export const heldBack = (admission: { retryAt: Date }, now: Date): AppError =>
+  new AppError('GARMIN_RATE_LIMITED', 'Garmin is limiting requests; try again later', Math.max(1, Math.ceil((admission.retryAt.getTime() - now.getTime()) / 1000)));
 
 export class SyncGuard {
   private cached: { readAtMs: number; state: BreakerState } | undefined;

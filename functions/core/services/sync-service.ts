@@ -4,7 +4,7 @@
  * next state (active, backing off, needs re-authentication) decided from what failed.
  */
 import { type BridgeError, type FetchResult, fetchResultOf } from '../bridge-protocol';
-import { AppError, rateLimited } from '../errors';
+import { rateLimited } from '../errors';
 import { EventRecorder } from '../events/recorder';
 import type { DataChanges } from '../events/rules';
 import { LIMITS } from '../limits';
@@ -15,12 +15,13 @@ import {
   type SyncJob,
   VersionConflictError,
 } from '../ports';
+import { storedActivities } from '../stored-activities';
 import { sameContent } from '../sync/summary-finality';
 import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, reconcileFrom, reconcileWindowStart } from '../sync/sync-plan';
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
-import { SyncGuard } from './sync-guard';
+import { SyncGuard, heldBack } from './sync-guard';
 import { storeWellness } from './wellness-sync';
 
 export type SyncRunStatus = 'synced' | 'fresh' | 'in_progress' | 'deferred' | 'failed' | 'skipped' | 'not_connected';
@@ -128,8 +129,7 @@ export class SyncService {
     // Service-wide first (breaker, budget): a sync held back there must not use up the user's own limit.
     const admission = await this.guard.admit(job, plannedRequests(plan), now);
     if (!admission.admitted) {
-      const waitSeconds = Math.max(1, Math.ceil((admission.retryAt.getTime() - now.getTime()) / 1000));
-      if (job.reason === 'manual') throw new AppError('GARMIN_RATE_LIMITED', 'Garmin is limiting requests; try again later', waitSeconds);
+      if (job.reason === 'manual') throw heldBack(admission, now);
       const deferred = await this.save(connection, { nextSyncTime: admission.retryAt.toISOString() });
       return { status: 'deferred', ...NOTHING, connection: deferred };
     }
@@ -236,13 +236,7 @@ export class SyncService {
     userId: string,
     searched: { from: string; items: GarminObject[]; complete: boolean },
   ): Promise<{ written: number; added: string[]; updated: string[]; deleted: string[] }> {
-    const stored = new Map<string, GarminObject>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.data.queryActivities(userId, { from: searched.from, limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const item of page.items) stored.set(item.activityId, item.activity);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const stored = new Map((await storedActivities(this.deps.data, userId, searched.from)).map((a) => [a.activityId, a.activity] as const));
     const changed = searched.items.filter((activity) => {
       const before = stored.get(String(activity.activityId));
       return !before || !sameContent(before, activity);

@@ -18,7 +18,7 @@ import { weightDayOf } from '../sync/wellness-days';
 import { bridgeErrorToApp } from './bridge-errors';
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
-import { SyncGuard } from './sync-guard';
+import { SyncGuard, heldBack } from './sync-guard';
 
 export type WriteInput = { kind: 'weight'; body: WeightWriteBody } | { kind: 'hydration'; body: HydrationWriteBody };
 
@@ -86,8 +86,7 @@ export class WriteService {
       // Service-wide first (as a sync): a write held back there must not use up the user's own limit.
       const admission = await this.guard.admit({ userId, reason: 'manual' }, WRITE_REQUESTS, now);
       if (!admission.admitted) {
-        const waitSeconds = Math.max(1, Math.ceil((admission.retryAt.getTime() - now.getTime()) / 1000));
-        throw new NotSent(new AppError('GARMIN_RATE_LIMITED', 'Garmin is limiting requests; try again later', waitSeconds));
+        throw new NotSent(heldBack(admission, now));
       }
       const decision = await this.limits.write(userId, now);
       if (!decision.allowed) throw new NotSent(rateLimited(decision.retryAfterSeconds));
