@@ -83,11 +83,14 @@ def register_blob(secrets: SecretScope, blob: str) -> None:
     secrets.add(blob, inner.get("di_token"), inner.get("di_refresh_token"))
 
 
+# What a later call restores: the client attributes, named as `dumps()` writes them.
+DI_TOKEN_KEYS = ("di_token", "di_refresh_token", "di_client_id")
+
+
 def _has_di_tokens(garmin: Garmin) -> bool:
     """DI tokens are what a later call can restore. After a failed DI exchange the
     library falls back to a JWT_WEB cookie session, which ``dumps()`` cannot carry."""
-    client = garmin.client
-    return bool(client.di_token and client.di_refresh_token and client.di_client_id)
+    return all(getattr(garmin.client, key) for key in DI_TOKEN_KEYS)
 
 
 def _current_tokens(garmin: Garmin, secrets: SecretScope) -> str | None:
@@ -104,8 +107,7 @@ def _restorable(blob: str) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and all(
-        isinstance(data.get(key), str) and data[key]
-        for key in ("di_token", "di_refresh_token", "di_client_id")
+        isinstance(data.get(key), str) and data[key] for key in DI_TOKEN_KEYS
     )
 
 
