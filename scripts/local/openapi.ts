@@ -198,6 +198,19 @@ const writeResponses = {
 
 const attemptIdParameter = parametersOf(api.AttemptPath, 'path', { attemptId: 'The `attemptId` a 202 from POST /garmin/connection returned' });
 
+/** A read of the stored days of a date range (`from`, `to`), answered with `response`. */
+const dateRangeRead = (response: string) => ({
+  parameters: parametersOf(api.DailySummariesQuery, 'query', {
+    from: 'First day (YYYY-MM-DD), inclusive',
+    to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
+  }),
+  responses: {
+    '200': { description: 'The stored days of the range', content: jsonContent(ref(response)) },
+    '400': badRequest,
+    ...common,
+  },
+});
+
 const operations = (): Record<string, Operation> => ({
   'POST /garmin/connection': {
     operationId: 'connectGarmin',
@@ -376,15 +389,7 @@ const operations = (): Record<string, Operation> => ({
     operationId: 'listDailySummaries',
     tags: ['data'],
     summary: 'Synced daily summaries (steps, calories, ...) of a date range, oldest first',
-    parameters: parametersOf(api.DailySummariesQuery, 'query', {
-      from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
-    }),
-    responses: {
-      '200': { description: 'The stored days of the range', content: jsonContent(ref('DailySummariesResponse')) },
-      '400': badRequest,
-      ...common,
-    },
+    ...dateRangeRead('DailySummariesResponse'),
   },
   'GET /garmin/energy': {
     operationId: 'listEnergy',
@@ -395,43 +400,19 @@ const operations = (): Record<string, Operation> => ({
       '`activeKcal` already contains the recorded activities, so never add `activitiesKcal` on top of it.',
       'A day Garmin holds no wellness data for says so (`wellnessData: false`, figures null) instead of zeros.',
     ].join(' '),
-    parameters: parametersOf(api.DailySummariesQuery, 'query', {
-      from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
-    }),
-    responses: {
-      '200': { description: 'The stored days of the range', content: jsonContent(ref('EnergyResponse')) },
-      '400': badRequest,
-      ...common,
-    },
+    ...dateRangeRead('EnergyResponse'),
   },
   'GET /garmin/weight': {
     operationId: 'listWeighIns',
     tags: ['data'],
     summary: 'Synced weigh-ins (weight, BMI, body composition when measured, source) of a date range, oldest first',
-    parameters: parametersOf(api.DailySummariesQuery, 'query', {
-      from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
-    }),
-    responses: {
-      '200': { description: 'The stored days of the range', content: jsonContent(ref('WeightResponse')) },
-      '400': badRequest,
-      ...common,
-    },
+    ...dateRangeRead('WeightResponse'),
   },
   'GET /garmin/hydration': {
     operationId: 'listHydration',
     tags: ['data'],
     summary: 'Synced hydration per day (intake, goal, sweat loss when known), oldest first',
-    parameters: parametersOf(api.DailySummariesQuery, 'query', {
-      from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
-    }),
-    responses: {
-      '200': { description: 'The stored days of the range', content: jsonContent(ref('HydrationResponse')) },
-      '400': badRequest,
-      ...common,
-    },
+    ...dateRangeRead('HydrationResponse'),
   },
   'POST /garmin/weight': {
     operationId: 'addWeighIn',
@@ -463,15 +444,7 @@ const operations = (): Record<string, Operation> => ({
     operationId: 'listSleep',
     tags: ['data'],
     summary: 'Synced nights (start, end, stage durations, score when present) by the morning they ended, oldest first',
-    parameters: parametersOf(api.DailySummariesQuery, 'query', {
-      from: 'First day (YYYY-MM-DD), inclusive',
-      to: `Last day (YYYY-MM-DD), inclusive; not before \`from\`; the range spans at most ${api.MAX_SUMMARY_RANGE_DAYS} days, both ends included`,
-    }),
-    responses: {
-      '200': { description: 'The stored days of the range', content: jsonContent(ref('SleepResponse')) },
-      '400': badRequest,
-      ...common,
-    },
+    ...dateRangeRead('SleepResponse'),
   },
   'GET /garmin/changes': {
     operationId: 'listChanges',
