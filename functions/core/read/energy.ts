@@ -6,6 +6,7 @@
  * active energy came from workouts.
  */
 import type { GarminObject, StoredActivity, StoredDailySummary } from '../ports';
+import { holdsWellnessData } from '../sync/summary-finality';
 
 export interface EnergyDay {
   date: string;
@@ -29,12 +30,9 @@ export const activeEnergyOf = (activity: GarminObject): number => {
   return Math.max(0, calories - (kcal(activity.bmrCalories) ?? 0));
 };
 
-const holdsWellness = (summary: GarminObject): boolean =>
-  summary.includesWellnessData !== false && kcal(summary.totalKilocalories) !== null;
-
 export const energyDay = (day: StoredDailySummary, activities: StoredActivity[]): EnergyDay => {
   const s = day.summary;
-  const wellnessData = holdsWellness(s);
+  const wellnessData = holdsWellnessData(s);
   const activitiesKcal = Math.round(
     activities.filter((a) => a.startTimeLocal.slice(0, 10) === day.date).reduce((sum, a) => sum + activeEnergyOf(a.activity), 0),
   );

@@ -32,14 +32,17 @@ const gmtInstant = (value: unknown): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
+/** Garmin says it has wellness data for the day and has filled in its totals (a no-data day has them null). */
+export const holdsWellnessData = (summary: GarminObject): boolean =>
+  summary.includesWellnessData !== false && typeof summary.totalKilocalories === 'number' && Number.isFinite(summary.totalKilocalories);
+
 /**
  * Whether Garmin holds the whole day: it says it has wellness data, its totals are filled
  * in, and the device uploaded after the day ended (a watch that syncs late changes a past
  * day). Without this a day fetched before the upload would be frozen empty.
  */
 export const isSummaryComplete = (date: string, summary: GarminObject, timeZone: string | undefined): boolean => {
-  if (summary.includesWellnessData === false) return false;
-  if (summary.totalKilocalories === null || summary.totalKilocalories === undefined) return false;
+  if (!holdsWellnessData(summary)) return false;
   const lastSync = gmtInstant(summary.lastSyncTimestampGMT);
   if (lastSync === undefined) return true;
   // Uploaded after the day ended in the user's zone (the latest zone when unknown: never too early).
