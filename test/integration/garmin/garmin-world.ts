@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { addDays, localDate, localTimestamp } from '../../../functions/core/local-time';
 import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
 import type { RawGarminActivity } from '../../support/simulator-client';
@@ -9,6 +10,7 @@ import { type ApiAnswer, type Harness, PASSWORD } from '../core/harness';
 import { OpenApiChecker } from '../demo/openapi-check';
 
 let openapi: OpenApiChecker | undefined;
+const ACCOUNT_ZONE = 'Europe/Berlin';
 
 /** Fails unless `answer` is what the OpenAPI document says `routeKey` answers with this status; returns it. */
 export const asDocumented = (routeKey: string, answer: ApiAnswer): ApiAnswer => {
@@ -22,7 +24,7 @@ export const asDocumented = (routeKey: string, answer: ApiAnswer): ApiAnswer => 
 /** A fresh simulator account (no generated data unless seeded) in Europe/Berlin. */
 export const newAccount = async (h: Harness, options: { seeded?: boolean; days?: number } = {}): Promise<string> => {
   const email = `u-${randomUUID().slice(0, 12)}@example.com`;
-  await h.sim.createAccount({ email, password: PASSWORD, timeZone: 'Europe/Berlin', ...options });
+  await h.sim.createAccount({ email, password: PASSWORD, timeZone: ACCOUNT_ZONE, ...options });
   return email;
 };
 
@@ -40,17 +42,17 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const garminTime = (d: Date) =>
   `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
-/** The recorded Garmin activity with another id and a start `daysAgo` (Berlin = UTC+1 in winter, as recorded times carry no zone). */
+/** The recorded Garmin activity with another id, started at 07:30 UTC on the account's (Berlin) calendar
+ * day `daysAgo` before today there, whatever the hour of the run (near midnight UTC the two days differ). */
 export const recordedActivity = (h: Harness, activityId: number, daysAgo: number, changes: Record<string, unknown> = {}): RawGarminActivity => {
-  const start = new Date(h.clock.now().getTime() - daysAgo * 86_400_000);
-  start.setUTCHours(7, 30, 0, 0);
-  const local = new Date(start.getTime() + 3600_000);
+  const day = addDays(localDate(h.clock.now(), ACCOUNT_ZONE), -daysAgo);
+  const start = new Date(`${day}T07:30:00Z`);
   return {
     ...(RECORDED_ACTIVITY as Record<string, unknown>),
     ...changes,
     activityId,
     startTimeGMT: garminTime(start),
-    startTimeLocal: garminTime(local),
+    startTimeLocal: localTimestamp(start, ACCOUNT_ZONE).slice(0, 19).replace('T', ' '),
   };
 };
 
