@@ -1,5 +1,5 @@
 /** The HTTP API (DESIGN.md §6): one zod schema per body, query, path and response. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GarminServiceUrl, IsoDate, ServiceTicket } from './bridge-protocol';
 import { API_ERRORS } from './errors';
 import { DATA_TYPES } from './ports';

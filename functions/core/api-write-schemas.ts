@@ -2,7 +2,7 @@
  * The write routes' bodies and answers (POST /garmin/weight, /garmin/hydration). Apart from
  * api-schemas.ts so the read API's schemas stay as they are; the OpenAPI lists both.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { HydrationDayView, WeighInView } from './api-schemas';
 import { IsoDate, WRITE_LIMITS } from './bridge-protocol';
 

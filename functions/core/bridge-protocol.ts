@@ -4,7 +4,7 @@
  * This file is the single source of truth: `npm run schema:export` writes it as JSON Schema
  * to python-layer/garmin_bridge/protocol.schema.json, which the Python tests validate against.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GARMIN_SERVICE_URLS, SERVICE_TICKET_PATTERN } from '../../packages/garmin-device-signin/src/garmin';
 
 export { GARMIN_SERVICE_URLS };

@@ -1,5 +1,5 @@
 /** Messages between functions: sync jobs on the queue, connect jobs to the connect worker. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SyncJobMessage = z.strictObject({
   userId: z.string().min(1).max(128),

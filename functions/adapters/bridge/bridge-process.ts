@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
 import { BridgeTransportError, type BridgeTransportFailure, functionFailed } from './errors';
 import { validateResponse } from './protocol-io';

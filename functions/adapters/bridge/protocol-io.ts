@@ -1,5 +1,5 @@
 /** Validation at both ends of every transport, with errors that name fields, not values. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
 import { BridgeTransportError, InvalidBridgeRequestError } from './errors';
 

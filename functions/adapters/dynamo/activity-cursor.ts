@@ -6,7 +6,7 @@
  * another query fail loudly instead of paging through the wrong results.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../../core/ports';
 
 export interface ActivityRange {

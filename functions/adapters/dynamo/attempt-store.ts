@@ -5,7 +5,7 @@
  * `mfa_required`, consumes `mfa_code` and writes the outcome; this side posts the code.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/bridge-protocol';
 import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';

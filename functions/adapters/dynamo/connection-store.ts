@@ -13,7 +13,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
 import { LIMITS } from '../../core/limits';
 import {

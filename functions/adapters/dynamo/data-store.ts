@@ -13,7 +13,7 @@ import {
   paginateQuery,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate } from '../../core/bridge-protocol';
 import type {
   ActivityQuery,

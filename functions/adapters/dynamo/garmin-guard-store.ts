@@ -16,7 +16,7 @@
  * run plus the syncs that used more than dispatch reserved: far below a partition's limits.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
 import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';

@@ -4,7 +4,7 @@
  * The claim never overwrites: a key is one write, whatever happens to the first request.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS } from '../../core/limits';
 import type { IdempotencyRecord, IdempotencyStore, WriteOutcome } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';

@@ -9,7 +9,7 @@
  * can have expired. An older cursor may have missed expired events: 410, re-read in full.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FeedCursorExpiredError, InvalidCursorError } from '../../core/ports';
 
 const CursorBody = z.tuple([z.string(), z.int().nonnegative(), z.int().positive()]);

@@ -5,7 +5,7 @@
  * SecretString: `{"current":"<kid>","keys":{"<kid>":"<base64 of 32 random bytes>",...}}`
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const KEY_BYTES = 32;
 

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Webhook } from 'standardwebhooks';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Base64Secret = z.string().regex(/^[A-Za-z0-9+/]{32,}={0,2}$/);
 

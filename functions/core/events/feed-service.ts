@@ -1,5 +1,5 @@
 /** GET /garmin/changes: the caller's change feed, oldest first, from an opaque cursor. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors';
 import { FeedCursorExpiredError, InvalidCursorError } from '../ports';
 import type { ServiceDeps } from '../services/deps';

@@ -6,7 +6,7 @@
  * No event carries a credential, a token or a health value: only ids, dates, times and
  * error codes, so the app fetches what changed through the API it already uses.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate } from '../bridge-protocol';
 
 const IsoTime = z.iso.datetime();

@@ -1,5 +1,5 @@
 /** What the app reads: activities, daily summaries and the profile, as stored. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type {
   ActivitiesQuery,
   ActivityView,
