@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
 from .errors import BridgeError
 from .schema import mailbox_field, protocol_schema
 
@@ -45,8 +43,14 @@ class MfaMailbox:
             mailbox_field("partitionKey"): {"S": user_id},
             mailbox_field("sortKey"): {"S": attempt_id},
         }
-        # Endpoint and region come from the standard AWS environment variables.
-        self._ddb = client or boto3.client("dynamodb")
+        if client is None:
+            # Imported here: boto3 is a third of the bridge's import time and only an
+            # MFA wait needs it (a cold fetch does not pay for it).
+            import boto3
+
+            # Endpoint and region come from the standard AWS environment variables.
+            client = boto3.client("dynamodb")
+        self._ddb = client
 
     def _update_running(self, status: str, **update: Any) -> None:
         """An update that applies only while the attempt has `status` (so it exists)."""

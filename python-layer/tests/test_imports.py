@@ -1,0 +1,47 @@
+"""What a cold start imports: only what every call needs (the benchmark times it)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+LAYER = Path(__file__).resolve().parents[1]
+
+
+def _imported_after(module: str, candidates: list[str]) -> set[str]:
+    code = (
+        f"import sys, {module}; "
+        f"print(' '.join(m for m in {candidates!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=LAYER,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return set(out.stdout.split())
+
+
+def test_the_lambda_handler_loads_no_aws_sdk() -> None:
+    # boto3 (about a third of the import) serves the MFA mailbox alone: loaded by the
+    # login that waits for a code, not by every cold fetch.
+    assert (
+        _imported_after("garmin_bridge.lambda_handler", ["boto3", "botocore"]) == set()
+    )
+
+
+def test_the_mailbox_loads_it_when_it_needs_a_client() -> None:
+    code = (
+        "import os, sys; os.environ['ATTEMPTS_TABLE'] = 't'; "
+        "os.environ.setdefault('AWS_DEFAULT_REGION', 'eu-west-1'); "
+        "from garmin_bridge.mailbox import MfaMailbox; MfaMailbox('u', 'a'); "
+        "print('boto3' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=LAYER,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "True"
