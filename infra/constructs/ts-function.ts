@@ -8,24 +8,21 @@ import type { aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/core/metrics';
 import { SERVICE_NAME } from '../config';
+import { BUNDLE_OPTIONS } from '../bundling';
 import { HANDLERS_DIR, LOCK_FILE, REPO_ROOT, TSCONFIG } from '../paths';
 import { lambdaRole } from './iam';
 
-/**
- * ESM output: smaller and tree-shaken. Some dependencies are CommonJS that `require()`
- * Node built-ins; esbuild's ESM wrapper needs a real `require` for those.
- */
-const ESM_REQUIRE_SHIM = "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);";
-
+/** infra/bundling.ts in the construct's terms. */
 export const BUNDLING: nodejs.BundlingOptions = {
   format: nodejs.OutputFormat.ESM,
-  target: 'node22',
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_SHIM,
-  minify: true,
+  target: BUNDLE_OPTIONS.target,
+  mainFields: [...BUNDLE_OPTIONS.mainFields],
+  banner: BUNDLE_OPTIONS.banner,
+  minify: BUNDLE_OPTIONS.minify,
   sourceMap: true,
-  // Stack traces need the mappings, not the sources: keeps the bundles small.
-  sourcesContent: false,
+  sourceMapMode: nodejs.SourceMapMode.DEFAULT,
+  sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+  esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_OPTIONS.alias).map(([from, to]) => [`--alias:${from}`, to])),
   // The exact SDK versions of package-lock.json (the ones tested), not whatever the runtime ships.
   bundleAwsSDK: true,
   externalModules: [],

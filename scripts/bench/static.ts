@@ -1,7 +1,8 @@
 /**
- * What does not need the emulators: each handler's bundle (esbuild, as the CDK stack bundles
- * it: ESM, node22, minified), how long a fresh `node` takes to import it (the cold-start
- * share that is ours), and how long a fresh Python takes to import the bridge's Lambda handler.
+ * What does not need the emulators: each handler's bundle (esbuild with the stack's options,
+ * infra/bundling.ts), what is in it, how long a fresh `node` takes to import it as deployed
+ * (`--enable-source-maps`, the map beside it: the cold-start share that is ours), and how
+ * long a fresh Python takes to import the bridge's Lambda handler.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,10 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from '../../infra/bundling';
 import { PATHS, REPO_ROOT } from '../local/paths';
-
-/** infra/constructs/ts-function.ts BUNDLING, restated (importing it would load aws-cdk-lib). */
-const ESM_REQUIRE_SHIM = "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);";
 
 export interface BundleResult {
   handler: string;
@@ -22,6 +21,8 @@ export interface BundleResult {
   importMs: number;
   /** Median over the runs: the whole `node` process, start to exit. */
   processMs: number;
+  /** The largest contributors to the minified bundle: npm package or source folder, KB, largest first. */
+  contents: { from: string; kb: number }[];
 }
 
 export interface BridgeImportResult {
@@ -47,6 +48,19 @@ const timed = (command: string, args: string[], options: { cwd?: string; env?: N
   return { ms, stdout: result.stdout, stderr: result.stderr };
 };
 
+/** Bytes in the output per npm package (node_modules/<pkg>) or per source folder (two levels deep). */
+const bundleContents = (inputs: Record<string, { bytesInOutput: number }>, top = 6): BundleResult['contents'] => {
+  const bytes = new Map<string, number>();
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const from = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/').slice(0, 2).join('/');
+    bytes.set(from, (bytes.get(from) ?? 0) + bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([from, n]) => ({ from, kb: Math.round(n / 1024) }));
+};
+
 export const measureBundles = async (runs = 5): Promise<BundleResult[]> => {
   const handlersDir = path.join(REPO_ROOT, 'functions', 'handlers');
   const out = mkdtempSync(path.join(tmpdir(), 'bench-bundles-'));
@@ -54,22 +68,24 @@ export const measureBundles = async (runs = 5): Promise<BundleResult[]> => {
   writeFileSync(loader, 'const t = performance.now(); await import(process.argv[2]); process.stdout.write(String(performance.now() - t));\n');
   const results: BundleResult[] = [];
   try {
-    const handlers = readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).sort();
+    // The functions' entries: the modules that export a Lambda `handler` (write.ts holds routes the sync function serves).
+    const handlers = readdirSync(handlersDir)
+      .filter((f) => f.endsWith('.ts') && /^export const handler\b/m.test(readFileSync(path.join(handlersDir, f), 'utf8')))
+      .sort();
     for (const file of handlers) {
       const name = file.replace(/\.ts$/, '');
       const outfile = path.join(out, `${name}.mjs`);
-      await build({
+      const { banner, mainFields, alias, ...options } = BUNDLE_OPTIONS;
+      const built = await build({
+        ...options,
         entryPoints: [path.join(handlersDir, file)],
         outfile,
         bundle: true,
         platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_SHIM },
-        minify: true,
-        sourcemap: true,
-        sourcesContent: false,
+        mainFields: [...mainFields],
+        banner: { js: banner },
+        alias: { ...alias },
+        metafile: true,
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
         logLevel: 'error',
       });
@@ -77,7 +93,8 @@ export const measureBundles = async (runs = 5): Promise<BundleResult[]> => {
       const imports: number[] = [];
       const processes: number[] = [];
       // The bundle is self-contained: no environment, no node_modules needed to import it.
-      const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', POWERTOOLS_METRICS_DISABLED: 'true' };
+      // NODE_OPTIONS as infra/constructs/ts-function.ts sets it.
+      const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', POWERTOOLS_METRICS_DISABLED: 'true', NODE_OPTIONS: '--enable-source-maps' };
       for (let i = 0; i < runs; i++) {
         const run = timed(process.execPath, [loader, outfile], { cwd: out, env });
         imports.push(Number(run.stdout));
@@ -89,6 +106,7 @@ export const measureBundles = async (runs = 5): Promise<BundleResult[]> => {
         gzipBytes: gzipSync(code).length,
         importMs: median(imports),
         processMs: median(processes),
+        contents: bundleContents(Object.values(built.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {}),
       });
     }
   } finally {

@@ -1,16 +1,18 @@
 /**
  * The real esbuild bundles (what `npx cdk synth` uploads): every function entry bundles
- * with the stack's options (ESM, minified, source maps, AWS SDK included), and each
- * bundle loads in a plain Node process and exports `handler`. No network, ~5 s.
+ * with the stack's options (ESM, minified, source maps, AWS SDK included, credentials from
+ * the environment only), and each bundle loads in a plain Node process and exports
+ * `handler`. No network, ~5 s. Sizes and load times are the benchmark's (scripts/bench/static.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, type CfnResource, Stack, aws_logs as logs } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TsFunction, handlerEntry } from '../../infra/constructs/ts-function';
+import { defaultProvider } from '../../infra/lambda-credentials';
 import { REPO_ROOT } from '../../infra/paths';
 
 const ENTRIES: Record<string, string> = {
@@ -63,5 +65,36 @@ describe('function bundles', () => {
       { env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
     expect(loaded.trim()).toBe('function');
+  });
+
+  it.each(Object.keys(ENTRIES))('%s: only the environment credentials of a Lambda function, no default chain', (name) => {
+    const code = readFileSync(join(bundles.get(name)!, 'index.mjs'), 'utf8');
+    // Markers of the chain's nested clients (SSO, STS web identity); each is in a bundle built with the default chain.
+    for (const marker of ['sso-oidc', 'AssumeRoleWithWebIdentity']) expect(code).not.toContain(marker);
+  });
+});
+
+describe('the credentials bundled in place of the default chain', () => {
+  const withEnv = async (env: Record<string, string | undefined>) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+    try {
+      return await defaultProvider()();
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('are the role credentials Lambda puts in the environment', async () => {
+    await expect(withEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' })).resolves.toEqual({
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+    });
+  });
+
+  it('fail clearly without them, naming no value', async () => {
+    await expect(withEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: undefined })).rejects.toThrow(/AWS_SECRET_ACCESS_KEY are not set/);
   });
 });
