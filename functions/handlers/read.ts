@@ -3,7 +3,7 @@ import { ActivitiesQuery, DailySummariesQuery } from '../core/api-schemas';
 import { ChangesQuery } from '../core/events/feed-service';
 import type { Services } from '../core/services';
 import { type Route, httpHandler, parse } from './commons/http';
-import { servicesFromEnvironment } from './commons/runtime';
+import { readServicesFromEnvironment } from './commons/runtime';
 
 export const readRoutes = (services: () => Services): Record<string, Route> => ({
   'GET /garmin/connection': async ({ userId }) => ({
@@ -41,4 +41,4 @@ export const readRoutes = (services: () => Services): Record<string, Route> => (
   }),
 });
 
-export const handler = httpHandler(readRoutes(servicesFromEnvironment));
+export const handler = httpHandler(readRoutes(readServicesFromEnvironment));
