@@ -20,6 +20,7 @@ import { renderMarkdown, type BenchResults, type SyncCost, type Throughput } fro
 import { BenchClock, type BenchRuntime, startBenchRuntime } from './runtime';
 import { startBenchStack } from './stack';
 import { measureBridgeImport, measureBundles } from './static';
+import { loadBaseline, summarize } from './summary';
 
 const ATHLETE = 'athlete@example.com';
 const PASSWORD = 'correct-horse';
@@ -407,8 +408,9 @@ results.meta = {
 const full = results as BenchResults;
 const outDir = path.join(REPO_ROOT, 'bench');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(full, null, 2)}\n`);
-const markdown = renderMarkdown(full);
+// The headline figures first, then everything they come from.
+writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ summary: summarize(full), ...full }, null, 2)}\n`);
+const markdown = renderMarkdown(full, loadBaseline());
 writeFileSync(path.join(outDir, 'results.md'), markdown);
 process.stdout.write(`${markdown}\n`);
 log(`done in ${full.meta.durationSeconds.toFixed(0)} s; wrote bench/results.md and bench/results.json`);

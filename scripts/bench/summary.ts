@@ -1,0 +1,229 @@
+/**
+ * The benchmark's headline figures (the `summary` at the top of bench/results.json), the cost
+ * model that turns measured units into dollars (docs/cost-model.md is rendered from it), and
+ * the figures before issue #14 and of the naive baseline computed the same way.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DISPATCH_RATE_MINUTES, MEMORY_MB } from '../../infra/sizing';
+import { REPO_ROOT } from '../local/paths';
+import type { BenchResults, SyncCost } from './report';
+
+/** AWS list prices, us-east-1, on-demand, arm64 Lambda (public price pages, 2025; verify before quoting). */
+export const PRICES = {
+  lambdaGbSecond: 0.0000133334,
+  lambdaRequest: 0.2 / 1e6,
+  writeRequestUnit: 0.625 / 1e6,
+  readRequestUnit: 0.125 / 1e6,
+  storageGbMonth: 0.25,
+  pitrGbMonth: 0.2,
+  sqsRequest: 0.4 / 1e6,
+  schedulerInvocation: 1 / 1e6,
+  secretMonth: 0.4,
+  secretsCall: 0.05 / 10_000,
+  logsIngestGb: 0.5,
+  logsStoreGbMonth: 0.03,
+} as const;
+
+/** What the benchmark cannot measure on one machine; each is stated in docs/cost-model.md. */
+export const ASSUMPTIONS = {
+  /** The simulator answers at once; Garmin does not. */
+  garminLatencySeconds: 0.3,
+  /** The bridge's own time per fetch besides Garmin's answers, and the worker's besides waiting for the bridge. */
+  bridgeOwnSeconds: 0.05,
+  workerOwnSeconds: 0.1,
+  /** SQS requests per sync: send (batched by 10), receive, delete. */
+  sqsRequestsPerSync: 2.1,
+  /** CloudWatch Logs per sync: platform START/END/REPORT of worker and bridge, one line each, the EMF blob. */
+  logKbPerSync: 2.1,
+  /** Stored per user after the 90-day backfill (summaries, activities twice with their index copy). */
+  storageMbPerUser: 0.7,
+  /** A dispatch run at the user count below; the keyring read once per 5 min per warm worker container. */
+  dispatchSecondsPerRun: 3,
+  warmWorkerContainers: 2,
+  /** The user count the per-user figure is computed at (fixed costs shared by them). */
+  users: 1000,
+  days: 30,
+} as const;
+
+export interface CostInputs {
+  syncsPerUserDay: number;
+  garminRequestsPerSync: number;
+  wruPerSync: number;
+  rruPerSync: number;
+}
+
+export interface CostLine {
+  item: string;
+  how: string;
+  usd: number;
+}
+
+/** Monthly cost of `ASSUMPTIONS.users` users, line by line. */
+export const costLines = (inputs: CostInputs): CostLine[] => {
+  const a = ASSUMPTIONS;
+  const syncs = inputs.syncsPerUserDay * a.days * a.users;
+  const bridgeSeconds = inputs.garminRequestsPerSync * a.garminLatencySeconds + a.bridgeOwnSeconds;
+  const workerSeconds = bridgeSeconds + a.workerOwnSeconds;
+  const dispatchRuns = (a.days * 24 * 60) / DISPATCH_RATE_MINUTES;
+  const gbSeconds =
+    syncs * bridgeSeconds * (MEMORY_MB.bridge / 1024) +
+    syncs * workerSeconds * (MEMORY_MB.syncWorker / 1024) +
+    dispatchRuns * a.dispatchSecondsPerRun * (MEMORY_MB.dispatch / 1024);
+  const storageGb = (a.storageMbPerUser * a.users) / 1024;
+  const logsGb = (syncs * a.logKbPerSync) / 1024 / 1024;
+  const secretsCalls = a.warmWorkerContainers * 12 * 24 * a.days;
+  const M = (n: number) => `${(n / 1e6).toFixed(2)} M`;
+  return [
+    {
+      item: 'Lambda compute',
+      how: `${M(syncs)} syncs × (bridge ${bridgeSeconds.toFixed(2)} s × ${MEMORY_MB.bridge} MB + worker ${workerSeconds.toFixed(2)} s × ${MEMORY_MB.syncWorker} MB) + ${dispatchRuns} dispatch runs × ${a.dispatchSecondsPerRun} s × ${MEMORY_MB.dispatch} MB = ${Math.round(gbSeconds).toLocaleString('en-US')} GB-s`,
+      usd: gbSeconds * PRICES.lambdaGbSecond,
+    },
+    { item: 'Lambda requests', how: `${M(syncs)} × 2 (worker, bridge) + ${dispatchRuns}`, usd: (syncs * 2 + dispatchRuns) * PRICES.lambdaRequest },
+    { item: 'DynamoDB writes', how: `${M(syncs)} × ${inputs.wruPerSync.toFixed(2)} WRU`, usd: syncs * inputs.wruPerSync * PRICES.writeRequestUnit },
+    { item: 'DynamoDB reads', how: `${M(syncs)} × ${inputs.rruPerSync.toFixed(2)} RRU`, usd: syncs * inputs.rruPerSync * PRICES.readRequestUnit },
+    { item: 'DynamoDB storage + PITR', how: `${storageGb.toFixed(2)} GB`, usd: storageGb * (PRICES.storageGbMonth + PRICES.pitrGbMonth) },
+    { item: 'SQS', how: `${M(syncs)} × ${a.sqsRequestsPerSync}`, usd: syncs * a.sqsRequestsPerSync * PRICES.sqsRequest },
+    { item: 'EventBridge Scheduler', how: `${dispatchRuns} runs`, usd: dispatchRuns * PRICES.schedulerInvocation },
+    { item: 'Secrets Manager', how: `1 secret + ${secretsCalls.toLocaleString('en-US')} calls`, usd: PRICES.secretMonth + secretsCalls * PRICES.secretsCall },
+    { item: 'CloudWatch Logs', how: `${M(syncs)} × ${a.logKbPerSync} KB = ${logsGb.toFixed(2)} GB`, usd: logsGb * (PRICES.logsIngestGb + PRICES.logsStoreGbMonth) },
+  ];
+};
+
+export const costPerUserMonth = (inputs: CostInputs): number =>
+  costLines(inputs).reduce((sum, line) => sum + line.usd, 0) / ASSUMPTIONS.users;
+
+export interface Summary {
+  /** Garmin requests per scheduled sync over a simulated day of one caught-up user (mean). */
+  noChangeSyncGarminRequestsMean: number;
+  /** DynamoDB write request units per scheduled sync over that day (mean). */
+  noChangeSyncWriteUnits: number;
+  /** 15-minute freshness, Garmin answering in ASSUMPTIONS.garminLatencySeconds per request, PRICES. */
+  costPerUserMonthUsd: number;
+  maxHandlerColdImportMs: number;
+  maxHandlerBundleKb: number;
+  bridgeImportMs: number;
+  /** Minutes from a device upload to the data being readable; null where the run did not measure it. */
+  freshnessLagP50Minutes: number | null;
+  freshnessLagP95Minutes: number | null;
+  syncsPerUserDay: number;
+  usersPerMinute: number;
+}
+
+/** A figure meets its target when ≤ max, ≥ min, or < below. */
+export const TARGETS: Record<keyof Summary, { max?: number; min?: number; below?: number; label: string }> = {
+  noChangeSyncGarminRequestsMean: { max: 1.1, label: 'Garmin requests per scheduled sync, a day with no upload (mean)' },
+  noChangeSyncWriteUnits: { max: 3, label: 'DynamoDB write units per scheduled sync, same day (mean)' },
+  costPerUserMonthUsd: { max: 0.01, label: 'USD per user-month, 15-min freshness, Garmin 0.3 s/request' },
+  maxHandlerColdImportMs: { max: 50, label: 'slowest handler cold import (ms)' },
+  maxHandlerBundleKb: { max: 300, label: 'largest handler bundle (KB, minified)' },
+  bridgeImportMs: { max: 200, label: 'bridge import (ms)' },
+  freshnessLagP50Minutes: { max: 15, label: 'freshness lag p50 (min)' },
+  freshnessLagP95Minutes: { max: 60, label: 'freshness lag p95 (min)' },
+  syncsPerUserDay: { below: 96, label: 'scheduled syncs per user-day (fewer than a fixed 15-min schedule: 96)' },
+  usersPerMinute: { min: 1000, label: 'user-syncs per minute through dispatch → SQS → workers' },
+};
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+/** Syncs of the simulated day per 24 h of it (the day's clock advances by its steps). */
+const daySyncsPerDay = (r: BenchResults): number => r.day.syncs.length;
+
+const staticFigures = (r: BenchResults) => ({
+  maxHandlerColdImportMs: Math.max(...r.static.bundles.map((b) => b.importMs)),
+  maxHandlerBundleKb: Math.max(...r.static.bundles.map((b) => b.bytes)) / 1024,
+  bridgeImportMs: r.static.bridgeImport.importMs,
+});
+
+/** Ours, per scheduled sync: the simulated day's means, at the cadence the run measured. */
+export const costInputs = (r: BenchResults): CostInputs => ({
+  syncsPerUserDay: r.freshness?.syncsPerUserDay ?? daySyncsPerDay(r),
+  garminRequestsPerSync: mean(r.day.syncs.map((s) => s.garminRequests)),
+  wruPerSync: mean(r.day.syncs.map((s) => s.wru)),
+  rruPerSync: mean(r.day.syncs.map((s) => s.rru)),
+});
+
+/** Ours: the figures of this run. */
+export const summarize = (r: BenchResults): Summary => {
+  const inputs = costInputs(r);
+  return {
+    noChangeSyncGarminRequestsMean: inputs.garminRequestsPerSync,
+    noChangeSyncWriteUnits: inputs.wruPerSync,
+    costPerUserMonthUsd: costPerUserMonth(inputs),
+    ...staticFigures(r),
+    freshnessLagP50Minutes: r.freshness?.lagP50Minutes ?? null,
+    freshnessLagP95Minutes: r.freshness?.lagP95Minutes ?? null,
+    syncsPerUserDay: inputs.syncsPerUserDay,
+    usersPerMinute: r.throughput.ours.syncsPerMinute,
+  };
+};
+
+/** The naive baseline of the same run: every sync alike (login + 7 days), on a fixed 15-minute schedule. */
+export const summarizeNaive = (r: BenchResults): Summary => {
+  const cost: SyncCost = r.perSync.naive.noChange;
+  const syncsPerUserDay = (24 * 60) / 15;
+  return {
+    noChangeSyncGarminRequestsMean: cost.garminRequests,
+    noChangeSyncWriteUnits: cost.wru,
+    costPerUserMonthUsd: costPerUserMonth({ syncsPerUserDay, garminRequestsPerSync: cost.garminRequests, wruPerSync: cost.wru, rruPerSync: cost.rru }),
+    ...staticFigures(r),
+    // A fixed 15-minute schedule: an upload waits for the next sync, 7.5 min on average (not measured).
+    freshnessLagP50Minutes: null,
+    freshnessLagP95Minutes: null,
+    syncsPerUserDay,
+    usersPerMinute: r.throughput.naive.syncsPerMinute,
+  };
+};
+
+/** How far a figure is from its target: null when met or not measured. */
+export const miss = (key: keyof Summary, value: number | null): string | null => {
+  const t = TARGETS[key];
+  if (value === null) return null;
+  if (t.max !== undefined && value > t.max) return `${fmt(value - t.max)} over (${fmt(value / t.max)}× the target)`;
+  if (t.min !== undefined && value < t.min) return `${fmt(t.min - value)} short`;
+  if (t.below !== undefined && value >= t.below) return `not fewer than ${t.below}`;
+  return null;
+};
+
+/** Three significant digits, whole numbers from 100 on. */
+export const fmt = (n: number): string => (Number.isInteger(n) || Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
+
+/** Garmin endpoints (the simulator's counter names) by the data type whose sync asks for them. */
+export const ENDPOINT_TYPES: Record<string, string> = {
+  activities: 'activities',
+  'daily-summary': 'dailySummaries',
+  'social-profile': 'profile',
+  'user-settings': 'profile',
+  'personal-information': 'profile',
+  'weight-range': 'weight',
+  'hydration-daily': 'hydration',
+  'sleep-daily': 'sleep',
+};
+
+/**
+ * Garmin requests per scheduled sync by data type over the simulated day (all default types
+ * enabled). Endpoints of no type (the upload probe, token refreshes) are listed by name.
+ */
+export const requestsByDataType = (r: BenchResults): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const s of r.day.syncs) {
+    for (const [endpoint, n] of Object.entries(s.byEndpoint)) {
+      const type = ENDPOINT_TYPES[endpoint] ?? endpoint;
+      out[type] = (out[type] ?? 0) + n / r.day.syncs.length;
+    }
+  }
+  return out;
+};
+
+/** bench/baseline-before-14.json: the last run before issue #14, summarized by this module. */
+export interface Baseline {
+  source: string;
+  summary: Summary;
+  naive: Summary;
+  requestsByDataType: Record<string, number>;
+}
+
+export const BASELINE_FILE = path.join(REPO_ROOT, 'bench', 'baseline-before-14.json');
+
+export const loadBaseline = (): Baseline => JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
