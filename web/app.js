@@ -1,13 +1,17 @@
-/* global document, location, fetch, setTimeout, clearTimeout, URLSearchParams, history, sessionStorage */
-// The demo page: one small ES module, no build step, no framework, nothing from a CDN.
+/* global document, window, location, fetch, setTimeout, clearTimeout, URLSearchParams, history, sessionStorage */
+// The demo page: plain ES modules, no build step, no framework, nothing from a CDN.
 // It gets a token for its user from the demo server (GET /demo/token, which exists only
-// in `npm run demo` / `npm run dev`), then speaks the same HTTP API an app would.
+// in `npm run demo` / `npm run dev`), then speaks the same HTTP API an app would: what a
+// nutrition app shows (energy balance, weight, hydration, sleep) and the activities.
+import { energyChart, weightChart } from './charts.js';
+import { addDays, datesFrom, formatDay, formatDuration, formatLocal, formatMoment, formatNumber, wallClock } from './format.js';
 
 const $ = (id) => document.getElementById(id);
-const SVG = 'http://www.w3.org/2000/svg';
 const CONNECTION_POLL_MS = 3000;
 const ATTEMPT_POLL_MS = 1000;
-const CHART_DAYS = 30;
+/** Days shown per panel, ending today in the user's zone. */
+const RANGE_DAYS = { energy: 14, weight: 30, hydration: 7, sleep: 7 };
+const ACTIVITIES_PER_PAGE = 10;
 
 const state = {
   token: '',
@@ -19,6 +23,13 @@ const state = {
   attemptTimer: undefined,
   /** Where the demo server starts a sign-in on Garmin's page ('' when it offers none). */
   garminSignInPath: '',
+  /** The user's Garmin time zone (from the profile), the browser's until it is synced. */
+  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  /** Cursors of the activity pages up to the one shown: [undefined] is the newest page. */
+  activityCursors: [undefined],
+  activityNext: null,
+  /** What the charts were last drawn from, to redraw them at a new width. */
+  drawn: { energy: null, weight: null },
 };
 
 // ------------------------------------------------------------------------------------
@@ -91,9 +102,16 @@ function setBusy(button, busy, label) {
   if (label) button.textContent = label;
 }
 
-function showMfaForm(attemptId) {
+/** An attempt runs: the connect form gives way to its progress (and the MFA form), with a cancel. */
+function showAttempt(attemptId) {
   state.attemptId = attemptId;
   $('connect-form').hidden = true;
+  $('device-sign-in').classList.add('during-attempt');
+  $('attempt-actions').hidden = false;
+}
+
+function showMfaForm(attemptId) {
+  showAttempt(attemptId);
   $('mfa-form').hidden = false;
   $('mfa-code').value = '';
   $('mfa-code').focus();
@@ -104,6 +122,8 @@ function resetConnectForms() {
   clearTimeout(state.attemptTimer);
   state.attemptId = null;
   $('mfa-form').hidden = true;
+  $('attempt-actions').hidden = true;
+  $('device-sign-in').classList.remove('during-attempt');
   $('connect-form').hidden = false;
 }
 
@@ -121,7 +141,7 @@ async function handleConnectAnswer(answer) {
     if (answer.body.status === 'mfa_required') {
       showMfaForm(answer.body.attemptId);
     } else {
-      state.attemptId = answer.body.attemptId;
+      showAttempt(answer.body.attemptId);
       showMessage('Garmin is still answering the login…');
       pollAttempt();
     }
@@ -134,7 +154,10 @@ async function handleConnectAnswer(answer) {
 async function pollAttempt() {
   clearTimeout(state.attemptTimer);
   if (!state.attemptId) return;
-  const answer = await api('GET', `/garmin/connection/attempts/${encodeURIComponent(state.attemptId)}`);
+  const attemptId = state.attemptId;
+  const answer = await api('GET', `/garmin/connection/attempts/${encodeURIComponent(attemptId)}`);
+  // Cancelled (or replaced) while this poll was on its way: its answer is stale.
+  if (state.attemptId !== attemptId) return;
   if (answer.status !== 200) {
     showError(errorText(answer));
     resetConnectForms();
@@ -219,11 +242,46 @@ $('mfa-form').addEventListener('submit', async (event) => {
   }
 });
 
+// A pending attempt is cancelled with DELETE /garmin/connection, which ends a running connect
+// attempt and erases its credentials (the bridge's MFA wait stops when the attempt is gone).
+// The form is disabled while a connection exists, so there is none for it to erase here.
+$('cancel-attempt-button').addEventListener('click', async () => {
+  const button = $('cancel-attempt-button');
+  clearTimeout(state.attemptTimer);
+  setBusy(button, true, 'Cancelling…');
+  try {
+    const answer = await api('DELETE', '/garmin/connection');
+    // 404: the attempt had ended already (expired or failed); either way nothing runs now.
+    if (answer.status !== 204 && answer.status !== 404) {
+      showError(errorText(answer));
+      return;
+    }
+    resetConnectForms();
+    showError('');
+    showMessage('Cancelled: the connect attempt ended and its credentials were erased.');
+    state.shownSync = undefined;
+    await refreshConnection();
+  } finally {
+    setBusy(button, false, 'Cancel connecting');
+  }
+});
+
 // ------------------------------------------------------------------------------------
 // Connection status (polled)
 // ------------------------------------------------------------------------------------
 
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
+/** What `shownSync` holds while no account is connected (the panels are empty). */
+const NOT_CONNECTED = 'not connected';
+
+const when = (iso) => formatMoment(iso, state.timeZone);
+
+/** The connect form is usable only while no account is connected (one connection per user). */
+function setConnected(connected) {
+  $('connect-fields').disabled = connected;
+  $('garmin-sign-in-button').disabled = connected;
+  $('connected-note').hidden = !connected;
+  $('connect-section').classList.toggle('done', connected);
+}
 
 async function refreshConnection() {
   const answer = await api('GET', '/garmin/connection');
@@ -231,12 +289,17 @@ async function refreshConnection() {
   if (answer.status === 404) {
     state.connection = null;
     view.dataset.status = 'not_connected';
+    delete view.dataset.backfillDone;
     $('connection-status').textContent = 'not connected';
     for (const id of ['connection-username', 'connection-backfill', 'connection-last-sync', 'connection-next-sync']) $(id).textContent = '–';
     $('connection-error').hidden = true;
     $('sync-button').disabled = true;
     $('disconnect-button').disabled = true;
-    $('connect-section').classList.remove('done');
+    setConnected(false);
+    if (state.shownSync !== NOT_CONNECTED) {
+      state.shownSync = NOT_CONNECTED;
+      clearData();
+    }
     return;
   }
   if (answer.status !== 200) {
@@ -245,22 +308,34 @@ async function refreshConnection() {
   }
   const c = answer.body.connection;
   state.connection = c;
+  setConnected(true);
+  if (state.shownSync !== c.lastSyncTime) await refreshTimeZone();
   view.dataset.status = c.status;
   view.dataset.backfillDone = String(c.backfill.done);
   $('connection-status').textContent = `${c.status}${c.isActive ? '' : ' (inactive)'}`;
   $('connection-username').textContent = `${c.username}${c.displayName ? ` (${c.displayName})` : ''}${c.passwordStored ? ' · password kept' : ''}`;
-  $('connection-backfill').textContent = c.backfill.done ? `done${c.backfill.from ? ` (from ${c.backfill.from})` : ''}` : 'running…';
+  $('connection-backfill').textContent = c.backfill.done
+    ? `done${c.backfill.from ? ` (from ${formatDay(c.backfill.from)})` : ''}`
+    : `running… ${c.backfill.percent} %`;
   $('connection-last-sync').textContent = when(c.lastSyncTime);
   $('connection-next-sync').textContent = when(c.nextSyncTime);
   $('connection-error').hidden = !c.lastError;
   $('connection-error').textContent = c.lastError ? `Last error: ${c.lastError.message} (${c.lastError.code}, ${when(c.lastError.at)})` : '';
   $('sync-button').disabled = false;
   $('disconnect-button').disabled = false;
-  $('connect-section').classList.add('done');
   if (state.shownSync !== c.lastSyncTime) {
     state.shownSync = c.lastSyncTime;
-    await Promise.all([refreshActivities(), refreshChart()]);
+    await refreshData();
+    // For tests and tools: the panels now show what the API held after this sync.
+    document.body.dataset.shownSync = c.lastSyncTime ?? '';
   }
+}
+
+/** The zone the user's days are counted in: Garmin's, from the synced profile. */
+async function refreshTimeZone() {
+  const answer = await api('GET', '/garmin/profile');
+  if (answer.status === 200 && answer.body.profile.timeZone) state.timeZone = answer.body.profile.timeZone;
+  $('time-zone').textContent = state.timeZone;
 }
 
 async function pollConnection() {
@@ -289,15 +364,55 @@ $('disconnect-button').addEventListener('click', async () => {
   const answer = await api('DELETE', '/garmin/connection');
   if (answer.status !== 204) showError(errorText(answer));
   else showMessage('Disconnected: credentials, tokens and synced data erased.');
-  state.shownSync = undefined;
   await refreshConnection();
-  renderActivities([]);
-  renderChart([], '');
 });
 
 // ------------------------------------------------------------------------------------
-// Activities
+// Data panels
 // ------------------------------------------------------------------------------------
+
+const today = () => wallClock(new Date().toISOString(), state.timeZone).date;
+
+/** The range of a panel ending today: { from, to, dates }. */
+function rangeOf(days) {
+  const to = today();
+  const from = addDays(to, -(days - 1));
+  return { from, to, dates: datesFrom(from, to) };
+}
+
+const rangeText = ({ from, to }) => `${formatDay(from)} – ${formatDay(to)}`;
+
+async function getItems(path, range) {
+  const answer = await api('GET', `${path}?from=${range.from}&to=${range.to}`);
+  return answer.status === 200 ? answer.body.items : [];
+}
+
+async function refreshData() {
+  state.activityCursors = [undefined];
+  await Promise.all([refreshEnergy(), refreshWeight(), refreshHydration(), refreshSleep(), refreshActivities()]);
+}
+
+function clearData() {
+  state.drawn = { energy: null, weight: null };
+  state.activityCursors = [undefined];
+  $('energy-chart').replaceChildren(mutedText('No days synced yet.'));
+  $('energy-rows').replaceChildren();
+  $('energy-headline').textContent = '';
+  $('weight-chart').replaceChildren(mutedText('No weigh-ins yet.'));
+  $('weight-rows').replaceChildren();
+  $('weight-headline').textContent = '';
+  renderBars('hydration', []);
+  renderBars('sleep', []);
+  renderActivities({ items: [], nextCursor: null });
+  for (const id of ['energy-range', 'weight-range', 'hydration-range', 'sleep-range']) $(id).textContent = '';
+}
+
+function mutedText(text) {
+  const p = document.createElement('p');
+  p.className = 'muted';
+  p.textContent = text;
+  return p;
+}
 
 const cell = (text, className) => {
   const td = document.createElement('td');
@@ -306,130 +421,243 @@ const cell = (text, className) => {
   return td;
 };
 
-const km = (meters) => (typeof meters === 'number' && meters > 0 ? `${(meters / 1000).toFixed(2)} km` : '–');
-const duration = (seconds) => {
-  if (typeof seconds !== 'number') return '–';
-  const m = Math.round(seconds / 60);
-  return m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min` : `${m} min`;
-};
+function row(cells, dataset = {}) {
+  const tr = document.createElement('tr');
+  Object.assign(tr.dataset, dataset);
+  tr.append(...cells);
+  return tr;
+}
 
-function renderActivities(items) {
-  const body = $('activities');
-  body.replaceChildren(
+/** Width to draw a chart at: its box's content width. */
+const chartWidth = (box) => Math.max(260, Math.floor(box.clientWidth));
+
+// Energy ---------------------------------------------------------------------------
+
+async function refreshEnergy() {
+  const range = rangeOf(RANGE_DAYS.energy);
+  const items = await getItems('/garmin/energy', range);
+  const byDate = new Map(items.map((d) => [d.date, d]));
+  // A day the API has not got (before the backfill reached it) is "not synced": wellnessData null.
+  const days = range.dates.map((date) => byDate.get(date) ?? { date, wellnessData: null, totalKcal: null, restingKcal: null, activeKcal: null, consumedKcal: null });
+  $('energy-range').textContent = rangeText(range);
+  state.drawn.energy = days;
+  drawEnergy();
+  $('energy-rows').replaceChildren(
+    ...days.map((d) =>
+      row(
+        d.wellnessData
+          ? [cell(formatDay(d.date)), cell(formatNumber(d.restingKcal), 'num'), cell(formatNumber(d.activeKcal), 'num'), cell(formatNumber(d.totalKcal), 'num burned'), cell(formatNumber(d.consumedKcal), 'num eaten')]
+          : [cell(formatDay(d.date)), noDataCell(d.wellnessData === false ? 'no wellness data' : 'not synced', 3), cell(formatNumber(d.consumedKcal), 'num eaten')],
+        { date: d.date, wellness: d.wellnessData ? 'yes' : d.wellnessData === false ? 'none' : 'missing' },
+      ),
+    ),
+  );
+  // The headline is the last whole day: today's figures are only what has passed of it.
+  const withData = days.filter((d) => d.wellnessData);
+  const latest = withData.filter((d) => d.date < range.to).pop() ?? withData.pop();
+  $('energy-headline').textContent = latest
+    ? `${formatDay(latest.date)}${latest.date === range.to ? ' (so far)' : ''}: burned ${formatNumber(latest.totalKcal)} kcal = ${formatNumber(latest.restingKcal)} resting + ${formatNumber(latest.activeKcal)} active${typeof latest.consumedKcal === 'number' ? `; eaten ${formatNumber(latest.consumedKcal)} kcal` : ''}`
+    : '';
+}
+
+function noDataCell(text, span) {
+  const td = cell(text, 'no-data');
+  td.colSpan = span;
+  return td;
+}
+
+function drawEnergy() {
+  const days = state.drawn.energy;
+  if (!days) return;
+  const box = $('energy-chart');
+  box.replaceChildren(energyChart(days, chartWidth(box)));
+}
+
+// Weight ---------------------------------------------------------------------------
+
+async function refreshWeight() {
+  const range = rangeOf(RANGE_DAYS.weight);
+  const items = (await getItems('/garmin/weight', range)).filter((w) => typeof w.weightKg === 'number');
+  $('weight-range').textContent = rangeText(range);
+  state.drawn.weight = items.length ? { items, dates: range.dates } : null;
+  if (!items.length) {
+    $('weight-chart').replaceChildren(mutedText('No weigh-ins in these days.'));
+    $('weight-headline').textContent = '';
+  } else {
+    drawWeight();
+    const latest = items[items.length - 1];
+    const first = items[0];
+    const change = latest.weightKg - first.weightKg;
+    $('weight-headline').textContent =
+      `${formatNumber(latest.weightKg, 1)} kg on ${formatDay(latest.date)}` +
+      (latest.bodyFatPct !== null ? `, body fat ${formatNumber(latest.bodyFatPct, 1)} %` : '') +
+      (items.length > 1 ? ` · ${change >= 0 ? '+' : ''}${formatNumber(change, 1)} kg since ${formatDay(first.date)}` : '');
+  }
+  $('weight-rows').replaceChildren(
+    ...items
+      .slice()
+      .reverse()
+      .map((w) =>
+        row(
+          [cell(formatDay(w.date)), cell(formatNumber(w.weightKg, 1), 'num'), cell(w.bodyFatPct === null ? '–' : `${formatNumber(w.bodyFatPct, 1)} %`, 'num'), cell(w.source ?? '–')],
+          { date: w.date },
+        ),
+      ),
+  );
+}
+
+function drawWeight() {
+  const drawn = state.drawn.weight;
+  if (!drawn) return;
+  const box = $('weight-chart');
+  box.replaceChildren(weightChart(drawn.items, drawn.dates, chartWidth(box)));
+}
+
+// Hydration and sleep: one row per day, a bar and its figures in words ---------------
+
+/** `segments`: [{className, share (0..1)}]; the bar is decoration, the text says it all. */
+function barRow({ date, segments, text, mark }) {
+  const li = document.createElement('li');
+  li.dataset.date = date;
+  const day = document.createElement('span');
+  day.className = 'bar-day';
+  day.textContent = formatDay(date);
+  const track = document.createElement('span');
+  track.className = 'bar-track';
+  track.setAttribute('aria-hidden', 'true');
+  for (const { className, share } of segments) {
+    const part = document.createElement('span');
+    part.className = `bar-part ${className}`;
+    part.style.width = `${Math.max(0, Math.min(1, share)) * 100}%`;
+    track.append(part);
+  }
+  if (mark !== undefined) {
+    const goal = document.createElement('span');
+    goal.className = 'bar-mark';
+    goal.style.left = `${Math.min(1, mark) * 100}%`;
+    track.append(goal);
+  }
+  const figures = document.createElement('span');
+  figures.className = 'bar-text';
+  figures.textContent = text;
+  li.append(day, track, figures);
+  return li;
+}
+
+function renderBars(id, rows) {
+  $(id).replaceChildren(...rows.map(barRow));
+  $(`${id}-empty`).hidden = rows.length > 0;
+}
+
+async function refreshHydration() {
+  const range = rangeOf(RANGE_DAYS.hydration);
+  const items = await getItems('/garmin/hydration', range);
+  $('hydration-range').textContent = rangeText(range);
+  // The scale: the larger of the week's goals and intakes, so a bar over its goal shows it.
+  const scale = Math.max(1, ...items.flatMap((d) => [d.goalMl ?? 0, d.intakeMl ?? 0]));
+  renderBars(
+    'hydration',
+    items
+      .slice()
+      .reverse()
+      .map((d) => ({
+        date: d.date,
+        segments: [{ className: 'intake', share: (d.intakeMl ?? 0) / scale }],
+        mark: d.goalMl ? d.goalMl / scale : undefined,
+        text:
+          (d.intakeMl === null ? 'nothing logged' : `${formatNumber(d.intakeMl)} ml`) +
+          (d.goalMl ? ` of ${formatNumber(d.goalMl)} ml goal` : '') +
+          (d.sweatLossMl ? ` · sweat ${formatNumber(d.sweatLossMl)} ml` : ''),
+      })),
+  );
+}
+
+const SLEEP_STAGES = [
+  ['deep', 'deepSeconds'],
+  ['light', 'lightSeconds'],
+  ['rem', 'remSeconds'],
+  ['awake', 'awakeSeconds'],
+];
+
+async function refreshSleep() {
+  const range = rangeOf(RANGE_DAYS.sleep);
+  const items = await getItems('/garmin/sleep', range);
+  $('sleep-range').textContent = rangeText(range);
+  // Bars on one scale: the longest night in bed of the week.
+  const inBed = (night) => SLEEP_STAGES.reduce((sum, [, key]) => sum + (night[key] ?? 0), 0);
+  const scale = Math.max(1, ...items.map(inBed));
+  renderBars(
+    'sleep',
+    items
+      .slice()
+      .reverse()
+      .map((night) => ({
+        date: night.date,
+        segments: SLEEP_STAGES.map(([className, key]) => ({ className, share: (night[key] ?? 0) / scale })),
+        text:
+          `${formatDuration(night.sleepSeconds)} asleep` +
+          (night.score !== null ? ` · score ${formatNumber(night.score)}` : '') +
+          ` · deep ${formatDuration(night.deepSeconds)}, light ${formatDuration(night.lightSeconds)}, REM ${formatDuration(night.remSeconds)}, awake ${formatDuration(night.awakeSeconds)}`,
+      })),
+  );
+}
+
+// Activities, a page at a time through the API's cursor ------------------------------
+
+const km = (meters) => (typeof meters === 'number' && meters > 0 ? `${formatNumber(meters / 1000, 2)} km` : '–');
+
+function renderActivities({ items, nextCursor }) {
+  state.activityNext = nextCursor;
+  $('activities').replaceChildren(
     ...items.map((item) => {
       const g = item.garmin || {};
-      const row = document.createElement('tr');
-      row.className = 'activity';
-      row.dataset.activityId = item.activityId;
-      row.append(
-        cell(item.startTimeLocal),
-        cell(g.activityName || '–'),
-        cell((g.activityType && g.activityType.typeKey) || '–'),
-        cell(km(g.distance), 'num'),
-        cell(duration(g.duration), 'num'),
-        cell(typeof g.calories === 'number' ? String(Math.round(g.calories)) : '–', 'num'),
+      const name = document.createElement('td');
+      const type = document.createElement('span');
+      type.className = 'muted small';
+      type.textContent = ((g.activityType && g.activityType.typeKey) || '–').replace(/_/g, ' ');
+      name.append(g.activityName || '–', document.createElement('br'), type);
+      const tr = row(
+        [cell(formatLocal(item.startTimeLocal)), name, cell(km(g.distance), 'num'), cell(formatDuration(g.duration), 'num'), cell(formatNumber(g.calories), 'num')],
+        { activityId: item.activityId },
       );
-      return row;
+      tr.className = 'activity';
+      return tr;
     }),
   );
+  const page = state.activityCursors.length;
   $('activities-table').hidden = items.length === 0;
   $('activities-empty').hidden = items.length > 0;
+  $('activities-page').textContent = items.length ? `page ${page}` : '';
+  $('activities-newer').disabled = page === 1;
+  $('activities-older').disabled = !nextCursor;
 }
 
 async function refreshActivities() {
-  const answer = await api('GET', '/garmin/activities?limit=20');
-  if (answer.status === 200) renderActivities(answer.body.items);
+  const cursor = state.activityCursors[state.activityCursors.length - 1];
+  const query = new URLSearchParams({ limit: String(ACTIVITIES_PER_PAGE) });
+  if (cursor) query.set('cursor', cursor);
+  const answer = await api('GET', `/garmin/activities?${query}`);
+  if (answer.status === 200) renderActivities(answer.body);
 }
 
-// ------------------------------------------------------------------------------------
-// Chart: daily calories burned and steps, inline SVG
-// ------------------------------------------------------------------------------------
-
-const isoDay = (date) => date.toISOString().slice(0, 10);
-
-function el(name, attributes = {}, text) {
-  const node = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
+async function turnPage(button, change) {
+  button.disabled = true;
+  change();
+  await refreshActivities();
 }
 
-const niceMax = (value) => {
-  if (!(value > 0)) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  return Math.ceil(value / magnitude) * magnitude;
-};
+$('activities-older').addEventListener('click', (event) => turnPage(event.currentTarget, () => state.activityCursors.push(state.activityNext)));
+$('activities-newer').addEventListener('click', (event) => turnPage(event.currentTarget, () => state.activityCursors.pop()));
 
-/** One panel: a line with a dot per day that has a value. */
-function panel(svg, { days, values, top, height, left, width, label, unit, className }) {
-  const max = niceMax(Math.max(...values.filter((v) => typeof v === 'number'), 0));
-  const x = (i) => left + (days.length === 1 ? width / 2 : (i * width) / (days.length - 1));
-  const y = (v) => top + height - (v / max) * height;
-  const group = el('g', { class: `series ${className}`, 'data-series': className });
-  group.append(
-    el('text', { x: left, y: top - 8, class: 'series-label' }, label),
-    el('line', { x1: left, y1: top + height, x2: left + width, y2: top + height, class: 'axis' }),
-    el('line', { x1: left, y1: top, x2: left + width, y2: top, class: 'grid' }),
-    el('text', { x: left - 6, y: top + 4, class: 'tick', 'text-anchor': 'end' }, max.toLocaleString()),
-    el('text', { x: left - 6, y: top + height + 4, class: 'tick', 'text-anchor': 'end' }, '0'),
-  );
-  let path = '';
-  values.forEach((v, i) => {
-    if (typeof v !== 'number') return;
-    path += `${path ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
-  });
-  if (path) group.append(el('path', { d: path, class: 'line' }));
-  values.forEach((v, i) => {
-    if (typeof v !== 'number') return;
-    const dot = el('circle', { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3.5, class: 'point', 'data-date': days[i], 'data-value': v });
-    dot.append(el('title', {}, `${days[i]}: ${Math.round(v).toLocaleString()} ${unit}`));
-    group.append(dot);
-  });
-  svg.append(group);
-}
-
-function renderChart(items, rangeText) {
-  const chart = $('chart');
-  $('chart-range').textContent = rangeText;
-  const withData = items.filter((d) => d.garmin && (typeof d.garmin.totalKilocalories === 'number' || typeof d.garmin.totalSteps === 'number'));
-  chart.dataset.points = String(withData.length);
-  if (withData.length === 0) {
-    const empty = document.createElement('p');
-    empty.className = 'muted';
-    empty.textContent = 'No daily summaries yet.';
-    chart.replaceChildren(empty);
-    return;
-  }
-  const days = withData.map((d) => d.date);
-  const W = 760;
-  const left = 64;
-  const width = W - left - 16;
-  const svg = el('svg', { viewBox: `0 0 ${W} 330`, role: 'img', 'aria-label': 'Daily calories burned and steps' });
-  panel(svg, {
-    days, left, width, top: 28, height: 110, unit: 'kcal', className: 'calories',
-    label: 'Calories burned (totalKilocalories)',
-    values: withData.map((d) => d.garmin.totalKilocalories),
-  });
-  panel(svg, {
-    days, left, width, top: 190, height: 110, unit: 'steps', className: 'steps',
-    label: 'Steps (totalSteps)',
-    values: withData.map((d) => d.garmin.totalSteps),
-  });
-  const first = days[0];
-  const last = days[days.length - 1];
-  svg.append(
-    el('text', { x: left, y: 322, class: 'tick' }, first),
-    el('text', { x: left + width, y: 322, class: 'tick', 'text-anchor': 'end' }, last),
-  );
-  chart.replaceChildren(svg);
-}
-
-async function refreshChart() {
-  const to = new Date();
-  const from = new Date(to.getTime() - (CHART_DAYS - 1) * 86_400_000);
-  const answer = await api('GET', `/garmin/daily-summaries?from=${isoDay(from)}&to=${isoDay(to)}`);
-  if (answer.status === 200) renderChart(answer.body.items, `(${isoDay(from)} – ${isoDay(to)})`);
-}
+// Charts follow the width (a phone turned, a window resized).
+let resizeTimer;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    drawEnergy();
+    drawWeight();
+  }, 100);
+});
 
 // ------------------------------------------------------------------------------------
 
@@ -447,7 +675,7 @@ async function pollWebhooks() {
           .reverse()
           .map((event) => {
             const item = document.createElement('li');
-            item.textContent = `${new Date(event.timestamp).toLocaleTimeString()}  ${event.type}  ${event.userId}  ${JSON.stringify(event.data)}`;
+            item.textContent = `${formatMoment(event.timestamp, state.timeZone)}  ${event.type}  ${event.userId}  ${JSON.stringify(event.data)}`;
             return item;
           }),
       );
