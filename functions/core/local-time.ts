@@ -45,15 +45,6 @@ export const localTimestamp = (instant: Date, timeZone: string): string => {
   return `${wall}${offsetMinutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 };
 
-export const isValidTimeZone = (timeZone: string): boolean => {
-  try {
-    localDate(new Date(0), timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 export const addDays = (date: string, days: number): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
