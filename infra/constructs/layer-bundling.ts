@@ -79,7 +79,15 @@ export class PythonLayerBundling implements ILocalBundling {
       '-r', join(sourceDir, 'requirements.txt'),
     ];
     process.stderr.write(`python layer: pip install (${architecture}, CPython ${LAYER_PYTHON_VERSION}) with ${found.python}\n`);
-    execFileSync(found.python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    try {
+      execFileSync(found.python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (error) {
+      // Offline (or PyPI unreachable) pip fails after its own retries; say what works without it.
+      throw new Error(
+        `python layer: pip could not install python-layer/requirements.txt (${error instanceof Error ? error.message.split('\n')[0] : String(error)}). ` +
+          'The layer needs PyPI; without network, synth with `-c skipLayerBuild=true` for a template with a placeholder layer (not deployable).',
+      );
+    }
     // Console scripts carry this machine's interpreter path; the runtime has no use for them.
     rmSync(join(target, 'bin'), { recursive: true, force: true });
     cpSync(join(sourceDir, 'garmin_bridge'), join(target, 'garmin_bridge'), {

@@ -85,6 +85,15 @@ describe('PythonLayerBundling', () => {
     });
     expect(() => bundling.tryBundle(join(dir, 'out'))).toThrow(/scripts\/setup\.sh.*skipLayerBuild=true/s);
   });
+
+  it('names the offline flag when pip cannot reach PyPI', () => {
+    const offline = join(dir, 'python3.13-offline');
+    // Answers the version probe; pip fails as it does without network.
+    writeFileSync(offline, '#!/usr/bin/env bash\nif [[ $1 == -c ]]; then echo 313; exit 0; fi\necho "ERROR: Could not find a version that satisfies the requirement" >&2\nexit 1\n');
+    chmodSync(offline, 0o755);
+    const bundling = new PythonLayerBundling({ sourceDir: PYTHON_LAYER_DIR, architecture: 'arm64', candidates: [offline] });
+    expect(() => bundling.tryBundle(join(dir, 'out'))).toThrow(/pip could not install.*-c skipLayerBuild=true/s);
+  });
 });
 
 describe('findPython', () => {
