@@ -1,5 +1,5 @@
 /**
- * The whole backend in one stack (../shared/DESIGN.md §2):
+ * The whole backend in one stack:
  *   app → HTTP API (JWT) → connect / sync / read
  *   connect → (async) connect-worker → bridge;  sync, sync-worker → bridge
  *   Scheduler → dispatch → SQS (+DLQ) → sync-worker

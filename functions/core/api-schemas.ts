@@ -1,4 +1,4 @@
-/** The HTTP API (DESIGN.md §6): one zod schema per body, query, path and response. */
+/** The HTTP API's zod schemas, one per body, query, path and response (functions/api/routes.ts says which route uses which). */
 import * as z from 'zod';
 import { GarminServiceUrl, IsoDate, ServiceTicket } from './bridge-protocol';
 import { API_ERRORS } from './errors';

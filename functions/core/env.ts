@@ -1,6 +1,8 @@
 /**
- * Names of the environment variables the functions read: set by the CDK stack when
- * deployed and by the local runtime offline. One list, so infra and code agree.
+ * Names of the environment variables the TypeScript functions read (besides Lambda's and
+ * Powertools' own): set by the CDK stack when deployed and by the local runtime offline, both
+ * from this list. The Python bridge names the two it reads itself (ATTEMPTS_TABLE in
+ * mailbox.py, GARMIN_BASE_URL in seam.py); they are the same strings as here.
  */
 export const ENV = {
   connectionsTable: 'CONNECTIONS_TABLE',
