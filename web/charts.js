@@ -53,7 +53,7 @@ export function energyChart(days, width) {
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const peak = Math.max(1000, ...days.flatMap((d) => [d.totalKcal ?? 0, (d.restingKcal ?? 0) + (d.activeKcal ?? 0), d.consumedKcal ?? 0]));
-  const step = niceStep(peak, 4);
+  const step = niceStep(peak, 5);
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chart', 'aria-hidden': 'true' });
   svg.append(hatch());
   const y = yAxis(svg, { left: margin.left, right: width - margin.right, top: margin.top, height: plotH, lo: 0, hi: Math.ceil(peak / step) * step, step, unit: 'kcal', format: formatNumber });
