@@ -68,8 +68,8 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
   connect: [
     ...LOGS,
     ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
-    // Rate limit (Get/Put) and a disconnect's erasure of synced data (Query + BatchWriteItem).
-    ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'),
+    // Rate limit (Get/Put), the API throttle's counter (Update) and a disconnect's erasure of synced data (Query + BatchWriteItem).
+    ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'),
     // Attempts and the MFA mailbox; a disconnect erases them too.
     ...code(
       { table: 'attempts' },
@@ -130,8 +130,9 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
   read: [
     ...LOGS,
     ...code({ table: 'connections' }, 'dynamodb:GetItem'),
-    // The profile (Get), daily summaries (Query), activities newest first (Query on by_start).
-    ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:Query'),
+    // The profile (Get), daily summaries (Query), activities newest first (Query on by_start);
+    // the per-user API throttle's counter (Update), as on every API function.
+    ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),
     ...code({ table: 'data', index: 'by_start' }, 'dynamodb:Query'),
     // GET /garmin/changes.
     ...code({ table: 'events' }, 'dynamodb:Query'),

@@ -21,6 +21,8 @@ export const API_ERRORS = {
   /** A change-feed cursor older than the feed keeps (events may be gone): re-read everything, then poll from the new cursor. */
   FEED_CURSOR_EXPIRED: 410,
   RATE_LIMITED: 429,
+  /** Over the per-user API throttle (LIMITS.apiRequestsPerWindow): nothing was done; retry after Retry-After. */
+  TOO_MANY_REQUESTS: 429,
   /** The connect attempt took LIMITS.mfaSubmissionsPerAttempt codes and has ended; start a new one. */
   MFA_ATTEMPTS_EXCEEDED: 429,
   GARMIN_RATE_LIMITED: 429,

@@ -26,6 +26,17 @@ export const LIMITS = {
    */
   mfaSubmissionsPerAttempt: 5,
 
+  /**
+   * The per-user API throttle (services/request-throttle.ts): requests one user may make per
+   * window, counted in a fixed window with one conditional DynamoDB write per request. API
+   * Gateway's own throttle is stage-wide, so without this one user could use up everyone's
+   * share. A read (GET) is a query or two; a change (POST, PATCH, DELETE) may hold a function
+   * for a connect's wait or a sync, and most reach Garmin's own per-user limits above anyway.
+   * An app that polls once a second stays far below the read limit.
+   */
+  apiRequestsPerWindow: { read: 120, change: 30 },
+  apiThrottleWindowSeconds: 60,
+
   /** A connect attempt (with its encrypted credentials) lives this long. */
   attemptTtlSeconds: 15 * 60,
   /** How long POST /garmin/connection and POST .../mfa wait for an outcome before answering 202. */

@@ -269,6 +269,20 @@ export interface RateLimiter {
    * fakes which do not model them keep compiling; without it nothing global is enforced.
    */
   readonly global?: GarminGuardStore;
+  /** The per-user API throttle's counters; optional like `global` (without it nothing is throttled). */
+  readonly requests?: RequestCounter;
+}
+
+/** What the per-user API throttle counts separately: reads (GET) and changes (everything else). */
+export type ApiRequestKind = 'read' | 'change';
+
+/** Fixed-window counters of a user's API requests (the rule is services/request-throttle.ts). */
+export interface RequestCounter {
+  /**
+   * Atomically counts one request of `kind` in the user's window starting at `windowStart`,
+   * unless the window holds `limit` already: then it counts nothing and answers false.
+   */
+  take(userId: string, kind: ApiRequestKind, windowStart: Date, windowSeconds: number, limit: number): Promise<boolean>;
 }
 
 /**

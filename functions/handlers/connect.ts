@@ -37,4 +37,4 @@ export const connectRoutes = (services: () => Services): Record<string, Route> =
   },
 });
 
-export const handler = httpHandler(connectRoutes(servicesFromEnvironment));
+export const handler = httpHandler(connectRoutes(servicesFromEnvironment), () => servicesFromEnvironment().throttle);

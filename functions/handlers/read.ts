@@ -41,4 +41,4 @@ export const readRoutes = (services: () => Services): Record<string, Route> => (
   }),
 });
 
-export const handler = httpHandler(readRoutes(readServicesFromEnvironment));
+export const handler = httpHandler(readRoutes(readServicesFromEnvironment), () => readServicesFromEnvironment().throttle);

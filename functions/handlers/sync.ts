@@ -43,4 +43,7 @@ export const syncRoutes = (services: () => Services): Record<string, Route> => (
   },
 });
 
-export const handler = httpHandler({ ...syncRoutes(servicesFromEnvironment), ...writeRoutes(servicesFromEnvironment) });
+export const handler = httpHandler(
+  { ...syncRoutes(servicesFromEnvironment), ...writeRoutes(servicesFromEnvironment) },
+  () => servicesFromEnvironment().throttle,
+);

@@ -5,11 +5,11 @@
  *
  * | function       | connections            | data                                   | attempts                          | other |
  * |----------------|------------------------|----------------------------------------|-----------------------------------|-------|
- * | connect        | Get, Update, Delete    | Get, Put (rate limit), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
+ * | connect        | Get, Update, Delete    | Get, Put (rate limit), Update (API throttle), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
  * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update, ConditionCheck | keyring, invoke bridge, SendMessage (backfill) |
  * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Update (Garmin budget/breaker), Query+BatchWrite (erase on disconnect race), Query `by_start` (changed activities) | –  | keyring, invoke bridge, SendMessage (backfill) |
  * | dispatch       | Query `due`, Update    | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
- * | read           | Get                    | Get, Query (+ `by_start`)              | –                                 | – |
+ * | read           | Get                    | Get, Query (+ `by_start`), Update (API throttle) | –                                 | – |
  *
  * Connection "put" is an UpdateItem (connection-store.ts), the lease and rate-limit logs
  * are Put/Delete on the data table, a user's erasure is a keys-only Query + BatchWriteItem.
@@ -109,7 +109,8 @@ export class AppFunctions extends Construct {
 
     // connect
     allowTable(this.connect.role, connections, ['GetItem', 'UpdateItem', 'DeleteItem']);
-    allowTable(this.connect.role, data, ['GetItem', 'PutItem', 'Query', 'BatchWriteItem']);
+    // UpdateItem: the per-user API throttle's counter (request-counter.ts), on every API function.
+    allowTable(this.connect.role, data, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem']);
     allowTable(this.connect.role, attempts, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem']);
     allowInvoke(this.connect.role, this.connectWorker.fn);
     allowInvoke(this.connect.role, bridge.fn);
@@ -135,9 +136,9 @@ export class AppFunctions extends Construct {
     // The service-wide Garmin request budget and circuit breaker (the data table's `__system__` items).
     allowTable(this.dispatch.role, data, ['GetItem', 'UpdateItem']);
 
-    // read: reads only
+    // read: reads only, but for the per-user API throttle's counter (UpdateItem of a `__rate__#` item)
     allowTable(this.read.role, connections, ['GetItem']);
-    allowTable(this.read.role, data, ['GetItem', 'Query'], ['by_start']);
+    allowTable(this.read.role, data, ['GetItem', 'UpdateItem', 'Query'], ['by_start']);
     allowTable(this.read.role, events, ['Query']);
 
     // Events: appended by whoever connects, syncs or disconnects (the counter read, then one

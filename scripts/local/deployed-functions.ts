@@ -16,6 +16,7 @@ import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-q
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import type { Clock, ConnectJob, ConnectWorkerInvoker, GarminBridge } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
+import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
 import { type HttpEvent, type HttpResponse, type Route, httpHandler } from '../../functions/handlers/commons/http';
 import { connectRoutes } from '../../functions/handlers/connect';
@@ -74,6 +75,8 @@ export interface DeployedFunctionsOptions {
   rules?: AwsRules;
   /** Test seam: timeouts shorter than infra/sizing.ts, to reach them quickly. */
   timeoutsMs?: Partial<Record<FunctionName, number>>;
+  /** The per-user API throttle's limits, when not LIMITS.apiRequestsPerWindow (a load generator such as Schemathesis). */
+  apiRequestLimits?: ApiRequestLimits;
   /** Sees every DynamoDB client made (the benchmark meters them). */
   onDynamoClient?: (client: DynamoDBClient) => void;
 }
@@ -119,6 +122,7 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
       queue: once(() => new SqsSyncQueue(options.queueUrl, sqs)),
       connectWorker: once(() => connectWorkerFor(identity)),
       ...(options.webhookQueueUrl ? { webhooks: new SqsWebhookQueue(options.webhookQueueUrl, sqs) } : {}),
+      ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
     });
     const timeoutMs = timeoutOf(name);
     const functionName = rules?.local.functionName(name) ?? name;
@@ -153,7 +157,7 @@ export const httpApiOf = (functions: Record<ApiFunction, DeployedFunction>): Htt
     sync: { ...syncRoutes(() => functions.sync.services), ...writeRoutes(() => functions.sync.services) },
   };
   const owners = Object.keys(routesOf) as ApiFunction[];
-  const handlers = Object.fromEntries(owners.map((fn) => [fn, httpHandler(routesOf[fn])])) as Record<ApiFunction, ReturnType<typeof httpHandler>>;
+  const handlers = Object.fromEntries(owners.map((fn) => [fn, httpHandler(routesOf[fn], () => functions[fn].services.throttle)])) as Record<ApiFunction, ReturnType<typeof httpHandler>>;
   const ownerOf = new Map(owners.flatMap((fn) => Object.keys(routesOf[fn]).map((routeKey) => [routeKey, fn] as const)));
   return {
     routes: Object.assign({}, ...owners.map((fn) => routesOf[fn])) as Record<string, Route>,

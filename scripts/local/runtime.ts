@@ -31,6 +31,7 @@ import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import { ENV } from '../../functions/core/env';
 import type { Clock } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
+import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
 import type { HttpEvent, HttpResponse, Route } from '../../functions/handlers/commons/http';
 import { dispatcher } from '../../functions/handlers/dispatch';
@@ -59,6 +60,8 @@ export interface LocalRuntimeOptions {
   awsRules?: Pick<AwsRulesOptions, 'adjustPolicies' | 'onDenied'>;
   /** Test seam: function timeouts shorter than infra/sizing.ts. */
   timeoutsMs?: Partial<Record<FunctionName, number>>;
+  /** The per-user API throttle's limits, for a load generator (Schemathesis); LIMITS.apiRequestsPerWindow otherwise. */
+  apiRequestLimits?: ApiRequestLimits;
   /** The app's webhook endpoint (http://127.0.0.1 allowed here); without it events go to the change feed only. */
   webhookUrl?: string;
   /** The signing secret (`whsec_…` or base64); generated when absent. */
@@ -178,6 +181,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(options.clock ? { clock: options.clock } : {}),
     ...(rules ? { rules } : {}),
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
+    ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
   });
   const services: Services = composeServices({
     doc: createDocumentClient(),

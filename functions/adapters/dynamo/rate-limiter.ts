@@ -9,9 +9,10 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule } from '../../core/ports';
+import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/ports';
 import { isConditionalCheckFailed } from './errors';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
+import { DynamoRequestCounter } from './request-counter';
 import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
 import { sleep } from './time';
 
@@ -41,12 +42,15 @@ const itemKey = (key: RateLogKey) => ({ user_id: `${RATE_PARTITION_PREFIX}${key.
 export class DynamoRateLimiter implements RateLimiter {
   /** The service-wide budget and breaker, in the same table's `__system__` partition. */
   readonly global: GarminGuardStore;
+  /** The per-user API throttle's windows, in the same partitions as the user's logs. */
+  readonly requests: RequestCounter;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
   ) {
     this.global = new DynamoGarminGuardStore(doc, table);
+    this.requests = new DynamoRequestCounter(doc, table);
   }
 
   async take(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision> {

@@ -79,6 +79,8 @@ export const DATA_SK = {
   profile: 'PROFILE',
   lease: 'LEASE',
   rateLimit: 'RATE#',
+  /** The API throttle's counters, `REQ#<kind>#<window start, epoch s>`, in the user's `__rate__#user#` partition. */
+  apiRequests: 'REQ#',
   idempotencyKey: 'IDEM#',
 } as const;
 

@@ -13,6 +13,7 @@ import type {
   SyncQueue,
   Vault,
 } from '../ports';
+import type { ApiRequestLimits } from './request-throttle';
 
 /** Everything the services need from the outside world. */
 export interface ServiceDeps {
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   events?: EventSink;
   /** The change feed's read side (GET /garmin/changes). */
   feed?: EventFeed;
+  /** The per-user API throttle's limits: LIMITS.apiRequestsPerWindow unless the local runtime sets others. */
+  apiRequestLimits?: ApiRequestLimits;
   newId(): string;
   /** Pause between polls of a bounded wait (real timers in production). */
   pause(ms: number): Promise<void>;

@@ -3,6 +3,7 @@ import { ConnectService } from './connect-service';
 import { ConnectionService } from './connection-service';
 import type { ServiceDeps } from './deps';
 import { ReadService } from './read-service';
+import { RequestThrottle } from './request-throttle';
 import { SyncService } from './sync-service';
 import { WriteService } from './write-service';
 
@@ -14,6 +15,8 @@ export interface Services {
   write: WriteService;
   read: ReadService;
   feed: FeedService;
+  /** The per-user API throttle, applied by the HTTP handlers to every authenticated route. */
+  throttle: RequestThrottle;
 }
 
 export const createServices = (deps: ServiceDeps): Services => ({
@@ -24,4 +27,5 @@ export const createServices = (deps: ServiceDeps): Services => ({
   write: new WriteService(deps),
   read: new ReadService(deps),
   feed: new FeedService(deps),
+  throttle: new RequestThrottle(deps),
 });

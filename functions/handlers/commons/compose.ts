@@ -13,6 +13,7 @@ import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
 import type { SqsWebhookQueue } from '../../adapters/webhooks/sqs-webhook-queue';
 import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/ports';
 import { type Services, createServices } from '../../core/services';
+import type { ApiRequestLimits } from '../../core/services/request-throttle';
 
 export interface Adapters {
   doc: DynamoDBDocumentClient;
@@ -26,6 +27,8 @@ export interface Adapters {
   webhooks?: Pick<SqsWebhookQueue, 'send'>;
   /** The system clock unless a test or benchmark drives time. */
   clock?: Clock;
+  /** The per-user API throttle's limits, when the local runtime sets others than LIMITS.apiRequestsPerWindow. */
+  apiRequestLimits?: ApiRequestLimits;
 }
 
 export const composeServices = (adapters: Adapters): Services => {
@@ -54,6 +57,7 @@ export const composeServices = (adapters: Adapters): Services => {
     get connectWorker() {
       return adapters.connectWorker();
     },
+    ...(adapters.apiRequestLimits ? { apiRequestLimits: adapters.apiRequestLimits } : {}),
     newId: randomUUID,
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });

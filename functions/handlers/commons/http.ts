@@ -87,16 +87,24 @@ export const errorResponse = (error: unknown): HttpResponse => {
   return json(500, { error: { code: 'INTERNAL', message: 'Something went wrong; please try again' } });
 };
 
-/** A Lambda handler serving the given routes (keys are API Gateway route keys). */
-export const httpHandler = (routes: Record<string, Route>) =>
+/** The per-user API throttle (core/services/request-throttle.ts): resolves when the request may run, else throws a 429. */
+export interface Throttle {
+  admit(userId: string, routeKey: string): Promise<void>;
+}
+
+/** A Lambda handler serving the given routes (keys are API Gateway route keys), each request of a user counted by `throttle`. */
+export const httpHandler = (routes: Record<string, Route>, throttle: () => Throttle) =>
   middy<HttpEvent, HttpResponse>()
     .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_HTTP, resetKeys: true }))
     .handler(async (event) => {
       try {
         const route = routes[event.routeKey];
         if (!route) throw new AppError('NOT_FOUND', `No route ${event.routeKey}`);
+        const userId = callerOf(event);
+        // Before any other work: a throttled request reads no body and reaches no service.
+        await throttle().admit(userId, event.routeKey);
         const result = await route({
-          userId: callerOf(event),
+          userId,
           routeKey: event.routeKey,
           body: bodyOf(event),
           query: event.queryStringParameters ?? {},

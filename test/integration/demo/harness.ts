@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { type LocalAuth, createLocalAuth } from '../../../scripts/local/auth';
-import { type LocalRuntime, startLocalRuntime } from '../../../scripts/local/runtime';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../../scripts/local/runtime';
 import { type LocalEventSources, startLocalEventSources } from '../../../scripts/local/schedule';
 import { type LocalServer, startLocalServer } from '../../../scripts/local/server';
 import { type Answer, OpenApiChecker } from './openapi-check';
@@ -57,11 +57,17 @@ const readAnswer = async (response: Response): Promise<Answer> => {
   return { status: response.status, headers: response.headers, body, text };
 };
 
-export const startDemoHarness = async (options: { eventSources?: boolean; simulatorUrl?: string } = {}): Promise<DemoHarness> => {
+export const startDemoHarness = async (
+  options: { eventSources?: boolean; simulatorUrl?: string; apiRequestLimits?: LocalRuntimeOptions['apiRequestLimits'] } = {},
+): Promise<DemoHarness> => {
   // A test that must not leave state on the shared simulator brings its own.
   const simulatorUrl = options.simulatorUrl ?? inject('localStack').simulatorUrl;
   const authDir = mkdtempSync(path.join(tmpdir(), 'demo-auth-'));
-  const runtime = await startLocalRuntime({ prefix: `d${randomUUID().slice(0, 8)}`, garminBaseUrl: simulatorUrl });
+  const runtime = await startLocalRuntime({
+    prefix: `d${randomUUID().slice(0, 8)}`,
+    garminBaseUrl: simulatorUrl,
+    ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
+  });
   const auth = await createLocalAuth({ dir: authDir });
   const server = await startLocalServer({ runtime, auth, port: 0, simulatorUrl, demoTokens: { defaultUser: 'demo-user' }, mode: 'test' });
   let sources: LocalEventSources | undefined;

@@ -1,0 +1,39 @@
+/**
+ * The per-user API throttle's counters (functions/core/services/request-throttle.ts): one
+ * item per user, kind and window, `REQ#<kind>#<window start>` in the user's rate partition
+ * `__rate__#user#<userId>` (outside the user's data, so a disconnect resets nothing). A
+ * request is one UpdateItem: ADD 1 on the condition that the window holds fewer than the
+ * limit, so it is exact under concurrency, needs no read, and a refused request writes nothing.
+ */
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApiRequestKind, RequestCounter } from '../../core/ports';
+import { isConditionalCheckFailed } from './errors';
+import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
+
+export class DynamoRequestCounter implements RequestCounter {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async take(userId: string, kind: ApiRequestKind, windowStart: Date, windowSeconds: number, limit: number): Promise<boolean> {
+    const startSeconds = Math.floor(windowStart.getTime() / 1000);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { user_id: `${RATE_PARTITION_PREFIX}user#${userId}`, sk: `${DATA_SK.apiRequests}${kind}#${startSeconds}` },
+          UpdateExpression: 'ADD #requests :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#requests) OR #requests < :limit',
+          ExpressionAttributeNames: { '#requests': 'requests', '#ttl': TABLES.data.ttlAttribute },
+          // The window's item is useless once it has ended; DynamoDB's TTL removes it some time after.
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': startSeconds + windowSeconds },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+}
