@@ -33,13 +33,14 @@ import type { Clock } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
 import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
-import type { HttpEvent, HttpResponse, Route } from '../../functions/handlers/commons/http';
+import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
 import { dispatcher } from '../../functions/handlers/dispatch';
 import { syncWorker } from '../../functions/handlers/sync-worker';
 import { type AwsRules, type AwsRulesOptions, awsRulesEnforced, discoverLocalResources, loadAwsRules } from './aws-rules';
 import type { FunctionName } from './aws-rules/stack-policies';
 import { createTables, tableNamesFor } from './create-tables';
 import { type DeployedFunction, httpApiOf, startDeployedFunctions } from './deployed-functions';
+import { FaultInjector } from './fault-injection';
 import { type LocalWebhookQueues, WebhookPump, ensureSigningSecret, ensureWebhookQueues, newWebhookSecret } from './webhooks';
 
 export interface LocalRuntimeOptions {
@@ -62,6 +63,10 @@ export interface LocalRuntimeOptions {
   timeoutsMs?: Partial<Record<FunctionName, number>>;
   /** The per-user API throttle's limits, for a load generator (Schemathesis); LIMITS.apiRequestsPerWindow otherwise. */
   apiRequestLimits?: ApiRequestLimits;
+  /** Test seam: DynamoDB throttling and per-function clock skew (scripts/local/fault-injection.ts), as `faults`. */
+  injectFaults?: boolean;
+  /** Test seam: how long a failed sync job stays invisible (default 30 s); 0 redelivers it on the next drain. */
+  syncVisibilityTimeoutSeconds?: number;
   /** The app's webhook endpoint (http://127.0.0.1 allowed here); without it events go to the change feed only. */
   webhookUrl?: string;
   /** The signing secret (`whsec_…` or base64); generated when absent. */
@@ -90,8 +95,6 @@ export interface LocalRuntime {
   tables: Record<TableKey, string>;
   queueUrl: string;
   dlqUrl: string;
-  /** Route key → handler, as API Gateway would route. */
-  routes: Record<string, Route>;
   /** One API request, run by the function that serves its route (the Lambda context is the runtime's). */
   http(event: HttpEvent): Promise<HttpResponse>;
   dispatch: () => Promise<{ claimed: number; lostClaims: number }>;
@@ -101,6 +104,8 @@ export interface LocalRuntime {
   settleConnectWorkers(): Promise<void>;
   /** Present when a webhook endpoint is configured. */
   webhooks?: LocalWebhooks;
+  /** Present with `injectFaults`. */
+  faults?: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -121,7 +126,7 @@ export const toSqsEvent = (messages: Message[]): SQSEvent => ({
   })),
 });
 
-const ensureQueues = async (sqs: SQSClient, prefix: string, maxReceiveCount: number) => {
+const ensureQueues = async (sqs: SQSClient, prefix: string, maxReceiveCount: number, visibilityTimeoutSeconds: number) => {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-sync-dlq` }));
   const dlqArn = (
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
@@ -130,7 +135,7 @@ const ensureQueues = async (sqs: SQSClient, prefix: string, maxReceiveCount: num
     new CreateQueueCommand({
       QueueName: `${prefix}-sync`,
       Attributes: {
-        VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
       },
     }),
@@ -143,7 +148,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const tables = tableNamesFor(options.prefix);
   await createTables(new DynamoDBClient({}), tables);
   const sqs = new SQSClient({});
-  const { queueUrl, dlqUrl } = await ensureQueues(sqs, options.prefix, options.maxReceiveCount ?? 3);
+  const { queueUrl, dlqUrl } = await ensureQueues(
+    sqs,
+    options.prefix,
+    options.maxReceiveCount ?? 3,
+    options.syncVisibilityTimeoutSeconds ?? VISIBILITY_TIMEOUT_SECONDS,
+  );
   const secretsManager = new SecretsManagerClient({});
   const keyringSecretId = `${options.prefix}-keyring`;
   await initKeyringSecret(secretsManager, keyringSecretId);
@@ -172,17 +182,23 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // What a synchronous Invoke of the bridge function may carry each way.
     ...(rules ? { payloadLimitBytes: AWS_LIMITS.lambdaSyncPayloadBytes } : {}),
   });
+  const faults = options.injectFaults ? new FaultInjector(tables) : undefined;
   const { functions, connectWorkers } = startDeployedFunctions({
     tables,
     queueUrl,
     ...(options.webhookUrl ? { webhookQueueUrl: webhookQueues.queueUrl } : {}),
     keyringSecretId: local.secret.arn,
     bridge,
-    ...(options.clock ? { clock: options.clock } : {}),
+    ...(faults
+      ? { clock: faults.clock(options.clock ?? { now: () => new Date() }), onDynamoClient: (client: DynamoDBClient) => faults.instrument(client) }
+      : options.clock
+        ? { clock: options.clock }
+        : {}),
     ...(rules ? { rules } : {}),
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
   });
+  faults?.attach(functions);
   const services: Services = composeServices({
     doc: createDocumentClient(),
     tables,
@@ -247,12 +263,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     tables,
     queueUrl,
     dlqUrl,
-    routes: api.routes,
     http: api.http,
     dispatch: async () =>
       (await functions.dispatch.invoke((context) => runDispatch({}, context))) as { claimed: number; lostClaims: number },
     drainQueue,
     settleConnectWorkers: () => connectWorkers.settle(),
+    ...(faults ? { faults } : {}),
     ...(pump
       ? {
           webhooks: {

@@ -1,6 +1,6 @@
 /** One local runtime per test file, on the emulators the global setup started. */
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { httpEvent, type EventInput } from '../../../scripts/local/apigw-events';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../../scripts/local/runtime';
 import { SimulatorClient } from '../../support/simulator-client';
@@ -32,7 +32,9 @@ export interface Harness {
   newUser(): string;
 }
 
-export const startHarness = async (options: Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds'> = {}): Promise<Harness> => {
+export type HarnessOptions = Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds' | 'injectFaults' | 'syncVisibilityTimeoutSeconds'>;
+
+export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const { simulatorUrl } = inject('localStack');
   const clock = new TestClock();
   const runtime = await startLocalRuntime({
@@ -54,5 +56,39 @@ export const startHarness = async (options: Pick<LocalRuntimeOptions, 'webhookUr
         headers: (response.headers ?? {}) as ApiAnswer['headers'],
       };
     },
+  };
+};
+
+/**
+ * The harness of the file (or describe block) that calls it: started before its tests, and after
+ * them stopped with the shared simulator reset, as the next file expects it (clock, blocks,
+ * faults and accounts are this file's).
+ */
+export const harnessForFile = (options: HarnessOptions = {}): Harness => {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  });
+  afterAll(async () => {
+    if (!started) return;
+    await started.sim.reset();
+    await started.runtime.stop();
+  });
+  const harness = (): Harness => {
+    if (!started) throw new Error('the harness starts in beforeAll: use it inside hooks and tests');
+    return started;
+  };
+  return {
+    get runtime() {
+      return harness().runtime;
+    },
+    get sim() {
+      return harness().sim;
+    },
+    get clock() {
+      return harness().clock;
+    },
+    api: (routeKey, input) => harness().api(routeKey, input),
+    newUser: () => harness().newUser(),
   };
 };
