@@ -298,6 +298,7 @@ async function refreshConnection() {
     setConnected(false);
     if (state.shownSync !== NOT_CONNECTED) {
       state.shownSync = NOT_CONNECTED;
+      showDataError('');
       clearData();
     }
     return;
@@ -324,11 +325,19 @@ async function refreshConnection() {
   $('sync-button').disabled = false;
   $('disconnect-button').disabled = false;
   if (state.shownSync !== c.lastSyncTime) {
+    const failures = await refreshData();
+    showDataError(failures.length ? `Could not load ${failures.join('; ')}. Retrying.` : '');
+    // A panel that failed (a 429 over the API's request limit, say) keeps what it showed and is read again at the next poll.
+    if (failures.length) return;
     state.shownSync = c.lastSyncTime;
-    await refreshData();
     // For tests and tools: the panels now show what the API held after this sync.
     document.body.dataset.shownSync = c.lastSyncTime ?? '';
   }
+}
+
+function showDataError(text) {
+  $('data-error').textContent = text;
+  $('data-error').hidden = !text;
 }
 
 /** The zone the user's days are counted in: Garmin's, from the synced profile. */
@@ -382,14 +391,18 @@ function rangeOf(days) {
 
 const rangeText = ({ from, to }) => `${formatDay(from)} – ${formatDay(to)}`;
 
+/** A read's items; throws (with the API's error) on anything but 200, so the panel keeps what it shows. */
 async function getItems(path, range) {
   const answer = await api('GET', `${path}?from=${range.from}&to=${range.to}`);
-  return answer.status === 200 ? answer.body.items : [];
+  if (answer.status !== 200) throw new Error(`${path}: ${errorText(answer)}`);
+  return answer.body.items;
 }
 
+/** Reloads every panel; resolves to what failed (empty when all loaded). */
 async function refreshData() {
   state.activityCursors = [undefined];
-  await Promise.all([refreshEnergy(), refreshWeight(), refreshHydration(), refreshSleep(), refreshActivities()]);
+  const results = await Promise.allSettled([refreshEnergy(), refreshWeight(), refreshHydration(), refreshSleep(), refreshActivities()]);
+  return results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
 }
 
 function clearData() {
@@ -637,13 +650,23 @@ async function refreshActivities() {
   const query = new URLSearchParams({ limit: String(ACTIVITIES_PER_PAGE) });
   if (cursor) query.set('cursor', cursor);
   const answer = await api('GET', `/garmin/activities?${query}`);
-  if (answer.status === 200) renderActivities(answer.body);
+  if (answer.status !== 200) throw new Error(`/garmin/activities: ${errorText(answer)}`);
+  renderActivities(answer.body);
 }
 
 async function turnPage(button, change) {
+  const before = state.activityCursors.slice();
   button.disabled = true;
   change();
-  await refreshActivities();
+  try {
+    await refreshActivities();
+    showDataError('');
+  } catch (error) {
+    // The page shown stays; so do the cursors that lead to it.
+    state.activityCursors = before;
+    button.disabled = false;
+    showDataError(`Could not load ${error.message}.`);
+  }
 }
 
 $('activities-older').addEventListener('click', (event) => turnPage(event.currentTarget, () => state.activityCursors.push(state.activityNext)));

@@ -55,8 +55,8 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: DESKTOP });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    // Chromium logs every 4xx/5xx as a failed resource; the API answers 404, 422 and 503 (a login block) on purpose here.
-    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of (404|422|503)\b/.test(message.text())) {
+    // Chromium logs every 4xx/5xx as a failed resource; the API answers 404, 422, 429 (a refused read, routed) and 503 (a login block) on purpose here.
+    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of (404|422|429|503)\b/.test(message.text())) {
       problems.push(`console: ${message.text()}`);
     }
   });
@@ -229,6 +229,19 @@ describe('the demo page', () => {
     expect(totals).toContain(grouped(lastWholeDay?.totalKcal ?? NaN));
     expect(await noSidewaysScroll()).toBe(true);
     if (SCREENSHOT_DIR) await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'page-1280.png'), fullPage: true });
+
+    // A read refused (429, as over the API's per-user request limit) leaves its panel empty with the error
+    // shown, the others load; the page reads it again at the next poll and recovers.
+    const refused = { error: { code: 'TOO_MANY_REQUESTS', message: 'Too many requests' } };
+    await page.route(`${h.url}/garmin/sleep?**`, (route) => route.fulfill({ status: 429, contentType: 'application/json', headers: { 'retry-after': '1' }, body: JSON.stringify(refused) }));
+    await page.reload();
+    await page.waitForSelector('#data-error:not([hidden])', { timeout: 30_000 });
+    expect(await page.textContent('#data-error')).toContain('/garmin/sleep: Too many requests (TOO_MANY_REQUESTS, HTTP 429)');
+    expect(await page.$$('#sleep li')).toHaveLength(0);
+    expect(await page.$$('#hydration li')).not.toHaveLength(0);
+    await page.unroute(`${h.url}/garmin/sleep?**`);
+    await page.waitForSelector('#data-error', { state: 'hidden', timeout: 30_000 });
+    expect(await page.$$('#sleep li')).toHaveLength(nights.length);
     expect(problems).toEqual([]);
   });
 
