@@ -93,6 +93,11 @@ export const FetchRequest = z.strictObject({
   /** Weigh-ins over a date range: one request (`get_weigh_ins`) whatever the number of days. */
   weight: z.strictObject({ startDate: IsoDate, endDate: IsoDate }).optional(),
   profile: z.boolean().optional(),
+  /**
+   * First ask when the user's device last uploaded (`get_device_last_used`, one request). With
+   * `stopUnlessAfterMs`, the fetch stops there when Garmin names an upload no later than it.
+   */
+  probe: z.strictObject({ stopUnlessAfterMs: z.int().min(0).optional() }).optional(),
 });
 
 export const PingRequest = z.strictObject({ id: RequestId.optional(), op: z.literal('ping') });
@@ -194,6 +199,11 @@ const DayTypeResults = { hydration: GarminObject.optional(), sleep: GarminObject
 
 export const FetchResult = z.strictObject({
   displayName: z.string().nullable(),
+  /**
+   * The probe's answer: `lastUsedDeviceUploadTime` (epoch ms), null when Garmin named none
+   * (no device, field missing or null, another shape); `stopped`: nothing else was fetched.
+   */
+  probe: z.strictObject({ lastUploadMs: z.int().min(0).nullable(), stopped: z.boolean() }).optional(),
   activities: z
     .strictObject({
       items: z.array(GarminObject),

@@ -72,6 +72,13 @@ export const LIMITS = {
   /** A write's Idempotency-Key is kept this long: a retry within it never writes twice. */
   idempotencyKeySeconds: 24 * 3600,
 
+  /**
+   * A scheduled sync first asks when the device last uploaded (one request) and stops there
+   * when nothing came since; its whole plan runs anyway once this long after the last whole
+   * one: manual entries, edits, a scale or a second device may not move the device's upload time.
+   */
+  fullSyncMaxSeconds: 6 * 3600,
+
   /** Scheduled sync cadence, and the backoff after failures. */
   syncIntervalSeconds: 15 * 60,
   backoffBaseSeconds: 15 * 60,

@@ -38,6 +38,11 @@ export interface SyncCursors {
   wellnessCheckedAt?: string;
   /** When Garmin last issued (or rotated) this connection's tokens: a refresh token dies idle after about 30 days. */
   tokensRefreshedAt?: string;
+  /** The device's last upload as the last probe saw it (sync-plan.ts probeFirst), and when that probe ran. */
+  deviceUploadAt?: string;
+  probedAt?: string;
+  /** When a sync last ran its whole plan (not stopped by the probe). */
+  fullSyncAt?: string;
 }
 
 /** What a sync may read from Garmin (PATCH /garmin/connection selects among them). */

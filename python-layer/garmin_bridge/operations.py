@@ -29,6 +29,7 @@ from .protocol import (
     FetchRequest,
     LoginRequest,
     PingRequest,
+    Probe,
     Request,
     VerifyRequest,
     WriteRequest,
@@ -426,6 +427,25 @@ def _fetch_summaries(
         budget.spend(item)
 
 
+def _last_upload_ms(answer: Any) -> int | None:
+    """``lastUsedDeviceUploadTime`` (epoch ms) of ``get_device_last_used``'s answer,
+    or None when it names no upload: no device (0, null, a missing field or an empty
+    answer) or a shape not seen in recordings. None never stops a fetch."""
+    value = answer.get("lastUsedDeviceUploadTime") if isinstance(answer, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if 0 < value < 2**53 else None
+
+
+def _probe(garmin: Garmin, probe: Probe, result: dict[str, Any]) -> bool:
+    """One request: when did the device last upload? True when the fetch stops here."""
+    upload = _last_upload_ms(garmin.get_device_last_used())
+    bound = probe.stop_unless_after_ms
+    stopped = upload is not None and bound is not None and upload <= bound
+    result["probe"] = {"lastUploadMs": upload, "stopped": stopped}
+    return stopped
+
+
 def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     if not _restorable(request.tokens):
         return Outcome(error=UNUSABLE_BLOB)
@@ -436,6 +456,12 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
         # trigger an SSO login.
         garmin.client.loads(request.tokens)
         garmin.display_name = request.display_name
+        if request.probe and _probe(garmin, request.probe, result):
+            return Outcome(
+                result=result,
+                tokens=_current_tokens(garmin, secrets),
+                tokens_in=request.tokens,
+            )
         if request.profile:
             profile = _load_profile(garmin)
             profile["timeZone"] = _time_zone(garmin)

@@ -65,6 +65,14 @@ class DateRange:
     end_date: str
 
 
+@dataclass(frozen=True)
+class Probe:
+    """Ask first when the device last uploaded; stop there when it is known and no
+    later than ``stop_unless_after_ms`` (epoch ms)."""
+
+    stop_unless_after_ms: int | None
+
+
 # Per-day types read next to each date's summary (bridge-protocol.ts DAY_TYPES).
 DAY_TYPES = ("hydration", "sleep")
 
@@ -79,6 +87,7 @@ class FetchRequest:
     deadline_ms: int | None = None
     day_types: tuple[str, ...] = ()
     weight: DateRange | None = None
+    probe: Probe | None = None
 
 
 @dataclass(frozen=True)
@@ -272,6 +281,15 @@ def _deadline(f: "_Fields") -> int | None:
     )
 
 
+def _probe(raw: Any) -> Probe:
+    f = _Fields(raw, "probe", {"stopUnlessAfterMs"})
+    return Probe(
+        stop_unless_after_ms=f.integer("stopUnlessAfterMs", 0, _MAX_EPOCH_MS, 0)
+        if f.present("stopUnlessAfterMs")
+        else None
+    )
+
+
 def deadline_of(request: Request) -> int | None:
     """The caller's deadline (epoch ms), if the request carries one."""
     return None if isinstance(request, PingRequest) else request.deadline_ms
@@ -316,6 +334,7 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
                 "weight",
                 "profile",
                 "deadlineMs",
+                "probe",
             },
         )
         return request_id, FetchRequest(
@@ -333,6 +352,7 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
             weight=_date_range(f.raw("weight"), "weight")
             if f.present("weight")
             else None,
+            probe=_probe(f.raw("probe")) if f.present("probe") else None,
         )
     if op == "exchange":
         f = _Fields(raw, "exchange", {"id", "op", "ticket", "serviceUrl", "deadlineMs"})

@@ -42,6 +42,9 @@ const CursorsItem = z.object({
   activities_reconciled_at: z.string().optional(),
   tokens_refreshed_at: z.string().optional(),
   wellness_checked_at: z.string().optional(),
+  device_upload_at: z.string().optional(),
+  probed_at: z.string().optional(),
+  full_sync_at: z.string().optional(),
 });
 
 const ConnectionItem = z.object({
@@ -91,6 +94,9 @@ const toCursorsItem = (cursors: SyncCursors): z.infer<typeof CursorsItem> => ({
   activities_reconciled_at: cursors.activitiesReconciledAt,
   tokens_refreshed_at: cursors.tokensRefreshedAt,
   wellness_checked_at: cursors.wellnessCheckedAt,
+  device_upload_at: cursors.deviceUploadAt,
+  probed_at: cursors.probedAt,
+  full_sync_at: cursors.fullSyncAt,
 });
 
 const fromItem = (raw: unknown): ConnectionRecord => {
@@ -120,6 +126,9 @@ const fromItem = (raw: unknown): ConnectionRecord => {
       activitiesReconciledAt: item.cursors.activities_reconciled_at,
       tokensRefreshedAt: item.cursors.tokens_refreshed_at,
       wellnessCheckedAt: item.cursors.wellness_checked_at,
+      deviceUploadAt: item.cursors.device_upload_at,
+      probedAt: item.cursors.probed_at,
+      fullSyncAt: item.cursors.full_sync_at,
     },
     createdAt: item.created_at,
     generation: item.generation ?? 0,

@@ -17,7 +17,7 @@ import {
 } from '../ports';
 import { storedActivities } from '../stored-activities';
 import { sameContent } from '../sync/summary-finality';
-import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, reconcileFrom, reconcileWindowStart } from '../sync/sync-plan';
+import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, probeCursors, reconcileFrom, reconcileWindowStart } from '../sync/sync-plan';
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
@@ -153,7 +153,10 @@ export class SyncService {
       });
     }
     const result = response.ok ? fetchResultOf(response) : response.partial;
-    const stored = result ? await this.store(current, plan, result, now) : { ...NOTHING, changes: {}, dataChanges: undefined };
+    // The probe saw no upload: nothing else was fetched, there is nothing to store.
+    const stopped = result?.probe?.stopped === true;
+    const unchanged: Changes = {};
+    const stored = result && !stopped ? await this.store(current, plan, result, now) : { ...NOTHING, changes: unchanged, dataChanges: undefined };
     const counts = {
       activitiesWritten: stored.activitiesWritten,
       dailySummariesWritten: stored.dailySummariesWritten,
@@ -164,6 +167,7 @@ export class SyncService {
     if (response.ok) {
       current = await this.save(current, {
         ...stored.changes,
+        cursors: { ...(stored.changes.cursors ?? current.cursors), ...(result ? probeCursors(result, now) : {}) },
         status: 'active',
         isActive: true,
         lastSyncTime: now.toISOString(),

@@ -65,6 +65,36 @@ export const reconcileWindowStart = (connection: ConnectionRecord, now: Date): s
 const wellnessDue = (dates: readonly string[], today: string, cursors: SyncCursors, now: Date): boolean =>
   dates.some((date) => date < today) || secondsSince(cursors.wellnessCheckedAt, now) >= LIMITS.wellnessRecheckSeconds;
 
+/**
+ * Probe first: a scheduled sync of a caught-up connection asks when the device last uploaded
+ * (one request) and stops there when that is no later than the last probe saw. Its whole plan
+ * runs anyway LIMITS.fullSyncMaxSeconds after the last whole one, without the probe (its
+ * request would tell nothing the plan does not fetch). A probe that never named an upload (no
+ * device, an answer of another shape) is tried again only with those whole plans. Manual
+ * syncs and backfill chunks never probe: the user or the backfill wants the data now.
+ */
+export const probeFirst = (connection: ConnectionRecord, now: Date, reason: SyncReason | undefined): FetchPlan['probe'] => {
+  const { cursors } = connection;
+  if (reason !== 'scheduled' || cursors.backfillDone !== true) return undefined;
+  const wholeDue = secondsSince(cursors.fullSyncAt, now) >= LIMITS.fullSyncMaxSeconds;
+  if (cursors.deviceUploadAt === undefined) return cursors.probedAt === undefined || wholeDue ? {} : undefined;
+  return wholeDue ? undefined : { stopUnlessAfterMs: Date.parse(cursors.deviceUploadAt) };
+};
+
+/**
+ * The cursors a successful fetch moves by its probe: the upload it saw (never moved by a fetch
+ * that failed after it, so the next sync runs the whole plan again) and whether the whole plan ran.
+ */
+export const probeCursors = (result: FetchResult, now: Date): Partial<SyncCursors> => {
+  const probe = result.probe;
+  const at = now.toISOString();
+  return {
+    ...(probe ? { probedAt: at } : {}),
+    ...(probe?.lastUploadMs != null ? { deviceUploadAt: new Date(probe.lastUploadMs).toISOString() } : {}),
+    ...(probe?.stopped ? {} : { fullSyncAt: at }),
+  };
+};
+
 export const planFetch = (
   connection: ConnectionRecord,
   profile: StoredProfile | undefined,
@@ -73,6 +103,7 @@ export const planFetch = (
   reconcileStart?: string,
 ): FetchPlan => {
   const { cursors } = connection;
+  const probe = probeFirst(connection, now, reason);
   // Until Garmin tells us the user's zone, reach as far forward as any zone's "today".
   const today = localDate(now, connection.timeZone ?? EARLIEST_ZONE);
   const backfillFrom = cursors.backfillFrom ?? backfillStart(now, connection.timeZone);
@@ -94,6 +125,7 @@ export const planFetch = (
     ...(summaryDates.length ? { dailySummaries: { dates: summaryDates, ...(wellness.types ? { types: wellness.types } : {}) } } : {}),
     ...(wellness.weight ? { weight: wellness.weight } : {}),
     profile: profileIsStale(profile, now),
+    ...(probe ? { probe } : {}),
   };
 };
 
@@ -175,6 +207,7 @@ export const applyFetchResult = (
 
 /** Garmin requests a plan will make, at least (more activity pages when there are many). */
 export const plannedRequests = (plan: FetchPlan): number =>
+  (plan.probe ? 1 : 0) +
   (plan.activities ? 1 : 0) +
   (plan.dailySummaries?.dates.length ?? 0) +
   wellnessRequests(plan.dailySummaries?.dates ?? [], { ...(plan.dailySummaries?.types ? { types: plan.dailySummaries.types } : {}), ...(plan.weight ? { weight: plan.weight } : {}) }) +

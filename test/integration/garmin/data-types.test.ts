@@ -18,8 +18,10 @@ const patch = async (userId: string, body: unknown) => asDocumented('PATCH /garm
 const dataTypesOf = (answer: { body: Record<string, unknown> }) => (answer.body.connection as { dataTypes: string[] }).dataTypes;
 
 /** Garmin requests per endpoint of one scheduled sync, once wellness is due again. */
-const nextSyncReads = async (user: string) => {
+const nextSyncReads = async (user: string, email: string) => {
   await advance(h, LIMITS.wellnessRecheckSeconds);
+  // The watch uploaded: the scheduled sync's probe lets its whole plan run.
+  await h.sim.deviceSync(email, h.clock.now().toISOString());
   await h.sim.resetCounters();
   await scheduledSync(h, user);
   const endpoints = ['activities', 'daily-summary', 'weight-range', 'hydration-daily', 'sleep-daily'] as const;
@@ -38,12 +40,12 @@ describe('what is synced', () => {
     // Canonical order, once each, and the same in GET.
     expect(dataTypesOf(patched)).toEqual(['dailySummaries', 'profile', 'weight']);
     expect(dataTypesOf(await h.api('GET /garmin/connection', { userId: user }))).toEqual(['dailySummaries', 'profile', 'weight']);
-    const narrowed = await nextSyncReads(user);
+    const narrowed = await nextSyncReads(user, email);
     expect(narrowed).toMatchObject({ activities: 0, 'weight-range': 1, 'hydration-daily': 0, 'sleep-daily': 0 });
     expect(narrowed['daily-summary']).toBeGreaterThan(0);
 
     await patch(user, { dataTypes: [...DATA_TYPES] });
-    const all = await nextSyncReads(user);
+    const all = await nextSyncReads(user, email);
     expect(all.activities).toBeGreaterThan(0);
     expect(all['hydration-daily']).toBeGreaterThan(0);
     expect(all['sleep-daily']).toBeGreaterThan(0);

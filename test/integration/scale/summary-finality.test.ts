@@ -51,6 +51,8 @@ describe('daily summary finality', () => {
     const user = h.newUser();
     const sync = async (at: Date) => {
       await moveTo(at);
+      // The watch uploaded: the scheduled sync's probe lets its whole plan run (summary-finality is about that plan).
+      await h.sim.deviceSync(ATHLETE, at.toISOString());
       await h.sim.resetCounters();
       const connection = await h.runtime.services.deps.connections.get(user);
       const run = await h.runtime.services.sync.run({ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' });

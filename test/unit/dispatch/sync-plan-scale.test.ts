@@ -37,6 +37,8 @@ const caughtUp: SyncCursors = {
   summariesFinalThrough: '2026-11-22',
   backfillFrom: '2026-08-25',
   backfillDone: true,
+  // The device's upload is known and no whole plan ran yet: scheduled syncs run the whole plan, unprobed (sync-probe.test.ts).
+  deviceUploadAt: '2026-11-23T18:30:00.000Z',
 };
 
 // Per planned day: summary + hydration + sleep; once per sync: activities and the weight range.
