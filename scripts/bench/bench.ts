@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { SimulatorClient, type SimCounters } from '../../test/support/simulator-client';
 import { LIMITS } from '../../functions/core/limits';
+import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import { localDate } from '../../functions/core/local-time';
 import type { ConnectionRecord, GarminObject } from '../../functions/core/ports';
 import { REPO_ROOT } from '../local/paths';
@@ -20,6 +22,7 @@ import { renderMarkdown, type BenchResults, type SyncCost, type Throughput } fro
 import { BenchClock, type BenchRuntime, startBenchRuntime } from './runtime';
 import { startBenchStack } from './stack';
 import { measureBridgeImport, measureBundles } from './static';
+import { renderCostModel } from './cost-model';
 import { loadBaseline, summarize } from './summary';
 
 const ATHLETE = 'athlete@example.com';
@@ -28,6 +31,8 @@ const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 10);
 const BRIDGES = Number(process.env.BENCH_BRIDGES ?? 2);
 const DAY_STEPS = Number(process.env.BENCH_DAY_STEPS ?? 96);
+/** Due connections of the dispatch-at-scale run (100,000 takes ~10 min on this machine: see the report's extrapolation). */
+const SCALE_DUE = Number(process.env.BENCH_SCALE_DUE ?? 20_000);
 const MINUTE = 60_000;
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -357,6 +362,44 @@ try {
   results.budget = budgetRuns.map((r) => ({ claimed: r.claimed, leftForLater: r.leftForLater, reservedRequests: r.reservedRequests }));
   results.breaker = breakerSteps;
 
+  // ---- dispatch at scale: SCALE_DUE more connections due at once, one run ----
+  log(`scale: seeding ${SCALE_DUE} due connections`);
+  big.clock.offsetMs += 16 * MINUTE;
+  const seedStarted = performance.now();
+  const dueAt = new Date(big.clock.now().getTime() - MINUTE).toISOString();
+  for (let i = 0; i < SCALE_DUE; i += 200) {
+    const ids = Array.from({ length: Math.min(200, SCALE_DUE - i) }, (_, j) => `scale-user-${String(i + j).padStart(6, '0')}`);
+    // Dispatch reads the schedule only: the tokens are the caught-up user's, never used here.
+    await Promise.all(ids.map((userId) => big.services.deps.connections.put({ ...caughtUp, userId, nextSyncTime: dueAt, version: 1 })));
+  }
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const now = big.clock.now();
+  const perShard = await Promise.all(
+    Array.from({ length: LIMITS.dueShards }, async (_, shard) => (await big.services.deps.connections.findDue(shard, now, 10 * SCALE_DUE)).length),
+  );
+  const due = perShard.reduce((a, b) => a + b, 0);
+  log(`scale: one dispatch run over ${due} due connections (the jobs are kept, not sent to SQS)`);
+  const scaleBefore = big.meter.snapshot();
+  const scaleStarted = performance.now();
+  const scaleRun = await big.dispatchOnly({ maxPerRun: due, spreadSeconds: DISPATCH_RATE_MINUTES * 60, requestsPerMinute: 1_000_000_000 });
+  const scaleSeconds = (performance.now() - scaleStarted) / 1000;
+  const scaleDdb = diffSnapshots(big.meter.snapshot(), scaleBefore);
+  const jobDelays = scaleRun.jobs.map((j) => j.delaySeconds ?? 0);
+  results.scale = {
+    due,
+    claimed: scaleRun.claimed,
+    lostClaims: scaleRun.lostClaims,
+    seconds: scaleSeconds,
+    seedSeconds,
+    perShard,
+    writes: totals(scaleDdb).written,
+    wru: totals(scaleDdb).wru,
+    rru: totals(scaleDdb).rru,
+    systemWrites: scaleDdb.system.written,
+    delaySecondsMax: Math.max(0, ...jobDelays),
+    claimConcurrency: DEFAULT_DISPATCH.claimConcurrency,
+  };
+
   // ---- a simulated day of one caught-up user, every 15 minutes ----
   log(`ours: a simulated day (${DAY_STEPS} scheduled syncs of one user, 15 min apart)`);
   // Only the steady user stays scheduled in this runtime.
@@ -410,7 +453,9 @@ const outDir = path.join(REPO_ROOT, 'bench');
 mkdirSync(outDir, { recursive: true });
 // The headline figures first, then everything they come from.
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ summary: summarize(full), ...full }, null, 2)}\n`);
-const markdown = renderMarkdown(full, loadBaseline());
+const baseline = loadBaseline();
+writeFileSync(path.join(REPO_ROOT, 'docs', 'cost-model.md'), renderCostModel(full, baseline));
+const markdown = renderMarkdown(full, baseline);
 writeFileSync(path.join(outDir, 'results.md'), markdown);
 process.stdout.write(`${markdown}\n`);
 log(`done in ${full.meta.durationSeconds.toFixed(0)} s; wrote bench/results.md and bench/results.json`);

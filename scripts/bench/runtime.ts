@@ -102,7 +102,7 @@ export interface BenchRuntime {
   /** `workers` sync-worker instances receive in parallel until `target` jobs ran, or the queue stayed empty for idleMs. */
   work(options: { workers: number; target?: number | (() => number); idleMs?: number }): Promise<WorkerRun>;
   /** Dispatch's decisions without queueing anything (the jobs are returned instead of sent to SQS). */
-  dispatchOnly(options?: Partial<DispatchOptions>): Promise<DispatchResult & { jobs: SyncJob[] }>;
+  dispatchOnly(options?: Partial<DispatchOptions>): Promise<DispatchResult & { jobs: Array<SyncJob & { delaySeconds?: number }> }>;
   settleConnectWorkers(): Promise<void>;
   /** The same runtime with another sync strategy behind the real sync-worker handler. */
   withSync(sync: Pick<Services['sync'], 'run'>): BenchRuntime;
@@ -237,7 +237,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
       work,
       settleConnectWorkers: () => connectWorkers.settle(),
       dispatchOnly: async (dispatchOptions = {}) => {
-        const jobs: SyncJob[] = [];
+        const jobs: Array<SyncJob & { delaySeconds?: number }> = [];
         const { deps } = functions.dispatch.services;
         const result = await dispatchDue(
           {

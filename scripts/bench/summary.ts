@@ -51,6 +51,8 @@ export interface CostInputs {
   garminRequestsPerSync: number;
   wruPerSync: number;
   rruPerSync: number;
+  /** Lambda invocations per sync: the worker's share and the bridge's (naive: login and fetch). */
+  invocationsPerSync?: number;
 }
 
 export interface CostLine {
@@ -74,13 +76,18 @@ export const costLines = (inputs: CostInputs): CostLine[] => {
   const logsGb = (syncs * a.logKbPerSync) / 1024 / 1024;
   const secretsCalls = a.warmWorkerContainers * 12 * 24 * a.days;
   const M = (n: number) => `${(n / 1e6).toFixed(2)} M`;
+  const invocations = inputs.invocationsPerSync ?? 2;
   return [
     {
       item: 'Lambda compute',
       how: `${M(syncs)} syncs × (bridge ${bridgeSeconds.toFixed(2)} s × ${MEMORY_MB.bridge} MB + worker ${workerSeconds.toFixed(2)} s × ${MEMORY_MB.syncWorker} MB) + ${dispatchRuns} dispatch runs × ${a.dispatchSecondsPerRun} s × ${MEMORY_MB.dispatch} MB = ${Math.round(gbSeconds).toLocaleString('en-US')} GB-s`,
       usd: gbSeconds * PRICES.lambdaGbSecond,
     },
-    { item: 'Lambda requests', how: `${M(syncs)} × 2 (worker, bridge) + ${dispatchRuns}`, usd: (syncs * 2 + dispatchRuns) * PRICES.lambdaRequest },
+    {
+      item: 'Lambda requests',
+      how: `${M(syncs)} × ${invocations} + ${dispatchRuns}`,
+      usd: (syncs * invocations + dispatchRuns) * PRICES.lambdaRequest,
+    },
     { item: 'DynamoDB writes', how: `${M(syncs)} × ${inputs.wruPerSync.toFixed(2)} WRU`, usd: syncs * inputs.wruPerSync * PRICES.writeRequestUnit },
     { item: 'DynamoDB reads', how: `${M(syncs)} × ${inputs.rruPerSync.toFixed(2)} RRU`, usd: syncs * inputs.rruPerSync * PRICES.readRequestUnit },
     { item: 'DynamoDB storage + PITR', how: `${storageGb.toFixed(2)} GB`, usd: storageGb * (PRICES.storageGbMonth + PRICES.pitrGbMonth) },
@@ -127,8 +134,8 @@ export const TARGETS: Record<keyof Summary, { max?: number; min?: number; below?
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
-/** Syncs of the simulated day per 24 h of it (the day's clock advances by its steps). */
-const daySyncsPerDay = (r: BenchResults): number => r.day.syncs.length;
+/** The simulated day's cadence: one scheduled sync per interval (the adaptive cadence reports its own in `freshness`). */
+const daySyncsPerDay = (r: BenchResults): number => 86_400 / (r.meta.limits.syncIntervalSeconds ?? 900);
 
 const staticFigures = (r: BenchResults) => ({
   maxHandlerColdImportMs: Math.max(...r.static.bundles.map((b) => b.importMs)),
@@ -159,14 +166,19 @@ export const summarize = (r: BenchResults): Summary => {
   };
 };
 
-/** The naive baseline of the same run: every sync alike (login + 7 days), on a fixed 15-minute schedule. */
-export const summarizeNaive = (r: BenchResults): Summary => {
+/** The naive baseline: every sync alike (login + 7 days), on a fixed 15-minute schedule. */
+export const naiveCostInputs = (r: BenchResults): CostInputs => {
   const cost: SyncCost = r.perSync.naive.noChange;
-  const syncsPerUserDay = (24 * 60) / 15;
+  return { syncsPerUserDay: (24 * 60) / 15, garminRequestsPerSync: cost.garminRequests, wruPerSync: cost.wru, rruPerSync: cost.rru, invocationsPerSync: 3 };
+};
+
+export const summarizeNaive = (r: BenchResults): Summary => {
+  const inputs = naiveCostInputs(r);
+  const { syncsPerUserDay } = inputs;
   return {
-    noChangeSyncGarminRequestsMean: cost.garminRequests,
-    noChangeSyncWriteUnits: cost.wru,
-    costPerUserMonthUsd: costPerUserMonth({ syncsPerUserDay, garminRequestsPerSync: cost.garminRequests, wruPerSync: cost.wru, rruPerSync: cost.rru }),
+    noChangeSyncGarminRequestsMean: inputs.garminRequestsPerSync,
+    noChangeSyncWriteUnits: inputs.wruPerSync,
+    costPerUserMonthUsd: costPerUserMonth(inputs),
     ...staticFigures(r),
     // A fixed 15-minute schedule: an upload waits for the next sync, 7.5 min on average (not measured).
     freshnessLagP50Minutes: null,
@@ -188,6 +200,9 @@ export const miss = (key: keyof Summary, value: number | null): string | null =>
 
 /** Three significant digits, whole numbers from 100 on. */
 export const fmt = (n: number): string => (Number.isInteger(n) || Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
+
+/** The data types a user may switch off (PATCH /garmin/connection); the others are always read. */
+export const OPTIONAL_TYPES = ['weight', 'hydration', 'sleep'];
 
 /** Garmin endpoints (the simulator's counter names) by the data type whose sync asks for them. */
 export const ENDPOINT_TYPES: Record<string, string> = {
@@ -221,6 +236,8 @@ export interface Baseline {
   source: string;
   summary: Summary;
   naive: Summary;
+  /** What the cost of `summary` and `naive` was computed from. */
+  costInputs: { ours: CostInputs; naive: CostInputs };
   requestsByDataType: Record<string, number>;
 }
 

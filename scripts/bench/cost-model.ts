@@ -1,0 +1,87 @@
+/** docs/cost-model.md, rendered by `npm run bench` from the run's measured units and summary.ts's prices and assumptions. */
+import { DISPATCH_RATE_MINUTES, MEMORY_MB } from '../../infra/sizing';
+import type { BenchResults } from './report';
+import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, costInputs, costLines, fmt, naiveCostInputs, summarize } from './summary';
+
+const usd = (n: number): string => `$${n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(2) : fmt(n)}`;
+const perUser = (inputs: CostInputs): number => costLines(inputs).reduce((s, l) => s + l.usd, 0) / ASSUMPTIONS.users;
+
+export const renderCostModel = (r: BenchResults, baseline: Baseline): string => {
+  const ours = costInputs(r);
+  const naive = naiveCostInputs(r);
+  const before = baseline.costInputs.ours;
+  const summary = summarize(r);
+  const a = ASSUMPTIONS;
+  const lines: string[] = [];
+  const row = (...cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  lines.push(
+    '# Cost model: AWS per user-month, from measured units',
+    '',
+    `Rendered by \`npm run bench\` (run ${r.meta.startedAt}; \`scripts/bench/cost-model.ts\`, prices and assumptions in ` +
+      '`scripts/bench/summary.ts`): edit those, not this page. The measured units are the benchmark\'s simulated day of one ' +
+      'caught-up user (Garmin requests, DynamoDB write and read units per scheduled sync, `bench/results.md`); what one machine ' +
+      'cannot measure is listed under assumptions. `docs/cost.md` is the first estimate, from first principles, before any measurement.',
+    '',
+    `**Result: ${usd(summary.costPerUserMonthUsd)} per user-month** (\`costPerUserMonthUsd\`, at ${a.users.toLocaleString('en-US')} users, ` +
+      `${fmt(ours.syncsPerUserDay)} scheduled syncs per user-day); before issue #14 ${usd(baseline.summary.costPerUserMonthUsd)}, ` +
+      `the naive baseline ${usd(perUser(naive))}. Target ≤ $0.01.`,
+    '',
+    '## Prices (us-east-1, on-demand, arm64 Lambda; public price pages, 2025; verify before quoting)',
+    '',
+  );
+  row('item', 'price');
+  row('---', '---');
+  row('Lambda', `$${PRICES.lambdaGbSecond} per GB-s; $${fmt(PRICES.lambdaRequest * 1e6)} per million requests`);
+  row(
+    'DynamoDB on-demand',
+    `$${fmt(PRICES.writeRequestUnit * 1e6)} per million WRU; $${fmt(PRICES.readRequestUnit * 1e6)} per million RRU; storage $${PRICES.storageGbMonth} per GB-month, PITR $${PRICES.pitrGbMonth}`,
+  );
+  row('SQS standard', `$${fmt(PRICES.sqsRequest * 1e6)} per million requests`);
+  row('EventBridge Scheduler', `$${fmt(PRICES.schedulerInvocation * 1e6)} per million invocations`);
+  row('Secrets Manager', `$${PRICES.secretMonth} per secret-month; $${fmt(PRICES.secretsCall * 10_000)} per 10,000 calls`);
+  row('CloudWatch Logs', `ingestion $${PRICES.logsIngestGb} per GB; storage $${PRICES.logsStoreGbMonth} per GB-month`);
+  lines.push('', '## Measured inputs, per scheduled sync', '');
+  row('', 'now', 'before #14', 'naive');
+  row('---', '---', '---', '---');
+  const cells = (f: (i: CostInputs) => number) => [fmt(f(ours)), fmt(f(before)), fmt(f(naive))];
+  row('scheduled syncs per user-day', ...cells((i) => i.syncsPerUserDay));
+  row('Garmin requests', ...cells((i) => i.garminRequestsPerSync));
+  row('DynamoDB WRU', ...cells((i) => i.wruPerSync));
+  row('DynamoDB RRU', ...cells((i) => i.rruPerSync));
+  lines.push(
+    '',
+    '## Assumptions (not measurable on one machine)',
+    '',
+    `* Garmin answers in **${a.garminLatencySeconds} s per request** (the simulator answers at once). The bridge is billed for ` +
+      `requests × ${a.garminLatencySeconds} s + ${a.bridgeOwnSeconds} s of its own, the sync worker for the bridge's time + ${a.workerOwnSeconds} s.`,
+    `* Memory as deployed (\`infra/sizing.ts\`): bridge ${MEMORY_MB.bridge} MB, sync worker ${MEMORY_MB.syncWorker} MB, dispatch ${MEMORY_MB.dispatch} MB; ` +
+      `dispatch every ${DISPATCH_RATE_MINUTES} min, ${a.dispatchSecondsPerRun} s a run.`,
+    `* SQS ${a.sqsRequestsPerSync} requests per sync (send batched by 10, receive, delete); logs ${a.logKbPerSync} KB per sync; ` +
+      `storage ${a.storageMbPerUser} MB per user; the keyring read every 5 min by ${a.warmWorkerContainers} warm worker containers.`,
+    `* ${a.days}-day month, ${a.users.toLocaleString('en-US')} users; free tiers ignored.`,
+    '',
+    `## Arithmetic, ${a.users.toLocaleString('en-US')} users, one month`,
+    '',
+  );
+  const nowLines = costLines(ours);
+  const beforeLines = costLines(before);
+  const naiveLines = costLines(naive);
+  row('item', 'now: how', 'now', 'before #14', 'naive');
+  row('---', '---', '---', '---', '---');
+  nowLines.forEach((l, i) => row(l.item, l.how, usd(l.usd), usd(beforeLines[i]?.usd ?? 0), usd(naiveLines[i]?.usd ?? 0)));
+  const total = (ls: typeof nowLines) => ls.reduce((s, l) => s + l.usd, 0);
+  row('**total**', '', `**${usd(total(nowLines))}**`, usd(total(beforeLines)), usd(total(naiveLines)));
+  row('per user', '', `**$${fmt(total(nowLines) / a.users)}**`, `$${fmt(total(beforeLines) / a.users)}`, `$${fmt(total(naiveLines) / a.users)}`);
+  const garminPerMonth = (i: CostInputs) => i.syncsPerUserDay * a.days * a.users * i.garminRequestsPerSync;
+  lines.push(
+    '',
+    `Garmin's side, per month and ${a.users.toLocaleString('en-US')} users: ${fmt(garminPerMonth(ours) / 1e6)} M requests now, ` +
+      `${fmt(garminPerMonth(before) / 1e6)} M before #14, ${fmt(garminPerMonth(naive) / 1e6)} M for the naive baseline (one SSO login per sync among them).`,
+    '',
+    `Fixed per month, whatever the number of users: the keyring secret ($${PRICES.secretMonth}), the scheduler ` +
+      `(${usd(nowLines.find((l) => l.item === 'EventBridge Scheduler')?.usd ?? 0)}) and dispatch's own compute; everything else ` +
+      `scales with the users, so the per-user figure holds at 100,000 users.`,
+    '',
+  );
+  return `${lines.join('\n')}\n`;
+};
