@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { HydrationDayView, WeighInView } from './api-schemas';
-import { IsoDate, WRITE_LIMITS } from './bridge-protocol';
+import { BodyComposition, IsoDate, WRITE_LIMITS } from './bridge-protocol';
 
 /** The header every write carries: one key per intended write, reused only by its retries. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -16,12 +16,6 @@ export const IdempotencyKey = z
   .max(MAX_IDEMPOTENCY_KEY_LENGTH)
   .regex(IDEMPOTENCY_KEY_PATTERN, 'expected visible ASCII characters only (a UUID, say)');
 
-/**
- * Body composition (fat, water, muscle, bone, BMI) reaches Garmin only as a FIT file upload,
- * which this API does not make: such fields are refused by name rather than dropped.
- */
-export const BODY_COMPOSITION_FIELDS = ['bodyFatPct', 'bodyWaterPct', 'muscleMassKg', 'boneMassKg', 'bmi', 'visceralFat', 'metabolicAge'] as const;
-
 /** Garmin Connect's own era: a date outside it is a client bug, not a weigh-in (and some would not format as a local time). */
 const EARLIEST = '2000-01-01';
 const LATEST = '2099-12-31';
@@ -29,10 +23,38 @@ const LATEST = '2099-12-31';
 const IN_ERA = /^20\d\d-/;
 const ERA = { message: `must be from ${EARLIEST} to ${LATEST}` };
 
-export const WeightWriteBody = z.strictObject({
-  timestamp: z.iso.datetime({ offset: true }).regex(IN_ERA, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
-  weightKg: z.number().min(WRITE_LIMITS.minWeightKg).max(WRITE_LIMITS.maxWeightKg),
-});
+/** The body-composition fields of a weigh-in: any of them makes the write a FIT upload. */
+const COMPOSITION = BodyComposition.shape;
+const COMPOSITION_KEYS = Object.keys(COMPOSITION) as Array<keyof BodyComposition>;
+const MASSES = ['muscleMassKg', 'boneMassKg'] as const;
+
+export const WeightWriteBody = z
+  .strictObject({
+    timestamp: z.iso.datetime({ offset: true }).regex(IN_ERA, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
+    weightKg: z.number().min(WRITE_LIMITS.minWeightKg).max(WRITE_LIMITS.maxWeightKg),
+    bodyFatPct: COMPOSITION.bodyFatPct.describe('Body fat, percent of the weight'),
+    bodyWaterPct: COMPOSITION.bodyWaterPct.describe('Body water, percent of the weight'),
+    muscleMassKg: COMPOSITION.muscleMassKg.describe('Muscle mass, kg (at most the weight)'),
+    boneMassKg: COMPOSITION.boneMassKg.describe('Bone mass, kg (at most the weight)'),
+    bmi: COMPOSITION.bmi.describe('Body mass index'),
+  })
+  .superRefine((body, ctx) => {
+    // A FIT weight_scale message holds the weight in uint16 hundredths of a kg.
+    if (bodyCompositionOf(body) && body.weightKg > WRITE_LIMITS.maxFitWeightKg) {
+      ctx.addIssue({ code: 'custom', path: ['weightKg'], message: `must be at most ${WRITE_LIMITS.maxFitWeightKg} with body composition` });
+    }
+    for (const mass of MASSES) {
+      const value = body[mass];
+      if (value !== undefined && value > body.weightKg) ctx.addIssue({ code: 'custom', path: [mass], message: 'must be at most weightKg' });
+    }
+  })
+  .describe('A weigh-in; with any body-composition field it reaches Garmin as a FIT file upload (the library\'s add_body_composition), else as a manual entry');
+
+/** The body composition a weigh-in names, or undefined when it names none (a manual entry). */
+export function bodyCompositionOf(body: BodyComposition): BodyComposition | undefined {
+  const named = COMPOSITION_KEYS.filter((key) => body[key] !== undefined);
+  return named.length ? Object.fromEntries(named.map((key) => [key, body[key]])) : undefined;
+}
 
 export const HydrationWriteBody = z.strictObject({
   date: IsoDate.regex(IN_ERA, ERA).describe(`The local day the intake is added to, from ${EARLIEST} to ${LATEST}`),

@@ -118,11 +118,35 @@ export const ExchangeRequest = z.strictObject({
 
 /** Garmin's own bounds on a manual entry (garminconnect's MAX_HYDRATION_ML; a weigh-in must be positive). */
 /** A weigh-in below 1 kg is a unit mistake, not a person; an intake is whole millilitres. */
-export const WRITE_LIMITS = { minWeightKg: 1, maxWeightKg: 1000, maxHydrationMl: 10_000 } as const;
+export const WRITE_LIMITS = {
+  minWeightKg: 1,
+  maxWeightKg: 1000,
+  maxHydrationMl: 10_000,
+  /** Body composition travels in a FIT weight_scale message, weight and masses as uint16 hundredths of a kg (at most 655.34). */
+  maxFitWeightKg: 655,
+  minPercent: 1,
+  maxPercent: 100,
+  minBmi: 5,
+  maxBmi: 200,
+} as const;
 
 /**
- * Adds a weigh-in (`add_weigh_in`, kg) at a local time with its offset (the weigh-in's day is
- * that local date), then reads that day's weigh-ins back (`get_weigh_ins`, one request).
+ * A weigh-in's body composition (percent of body weight, kg, BMI): `add_body_composition`
+ * uploads it as a FIT file with the weight. Defined once: the write route's body and the bridge request.
+ */
+export const BodyComposition = z.strictObject({
+  bodyFatPct: z.number().min(WRITE_LIMITS.minPercent).max(WRITE_LIMITS.maxPercent).optional(),
+  bodyWaterPct: z.number().min(WRITE_LIMITS.minPercent).max(WRITE_LIMITS.maxPercent).optional(),
+  muscleMassKg: z.number().positive().max(WRITE_LIMITS.maxFitWeightKg).optional(),
+  boneMassKg: z.number().positive().max(WRITE_LIMITS.maxFitWeightKg).optional(),
+  bmi: z.number().min(WRITE_LIMITS.minBmi).max(WRITE_LIMITS.maxBmi).optional(),
+});
+export type BodyComposition = z.infer<typeof BodyComposition>;
+
+/**
+ * Adds a weigh-in (`add_weigh_in`, kg; with body composition `add_body_composition`, a FIT
+ * upload) at a local time with its offset (the weigh-in's day is that local date), then reads
+ * that day's weigh-ins back (`get_weigh_ins`, one request).
  */
 export const AddWeighInRequest = z.strictObject({
   id: RequestId.optional(),
@@ -132,6 +156,8 @@ export const AddWeighInRequest = z.strictObject({
   /** Local wall-clock time with the user's UTC offset, e.g. 2026-11-30T07:15:00+01:00. */
   timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/),
   weightKg: z.number().positive().max(WRITE_LIMITS.maxWeightKg),
+  /** With it the weigh-in is a FIT upload (`add_body_composition`) rather than a manual entry (`add_weigh_in`). */
+  bodyComposition: BodyComposition.optional(),
 });
 
 /** Adds intake to a day's hydration (`add_hydration_data`, ml), then reads the day back (`get_hydration_data`). */

@@ -3,13 +3,7 @@
  * a write needs exactly what a sync needs (the connection, the tokens in the vault, the bridge,
  * the lease, the user's limits, the data table) and nothing more, so it adds no grant.
  */
-import {
-  BODY_COMPOSITION_FIELDS,
-  HydrationWriteBody,
-  IDEMPOTENCY_HEADER,
-  IdempotencyKey,
-  WeightWriteBody,
-} from '../core/api-write-schemas';
+import { HydrationWriteBody, IDEMPOTENCY_HEADER, IdempotencyKey, WeightWriteBody } from '../core/api-write-schemas';
 import { AppError } from '../core/errors';
 import type { Services } from '../core/services';
 import type { WriteInput } from '../core/services/write-service';
@@ -21,14 +15,6 @@ const keyOf = (request: HttpRequest): string => {
   return parse(IdempotencyKey, key, 'header.Idempotency-Key');
 };
 
-const weightBody = (body: unknown): WeightWriteBody => {
-  const named = body && typeof body === 'object' ? BODY_COMPOSITION_FIELDS.filter((field) => field in body) : [];
-  if (named.length) {
-    throw new AppError('VALIDATION_ERROR', `body.${named.join(', body.')}: body composition reaches Garmin only as a FIT file upload, which this API does not make; send weightKg alone`);
-  }
-  return parse(WeightWriteBody, body, 'body');
-};
-
 const writeRoute =
   (services: () => Services, input: (body: unknown) => WriteInput): Route =>
   async (request) => {
@@ -38,6 +24,6 @@ const writeRoute =
   };
 
 export const writeRoutes = (services: () => Services): Record<string, Route> => ({
-  'POST /garmin/weight': writeRoute(services, (body) => ({ kind: 'weight', body: weightBody(body) })),
+  'POST /garmin/weight': writeRoute(services, (body) => ({ kind: 'weight', body: parse(WeightWriteBody, body, 'body') })),
   'POST /garmin/hydration': writeRoute(services, (body) => ({ kind: 'hydration', body: parse(HydrationWriteBody, body, 'body') })),
 });

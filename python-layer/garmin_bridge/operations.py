@@ -496,9 +496,32 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
     )
 
 
+def _nearest(value: float, scale: int) -> float:
+    """The FIT encoder truncates ``value * scale`` to an integer (74.35 kg would be sent
+    as 74.34): half a step more makes that truncation round to the nearest step."""
+    return value + 0.5 / scale
+
+
+def _nearest_or_none(value: float | None, scale: int) -> float | None:
+    return None if value is None else _nearest(value, scale)
+
+
 def _write(garmin: Garmin, request: WriteRequest) -> Any:
-    """The library's own writer: one POST (weigh-in) or PUT (hydration log)."""
+    """The library's own writer: one POST (weigh-in, or a FIT upload with body
+    composition) or PUT (hydration log)."""
     if isinstance(request, AddWeighInRequest):
+        body = request.body_composition
+        if body is not None:
+            # Scales of FitEncoderWeight.write_weight_scale: hundredths, BMI tenths.
+            return garmin.add_body_composition(
+                request.timestamp,
+                _nearest(request.weight_kg, 100),
+                percent_fat=_nearest_or_none(body.percent_fat, 100),
+                percent_hydration=_nearest_or_none(body.percent_hydration, 100),
+                bone_mass=_nearest_or_none(body.bone_mass, 100),
+                muscle_mass=_nearest_or_none(body.muscle_mass, 100),
+                bmi=_nearest_or_none(body.bmi, 10),
+            )
         return garmin.add_weigh_in(request.weight_kg, "kg", request.timestamp)
     return garmin.add_hydration_data(request.ml, cdate=request.date)
 

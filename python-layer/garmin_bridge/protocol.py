@@ -96,11 +96,24 @@ class PingRequest:
 
 
 @dataclass(frozen=True)
+class BodyComposition:
+    """add_body_composition's arguments (percent, kg, BMI); None: not measured."""
+
+    percent_fat: float | None = None
+    percent_hydration: float | None = None
+    muscle_mass: float | None = None
+    bone_mass: float | None = None
+    bmi: float | None = None
+
+
+@dataclass(frozen=True)
 class AddWeighInRequest:
     tokens: str
     timestamp: str
     weight_kg: float
     deadline_ms: int | None = None
+    # With it the weigh-in is a FIT upload (add_body_composition), not a manual entry.
+    body_composition: BodyComposition | None = None
 
     @property
     def date(self) -> str:
@@ -193,6 +206,26 @@ class _Fields:
 
     def raw(self, key: str) -> Any:
         return self._raw.get(key)
+
+
+def _body_composition(raw: Any) -> BodyComposition:
+    """The bounds are the zod schema's maxima; the TypeScript side checks the rest."""
+    f = _Fields(
+        raw,
+        "addWeighIn.bodyComposition",
+        {"bodyFatPct", "bodyWaterPct", "muscleMassKg", "boneMassKg", "bmi"},
+    )
+
+    def value(key: str, high: str) -> float | None:
+        return f.positive_number(key, write_limit(high)) if f.present(key) else None
+
+    return BodyComposition(
+        percent_fat=value("bodyFatPct", "maxPercent"),
+        percent_hydration=value("bodyWaterPct", "maxPercent"),
+        muscle_mass=value("muscleMassKg", "maxFitWeightKg"),
+        bone_mass=value("boneMassKg", "maxFitWeightKg"),
+        bmi=value("bmi", "maxBmi"),
+    )
 
 
 def _date(value: Any, where: str) -> str:
@@ -372,7 +405,15 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
         f = _Fields(
             raw,
             "addWeighIn",
-            {"id", "op", "tokens", "timestamp", "weightKg", "deadlineMs"},
+            {
+                "id",
+                "op",
+                "tokens",
+                "timestamp",
+                "weightKg",
+                "deadlineMs",
+                "bodyComposition",
+            },
         )
         timestamp = f.string("timestamp", 25)
         if not _LOCAL_TIMESTAMP.match(timestamp):
@@ -383,6 +424,9 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
             timestamp=timestamp,
             weight_kg=f.positive_number("weightKg", write_limit("maxWeightKg")),
             deadline_ms=_deadline(f),
+            body_composition=_body_composition(f.raw("bodyComposition"))
+            if f.present("bodyComposition")
+            else None,
         )
     if op == "addHydration":
         f = _Fields(

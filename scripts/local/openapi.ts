@@ -417,11 +417,12 @@ const operations = (): Record<string, Operation> => ({
   'POST /garmin/weight': {
     operationId: 'addWeighIn',
     tags: ['writes'],
-    summary: 'Add a weigh-in (weight only) to the user\'s Garmin account',
+    summary: 'Add a weigh-in (with body composition when given) to the user\'s Garmin account',
     description: [
       "Filed under the local day of `timestamp` in the user's Garmin time zone, as a MANUAL weigh-in; the answer and the next",
-      'GET /garmin/weight show the day as Garmin holds it after the write. Body fat, water, muscle and bone mass and BMI reach Garmin',
-      'only as a FIT file upload, which this API does not make: a body naming them is refused (400).',
+      'GET /garmin/weight show the day as Garmin holds it after the write. With body fat, water, muscle or bone mass or BMI the',
+      'weigh-in is uploaded as a FIT file (as a scale sends it); Garmin processes an upload after answering, so the day read back',
+      'may not show it yet, the next sync does.',
       'Two Garmin requests (the write, then the day); counts against the user\'s Garmin calls.',
     ].join(' '),
     parameters: [idempotencyKeyParameter],

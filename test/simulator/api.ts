@@ -5,6 +5,7 @@
 import type { Account } from './accounts';
 import type { ActivitySearch } from './activity-store';
 import { lastUsedDevice, syncTimestamp } from './device';
+import { uploadFit } from './fit-upload';
 import type { EndpointName } from './endpoints';
 import { bearerToken, decodeSegment, json, type RouteMatch, type SimRequest, type SimResponse } from './http';
 import { personalInformation, socialProfile, userSettings } from './profile';
@@ -102,6 +103,7 @@ export class ConnectApi {
         handler: (a, req) => w.range(a, pathDate(req, 2), pathDate(req), now()),
       },
       { endpoint: 'weight-add', pattern: /^\/weight-service\/user-weight\/?$/, method: 'POST', handler: (a, req) => w.addWeighIn(a, req, now()) },
+      { endpoint: 'fit-upload', pattern: /^\/upload-service\/upload\/?$/, method: 'POST', handler: (a, req) => uploadFit(w, a, req, now()) },
       {
         endpoint: 'hydration-daily',
         pattern: /^\/usersummary-service\/usersummary\/hydration\/daily\/(?:[^/]+)$/,

@@ -16,6 +16,7 @@ export const ENDPOINT_NAMES = [
   'weight-dayview',
   'weight-range',
   'weight-add',
+  'fit-upload',
   'hydration-daily',
   'hydration-log',
   'sleep-daily',

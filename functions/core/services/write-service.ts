@@ -7,7 +7,7 @@
  * WRITE_IN_PROGRESS until it expires: a missing write is visible to the user, a double one is not.
  */
 import { createHash } from 'node:crypto';
-import type { HydrationWriteBody, WeightWriteBody } from '../api-write-schemas';
+import { type HydrationWriteBody, type WeightWriteBody, bodyCompositionOf } from '../api-write-schemas';
 import { type AddHydrationRequest, type AddWeighInRequest, type WriteResult, writeResultOf } from '../bridge-protocol';
 import { AppError, rateLimited } from '../errors';
 import { LIMITS } from '../limits';
@@ -110,7 +110,8 @@ export class WriteService {
     if (input.kind === 'hydration') return { op: 'addHydration', tokens, date: input.body.date, ml: input.body.ml };
     // Garmin files a weigh-in under its local day: the user's zone decides it, not the app's offset.
     const timestamp = localTimestamp(new Date(input.body.timestamp), connection.timeZone ?? 'UTC');
-    return { op: 'addWeighIn', tokens, timestamp, weightKg: input.body.weightKg };
+    const bodyComposition = bodyCompositionOf(input.body);
+    return { op: 'addWeighIn', tokens, timestamp, weightKg: input.body.weightKg, ...(bodyComposition ? { bodyComposition } : {}) };
   }
 
   /**

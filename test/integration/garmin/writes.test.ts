@@ -52,21 +52,21 @@ describe('writes', () => {
     expect(after.body.items).toMatchObject([{ weightKg: 72.4 }]);
   });
 
-  it('refuses a key reused for another body, a missing key and body composition, writing nothing', async () => {
+  it('refuses a key reused for another body, a missing key and body fat out of range, writing nothing', async () => {
     const { email, user, day } = await connected();
     const key = randomUUID();
     expect((await write(user, 'weight', { timestamp: `${day}T05:15:00Z`, weightKg: 70 }, key)).status).toBe(201);
 
     const reused = await write(user, 'weight', { timestamp: `${day}T05:15:00Z`, weightKg: 71 }, key);
     const noKey = await write(user, 'weight', { timestamp: `${day}T06:15:00Z`, weightKg: 71 }, null);
-    const bodyFat = await write(user, 'weight', { timestamp: `${day}T06:15:00Z`, weightKg: 71, bodyFatPct: 20 });
+    const bodyFat = await write(user, 'weight', { timestamp: `${day}T06:15:00Z`, weightKg: 71, bodyFatPct: 120 });
     const noOffset = await write(user, 'weight', { timestamp: `${day}T06:15:00`, weightKg: 71 });
     const longAgo = await write(user, 'weight', { timestamp: '0001-01-01T06:15:00Z', weightKg: 71 });
 
     expect(reused.status).toBe(422);
     expect(reused.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect([noKey, bodyFat, noOffset, longAgo].map((a) => [a.status, a.body.error?.code])).toEqual(Array(4).fill([400, 'VALIDATION_ERROR']));
-    expect(bodyFat.body.error?.message).toContain('FIT file');
+    expect(bodyFat.body.error?.message).toContain('bodyFatPct');
     expect(await h.sim.weighIns(email, day)).toHaveLength(1);
   });
 
