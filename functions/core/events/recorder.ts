@@ -32,6 +32,11 @@ export class EventRecorder {
     return this.publish(after.userId, [...(changes ? dataChangedEvents(changes) : []), ...connectionEvents(before, after, now)]);
   }
 
+  /** A write stored the day it wrote (the sync that reads that day next finds it unchanged, so it is announced here). */
+  written(userId: string, changes: DataChanges): Promise<void> {
+    return this.publish(userId, dataChangedEvents(changes));
+  }
+
   private async publish(userId: string, drafts: EventDraft[]): Promise<void> {
     if (!this.deps.events || drafts.length === 0) return;
     const timestamp = this.deps.clock.now().toISOString();

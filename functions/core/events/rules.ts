@@ -3,7 +3,7 @@
  * just did (a connection state before and after a sync, the ids a sync wrote), never
  * from a second source of truth, so an event cannot claim what storage does not hold.
  */
-import type { ConnectionRecord } from '../ports';
+import type { ConnectionRecord, WellnessKind } from '../ports';
 import type { AppEventType, EventData } from './schema';
 
 export const EVENT_LIMITS = {
@@ -29,13 +29,19 @@ export interface EventDraft<T extends AppEventType = AppEventType> {
 
 const draft = <T extends AppEventType>(type: T, data: EventData<T>): EventDraft => ({ type, data }) as EventDraft;
 
-/** What a sync added, rewrote or deleted. */
+/** What a sync (or a write) added, rewrote or deleted. */
 export interface DataChanges {
   activities: { added: string[]; updated: string[]; deleted: string[] };
   days: { added: string[]; updated: string[] };
+  /** The dates whose stored weigh-ins, hydration or sleep changed (added, rewritten or emptied). */
+  wellness: Record<WellnessKind, string[]>;
 }
 
-export const NO_DATA_CHANGES: DataChanges = { activities: { added: [], updated: [], deleted: [] }, days: { added: [], updated: [] } };
+export const NO_DATA_CHANGES: DataChanges = {
+  activities: { added: [], updated: [], deleted: [] },
+  days: { added: [], updated: [] },
+  wellness: { weight: [], hydration: [], sleep: [] },
+};
 
 /** Where each kind of change lives in DataChanges (the same slots in every event). */
 const SLOTS: Array<(c: DataChanges) => string[]> = [
@@ -44,6 +50,9 @@ const SLOTS: Array<(c: DataChanges) => string[]> = [
   (c) => c.activities.deleted,
   (c) => c.days.added,
   (c) => c.days.updated,
+  (c) => c.wellness.weight,
+  (c) => c.wellness.hydration,
+  (c) => c.wellness.sleep,
 ];
 
 /** `data.changed` events for what a sync wrote, split so that none holds more than `max` ids and dates. */

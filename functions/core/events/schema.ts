@@ -58,6 +58,11 @@ export const DataChanged = envelope(
   z.strictObject({
     activities: z.strictObject({ added: ActivityIds, updated: ActivityIds, deleted: ActivityIds }),
     days: z.strictObject({ added: Dates, updated: Dates }),
+    /**
+     * Dates whose weigh-ins, hydration or sleep changed (by a sync or a write). Added to version 1
+     * (an additive change): events recorded before it lack it, every event since has it.
+     */
+    wellness: z.strictObject({ weight: Dates, hydration: Dates, sleep: Dates }).optional(),
   }),
 );
 

@@ -207,7 +207,7 @@ export class SyncService {
     });
     const dailySummariesWritten = changedSummaries.length ? await this.deps.data.upsertDailySummaries(userId, changedSummaries) : 0;
     // Weight, hydration and sleep share the days' plan and finality (sync/wellness-days.ts).
-    await storeWellness(this.deps.data, userId, result, applied.summaries);
+    const wellness = await storeWellness(this.deps.data, userId, result, applied.summaries);
     const [daysAdded, daysUpdated] = partition(changedSummaries.map((s) => s.date), (date) => !stored.has(date));
     if (result.profile) {
       const { basics, socialProfile, userSettings } = result.profile;
@@ -222,6 +222,7 @@ export class SyncService {
       dataChanges: {
         activities: { added: activities.added, updated: activities.updated, deleted: activities.deleted },
         days: { added: daysAdded, updated: daysUpdated },
+        wellness,
       } satisfies DataChanges,
       changes: {
         cursors: { ...applied.cursors, ...(reconciled ? { activitiesReconciledAt: now.toISOString() } : {}) },

@@ -2,9 +2,10 @@
  * Stores what a fetch brought of weight, hydration and sleep (sync/wellness-days.ts): what is
  * stored already is read back and left alone, as for the summaries, so a no-change sync
  * writes nothing; a weight day without weigh-ins is written only over a stored one (deleted at Garmin).
+ * Answers the dates written per kind, for the app's `data.changed`.
  */
 import type { FetchResult } from '../bridge-protocol';
-import { type DailySummaryInput, type DataStore, WELLNESS_KINDS, type WellnessDay } from '../ports';
+import { type DailySummaryInput, type DataStore, WELLNESS_KINDS, type WellnessDay, type WellnessKind } from '../ports';
 import { sameContent } from '../sync/summary-finality';
 import { wellnessDaysOf } from '../sync/wellness-days';
 
@@ -15,9 +16,9 @@ export const storeWellness = async (
   userId: string,
   result: FetchResult,
   summaries: readonly DailySummaryInput[],
-): Promise<number> => {
+): Promise<Record<WellnessKind, string[]>> => {
   const fetched = wellnessDaysOf(result, summaries);
-  let written = 0;
+  const written: Record<WellnessKind, string[]> = { weight: [], hydration: [], sleep: [] };
   for (const kind of WELLNESS_KINDS) {
     const days = fetched[kind];
     const dates = days.map((d) => d.date).sort();
@@ -30,7 +31,10 @@ export const storeWellness = async (
       if (!before) return !isEmptyWeightDay(day);
       return before.final !== day.final || !sameContent(before.garmin, day.garmin);
     });
-    if (changed.length) written += await data.upsertWellnessDays(userId, kind, changed);
+    if (changed.length) {
+      await data.upsertWellnessDays(userId, kind, changed);
+      written[kind] = changed.map((d) => d.date);
+    }
   }
   return written;
 };

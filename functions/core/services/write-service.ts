@@ -10,10 +10,13 @@ import { createHash } from 'node:crypto';
 import { type HydrationWriteBody, type WeightWriteBody, bodyCompositionOf } from '../api-write-schemas';
 import { type AddHydrationRequest, type AddWeighInRequest, type WriteResult, writeResultOf } from '../bridge-protocol';
 import { AppError, rateLimited } from '../errors';
+import { EventRecorder } from '../events/recorder';
+import { type DataChanges, NO_DATA_CHANGES } from '../events/rules';
 import { LIMITS } from '../limits';
 import { localTimestamp } from '../local-time';
 import { type ConnectionRecord, type GarminObject, VersionConflictError, type WriteOutcome } from '../ports';
 import { hydrationOf, weighInsOf } from '../read/wellness';
+import { sameContent } from '../sync/summary-finality';
 import { weightDayOf } from '../sync/wellness-days';
 import { bridgeErrorToApp } from './bridge-errors';
 import { CallLimits } from './call-limits';
@@ -21,6 +24,12 @@ import type { ServiceDeps } from './deps';
 import { SyncGuard, heldBack } from './sync-guard';
 
 export type WriteInput = { kind: 'weight'; body: WeightWriteBody } | { kind: 'hydration'; body: HydrationWriteBody };
+
+/** What a write did: its answer, and the stored day it changed (for the app's events). */
+interface Performed {
+  outcome: WriteOutcome;
+  changes?: DataChanges;
+}
 
 /** A refusal before anything reached Garmin: the key is freed for a retry. */
 class NotSent extends Error {
@@ -44,8 +53,10 @@ export class WriteService {
   private readonly limits: CallLimits;
   /** The service-wide breaker and budget: a write is admitted like a manual sync (the user waits). */
   private readonly guard: SyncGuard;
+  private readonly events: EventRecorder;
 
   constructor(private readonly deps: ServiceDeps) {
+    this.events = new EventRecorder(deps);
     this.limits = new CallLimits(deps.rateLimiter);
     this.guard = new SyncGuard(deps.rateLimiter.global);
   }
@@ -62,19 +73,21 @@ export class WriteService {
       if (!held.outcome) throw new AppError('WRITE_IN_PROGRESS', 'The write with this Idempotency-Key has not finished', BUSY_RETRY_SECONDS);
       return held.outcome;
     }
-    let outcome: WriteOutcome;
+    let performed: Performed;
     try {
-      outcome = await this.perform(userId, input, now);
+      performed = await this.perform(userId, input, now);
     } catch (error) {
       if (!(error instanceof NotSent)) throw error;
       await this.deps.idempotency.release(userId, key);
       throw error.error;
     }
-    await this.deps.idempotency.complete(userId, key, outcome);
-    return outcome;
+    await this.deps.idempotency.complete(userId, key, performed.outcome);
+    // After the key holds the answer: a retry replays it and announces nothing twice.
+    if (performed.changes) await this.events.written(userId, performed.changes);
+    return performed.outcome;
   }
 
-  private async perform(userId: string, input: WriteInput, now: Date): Promise<WriteOutcome> {
+  private async perform(userId: string, input: WriteInput, now: Date): Promise<Performed> {
     const owner = this.deps.newId();
     // The sync lease: a sync and a write using the same refresh token at once would burn it.
     if (!(await this.deps.leases.acquire(userId, owner, LIMITS.leaseTtlSeconds, now))) {
@@ -98,9 +111,10 @@ export class WriteService {
       if (!response.ok) {
         const error = bridgeErrorToApp(response.error);
         if (response.garminRequests === 0) throw new NotSent(error);
-        return { status: error.status, body: errorBody(error) };
+        return { outcome: { status: error.status, body: errorBody(error) } };
       }
-      return { status: CREATED, body: await this.storeDay(userId, input.kind, writeResultOf(response)) };
+      const { body, changes } = await this.storeDay(userId, input.kind, writeResultOf(response));
+      return { outcome: { status: CREATED, body }, ...(changes ? { changes } : {}) };
     } finally {
       await this.deps.leases.release(userId, owner);
     }
@@ -117,16 +131,20 @@ export class WriteService {
   /**
    * The written day as Garmin now holds it, stored like a synced day so the next read shows
    * it; finality is the stored day's (or its summary's), which the write does not change.
+   * A changed day is announced by the write: the next sync finds it stored and unchanged.
    */
-  private async storeDay(userId: string, kind: WriteInput['kind'], result: WriteResult): Promise<GarminObject> {
+  private async storeDay(userId: string, kind: WriteInput['kind'], result: WriteResult): Promise<{ body: GarminObject; changes?: DataChanges }> {
     const { date } = result;
     const garmin = kind === 'weight' ? (result.weight ? weightDayOf(result.weight, date) : undefined) : result.hydration;
-    if (!garmin) return kind === 'weight' ? { date, weighIns: null } : { date, hydration: null };
+    // The read-back failed: the next sync of that day stores it and announces it.
+    if (!garmin) return { body: kind === 'weight' ? { date, weighIns: null } : { date, hydration: null } };
     const [stored] = await this.deps.data.queryWellnessDays(userId, kind, date, date);
     const [summary] = stored ? [] : await this.deps.data.queryDailySummaries(userId, date, date);
     const day = { date, final: stored?.final ?? summary?.final ?? false, garmin };
     await this.deps.data.upsertWellnessDays(userId, kind, [day]);
-    return kind === 'weight' ? { date, weighIns: weighInsOf(day) } : { date, hydration: hydrationOf(day) };
+    const body = kind === 'weight' ? { date, weighIns: weighInsOf(day) } : { date, hydration: hydrationOf(day) };
+    if (stored && sameContent(stored.garmin, garmin)) return { body };
+    return { body, changes: { ...NO_DATA_CHANGES, wellness: { ...NO_DATA_CHANGES.wellness, [kind]: [date] } } };
   }
 
   private async saveTokens(connection: ConnectionRecord, tokens: string, now: Date): Promise<void> {

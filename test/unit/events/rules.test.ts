@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_LIMITS, connectionEvents, dataChangedEvents } from '../../../functions/core/events/rules';
+import { EVENT_LIMITS, NO_DATA_CHANGES, connectionEvents, dataChangedEvents } from '../../../functions/core/events/rules';
 import type { ConnectionRecord } from '../../../functions/core/ports';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
@@ -81,20 +81,33 @@ describe('data.changed', () => {
   it('is split so that no event holds more than the maximum, every id exactly once, in order', () => {
     const added = Array.from({ length: 7 }, (_, i) => String(100 + i));
     const events = dataChangedEvents(
-      { activities: { added, updated: ['1'], deleted: ['2', '3'] }, days: { added: ['2025-01-01'], updated: ['2025-01-02'] } },
+      {
+        activities: { added, updated: ['1'], deleted: ['2', '3'] },
+        days: { added: ['2025-01-01'], updated: ['2025-01-02'] },
+        wellness: { weight: ['2025-01-03'], hydration: ['2025-01-04'], sleep: ['2025-01-05'] },
+      },
       4,
     );
-    expect(events).toHaveLength(3);
+    expect(events).toHaveLength(4);
     const all = events.flatMap((e) => {
-      const d = e.data as { activities: Record<string, string[]>; days: Record<string, string[]> };
-      const ids = [...d.activities.added!, ...d.activities.updated!, ...d.activities.deleted!, ...d.days.added!, ...d.days.updated!];
+      const d = e.data as { activities: Record<string, string[]>; days: Record<string, string[]>; wellness: Record<string, string[]> };
+      const ids = [
+        ...d.activities.added!,
+        ...d.activities.updated!,
+        ...d.activities.deleted!,
+        ...d.days.added!,
+        ...d.days.updated!,
+        ...d.wellness.weight!,
+        ...d.wellness.hydration!,
+        ...d.wellness.sleep!,
+      ];
       expect(ids.length).toBeLessThanOrEqual(4);
       return ids;
     });
-    expect(all).toEqual([...added, '1', '2', '3', '2025-01-01', '2025-01-02']);
+    expect(all).toEqual([...added, '1', '2', '3', '2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04', '2025-01-05']);
   });
 
   it('nothing changed: no event', () => {
-    expect(dataChangedEvents({ activities: { added: [], updated: [], deleted: [] }, days: { added: [], updated: [] } })).toEqual([]);
+    expect(dataChangedEvents(NO_DATA_CHANGES)).toEqual([]);
   });
 });
