@@ -78,6 +78,23 @@ export const LIMITS = {
    * one: manual entries, edits, a scale or a second device may not move the device's upload time.
    */
   fullSyncMaxSeconds: 6 * 3600,
+  /**
+   * Adaptive cadence (sync/cadence.ts): the next scheduled sync comes after syncIntervalSeconds
+   * while the app reads the user's data (within cadenceReadWindowSeconds) or around the hours
+   * they usually upload in (with at least cadenceUsualShare of the busiest hour's uploads),
+   * after cadenceQuietSeconds in other waking hours, at most cadenceSleepSeconds in their night
+   * (their longest run of hours without uploads), and after cadenceDormantSeconds once nothing
+   * was uploaded for cadenceDormantAfterSeconds. Learnt from cadenceLearnUploads uploads on,
+   * each fading by half over cadenceHalfLifeUploads later ones.
+   */
+  cadenceQuietSeconds: 30 * 60,
+  cadenceSleepSeconds: 3 * 3600,
+  cadenceDormantSeconds: 6 * 3600,
+  cadenceDormantAfterSeconds: 3 * 24 * 3600,
+  cadenceReadWindowSeconds: 3600,
+  cadenceUsualShare: 0.25,
+  cadenceLearnUploads: 8,
+  cadenceHalfLifeUploads: 30,
 
   /** Scheduled sync cadence, and the backoff after failures. */
   syncIntervalSeconds: 15 * 60,
