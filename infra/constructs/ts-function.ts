@@ -74,7 +74,6 @@ export class TsFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       bundling: BUNDLING,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',

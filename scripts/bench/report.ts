@@ -285,7 +285,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   lines.push('## Bundles and cold loads', '');
   lines.push(
     'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, AWS SDK included, credentials from the ' +
-      'environment only). Import = `await import(bundle)` in a fresh `node` with `--enable-source-maps` as deployed; ' +
+      'environment only). Import = `await import(bundle)` in a fresh `node`, as deployed (the source map beside it, not loaded); ' +
       'process = the whole `node` run (median of 5). The naive baseline is a sync strategy inside the ' +
       'benchmark, not a separate function, so these are the same for both columns.',
     '',

@@ -1,7 +1,7 @@
 /**
  * What does not need the emulators: each handler's bundle (esbuild with the stack's options,
  * infra/bundling.ts), what is in it, how long a fresh `node` takes to import it as deployed
- * (`--enable-source-maps`, the map beside it: the cold-start share that is ours), and how
+ * (the cold-start share that is ours), and how
  * long a fresh Python takes to import the bridge's Lambda handler.
  */
 import { spawnSync } from 'node:child_process';
@@ -93,8 +93,8 @@ export const measureBundles = async (runs = 5): Promise<BundleResult[]> => {
       const imports: number[] = [];
       const processes: number[] = [];
       // The bundle is self-contained: no environment, no node_modules needed to import it.
-      // NODE_OPTIONS as infra/constructs/ts-function.ts sets it.
-      const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', POWERTOOLS_METRICS_DISABLED: 'true', NODE_OPTIONS: '--enable-source-maps' };
+      // As deployed: no NODE_OPTIONS (the map is not loaded, infra/bundling.ts).
+      const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-1', POWERTOOLS_METRICS_DISABLED: 'true' };
       for (let i = 0; i < runs; i++) {
         const run = timed(process.execPath, [loader, outfile], { cwd: out, env });
         imports.push(Number(run.stdout));

@@ -97,9 +97,9 @@ describe('TypeScript functions', () => {
     expect(props(logGroup).RetentionInDays).toBe(30);
   });
 
-  it.each(TS_FUNCTIONS)('%s: Powertools and source-map environment', (name) => {
+  it.each(TS_FUNCTIONS)('%s: Powertools environment; the source map is not loaded at a cold start', (name) => {
+    expect(envOf(fnIds[name]!).NODE_OPTIONS).toBeUndefined();
     expect(envOf(fnIds[name]!)).toMatchObject({
-      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
