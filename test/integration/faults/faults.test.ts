@@ -158,6 +158,34 @@ describe('faults, and what they cost', () => {
     expect(row).toMatchObject({ lostActivities: 0, lostDays: 0, lostTokens: 1, logins: 1 });
   });
 
+  it('rotated refresh token lost while the old access token still works', async () => {
+    const holds = await garminAccount(h);
+    // Access tokens that always expire within the library's 15 min margin: it refreshes before every request.
+    await h.sim.tokenLifetimes(holds.email, { accessTtlSeconds: 600 });
+    const user = h.newUser();
+    expect((await h.api('POST /garmin/connection', { userId: user, body: { username: holds.email, password: PASSWORD } })).status).toBe(201);
+    await h.runtime.drainQueue();
+    await h.sim.resetCounters();
+    await upload(h, holds);
+    await h.sim.fault({ account: holds.email, endpoint: 'daily-summary', latencyMs: 2000 });
+    await scheduledJob(user);
+    const draining = h.runtime.drainQueue();
+    await eventually('the refresh at Garmin', async () => (await requests(h, holds.email, 'token-refresh')) >= 1);
+    killBridgeProcess();
+    expect(await draining).toBe(0);
+    await h.sim.clearFaults();
+    // The redelivered job: Garmin refuses the spent refresh token, the library goes on with the old access token.
+    expect(await h.runtime.drainQueue()).toBe(1);
+    expect(await connection(user)).toMatchObject({ status: 'active', lastError: undefined });
+    expect(await logins(h, holds.email)).toBe(0);
+    expect(await lost(h, user, holds)).toEqual({ activities: 0, days: 0 });
+    // When that access token expires, the spent refresh token costs the one login.
+    const row = await figuresOf('rotated refresh token lost, old access token still valid (refreshed 15 min early)', user, holds, {
+      outcome: 'synced on the old access token (0 logins); one login with the kept password once it expired',
+    });
+    expect(row).toMatchObject({ lostActivities: 0, lostDays: 0, lostTokens: 1, logins: 1 });
+  });
+
   const throttled = async (scenario: string, spec: DynamoThrottle, outcome: string) => {
     const { holds, user } = await connected();
     await upload(h, holds);
@@ -329,7 +357,7 @@ describe('faults, and what they cost', () => {
   it('prints the table, and docs/reliability.md holds the same', () => {
     const table = faultTable(figures);
     console.log(`\nFault tests\n\n${table}\n`);
-    expect(figures).toHaveLength(11);
+    expect(figures).toHaveLength(12);
     const doc = readFileSync(join(REPO_ROOT, 'docs/reliability.md'), 'utf8');
     const section = /<!-- fault-table:start -->\n([\s\S]*?)\n<!-- fault-table:end -->/.exec(doc)?.[1];
     expect(section).toBe(table);
