@@ -5,13 +5,12 @@
  * 4xx for anything the caller sent wrong, never a stack trace or a secret.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { isReservedPartition } from '../../core/reserved-partitions';
 import { AppError } from '../../core/errors';
-import { logger } from './logger';
+import { CORRELATION_ID_PATH, logger } from './logger';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -95,7 +94,7 @@ export interface Throttle {
 /** A Lambda handler serving the given routes (keys are API Gateway route keys), each request of a user counted by `throttle`. */
 export const httpHandler = (routes: Record<string, Route>, throttle: () => Throttle) =>
   middy<HttpEvent, HttpResponse>()
-    .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_HTTP, resetKeys: true }))
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH, resetKeys: true }))
     .handler(async (event) => {
       try {
         const route = routes[event.routeKey];
