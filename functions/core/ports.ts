@@ -43,6 +43,9 @@ export interface SyncCursors {
   probedAt?: string;
   /** When a sync last ran its whole plan (not stopped by the probe). */
   fullSyncAt?: string;
+  /** The probe's uploads per hour of the user's day, faded, and how many were counted (sync/cadence.ts). */
+  uploadHours?: number[];
+  uploadsSeen?: number;
 }
 
 /** What a sync may read from Garmin (PATCH /garmin/connection selects among them). */

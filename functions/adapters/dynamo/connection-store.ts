@@ -45,6 +45,8 @@ const CursorsItem = z.object({
   device_upload_at: z.string().optional(),
   probed_at: z.string().optional(),
   full_sync_at: z.string().optional(),
+  upload_hours: z.array(z.number()).length(24).optional(),
+  uploads_seen: z.number().int().optional(),
 });
 
 const ConnectionItem = z.object({
@@ -97,6 +99,8 @@ const toCursorsItem = (cursors: SyncCursors): z.infer<typeof CursorsItem> => ({
   device_upload_at: cursors.deviceUploadAt,
   probed_at: cursors.probedAt,
   full_sync_at: cursors.fullSyncAt,
+  upload_hours: cursors.uploadHours,
+  uploads_seen: cursors.uploadsSeen,
 });
 
 const fromItem = (raw: unknown): ConnectionRecord => {
@@ -129,6 +133,8 @@ const fromItem = (raw: unknown): ConnectionRecord => {
       deviceUploadAt: item.cursors.device_upload_at,
       probedAt: item.cursors.probed_at,
       fullSyncAt: item.cursors.full_sync_at,
+      uploadHours: item.cursors.upload_hours,
+      uploadsSeen: item.cursors.uploads_seen,
     },
     createdAt: item.created_at,
     generation: item.generation ?? 0,

@@ -17,6 +17,7 @@ import {
 } from '../ports';
 import { storedActivities } from '../stored-activities';
 import { sameContent } from '../sync/summary-finality';
+import { nextSyncSeconds } from '../sync/cadence';
 import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, probeCursors, reconcileFrom, reconcileWindowStart } from '../sync/sync-plan';
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
@@ -165,13 +166,15 @@ export class SyncService {
       ...(stored.dataChanges ? { dataChanges: stored.dataChanges } : {}),
     };
     if (response.ok) {
+      const timeZone = stored.changes.timeZone ?? current.timeZone;
+      const cursors = { ...(stored.changes.cursors ?? current.cursors), ...(result ? probeCursors(result, now, current.cursors, timeZone) : {}) };
       current = await this.save(current, {
         ...stored.changes,
-        cursors: { ...(stored.changes.cursors ?? current.cursors), ...(result ? probeCursors(result, now) : {}) },
+        cursors,
         status: 'active',
         isActive: true,
         lastSyncTime: now.toISOString(),
-        nextSyncTime: later(now, LIMITS.syncIntervalSeconds),
+        nextSyncTime: later(now, nextSyncSeconds(cursors, timeZone, now)),
         consecutiveFailures: 0,
         lastError: undefined,
       });

@@ -11,6 +11,7 @@
  * probe's business (sync-plan.ts), not this schedule's.
  */
 import { LIMITS } from '../limits';
+import type { SyncCursors } from '../ports';
 
 /** Uploads per hour of the user's day (24 numbers, faded), and how many uploads were counted. */
 export interface UploadHistogram {
@@ -19,6 +20,9 @@ export interface UploadHistogram {
 }
 
 export const EMPTY_HISTOGRAM: UploadHistogram = { hours: Array<number>(24).fill(0), uploads: 0 };
+
+export const histogramOf = (cursors: SyncCursors): UploadHistogram =>
+  cursors.uploadHours?.length === 24 ? { hours: cursors.uploadHours, uploads: cursors.uploadsSeen ?? 0 } : EMPTY_HISTOGRAM;
 
 /** The hour of day (0-23) of `instant` in `timeZone`. */
 export const hourIn = (instant: Date, timeZone: string): number =>
@@ -86,3 +90,9 @@ export const cadenceSeconds = (input: CadenceInput, now: Date): number => {
   const untilAwake = (startOfHour + (hoursAhead - 1) * 3_600_000 - now.getTime()) / 1000;
   return Math.max(LIMITS.syncIntervalSeconds, Math.min(LIMITS.cadenceSleepSeconds, untilAwake));
 };
+
+/** Seconds until a connection's next scheduled sync, from its cursors; the fixed interval until its zone is known. */
+export const nextSyncSeconds = (cursors: SyncCursors, timeZone: string | undefined, now: Date): number =>
+  timeZone === undefined
+    ? LIMITS.syncIntervalSeconds
+    : cadenceSeconds({ histogram: histogramOf(cursors), timeZone, ...(cursors.deviceUploadAt ? { lastUploadAt: new Date(cursors.deviceUploadAt) } : {}) }, now);

@@ -6,6 +6,7 @@ import type { FetchRequest, FetchResult } from '../bridge-protocol';
 import { LIMITS } from '../limits';
 import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
 import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
+import { countUpload, histogramOf } from './cadence';
 import { isGivenUp, isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
 import { syncsActivities, wellnessKindsOf } from './data-types';
 import { planWellness, wellnessRequests } from './wellness-days';
@@ -83,14 +84,19 @@ export const probeFirst = (connection: ConnectionRecord, now: Date, reason: Sync
 
 /**
  * The cursors a successful fetch moves by its probe: the upload it saw (never moved by a fetch
- * that failed after it, so the next sync runs the whole plan again) and whether the whole plan ran.
+ * that failed after it, so the next sync runs the whole plan again), counted in the upload
+ * histogram when it is new (sync/cadence.ts; needs the user's zone), and whether the whole plan ran.
  */
-export const probeCursors = (result: FetchResult, now: Date): Partial<SyncCursors> => {
+export const probeCursors = (result: FetchResult, now: Date, previous: SyncCursors = {}, timeZone?: string): Partial<SyncCursors> => {
   const probe = result.probe;
   const at = now.toISOString();
+  const upload = probe?.lastUploadMs ?? undefined;
+  const isNew = upload !== undefined && (previous.deviceUploadAt === undefined || upload > Date.parse(previous.deviceUploadAt));
+  const histogram = isNew && timeZone !== undefined ? countUpload(histogramOf(previous), new Date(upload), timeZone) : undefined;
   return {
     ...(probe ? { probedAt: at } : {}),
-    ...(probe?.lastUploadMs != null ? { deviceUploadAt: new Date(probe.lastUploadMs).toISOString() } : {}),
+    ...(upload !== undefined ? { deviceUploadAt: new Date(upload).toISOString() } : {}),
+    ...(histogram ? { uploadHours: histogram.hours, uploadsSeen: histogram.uploads } : {}),
     ...(probe?.stopped ? {} : { fullSyncAt: at }),
   };
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
-import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourIn, hourKinds } from '../../../functions/core/sync/cadence';
+import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourIn, hourKinds, nextSyncSeconds } from '../../../functions/core/sync/cadence';
 
 const ZONE = 'Europe/Berlin';
 /** Berlin is UTC+1 in November: the instant of a Berlin wall-clock time that day. */
@@ -76,5 +76,15 @@ describe('cadenceSeconds', () => {
 
   it('keeps the fixed interval for a user it has not learnt yet', () => {
     expect(cadenceSeconds({ histogram: EMPTY_HISTOGRAM, timeZone: ZONE }, berlin('03:00:00'))).toBe(LIMITS.syncIntervalSeconds);
+  });
+});
+
+describe('nextSyncSeconds', () => {
+  it('reads the histogram and the last upload from the cursors; the fixed interval without a zone', () => {
+    const { hours, uploads } = routine();
+    const cursors = { uploadHours: hours, uploadsSeen: uploads, deviceUploadAt: berlin('19:40:00').toISOString() };
+    expect(nextSyncSeconds(cursors, ZONE, berlin('23:30:00'))).toBe(LIMITS.cadenceSleepSeconds);
+    expect(nextSyncSeconds(cursors, undefined, berlin('23:30:00'))).toBe(LIMITS.syncIntervalSeconds);
+    expect(nextSyncSeconds({}, ZONE, berlin('23:30:00'))).toBe(LIMITS.syncIntervalSeconds);
   });
 });

@@ -94,4 +94,16 @@ describe('probeCursors', () => {
     expect(probeCursors(result({ lastUploadMs: null, stopped: false }), NOW)).toEqual({ probedAt: NOW.toISOString(), fullSyncAt: NOW.toISOString() });
     expect(probeCursors(result(undefined), NOW)).toEqual({ fullSyncAt: NOW.toISOString() });
   });
+
+  it('counts a new upload in the hour of the user\'s day it happened at, once', () => {
+    const moved = probeCursors(result({ lastUploadMs: later, stopped: false }), NOW, CAUGHT_UP, 'Europe/Berlin');
+    // 18:40 UTC + 1 h: 20:40 in Berlin.
+    expect(moved.uploadsSeen).toBe(1);
+    expect(moved.uploadHours?.[20]).toBe(1);
+    expect(moved.uploadHours?.filter((count) => count > 0)).toHaveLength(1);
+    const again = probeCursors(result({ lastUploadMs: later, stopped: true }), NOW, { ...CAUGHT_UP, ...moved }, 'Europe/Berlin');
+    expect(again.uploadsSeen).toBeUndefined();
+    // Without the user's zone the hour is unknown: not counted.
+    expect(probeCursors(result({ lastUploadMs: later, stopped: false }), NOW, CAUGHT_UP).uploadsSeen).toBeUndefined();
+  });
 });
