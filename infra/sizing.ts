@@ -81,6 +81,10 @@ export const checkSizing = (): void => {
   if (TIMEOUT_SECONDS.syncWorker >= LIMITS.leaseTtlSeconds) problems.push('sync worker timeout must be shorter than the sync lease');
   if (TIMEOUT_SECONDS.sync >= LIMITS.leaseTtlSeconds) problems.push('manual sync timeout must be shorter than the sync lease');
   if (TIMEOUT_SECONDS.syncWorker * 1000 < DEFAULT_BRIDGE_TIMEOUTS_MS.fetch) problems.push('sync worker cannot outlast a bridge fetch');
+  // A sync's re-login starts only with LIMITS.syncReloginMinSeconds left (sync-service.ts): it must fit after a whole fetch.
+  if (TIMEOUT_SECONDS.syncWorker * 1000 - DEFAULT_BRIDGE_TIMEOUTS_MS.fetch < LIMITS.syncReloginMinSeconds * 1000) {
+    problems.push('sync worker leaves no time for a re-login after a fetch');
+  }
   if (TIMEOUT_SECONDS.connect * 1000 < LIMITS.connectWaitMs) problems.push('connect function cannot outlast its own wait');
   if (TIMEOUT_SECONDS.connectWorker < LOGIN_WITH_MFA_SECONDS) problems.push('connect worker cannot outlast a login with MFA');
   if (TIMEOUT_SECONDS.bridge < LOGIN_WITH_MFA_SECONDS) problems.push('bridge cannot outlast a login with MFA');

@@ -44,6 +44,21 @@ export const LIMITS = {
   /** How long the bridge waits in one invocation for MFA codes. */
   mfaWaitSeconds: 300,
 
+  /**
+   * A sync's bridge calls (fetch, re-login) carry the function's own deadline less this: when
+   * a bridge deadline passes one Garmin request may still be in flight (garminconnect's
+   * timeouts: 15 s for the API, 30 s for SSO, followed by an anti-bot pause of up to 20 s before
+   * the next request, which is then refused), and the answer must still be stored.
+   */
+  syncFinishSeconds: 60,
+  /**
+   * A password re-login inside a sync (Garmin refused the tokens) starts only with this much of
+   * the function's time left, so its bridge deadline leaves SSO at least a minute (a login is
+   * about five requests and a pause of seconds). With less, the sync ends keeping its tokens and
+   * cursors and is due again at once: the next sync logs in.
+   */
+  syncReloginMinSeconds: 120,
+
   /** A user's sync lease; longer than the sync worker's timeout so it never expires mid-sync. */
   leaseTtlSeconds: 6 * 60,
   /** The stored profile is re-fetched from Garmin after this. */

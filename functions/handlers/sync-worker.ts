@@ -9,17 +9,18 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SyncJobMessage } from '../core/jobs';
 import type { Services } from '../core/services';
 import { logger } from './commons/logger';
 import { metrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 
-export const syncRecord = (services: () => Services) => async (record: SQSRecord) => {
+export const syncRecord = (services: () => Services) => async (record: SQSRecord, context?: Context) => {
   const job = SyncJobMessage.parse(JSON.parse(record.body));
   const startedAt = new Date();
-  const run = await services().sync.run(job);
+  // The function's own deadline bounds the sync's bridge calls and decides whether a re-login still fits.
+  const run = await services().sync.run(job, context ? { deadlineMs: Date.now() + context.getRemainingTimeInMillis() } : {});
   recordSync(job, run, startedAt);
   logger.info('sync done', {
     reason: job.reason,

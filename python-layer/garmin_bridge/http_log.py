@@ -45,9 +45,13 @@ class HttpLog:
     exchanges: list[Exchange] = field(default_factory=list)
     # The caller's deadline (epoch ms); requests are refused past it.
     deadline_ms: int | None = None
+    # Whether a request was refused for the deadline: the library's login chain swallows
+    # each strategy's exception, so the refusal must be remembered here.
+    deadline_refused: bool = False
 
     def check_deadline(self) -> None:
         if self.deadline_ms is not None and time.time() * 1000 >= self.deadline_ms:
+            self.deadline_refused = True
             raise DeadlineReached
 
     def record(

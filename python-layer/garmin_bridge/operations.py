@@ -120,7 +120,11 @@ UNUSABLE_BLOB = BridgeError(
 def _sign_in_error(exc: Exception, log: HttpLog) -> BridgeError:
     """A login refused at every strategy with 403/427/429 is a block of this network
     (Cloudflare in front of Garmin's SSO), not a per-user rate limit: retrying from
-    here only extends it."""
+    here only extends it. A chain stopped by the caller's deadline is that deadline."""
+    if log.deadline_refused:
+        return BridgeError(
+            "DEADLINE_REACHED", "The caller's deadline came before the login was done"
+        )
     error = classify(exc, log, Phase.CREDENTIALS)
     if error.code == "RATE_LIMITED" or (
         error.code == "UPSTREAM_UNAVAILABLE" and log.saw_forbidden()
