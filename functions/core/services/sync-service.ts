@@ -41,6 +41,18 @@ export interface SyncRun {
 
 type Changes = Parameters<ServiceDeps['connections']['update']>[2];
 
+export interface SyncOptions {
+  /** When the calling function is cut off (epoch ms, wall clock like every bridge deadline, never a test's clock). */
+  deadlineMs?: number;
+}
+
+/** A bridge call inside a sync ends early enough for its last request and the storing of its answer. */
+const bridgeDeadline = ({ deadlineMs }: SyncOptions) =>
+  deadlineMs === undefined ? {} : { deadlineMs: deadlineMs - LIMITS.syncFinishSeconds * 1000 };
+
+const hasSecondsLeft = ({ deadlineMs }: SyncOptions, seconds: number): boolean =>
+  deadlineMs === undefined || deadlineMs - Date.now() >= seconds * 1000;
+
 const NOTHING = { activitiesWritten: 0, dailySummariesWritten: 0, profileUpdated: false, garminRequests: 0 };
 
 const later = (now: Date, seconds: number): string => new Date(now.getTime() + seconds * 1000).toISOString();
@@ -81,7 +93,7 @@ export class SyncService {
     this.limits = new CallLimits(deps.rateLimiter);
   }
 
-  async run(job: SyncJob): Promise<SyncRun> {
+  async run(job: SyncJob, options: SyncOptions = {}): Promise<SyncRun> {
     const { userId } = job;
     const now = this.deps.clock.now();
     // A manual sync looks first: it may be answered from storage without taking the lease.
@@ -109,7 +121,7 @@ export class SyncService {
       if (job.dueAt !== undefined && connection.nextSyncTime !== job.dueAt) {
         return { status: 'skipped', ...NOTHING, connection };
       }
-      const run = await this.syncUnderLease(job, connection, now);
+      const run = await this.syncUnderLease(job, connection, now, options);
       if (run.connection && (run.status === 'synced' || run.status === 'failed')) await this.events.synced(connection, run.connection, run.dataChanges);
       return run;
     } catch (error) {
@@ -120,7 +132,7 @@ export class SyncService {
     }
   }
 
-  private async syncUnderLease(job: SyncJob, connection: ConnectionRecord, now: Date): Promise<SyncRun> {
+  private async syncUnderLease(job: SyncJob, connection: ConnectionRecord, now: Date, options: SyncOptions): Promise<SyncRun> {
     const { userId } = job;
     // The cursors know when the profile was stored; older connections read the profile item.
     const { profileFetchedAt } = connection.cursors;
@@ -143,7 +155,7 @@ export class SyncService {
       return { status: 'deferred', ...NOTHING, connection: deferred };
     }
     const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
-    const response = await this.deps.bridge.call({ op: 'fetch', tokens, ...plan });
+    const response = await this.deps.bridge.call({ op: 'fetch', tokens, ...plan, ...bridgeDeadline(options) });
     await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
     let current = connection;
     // First, before anything else can fail: Garmin has already burned the old refresh token.
@@ -181,7 +193,7 @@ export class SyncService {
       if (!current.cursors.backfillDone) await this.deps.queue.enqueue([{ userId, reason: 'backfill' }]);
       return { status: 'synced', ...counts, connection: current };
     }
-    const failure = await this.failureChanges(current, response.error, now);
+    const failure = await this.failureChanges(current, response.error, now, options);
     current = await this.save(current, { ...stored.changes, ...failure });
     return { status: 'failed', ...counts, error: response.error, connection: current };
   }
@@ -264,7 +276,7 @@ export class SyncService {
   }
 
   /** The connection's next state after a failed fetch. A rate limit never deactivates it. */
-  private async failureChanges(connection: ConnectionRecord, error: BridgeError, now: Date): Promise<Changes> {
+  private async failureChanges(connection: ConnectionRecord, error: BridgeError, now: Date, options: SyncOptions): Promise<Changes> {
     const failures = connection.consecutiveFailures + 1;
     const lastError = { code: error.code, message: error.message, at: now.toISOString() };
     const backOff = (floorSeconds = 0): Changes => ({
@@ -277,7 +289,7 @@ export class SyncService {
       return backOff(Math.max(error.retryAfterSeconds ?? 0, LIMITS.rateLimitedBackoffSeconds));
     }
     if (error.code !== 'TOKEN_REJECTED') return backOff();
-    return this.relogin(connection, lastError, backOff, now);
+    return this.relogin(connection, lastError, backOff, now, options);
   }
 
   /** Tokens refused: log in again with the stored password (rate-limited), else ask the user. */
@@ -286,17 +298,22 @@ export class SyncService {
     lastError: { code: string; message: string; at: string },
     backOff: (floorSeconds?: number) => Changes,
     now: Date,
+    options: SyncOptions,
   ): Promise<Changes> {
     const needsReauth: Changes = { status: 'needs_reauth', isActive: false, nextSyncTime: undefined, lastError };
     if (!connection.password) return needsReauth;
+    // A login the function could cut off would burn a login and maybe the tokens it obtained:
+    // none is started then, and the next sync (due at once) logs in with a whole function's time.
+    if (!hasSecondsLeft(options, LIMITS.syncReloginMinSeconds)) return { ...backOff(), nextSyncTime: now.toISOString() };
     const blockedError = { code: 'LOGIN_BLOCKED', message: LOGIN_BLOCKED_MESSAGE, at: now.toISOString() };
     const closedSeconds = await this.loginGate.closedForSeconds(now);
     if (closedSeconds > 0) return { ...backOff(closedSeconds), lastError: blockedError };
     const decision = await this.limits.login(connection.userId, connection.username, now);
     if (!decision.allowed) return backOff(decision.retryAfterSeconds);
     const password = await this.deps.vault.decrypt(connection.userId, 'password', connection.password);
-    const login = await this.deps.bridge.call({ op: 'login', username: connection.username, password });
-    if (login.ok && login.tokens) {
+    const login = await this.deps.bridge.call({ op: 'login', username: connection.username, password, ...bridgeDeadline(options) });
+    // Tokens that arrived before the deadline are the account's new ones (the re-login needs nothing else).
+    if (login.tokens && (login.ok || login.error.code === 'DEADLINE_REACHED')) {
       return {
         tokens: await this.deps.vault.encrypt(connection.userId, 'tokens', login.tokens),
         cursors: { ...connection.cursors, tokensRefreshedAt: now.toISOString() },
@@ -319,6 +336,7 @@ export class SyncService {
         return backOff(login.error.retryAfterSeconds ?? 0);
       case 'UPSTREAM_UNAVAILABLE':
       case 'LOGIN_INCOMPLETE':
+      case 'DEADLINE_REACHED':
         return backOff(login.error.retryAfterSeconds ?? 0);
       default:
         return needsReauth;
