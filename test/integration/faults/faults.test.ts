@@ -47,14 +47,20 @@ afterAll(async () => {
   await h.runtime.stop();
 });
 
-/** A Garmin account with data, connected and backfilled; the counters start after it. */
-const connected = async (): Promise<{ holds: GarminHolds; user: string }> => {
-  const holds = await garminAccount(h);
+/** Connects `holds` (keeping the password or not) for a new user and backfills; the counters start after it. */
+const connectedWith = async (holds: GarminHolds, rememberPassword: boolean): Promise<string> => {
   const user = h.newUser();
-  expect((await h.api('POST /garmin/connection', { userId: user, body: { username: holds.email, password: PASSWORD } })).status).toBe(201);
+  const body = { username: holds.email, password: PASSWORD, rememberPassword };
+  expect((await h.api('POST /garmin/connection', { userId: user, body })).status).toBe(201);
   await h.runtime.drainQueue();
   await h.sim.resetCounters();
-  return { holds, user };
+  return user;
+};
+
+/** A Garmin account with data, connected (password kept) and backfilled. */
+const connected = async (): Promise<{ holds: GarminHolds; user: string }> => {
+  const holds = await garminAccount(h);
+  return { holds, user: await connectedWith(holds, true) };
 };
 
 /** What dispatch enqueues for a due connection (not yet delivered). */
@@ -133,24 +139,35 @@ describe('faults, and what they cost', () => {
     nothingLost(await figuresOf('bridge process killed mid-fetch (SIGKILL)', user, holds, { outcome: 'job redelivered by SQS, synced by a new bridge process' }), 0);
   });
 
-  it('rotated refresh token lost: the bridge killed after Garmin rotated it', async () => {
-    const { holds, user } = await connected();
+  /**
+   * A scheduled sync whose fetch refreshes the tokens; the bridge is killed once Garmin has
+   * rotated the refresh token, so the new one lives nowhere. SQS keeps the job.
+   */
+  const loseRotatedToken = async (user: string, holds: GarminHolds): Promise<void> => {
     await upload(h, holds);
-    // Garmin no longer takes the stored access token: the fetch refreshes it, which rotates the refresh token.
-    const { accessTtlSeconds } = (await h.sim.accountSettings(holds.email)).tokens;
-    await advance(h, accessTtlSeconds + 120);
     await h.sim.fault({ account: holds.email, endpoint: 'daily-summary', latencyMs: 2000 });
     await scheduledJob(user);
     const draining = h.runtime.drainQueue();
     await eventually('the refresh at Garmin', async () => (await requests(h, holds.email, 'token-refresh')) >= 1);
-    // The new refresh token lives only in the bridge process now.
     killBridgeProcess();
     expect(await draining).toBe(0);
     await h.sim.clearFaults();
+  };
+
+  /** Garmin no longer takes the stored access token: the next fetch refreshes it. */
+  const expireAccessToken = async (holds: GarminHolds): Promise<void> => {
+    const { accessTtlSeconds } = (await h.sim.accountSettings(holds.email)).tokens;
+    await advance(h, accessTtlSeconds + 120);
+  };
+
+  it('rotated refresh token lost: the bridge killed after Garmin rotated it', async () => {
+    const holds = await garminAccount(h);
+    const user = await connectedWith(holds, true);
+    await expireAccessToken(holds);
+    await loseRotatedToken(user, holds);
     // The redelivered job: the stored refresh token is spent, so one login with the kept password.
     expect(await h.runtime.drainQueue()).toBe(1);
-    const recovered = await connection(user);
-    expect(recovered).toMatchObject({ status: 'active', isActive: true, lastError: { code: 'TOKEN_REJECTED' } });
+    expect(await connection(user)).toMatchObject({ status: 'active', isActive: true, lastError: { code: 'TOKEN_REJECTED' } });
     expect(await logins(h, holds.email)).toBe(1);
     const row = await figuresOf('rotated refresh token lost (bridge killed after the refresh)', user, holds, {
       outcome: 'recovered: one login with the kept password, then synced',
@@ -162,18 +179,8 @@ describe('faults, and what they cost', () => {
     const holds = await garminAccount(h);
     // Access tokens that always expire within the library's 15 min margin: it refreshes before every request.
     await h.sim.tokenLifetimes(holds.email, { accessTtlSeconds: 600 });
-    const user = h.newUser();
-    expect((await h.api('POST /garmin/connection', { userId: user, body: { username: holds.email, password: PASSWORD } })).status).toBe(201);
-    await h.runtime.drainQueue();
-    await h.sim.resetCounters();
-    await upload(h, holds);
-    await h.sim.fault({ account: holds.email, endpoint: 'daily-summary', latencyMs: 2000 });
-    await scheduledJob(user);
-    const draining = h.runtime.drainQueue();
-    await eventually('the refresh at Garmin', async () => (await requests(h, holds.email, 'token-refresh')) >= 1);
-    killBridgeProcess();
-    expect(await draining).toBe(0);
-    await h.sim.clearFaults();
+    const user = await connectedWith(holds, true);
+    await loseRotatedToken(user, holds);
     // The redelivered job: Garmin refuses the spent refresh token, the library goes on with the old access token.
     expect(await h.runtime.drainQueue()).toBe(1);
     expect(await connection(user)).toMatchObject({ status: 'active', lastError: undefined });
@@ -182,6 +189,25 @@ describe('faults, and what they cost', () => {
     // When that access token expires, the spent refresh token costs the one login.
     const row = await figuresOf('rotated refresh token lost, old access token still valid (refreshed 15 min early)', user, holds, {
       outcome: 'synced on the old access token (0 logins); one login with the kept password once it expired',
+    });
+    expect(row).toMatchObject({ lostActivities: 0, lostDays: 0, lostTokens: 1, logins: 1 });
+  });
+
+  it('rotated refresh token lost without a kept password', async () => {
+    const holds = await garminAccount(h);
+    const user = await connectedWith(holds, false);
+    await expireAccessToken(holds);
+    await loseRotatedToken(user, holds);
+    expect(await h.runtime.drainQueue()).toBe(1);
+    expect(await connection(user)).toMatchObject({ status: 'needs_reauth', isActive: false });
+    expect(await logins(h, holds.email)).toBe(0);
+    // The app asks the user, who signs in again: a login nobody would have needed without the crash.
+    expect((await h.api('POST /garmin/connection', { userId: user, body: { username: holds.email, password: PASSWORD, rememberPassword: false } })).status).toBe(
+      201,
+    );
+    await h.runtime.drainQueue();
+    const row = await figuresOf('rotated refresh token lost, no password kept', user, holds, {
+      outcome: 'needs_reauth until the user signed in again (that login), then synced',
     });
     expect(row).toMatchObject({ lostActivities: 0, lostDays: 0, lostTokens: 1, logins: 1 });
   });
@@ -357,7 +383,7 @@ describe('faults, and what they cost', () => {
   it('prints the table, and docs/reliability.md holds the same', () => {
     const table = faultTable(figures);
     console.log(`\nFault tests\n\n${table}\n`);
-    expect(figures).toHaveLength(12);
+    expect(figures).toHaveLength(13);
     const doc = readFileSync(join(REPO_ROOT, 'docs/reliability.md'), 'utf8');
     const section = /<!-- fault-table:start -->\n([\s\S]*?)\n<!-- fault-table:end -->/.exec(doc)?.[1];
     expect(section).toBe(table);
