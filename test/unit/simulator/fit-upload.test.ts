@@ -1,5 +1,5 @@
 /** POST /upload-service/upload: a FIT weight file becomes weigh-ins; anything else is refused and adds nothing. */
-import { Encoder, Profile } from '@garmin/fitsdk';
+import { Encoder, type FileIdMesg, Profile, type WeightScaleMesg } from '@garmin/fitsdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATHLETE, type Json, SimHarness } from './helpers';
 
@@ -15,12 +15,22 @@ const DATE = '2026-11-20';
 // 06:30 UTC is 07:30 in Berlin (the athlete's zone): the weigh-in's day is DATE.
 const AT = new Date(`${DATE}T06:30:00Z`);
 
+const mesgNum = (name: string): number => {
+  const num = Profile.MesgNum[name];
+  if (num === undefined) throw new Error(`the FIT profile has no ${name} message`);
+  return num;
+};
+
 /** Two weigh-ins in one FIT weight file, encoded by Garmin's SDK (not by the library under test). */
 const weightFile = (): Uint8Array => {
   const encoder = new Encoder();
-  encoder.onMesg(Profile.MesgNum.FILE_ID, { type: 'weight', manufacturer: 'development', product: 1, serialNumber: 1, timeCreated: AT });
-  encoder.onMesg(Profile.MesgNum.WEIGHT_SCALE, { timestamp: AT, weight: 80.25, percentFat: 21.5, percentHydration: 55, boneMass: 3.5, muscleMass: 36.25, bmi: 24.5 });
-  encoder.onMesg(Profile.MesgNum.WEIGHT_SCALE, { timestamp: new Date(AT.getTime() + 60_000), weight: 80.5 });
+  const fileId: FileIdMesg = { type: 'weight', manufacturer: 'development', product: 1, serialNumber: 1, timeCreated: AT };
+  encoder.onMesg(mesgNum('FILE_ID'), fileId);
+  const weighIns: WeightScaleMesg[] = [
+    { timestamp: AT, weight: 80.25, percentFat: 21.5, percentHydration: 55, boneMass: 3.5, muscleMass: 36.25, bmi: 24.5 },
+    { timestamp: new Date(AT.getTime() + 60_000), weight: 80.5 },
+  ];
+  for (const weighIn of weighIns) encoder.onMesg(mesgNum('WEIGHT_SCALE'), weighIn);
   return encoder.close();
 };
 
