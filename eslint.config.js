@@ -32,6 +32,7 @@ export default tseslint.config(
   // the local runtime, the tests or the stack.
   layer('functions/core/**', ['adapters', 'handlers'], 'core holds the rules and talks to ports; adapters implement them'),
   layer('functions/adapters/**', ['handlers'], 'adapters only store and transport; they never call a handler'),
+  layer('functions/api/**', ['adapters', 'handlers'], 'the route table is the contract: core schemas and errors only (the stack imports it too)'),
   // The device sign-in package runs in apps (browsers, webviews, React Native): nothing of the
   // backend, and no Node-only module.
   {

@@ -1,4 +1,9 @@
-/** Every limit and timing of the product, in one place. */
+/**
+ * The product's own limits and timings: Garmin call limits, cadences, backoff, login block,
+ * keep-alive, reconcile window. Elsewhere by what they bound: AWS quotas (aws-limits.ts), the
+ * bridge's sizes (bridge-protocol.ts BRIDGE_LIMITS, WRITE_LIMITS), page sizes (api-schemas.ts),
+ * the change feed (events/rules.ts EVENT_LIMITS) and webhook retries (adapters/webhooks/delivery.ts).
+ */
 export const LIMITS = {
   /** Garmin's limits per user: authentication calls (logins, token imports) and syncs that call Garmin. */
   authCallsPerHour: 5,

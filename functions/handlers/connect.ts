@@ -1,40 +1,34 @@
 /** Connect function: connect (password, token import or service ticket), attempts, MFA codes, what to sync, disconnect. */
-import { AttemptPath, ConnectBody, DataTypesBody, MfaBody } from '../core/api-schemas';
 import type { Services } from '../core/services';
 import type { ConnectOutcome } from '../core/services/connect-service';
-import { type HttpResult, type Route, httpHandler, parse } from './commons/http';
+import { type HttpResult, type RouteHandlers, httpHandler } from './commons/http';
 import { servicesFromEnvironment } from './commons/runtime';
 
 const answer = (outcome: ConnectOutcome): HttpResult => ({ status: outcome.status === 'connected' ? 201 : 202, body: outcome });
 
-export const connectRoutes = (services: () => Services): Record<string, Route> => ({
-  'POST /garmin/connection': async ({ userId, body }) => {
-    const input = parse(ConnectBody, body, 'body');
+export const connectRoutes = (services: () => Services): RouteHandlers<'connect'> => ({
+  'POST /garmin/connection': async ({ userId, body: input }) => {
     const { connect } = services();
     if ('ticket' in input) return answer(await connect.exchangeTicket(userId, input));
     return answer('tokens' in input ? await connect.importTokens(userId, input) : await connect.connectWithPassword(userId, input));
   },
-  'GET /garmin/connection/attempts/{attemptId}': async ({ userId, path }) => {
-    const { attemptId } = parse(AttemptPath, path, 'path');
+  'GET /garmin/connection/attempts/{attemptId}': async ({ userId, path: { attemptId } }) => {
     const attempt = await services().connect.getAttempt(userId, attemptId);
     return {
       status: 200,
       body: { attemptId, status: attempt.status, ...(attempt.error ? { error: attempt.error } : {}) },
     };
   },
-  'POST /garmin/connection/attempts/{attemptId}/mfa': async ({ userId, path, body }) => {
-    const { attemptId } = parse(AttemptPath, path, 'path');
-    const { code } = parse(MfaBody, body, 'body');
-    return answer(await services().connect.submitMfaCode(userId, attemptId, code));
-  },
-  'PATCH /garmin/connection': async ({ userId, body }) => {
-    const { dataTypes } = parse(DataTypesBody, body, 'body');
-    return { status: 200, body: { connection: await services().connection.selectDataTypes(userId, dataTypes) } };
-  },
+  'POST /garmin/connection/attempts/{attemptId}/mfa': async ({ userId, path: { attemptId }, body: { code } }) =>
+    answer(await services().connect.submitMfaCode(userId, attemptId, code)),
+  'PATCH /garmin/connection': async ({ userId, body: { dataTypes } }) => ({
+    status: 200,
+    body: { connection: await services().connection.selectDataTypes(userId, dataTypes) },
+  }),
   'DELETE /garmin/connection': async ({ userId }) => {
     await services().connection.disconnect(userId);
     return { status: 204 };
   },
 });
 
-export const handler = httpHandler(connectRoutes(servicesFromEnvironment), () => servicesFromEnvironment().throttle);
+export const handler = httpHandler('connect', connectRoutes(servicesFromEnvironment), () => servicesFromEnvironment().throttle);

@@ -1,19 +1,18 @@
 /** Manual sync (POST /garmin/sync) and the writes to Garmin (handlers/write.ts). */
-import { SyncBody } from '../core/api-schemas';
 import { AppError } from '../core/errors';
 import type { Services } from '../core/services';
 import { toConnectionView } from '../core/services/connection-view';
 import type { SyncRun } from '../core/services/sync-service';
-import { type Route, httpHandler, parse } from './commons/http';
+import { type RouteHandlers, httpHandler } from './commons/http';
 import { metrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 import { writeRoutes } from './write';
 
 const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, fresh: 200, failed: 200, in_progress: 202 };
 
-export const syncRoutes = (services: () => Services): Record<string, Route> => ({
+export const syncRoutes = (services: () => Services): Pick<RouteHandlers<'sync'>, 'POST /garmin/sync'> => ({
   'POST /garmin/sync': async ({ userId, body }) => {
-    const { force } = body === undefined ? {} : parse(SyncBody, body, 'body');
+    const force = body?.force;
     const startedAt = new Date();
     const run = await services().sync.run({ userId, reason: 'manual', ...(force ? { force } : {}) });
     recordSync({ userId, reason: 'manual' }, run, startedAt);
@@ -43,7 +42,6 @@ export const syncRoutes = (services: () => Services): Record<string, Route> => (
   },
 });
 
-export const handler = httpHandler(
-  { ...syncRoutes(servicesFromEnvironment), ...writeRoutes(servicesFromEnvironment) },
+export const handler = httpHandler('sync', { ...syncRoutes(servicesFromEnvironment), ...writeRoutes(servicesFromEnvironment) },
   () => servicesFromEnvironment().throttle,
 );

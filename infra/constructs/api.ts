@@ -16,33 +16,10 @@ import {
   type aws_lambda as lambda,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-export type RouteTarget = 'connect' | 'sync' | 'read';
-
-/** The API contract (../shared/DESIGN.md §6): route key → the function that serves it. */
-export const ROUTES: Record<`${Method} /${string}`, RouteTarget> = {
-  'POST /garmin/connection': 'connect',
-  'PATCH /garmin/connection': 'connect',
-  'DELETE /garmin/connection': 'connect',
-  'GET /garmin/connection/attempts/{attemptId}': 'connect',
-  'POST /garmin/connection/attempts/{attemptId}/mfa': 'connect',
-  'POST /garmin/sync': 'sync',
-  'POST /garmin/weight': 'sync',
-  'POST /garmin/hydration': 'sync',
-  'GET /garmin/connection': 'read',
-  'GET /garmin/activities': 'read',
-  'GET /garmin/daily-summaries': 'read',
-  'GET /garmin/energy': 'read',
-  'GET /garmin/weight': 'read',
-  'GET /garmin/hydration': 'read',
-  'GET /garmin/sleep': 'read',
-  'GET /garmin/profile': 'read',
-  'GET /garmin/changes': 'read',
-};
+import { type ApiFunction, ROUTE_FUNCTIONS } from '../../functions/api/routes';
 
 export interface ApiProps {
-  functions: Record<RouteTarget, lambda.IFunction>;
+  functions: Record<ApiFunction, lambda.IFunction>;
   jwtIssuer?: string;
   jwtAudience?: string[];
   throttle: { rateLimit: number; burstLimit: number };
@@ -122,13 +99,14 @@ export class Api extends Construct {
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
-    const integrationOf: Record<RouteTarget, integrations.HttpLambdaIntegration> = {
+    const integrationOf: Record<ApiFunction, integrations.HttpLambdaIntegration> = {
       connect: new integrations.HttpLambdaIntegration('Connect', props.functions.connect),
       sync: new integrations.HttpLambdaIntegration('Sync', props.functions.sync),
       read: new integrations.HttpLambdaIntegration('Read', props.functions.read),
     };
-    for (const [routeKey, target] of Object.entries(ROUTES)) {
-      const [method, path] = routeKey.split(' ') as [Method, string];
+    // The route table (functions/api/routes.ts): route key → the function that serves it.
+    for (const [routeKey, target] of Object.entries(ROUTE_FUNCTIONS)) {
+      const [method, path] = routeKey.split(' ') as [keyof typeof apigw.HttpMethod, string];
       this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod[method]], integration: integrationOf[target] });
     }
   }

@@ -14,11 +14,12 @@ import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
+import { type ApiFunction, routeSpec } from '../../functions/api/routes';
 import type { Clock, ConnectJob, ConnectWorkerInvoker, GarminBridge } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
 import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
-import { type HttpEvent, type HttpResponse, type Route, httpHandler } from '../../functions/handlers/commons/http';
+import { type HttpEvent, type HttpResponse, httpHandler } from '../../functions/handlers/commons/http';
 import { connectRoutes } from '../../functions/handlers/connect';
 import { connectWorker } from '../../functions/handlers/connect-worker';
 import { readRoutes } from '../../functions/handlers/read';
@@ -141,29 +142,21 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
 };
 
 export interface HttpApi {
-  /** Route key → route, as API Gateway routes them. */
-  routes: Record<string, Route>;
   /** One API request, run as an invocation of the function that serves its route. */
   http(event: HttpEvent): Promise<HttpResponse>;
 }
 
-type ApiFunction = 'connect' | 'read' | 'sync';
-
 /** API Gateway's routes, each integrated with the function that serves it. */
 export const httpApiOf = (functions: Record<ApiFunction, DeployedFunction>): HttpApi => {
-  const routesOf: Record<ApiFunction, Record<string, Route>> = {
-    connect: connectRoutes(() => functions.connect.services),
-    read: readRoutes(() => functions.read.services),
-    sync: { ...syncRoutes(() => functions.sync.services), ...writeRoutes(() => functions.sync.services) },
+  const handlers = {
+    connect: httpHandler('connect', connectRoutes(() => functions.connect.services), () => functions.connect.services.throttle),
+    read: httpHandler('read', readRoutes(() => functions.read.services), () => functions.read.services.throttle),
+    sync: httpHandler('sync', { ...syncRoutes(() => functions.sync.services), ...writeRoutes(() => functions.sync.services) }, () => functions.sync.services.throttle),
   };
-  const owners = Object.keys(routesOf) as ApiFunction[];
-  const handlers = Object.fromEntries(owners.map((fn) => [fn, httpHandler(routesOf[fn], () => functions[fn].services.throttle)])) as Record<ApiFunction, ReturnType<typeof httpHandler>>;
-  const ownerOf = new Map(owners.flatMap((fn) => Object.keys(routesOf[fn]).map((routeKey) => [routeKey, fn] as const)));
   return {
-    routes: Object.assign({}, ...owners.map((fn) => routesOf[fn])) as Record<string, Route>,
     http: (event) => {
       // An unknown route never reaches a function on AWS; the read function answers its 404 here.
-      const owner = ownerOf.get(event.routeKey) ?? 'read';
+      const owner = routeSpec(event.routeKey)?.fn ?? 'read';
       return functions[owner].invoke((context) => handlers[owner](event, context));
     },
   };

@@ -30,6 +30,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ROUTE_KEYS } from '../../functions/api/routes';
 import { AWS_LIMITS } from '../../functions/core/aws-limits';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
 import type { LocalAuth } from './auth';
@@ -395,7 +396,7 @@ const serveStatic = async (res: ServerResponse, webRoot: string, rawPath: string
 
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
   const { runtime, auth } = options;
-  const routes = compileRoutes(Object.keys(runtime.routes));
+  const routes = compileRoutes(ROUTE_KEYS);
   const webRoot = path.resolve(options.webRoot ?? path.join(REPO_ROOT, 'web'));
   const openApi = renderOpenApiDocument();
   const clients = { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };

@@ -1,13 +1,11 @@
 /** The resources and their wiring: tables, functions, bridge, pipeline, API, keyring, alarms, dashboard. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKey, type TableSpec } from '../../functions/adapters/dynamo/tables';
 import { ENV } from '../../functions/core/env';
 import { LIMITS } from '../../functions/core/limits';
 import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metrics';
-import { ROUTES } from '../../infra/constructs/api';
+import { ROUTE_FUNCTIONS as ROUTES } from '../../functions/api/routes';
 import { BRIDGE_HANDLER } from '../../infra/constructs/bridge';
 import { SERVICE_NAME } from '../../infra/config';
 import { MEMORY_MB, SYNC_MAX_CONCURRENCY, SYNC_MAX_RECEIVE_COUNT, TIMEOUT_SECONDS } from '../../infra/sizing';
@@ -249,21 +247,6 @@ describe('HTTP API', () => {
 
   it('has exactly the routes of the contract', () => {
     expect(routes().map((r) => r.RouteKey).sort()).toEqual(Object.keys(ROUTES).sort());
-  });
-
-  it('the route table matches the route keys the handlers serve', () => {
-    const served = (file: string) =>
-      [...readFileSync(join(import.meta.dirname, '..', '..', 'functions', 'handlers', `${file}.ts`), 'utf8').matchAll(/'((?:GET|POST|DELETE|PUT|PATCH) \/[^']*)'/g)].map(
-        (m) => m[1],
-      );
-    for (const target of ['connect', 'sync', 'read'] as const) {
-      const routed = Object.entries(ROUTES)
-        .filter(([, t]) => t === target)
-        .map(([key]) => key);
-      // The sync function also serves the writes (handlers/write.ts, composed in handlers/sync.ts).
-      const files = target === 'sync' ? ['sync', 'write'] : [target];
-      expect(files.flatMap(served).sort(), target).toEqual(routed.sort());
-    }
   });
 
   it('every route requires the JWT authorizer and reaches its function', () => {

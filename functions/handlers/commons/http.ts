@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
+import { type ApiFunction, API_ROUTES, type HeaderSpec, type RouteKey, type RouteSpec, type RoutesOf, routeSpec } from '../../api/routes';
 import { isReservedPartition } from '../../core/reserved-partitions';
 import { AppError } from '../../core/errors';
 import { CORRELATION_ID_PATH, logger } from './logger';
@@ -15,14 +16,23 @@ import { CORRELATION_ID_PATH, logger } from './logger';
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
-export interface HttpRequest {
+type Spec<K extends RouteKey> = (typeof API_ROUTES)[K];
+type Part<K extends RouteKey, F extends string> = Spec<K> extends Record<F, infer P> ? P : undefined;
+type Parsed<P> = P extends { schema: infer S extends z.ZodType } ? z.output<S> : undefined;
+type ParsedBody<B> = B extends { schema: infer S extends z.ZodType; required: true }
+  ? z.output<S>
+  : B extends { schema: infer S extends z.ZodType }
+    ? z.output<S> | undefined
+    : undefined;
+
+/** A request as its route's schemas (functions/api/routes.ts) parsed it. */
+export interface RouteRequest<K extends RouteKey> {
   userId: string;
-  routeKey: string;
-  body: unknown;
-  query: Record<string, string | undefined>;
-  path: Record<string, string | undefined>;
-  /** Request headers, names lower-case (as API Gateway's HTTP API delivers them). */
-  headers: Record<string, string | undefined>;
+  path: Parsed<Part<K, 'path'>>;
+  query: Parsed<Part<K, 'query'>>;
+  /** The route's one header, when it names one. */
+  header: Parsed<Part<K, 'header'>>;
+  body: ParsedBody<Part<K, 'body'>>;
 }
 
 export interface HttpResult {
@@ -31,7 +41,9 @@ export interface HttpResult {
   retryAfterSeconds?: number;
 }
 
-export type Route = (request: HttpRequest) => Promise<HttpResult>;
+export type RouteHandler<K extends RouteKey> = (request: RouteRequest<K>) => Promise<HttpResult>;
+/** What a function implements: exactly the routes the table gives it. */
+export type RouteHandlers<F extends ApiFunction> = { [K in RoutesOf<F>]: RouteHandler<K> };
 
 const json = (status: number, body: unknown, extraHeaders: Record<string, string> = {}): HttpResponse => ({
   statusCode: status,
@@ -73,6 +85,23 @@ export const parse = <S extends z.ZodType>(schema: S, value: unknown, what: stri
   throw new AppError('VALIDATION_ERROR', problems.join('; '));
 };
 
+const headerOf = (spec: HeaderSpec, headers: HttpEvent['headers']): unknown => {
+  // API Gateway's HTTP API delivers header names lower-cased.
+  const value = headers[spec.name.toLowerCase()];
+  if (value === undefined) throw new AppError('VALIDATION_ERROR', spec.missing);
+  return parse(spec.schema, value, `header.${spec.name}`);
+};
+
+/** Parses what the route's entry says the request carries: header, path, query, body (in that order). */
+const requestOf = (spec: RouteSpec, event: HttpEvent, userId: string) => {
+  const raw = bodyOf(event);
+  const header = spec.header ? headerOf(spec.header, event.headers) : undefined;
+  const path = spec.path ? parse(spec.path.schema, event.pathParameters, 'path') : undefined;
+  const query = spec.query ? parse(spec.query.schema, event.queryStringParameters, 'query') : undefined;
+  const body = spec.body && (raw !== undefined || spec.body.required) ? parse(spec.body.schema, raw, 'body') : undefined;
+  return { userId, path, query, header, body };
+};
+
 export const errorResponse = (error: unknown): HttpResponse => {
   if (error instanceof AppError) {
     if (error.status >= 500) logger.error('request failed', { code: error.code });
@@ -91,25 +120,20 @@ export interface Throttle {
   admit(userId: string, routeKey: string): Promise<void>;
 }
 
-/** A Lambda handler serving the given routes (keys are API Gateway route keys), each request of a user counted by `throttle`. */
-export const httpHandler = (routes: Record<string, Route>, throttle: () => Throttle) =>
+/** The Lambda handler of function `fn`: the table's routes for it, each parsed as its entry says and served by its handler, each request of a user counted by `throttle`. */
+export const httpHandler = <F extends ApiFunction>(fn: F, routes: RouteHandlers<F>, throttle: () => Throttle) =>
   middy<HttpEvent, HttpResponse>()
     .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH, resetKeys: true }))
     .handler(async (event) => {
       try {
-        const route = routes[event.routeKey];
-        if (!route) throw new AppError('NOT_FOUND', `No route ${event.routeKey}`);
+        const spec = routeSpec(event.routeKey);
+        // The mapped type ties each key to its own request type; here the key is known at run time only.
+        const route = (routes as Partial<Record<string, (request: ReturnType<typeof requestOf>) => Promise<HttpResult>>>)[event.routeKey];
+        if (!spec || spec.fn !== fn || !route) throw new AppError('NOT_FOUND', `No route ${event.routeKey}`);
         const userId = callerOf(event);
         // Before any other work: a throttled request reads no body and reaches no service.
         await throttle().admit(userId, event.routeKey);
-        const result = await route({
-          userId,
-          routeKey: event.routeKey,
-          body: bodyOf(event),
-          query: event.queryStringParameters ?? {},
-          path: event.pathParameters ?? {},
-          headers: event.headers,
-        });
+        const result = await route(requestOf(spec, event, userId));
         logger.info('request done', { route: event.routeKey, status: result.status });
         return json(
           result.status,

@@ -16,6 +16,7 @@ describe('dependency direction', () => {
     ['functions/adapters/dynamo/x.ts', "import { handler } from '../../handlers/read';"],
     ['functions/handlers/read.ts', "import { DynamoDataStore } from '../adapters/dynamo/data-store';"],
     ['functions/adapters/x.ts', "import { PATHS } from '../../scripts/local/paths';"],
+    ['functions/api/routes.ts', "import { DynamoDataStore } from '../adapters/dynamo/data-store';"],
     ['functions/core/x.ts', "import { SimulatorClient } from '../../test/support/simulator-client';"],
   ])('refuses %s importing %s', async (file, line) => {
     expect(await problems(file, `${line}\nexport const used = 1;\n`)).toHaveLength(1);
@@ -25,6 +26,7 @@ describe('dependency direction', () => {
     ['functions/handlers/commons/runtime.ts', "import { createDocumentClient } from '../../adapters/dynamo/client';"],
     ['functions/adapters/dynamo/x.ts', "import { LIMITS } from '../../core/limits';"],
     ['functions/handlers/read.ts', "import type { Services } from '../core/services';"],
+    ['functions/handlers/commons/http.ts', "import { API_ROUTES } from '../../api/routes';"],
   ])('allows %s importing %s', async (file, line) => {
     expect(await problems(file, `${line}\nexport const used = 1;\n`)).toEqual([]);
   });
