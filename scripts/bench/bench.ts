@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SimulatorClient, type SimCounters } from '../../test/support/simulator-client';
+import { dueShardOf } from '../../functions/adapters/dynamo/connection-store';
 import { LIMITS } from '../../functions/core/limits';
 import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
@@ -367,17 +368,19 @@ try {
   big.clock.offsetMs += 16 * MINUTE;
   const seedStarted = performance.now();
   const dueAt = new Date(big.clock.now().getTime() - MINUTE).toISOString();
+  const scaleIds = Array.from({ length: SCALE_DUE }, (_, i) => `scale-user-${String(i).padStart(6, '0')}`);
   for (let i = 0; i < SCALE_DUE; i += 200) {
-    const ids = Array.from({ length: Math.min(200, SCALE_DUE - i) }, (_, j) => `scale-user-${String(i + j).padStart(6, '0')}`);
     // Dispatch reads the schedule only: the tokens are the caught-up user's, never used here.
-    await Promise.all(ids.map((userId) => big.services.deps.connections.put({ ...caughtUp, userId, nextSyncTime: dueAt, version: 1 })));
+    await Promise.all(scaleIds.slice(i, i + 200).map((userId) => big.services.deps.connections.put({ ...caughtUp, userId, nextSyncTime: dueAt, version: 1 })));
   }
   const seedSeconds = (performance.now() - seedStarted) / 1000;
+  // The `due` index's partition key of each seeded connection: how evenly they spread.
+  const perShard = Array.from({ length: LIMITS.dueShards }, () => 0);
+  for (const userId of scaleIds) perShard[dueShardOf(userId)] = (perShard[dueShardOf(userId)] ?? 0) + 1;
   const now = big.clock.now();
-  const perShard = await Promise.all(
-    Array.from({ length: LIMITS.dueShards }, async (_, shard) => (await big.services.deps.connections.findDue(shard, now, 10 * SCALE_DUE)).length),
-  );
-  const due = perShard.reduce((a, b) => a + b, 0);
+  // What one run finds: findDue reads one page (≤ 1 MB) of each shard.
+  const found = await Promise.all(Array.from({ length: LIMITS.dueShards }, async (_, shard) => (await big.services.deps.connections.findDue(shard, now, 10 * SCALE_DUE)).length));
+  const due = found.reduce((a, b) => a + b, 0);
   log(`scale: one dispatch run over ${due} due connections (the jobs are kept, not sent to SQS)`);
   const scaleBefore = big.meter.snapshot();
   const scaleStarted = performance.now();
@@ -386,6 +389,7 @@ try {
   const scaleDdb = diffSnapshots(big.meter.snapshot(), scaleBefore);
   const jobDelays = scaleRun.jobs.map((j) => j.delaySeconds ?? 0);
   results.scale = {
+    seeded: SCALE_DUE,
     due,
     claimed: scaleRun.claimed,
     lostClaims: scaleRun.lostClaims,

@@ -22,6 +22,7 @@ const ENTRIES: Record<string, string> = {
   'sync-worker': handlerEntry('sync-worker'),
   dispatch: handlerEntry('dispatch'),
   read: handlerEntry('read'),
+  'deliver-events': handlerEntry('deliver-events'),
   'keyring-init': join(REPO_ROOT, 'infra', 'keyring-init', 'handler.ts'),
 };
 
