@@ -1,5 +1,7 @@
 /** docs/cost-model.md, rendered by `npm run bench` from the run's measured units and summary.ts's prices and assumptions. */
-import { DISPATCH_RATE_MINUTES, MEMORY_MB } from '../../infra/sizing';
+import { LIMITS } from '../../functions/core/limits';
+import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_MAX_CONCURRENCY } from '../../infra/sizing';
 import type { BenchResults } from './report';
 import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, costInputs, costLines, fmt, naiveCostInputs, summarize } from './summary';
 
@@ -83,5 +85,29 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
       `scales with the users, so the per-user figure holds at 100,000 users.`,
     '',
   );
+  lines.push(...capacity(ours));
   return `${lines.join('\n')}\n`;
+};
+
+/** What bounds the number of users before money does: Garmin's budget, then our own settings (today's values). */
+const capacity = (ours: CostInputs): string[] => {
+  const syncsPerUserHour = ours.syncsPerUserDay / 24;
+  const workerSeconds = ours.garminRequestsPerSync * ASSUMPTIONS.garminLatencySeconds + ASSUMPTIONS.bridgeOwnSeconds + ASSUMPTIONS.workerOwnSeconds;
+  const users = (syncsPerHour: number) => Math.floor(syncsPerHour / syncsPerUserHour).toLocaleString('en-US');
+  const lines = [
+    '## What bounds the number of users: Garmin, then our own settings',
+    '',
+    `At ${fmt(syncsPerUserHour)} scheduled syncs per user-hour (the run's cadence), with today's settings:`,
+    '',
+    '| setting | today | users it admits |',
+    '| --- | --- | --- |',
+    `| \`LIMITS.garminRequestsPerMinute\` (dispatch reserves \`estimatedRequestsPerSync\` = ${LIMITS.estimatedRequestsPerSync} per sync) | ${LIMITS.garminRequestsPerMinute.toLocaleString('en-US')} | ${users((LIMITS.garminRequestsPerMinute * 60) / LIMITS.estimatedRequestsPerSync)} |`,
+    `| \`DEFAULT_DISPATCH.maxPerRun\`, a run every ${DISPATCH_RATE_MINUTES} min | ${DEFAULT_DISPATCH.maxPerRun.toLocaleString('en-US')} per run | ${users((DEFAULT_DISPATCH.maxPerRun * 60) / DISPATCH_RATE_MINUTES)} |`,
+    `| \`SYNC_MAX_CONCURRENCY\` (a sync holds a worker ≈ ${fmt(workerSeconds)} s with Garmin's latency) | ${SYNC_MAX_CONCURRENCY} | ${users((SYNC_MAX_CONCURRENCY * 3600) / workerSeconds)} |`,
+    '',
+    'Each must be raised together with Garmin\'s tolerance to go further; the benchmark\'s "Dispatch at scale" shows one run ' +
+      'claiming tens of thousands without a hot partition.',
+    '',
+  ];
+  return lines;
 };
