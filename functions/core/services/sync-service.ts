@@ -22,6 +22,7 @@ import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, probeCurs
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
+import { persistRotatedTokens } from './rotated-tokens';
 import { SyncGuard, heldBack } from './sync-guard';
 import { storeWellness } from './wellness-sync';
 
@@ -71,7 +72,11 @@ export const keepTokensAlive = (connection: ConnectionRecord, next: string, now:
   return deadline < next ? deadline : next;
 };
 
-class ConnectionGoneError extends Error {}
+class ConnectionGoneError extends Error {
+  static raise(): never {
+    throw new ConnectionGoneError();
+  }
+}
 
 /** [those that pass, those that do not]. */
 const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [items.filter(test), items.filter((item) => !test(item))];
@@ -160,10 +165,8 @@ export class SyncService {
     let current = connection;
     // First, before anything else can fail: Garmin has already burned the old refresh token.
     if (response.tokensChanged && response.tokens) {
-      current = await this.save(current, {
-        tokens: await this.deps.vault.encrypt(userId, 'tokens', response.tokens),
-        cursors: { ...current.cursors, tokensRefreshedAt: now.toISOString() },
-      });
+      // Nothing of this sync is stored yet: a connection gone meanwhile just ends it.
+      current = (await persistRotatedTokens(this.deps, current, response.tokens, now)) ?? ConnectionGoneError.raise();
     }
     const result = response.ok ? fetchResultOf(response) : response.partial;
     // The probe saw no upload: nothing else was fetched, there is nothing to store.

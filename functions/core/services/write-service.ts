@@ -14,13 +14,14 @@ import { EventRecorder } from '../events/recorder';
 import { type DataChanges, NO_DATA_CHANGES } from '../events/rules';
 import { LIMITS } from '../limits';
 import { localTimestamp } from '../local-time';
-import { type ConnectionRecord, type GarminObject, VersionConflictError, type WriteOutcome } from '../ports';
+import type { ConnectionRecord, GarminObject, WriteOutcome } from '../ports';
 import { hydrationOf, weighInsOf } from '../read/wellness';
 import { sameContent } from '../sync/summary-finality';
 import { weightDayOf } from '../sync/wellness-days';
 import { bridgeErrorToApp } from './bridge-errors';
 import { CallLimits } from './call-limits';
 import type { ServiceDeps } from './deps';
+import { persistRotatedTokens } from './rotated-tokens';
 import { SyncGuard, heldBack } from './sync-guard';
 
 export type WriteInput = { kind: 'weight'; body: WeightWriteBody } | { kind: 'hydration'; body: HydrationWriteBody };
@@ -44,8 +45,6 @@ const CREATED = 201;
 const BUSY_RETRY_SECONDS = 5;
 /** Garmin requests of one write: the write, and the read of its day. */
 const WRITE_REQUESTS = 2;
-/** Token saves racing dispatch's claims of the same connection item: a few rounds at most. */
-const MAX_SAVE_ATTEMPTS = 3;
 
 const errorBody = (error: AppError): GarminObject => ({ error: { code: error.code, message: error.message } });
 
@@ -107,7 +106,7 @@ export class WriteService {
       const response = await this.deps.bridge.call(this.request(input, tokens, connection));
       await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
       // First: Garmin has already burned the old refresh token.
-      if (response.tokensChanged && response.tokens) await this.saveTokens(connection, response.tokens, now);
+      if (response.tokensChanged && response.tokens) await persistRotatedTokens(this.deps, connection, response.tokens, now);
       if (!response.ok) {
         const error = bridgeErrorToApp(response.error);
         if (response.garminRequests === 0) throw new NotSent(error);
@@ -145,20 +144,5 @@ export class WriteService {
     const body = kind === 'weight' ? { date, weighIns: weighInsOf(day) } : { date, hydration: hydrationOf(day) };
     if (stored && sameContent(stored.garmin, garmin)) return { body };
     return { body, changes: { ...NO_DATA_CHANGES, wellness: { ...NO_DATA_CHANGES.wellness, [kind]: [date] } } };
-  }
-
-  private async saveTokens(connection: ConnectionRecord, tokens: string, now: Date): Promise<void> {
-    const encrypted = await this.deps.vault.encrypt(connection.userId, 'tokens', tokens);
-    let base: ConnectionRecord | undefined = connection;
-    for (let attempt = 1; base && (base.generation ?? 0) === (connection.generation ?? 0); attempt++) {
-      try {
-        await this.deps.connections.update(base.userId, base.version, { tokens: encrypted, cursors: { ...base.cursors, tokensRefreshedAt: now.toISOString() } });
-        return;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
-      }
-      base = await this.deps.connections.get(connection.userId);
-    }
-    // Disconnected, or another account connected, meanwhile: these tokens belong to nobody now.
   }
 }
