@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { scanUserItems } from '../../support/scan';
-import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, MFA_USER, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => h.sim.reset());
 
 describe('connecting a Garmin account and reading what was synced', () => {

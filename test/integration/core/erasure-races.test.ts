@@ -3,17 +3,13 @@
  * generation fences every write, so switching Garmin accounts mid-sync mixes nothing and a
  * lease is never taken from its holder.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { LIMITS } from '../../../functions/core/limits';
 import { personalItemsLeft } from '../../support/scan';
-import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, MFA_USER, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.reset();
   // Past the previous test's logins of the same Garmin accounts.

@@ -1,15 +1,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { VaultDecryptError } from '../../../functions/adapters/vault';
 import { personalItemsLeft, scanUserItems } from '../../support/scan';
-import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, MFA_USER, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => h.sim.reset());
 
 const doc = createDocumentClient();

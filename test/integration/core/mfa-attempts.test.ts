@@ -1,13 +1,9 @@
 /** Issue 10, finding 2: MFA codes are counted and capped per attempt, and the cap ends the attempt at once. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
-import { type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+import { harnessForFile, MFA_USER, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.resetCounters();
   // Past the previous test's logins of the same Garmin account.

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { PORTAL_SERVICE_URL, signIn } from '../../../packages/garmin-device-signin/src';
-import { ATHLETE, type Harness, MFA_USER, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, MFA_USER, PASSWORD } from './harness';
 
 // Before any module loads: the functions' loggers and the Python bridge log everything.
 vi.hoisted(() => {
@@ -8,12 +8,10 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL = 'DEBUG';
 });
 
-let h: Harness;
+const h = harnessForFile();
 beforeAll(async () => {
-  h = await startHarness();
   await h.sim.reset();
 });
-afterAll(async () => h.runtime.stop());
 
 /** Everything written to stdout and stderr while `work` runs. */
 const captureOutput = async (work: () => Promise<void>): Promise<string> => {

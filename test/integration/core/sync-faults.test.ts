@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { LIMITS } from '../../../functions/core/limits';
 import { scanUserItems } from '../../support/scan';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.reset();
   // Each test starts past the window of the previous one's logins: they share the Garmin account's limit.

@@ -4,21 +4,13 @@
  * when reused, expired or foreign, working while Garmin blocks password logins from the
  * cloud, and followed by syncs from the backend with the exchanged tokens.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PORTAL_SERVICE_URL, signIn } from '../../../packages/garmin-device-signin/src';
 import { LIMITS } from '../../../functions/core/limits';
 import { SERVICE_TICKET_TTL_SECONDS } from '../../simulator/tokens';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  // The simulator is shared by the files of the run: leave no block or fault behind.
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.reset();
 });

@@ -2,21 +2,13 @@
  * Garmin's activities change after the fact: watches upload days late, users edit and
  * delete. Reads must follow within a day without extra logins, and at once on a forced sync.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, readActivities, recordedActivity, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 beforeEach(async () => h.sim.reset());
 
 describe('activities that change at Garmin after they were synced', () => {

@@ -1,18 +1,11 @@
 /** PATCH /garmin/connection {dataTypes}: what the syncs read, shown in GET /garmin/connection. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { DATA_TYPES } from '../../../functions/core/ports';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { advance, asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 const patch = async (userId: string, body: unknown) => asDocumented('PATCH /garmin/connection', await h.api('PATCH /garmin/connection', { userId, body }));
 const dataTypesOf = (answer: { body: Record<string, unknown> }) => (answer.body.connection as { dataTypes: string[] }).dataTypes;

@@ -3,22 +3,14 @@
  * (204), privacy protected, and uploaded late. A day is final only once Garmin holds it
  * whole; a day with nothing to show affects that day only and is read again later.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
 import { RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 beforeEach(async () => h.sim.reset());
 
 const ZONE = 'Europe/Berlin';

@@ -1,19 +1,11 @@
 /** GET /garmin/energy: a nutrition diary's view of the synced days, through the handlers. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../../functions/core/local-time';
 import { RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { connectAndBackfill, newAccount, recordedActivity } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 describe('GET /garmin/energy', () => {
   it('gives each day resting + active energy, its workouts and intake, and says when Garmin has no data', async () => {

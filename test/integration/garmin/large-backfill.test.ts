@@ -2,20 +2,12 @@
  * A backfill of 1,500 real-size activities (about 7 MB of Garmin JSON) through a bridge
  * whose answers are held to Lambda's 6 MB synchronous response, as deployed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AWS_LIMITS } from '../../../functions/core/aws-limits';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { connectAndBackfill, newAccount, recordedActivity } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 const COUNT = 1500;
 

@@ -3,21 +3,13 @@
  * a stored blob that cannot be restored, 4-hour access and 30-day refresh tokens, and a
  * block of every SSO login from this network.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { LOGIN_BLOCKED_MESSAGE } from '../../../functions/core/services/login-gate';
-import { type Harness, PASSWORD, startHarness } from '../core/harness';
+import { harnessForFile, PASSWORD } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.reset();
   await h.sim.setClock(h.clock.now().toISOString());

@@ -1,19 +1,11 @@
 /** GET /garmin/weight, /hydration and /sleep: synced with the days' plan, through the handlers. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { connectAndBackfill, newAccount, scheduledSync, advance } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-// Leave the shared simulator as the next file expects it: its clock, blocks and accounts are ours.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 // As recorded (matin/garth tests/data/cassettes/test_weight_data_list.yaml), grams and epoch ms.
 const scaleWeighIn = (date: string, gmtMs: number) => ({

@@ -15,7 +15,7 @@ import { createLocalAuth } from '../../../scripts/local/auth';
 import { enforceAwsRules } from '../../../scripts/local/aws-rules/sdk-middleware';
 import { type LocalRuntime, startLocalRuntime } from '../../../scripts/local/runtime';
 import { type LocalServer, startLocalServer } from '../../../scripts/local/server';
-import { ATHLETE, PASSWORD, type Harness, startHarness } from '../core/harness';
+import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
 const refusal = async (promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata?: { httpStatusCode?: number } }> => {
   const error: unknown = await promise.then(
@@ -29,14 +29,10 @@ const refusal = async (promise: Promise<unknown>): Promise<{ name: string; messa
 const CONNECT = { username: ATHLETE, password: PASSWORD };
 const SLOW_GARMIN_MS = 3_000;
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = harnessForFile();
 afterEach(async () => {
   await h.sim.clearFaults();
 });
-afterAll(() => h.runtime.stop());
 
 describe('SQS message size (1 MiB, counted in bytes)', () => {
   const admin = new SQSClient({});

@@ -3,23 +3,19 @@
  * survives a worker dying at any point: cursors move only past what is stored, the job is
  * delivered again, nothing is stored twice, and the API shows how far it got.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import type { ConnectionStore } from '../../../functions/core/ports';
 import { SyncService } from '../../../functions/core/services/sync-service';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from '../core/harness';
+import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
-let h: Harness;
+const h = harnessForFile();
 const DEPTH = 120;
 const defaultDepth = LIMITS.backfillDays;
 const setDepth = (days: number) => {
   (LIMITS as { backfillDays: number }).backfillDays = days;
 };
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
 beforeEach(async () => {
   await h.sim.reset();
   setDepth(DEPTH);

@@ -3,20 +3,15 @@
  * is read once after midnight, left alone until the finality threshold, and becomes final
  * only when a read past the threshold finds Garmin's figures unchanged.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from '../core/harness';
+import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
 const ZONE = 'Europe/Berlin';
-let h: Harness;
+const h = harnessForFile();
 beforeAll(async () => {
-  h = await startHarness();
   await h.sim.reset();
-});
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
 });
 
 const offsetMs = (instant: Date): number => {
