@@ -167,7 +167,9 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
       return largest
         ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
             'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code, and zod 4 ' +
-            'classic keeps every schema method (~100 KB); see "Bundles and cold loads"'
+            'classic keeps every schema method (~100 KB). What the rest would take: every schema in zod/mini (~-75 KB; ' +
+            '~300 call sites in 20 files), the Lambda and SQS calls as SigV4-signed fetches instead of their clients ' +
+            '(~-70 KB where the bridge is invoked), and below ~350 KB a DynamoDB client without the SDK; see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
       return 'garminconnect (with requests and curl_cffi) is what every Garmin operation runs; boto3 is no longer imported (MFA mailbox only)';
