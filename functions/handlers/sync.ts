@@ -11,10 +11,11 @@ import { writeRoutes } from './write';
 const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, fresh: 200, failed: 200, in_progress: 202 };
 
 export const syncRoutes = (services: () => Services): Pick<RouteHandlers<'sync'>, 'POST /garmin/sync'> => ({
-  'POST /garmin/sync': async ({ userId, body }) => {
+  'POST /garmin/sync': async ({ userId, body, deadlineMs }) => {
     const force = body?.force;
     const startedAt = new Date();
-    const run = await services().sync.run({ userId, reason: 'manual', ...(force ? { force } : {}) });
+    // The function runs on after API Gateway's 30 s answer: its own deadline bounds the sync (a re-login included).
+    const run = await services().sync.run({ userId, reason: 'manual', ...(force ? { force } : {}) }, { deadlineMs });
     recordSync({ userId, reason: 'manual' }, run, startedAt);
     metrics.publishStoredMetrics();
     const status = STATUS_CODE[run.status];

@@ -33,6 +33,8 @@ export interface RouteRequest<K extends RouteKey> {
   /** The route's one header, when it names one. */
   header: Parsed<Part<K, 'header'>>;
   body: ParsedBody<Part<K, 'body'>>;
+  /** When this function is cut off (epoch ms, from the Lambda context): work that cannot finish by then is not started. */
+  deadlineMs: number;
 }
 
 export interface HttpResult {
@@ -93,13 +95,13 @@ const headerOf = (spec: HeaderSpec, headers: HttpEvent['headers']): unknown => {
 };
 
 /** Parses what the route's entry says the request carries: header, path, query, body (in that order). */
-const requestOf = (spec: RouteSpec, event: HttpEvent, userId: string) => {
+const requestOf = (spec: RouteSpec, event: HttpEvent, userId: string, deadlineMs: number) => {
   const raw = bodyOf(event);
   const header = spec.header ? headerOf(spec.header, event.headers) : undefined;
   const path = spec.path ? parse(spec.path.schema, event.pathParameters, 'path') : undefined;
   const query = spec.query ? parse(spec.query.schema, event.queryStringParameters, 'query') : undefined;
   const body = spec.body && (raw !== undefined || spec.body.required) ? parse(spec.body.schema, raw, 'body') : undefined;
-  return { userId, path, query, header, body };
+  return { userId, path, query, header, body, deadlineMs };
 };
 
 export const errorResponse = (error: unknown): HttpResponse => {
@@ -124,7 +126,7 @@ export interface Throttle {
 export const httpHandler = <F extends ApiFunction>(fn: F, routes: RouteHandlers<F>, throttle: () => Throttle) =>
   middy<HttpEvent, HttpResponse>()
     .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH, resetKeys: true }))
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       try {
         const spec = routeSpec(event.routeKey);
         // The mapped type ties each key to its own request type; here the key is known at run time only.
@@ -133,7 +135,7 @@ export const httpHandler = <F extends ApiFunction>(fn: F, routes: RouteHandlers<
         const userId = callerOf(event);
         // Before any other work: a throttled request reads no body and reaches no service.
         await throttle().admit(userId, event.routeKey);
-        const result = await route(requestOf(spec, event, userId));
+        const result = await route(requestOf(spec, event, userId, Date.now() + context.getRemainingTimeInMillis()));
         logger.info('request done', { route: event.routeKey, status: result.status });
         return json(
           result.status,

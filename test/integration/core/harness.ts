@@ -32,7 +32,7 @@ export interface Harness {
   newUser(): string;
 }
 
-export type HarnessOptions = Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds' | 'injectFaults' | 'syncVisibilityTimeoutSeconds'>;
+export type HarnessOptions = Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds' | 'injectFaults' | 'syncVisibilityTimeoutSeconds' | 'timeoutsMs'>;
 
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const { simulatorUrl } = inject('localStack');

@@ -99,3 +99,29 @@ describe('a sync within its function deadline', () => {
     expect(connection?.cursors.backfillDone).not.toBe(true);
   });
 });
+
+describe('a manual sync within its function deadline', () => {
+  let short: Harness;
+  beforeAll(async () => {
+    // The sync function (POST /garmin/sync) with less time than a re-login needs.
+    short = await startHarness({ timeoutsMs: { sync: (LIMITS.syncReloginMinSeconds - 5) * 1000 } });
+  });
+  afterAll(async () => short.runtime.stop());
+
+  it('hands the function deadline to the sync: no re-login, tokens kept', async () => {
+    await short.sim.reset();
+    short.clock.advance(LIMITS.rateWindowSeconds);
+    const user = short.newUser();
+    expect((await short.api('POST /garmin/connection', { userId: user, body: { username: ATHLETE, password: PASSWORD } })).status).toBe(201);
+    await short.runtime.drainQueue();
+    const before = await short.runtime.services.deps.connections.get(user);
+    await short.sim.revoke(ATHLETE);
+    await short.sim.resetCounters();
+
+    const answer = await short.api('POST /garmin/sync', { userId: user, body: { force: true } });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'failed', error: { code: 'TOKEN_REJECTED' } });
+    expect(await short.sim.count('sso-login')).toBe(0);
+    expect(await short.runtime.services.deps.connections.get(user)).toMatchObject({ isActive: true, tokens: before?.tokens, cursors: before?.cursors });
+  });
+});
