@@ -14,7 +14,8 @@ import { dueShardOf } from '../../functions/adapters/dynamo/connection-store';
 import { LIMITS } from '../../functions/core/limits';
 import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
-import { localDate } from '../../functions/core/local-time';
+import { addDays, localDate, localTimestamp } from '../../functions/core/local-time';
+import { EMPTY_HISTOGRAM, countUpload } from '../../functions/core/sync/cadence';
 import type { ConnectionRecord, GarminObject } from '../../functions/core/ports';
 import { REPO_ROOT } from '../local/paths';
 import { type MeterSnapshot, diffSnapshots, emptySnapshot, totals } from './ddb-meter';
@@ -107,6 +108,65 @@ const scheduledSync = async (rt: BenchRuntime): Promise<{ workerMs: number; brid
   const worked = await rt.work({ workers: 1, target: dispatched.claimed, idleMs: 3000 });
   if (dispatched.claimed !== 1 || worked.processed !== 1) throw new Error(`expected one sync, got ${JSON.stringify({ dispatched, worked: worked.processed })}`);
   return { workerMs: worked.batchMs[0] ?? 0, bridgeMs: rt.bridge.stats.fetchDurationsMs.at(-1) ?? 0 };
+};
+
+/** A watch that uploads a few times a day: these local times, each moved by up to ±UPLOAD_JITTER_MINUTES. */
+const UPLOAD_TIMES = ['07:10', '12:40', '18:30', '22:05'];
+const UPLOAD_JITTER_MINUTES = 20;
+/** Days of those uploads the adaptive cadence has learnt before the measured day. */
+const LEARNT_DAYS = 14;
+const ADAPTIVE_STEP_MINUTES = 5;
+
+/** The instants of one local day's uploads (deterministic jitter). */
+const uploadsOn = (date: string, zone: string, random: () => number): number[] =>
+  UPLOAD_TIMES.map((time) => {
+    const naive = Date.parse(`${date}T${time}:00Z`);
+    const offset = Date.parse(`${localTimestamp(new Date(naive), zone).slice(0, 19)}Z`) - naive;
+    return naive - offset + Math.round((random() * 2 - 1) * UPLOAD_JITTER_MINUTES) * MINUTE;
+  });
+
+const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+
+/**
+ * Freshness under the adaptive cadence: the user's histogram holds LEARNT_DAYS of the upload
+ * routine (what the probe would have counted), then a simulated day of that routine (device
+ * syncs at the simulator), dispatch every ADAPTIVE_STEP_MINUTES, a sync whenever the user is due.
+ * An upload's data is readable once a whole plan ran after it (the probe let it through);
+ * its lag is that sync's time minus the upload's.
+ */
+const adaptiveDay = async (sim: SimulatorClient, rt: BenchRuntime, userId: string, zone: string) => {
+  const { connections } = rt.services.deps;
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const first = localDate(rt.clock.now(), zone);
+  let histogram = EMPTY_HISTOGRAM;
+  for (let d = -LEARNT_DAYS; d < 0; d++) for (const at of uploadsOn(addDays(first, d), zone, random)) histogram = countUpload(histogram, new Date(at), zone);
+  const connection = await connections.get(userId);
+  if (!connection) throw new Error('adaptive day: the user vanished');
+  await connections.update(userId, connection.version, { cursors: { ...connection.cursors, uploadHours: histogram.hours, uploadsSeen: histogram.uploads } });
+  const dayStart = rt.clock.now().getTime();
+  const dayEnd = dayStart + 86_400_000;
+  const uploads = [...uploadsOn(first, zone, random), ...uploadsOn(addDays(first, 1), zone, random)].filter((at) => at > dayStart && at <= dayEnd).sort((a, b) => a - b);
+  const readable = new Map<number, number>();
+  let syncs = 0;
+  // Past the day until every upload of it is readable (those syncs are not the day's).
+  while (rt.clock.now().getTime() < dayEnd || (readable.size < uploads.length && rt.clock.now().getTime() < dayEnd + LIMITS.cadenceSleepSeconds * 1000)) {
+    const before = rt.clock.now().getTime();
+    rt.clock.offsetMs += ADAPTIVE_STEP_MINUTES * MINUTE;
+    const now = rt.clock.now().getTime();
+    await setSimClock(sim, rt.clock.now());
+    const uploaded = uploads.filter((at) => at > before && at <= now).at(-1);
+    if (uploaded !== undefined) await sim.deviceSync(ATHLETE, new Date(uploaded).toISOString());
+    const dispatched = await rt.dispatch({ spreadSeconds: 0 });
+    if (dispatched.claimed === 0) continue;
+    await rt.work({ workers: 1, target: dispatched.claimed, idleMs: 3000 });
+    if (now <= dayEnd) syncs++;
+    const whole = Date.parse((await connections.get(userId))?.cursors.fullSyncAt ?? '');
+    for (const at of uploads) if (!readable.has(at) && whole >= at) readable.set(at, whole);
+  }
+  const lags = uploads.map((at) => ((readable.get(at) ?? rt.clock.now().getTime()) - at) / MINUTE).sort((a, b) => a - b);
+  log(`adaptive day: ${syncs} syncs, ${uploads.length} uploads, lags (min) ${lags.map((l) => l.toFixed(0)).join(', ')}`);
+  return { lagP50Minutes: quantile(lags, 0.5), lagP95Minutes: quantile(lags, 0.95), syncsPerUserDay: syncs };
 };
 
 const setSimClock = async (sim: SimulatorClient, now: Date) => {
@@ -428,8 +488,12 @@ try {
       bridgeMs: m.value.bridgeMs,
     });
   }
-  await setSimClock(sim, new Date());
   results.day = { zone, syncs: day };
+
+  // ---- freshness under the adaptive cadence, the same user ----
+  log('ours: a simulated day under the adaptive cadence (freshness lag, syncs per user-day)');
+  results.freshness = await adaptiveDay(sim, rt, steady, zone);
+  await setSimClock(sim, new Date());
 } finally {
   for (const rt of runtimes) await rt.stop().catch(() => undefined);
   await stack.stopAll();
