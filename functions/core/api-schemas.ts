@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { GarminServiceUrl, IsoDate, ServiceTicket } from './bridge-protocol';
 import { API_ERRORS } from './errors';
 import { DATA_TYPES } from './ports';
+import { AttemptStatusSchema, ConnectionStatusSchema } from './statuses';
 import { REQUIRED_DATA_TYPES } from './sync/data-types';
 
 export const MAX_ACTIVITY_PAGE = 100;
@@ -79,8 +80,6 @@ export const DailySummariesQuery = z
     path: ['to'],
   });
 
-export const ConnectionStatusSchema = z.enum(['active', 'backing_off', 'needs_reauth']);
-
 export const ConnectionView = z.object({
   status: ConnectionStatusSchema,
   username: z.string(),
@@ -111,8 +110,6 @@ export const DataTypesBody = z.strictObject({
         "(the day plan and the user's time zone come from them), listed or not",
     ),
 });
-
-export const AttemptStatusSchema = z.enum(['pending', 'mfa_required', 'connected', 'failed']);
 
 export const ConnectedResponse = z.object({ status: z.literal('connected'), connection: ConnectionView });
 export const PendingResponse = z.object({ status: z.enum(['pending', 'mfa_required']), attemptId: z.uuid() });

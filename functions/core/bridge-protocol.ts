@@ -5,6 +5,7 @@
  * to python-layer/garmin_bridge/protocol.schema.json, which the Python tests validate against.
  */
 import * as z from 'zod';
+import { AttemptStatusSchema } from './statuses';
 import { GARMIN_SERVICE_URLS, SERVICE_TICKET_PATTERN } from '../../packages/garmin-device-signin/src/garmin';
 
 export { GARMIN_SERVICE_URLS };
@@ -351,6 +352,8 @@ export const bridgeJsonSchema = () => ({
   limits: BRIDGE_LIMITS,
   mailboxFields: MFA_MAILBOX_FIELDS,
   mfaOutcomes: MFA_OUTCOMES,
+  /** What MFA_MAILBOX_FIELDS.status holds; the bridge writes `mfa_required` and `pending`. */
+  attemptStatuses: AttemptStatusSchema.options,
   writeLimits: WRITE_LIMITS,
   garminServiceUrls: GARMIN_SERVICE_URLS,
   request: z.toJSONSchema(BridgeRequest, { target: 'draft-2020-12', io: 'input' }),

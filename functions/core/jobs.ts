@@ -1,9 +1,10 @@
 /** Messages between functions: sync jobs on the queue, connect jobs to the connect worker. */
 import * as z from 'zod';
+import { SyncReasonSchema } from './statuses';
 
 export const SyncJobMessage = z.strictObject({
   userId: z.string().min(1).max(128),
-  reason: z.enum(['scheduled', 'backfill', 'manual']),
+  reason: SyncReasonSchema,
   dueAt: z.iso.datetime().optional(),
 });
 

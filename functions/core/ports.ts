@@ -4,12 +4,13 @@
  */
 import type { BridgeRequest, BridgeResponse } from './bridge-protocol';
 import type { AppEvent } from './events/schema';
+import type { AttemptStatus, ConnectionStatus, SyncReason } from './statuses';
+
+export type { AttemptStatus, ConnectionStatus, SyncReason };
 
 export interface Clock {
   now(): Date;
 }
-
-export type ConnectionStatus = 'active' | 'backing_off' | 'needs_reauth';
 
 export interface ConnectionError {
   code: string;
@@ -119,8 +120,6 @@ export interface ConnectionStore {
   /** Moves nextSyncTime from `expected` to `next` if nobody else did: the dispatch claim. */
   claimDue(userId: string, expected: string, next: string): Promise<boolean>;
 }
-
-export type AttemptStatus = 'pending' | 'mfa_required' | 'connected' | 'failed';
 
 export interface AttemptRecord {
   userId: string;
@@ -350,8 +349,6 @@ export interface Vault {
 export interface GarminBridge {
   call(request: BridgeRequest): Promise<BridgeResponse>;
 }
-
-export type SyncReason = 'scheduled' | 'backfill' | 'manual';
 
 export interface SyncJob {
   userId: string;

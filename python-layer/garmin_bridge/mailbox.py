@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import BridgeError
-from .schema import mailbox_field, protocol_schema
+from .schema import attempt_status, mailbox_field, protocol_schema
 
 TABLE_ENV_VAR = "ATTEMPTS_TABLE"
 POLL_INTERVAL_SECONDS = 0.5
+# The attempt statuses the bridge writes and waits on (exported from core/statuses.ts).
+PENDING = attempt_status("pending")
+MFA_REQUIRED = attempt_status("mfa_required")
 
 ATTEMPT_ENDED = BridgeError(
     "ATTEMPT_ENDED", "The connect attempt ended or was erased while waiting"
@@ -70,7 +73,7 @@ class MfaMailbox:
 
     def mark_mfa_required(self) -> None:
         self._update_running(
-            "pending",
+            PENDING,
             UpdateExpression="SET #s = :s, #r = :now REMOVE #c, #cid",
             names={
                 "#r": mailbox_field("requestedAt"),
@@ -78,7 +81,7 @@ class MfaMailbox:
                 "#cid": mailbox_field("codeId"),
             },
             values={
-                ":s": {"S": "mfa_required"},
+                ":s": {"S": MFA_REQUIRED},
                 ":now": {"N": str(int(time.time()))},
             },
         )
@@ -93,7 +96,7 @@ class MfaMailbox:
             status = item.get(mailbox_field("status"), {}).get("S")
             expires_at = item.get(mailbox_field("expiresAt"), {}).get("N")
             expired = expires_at is not None and float(expires_at) <= time.time()
-            if status != "mfa_required" or expired:
+            if status != MFA_REQUIRED or expired:
                 raise ATTEMPT_ENDED
             code = item.get(mailbox_field("code"), {}).get("S")
             code_id = item.get(mailbox_field("codeId"), {}).get("S")
@@ -135,9 +138,9 @@ class MfaMailbox:
         }
         update = "SET #o = :o, #oid = :oid"
         if accepted:
-            values[":pending"] = {"S": "pending"}
+            values[":pending"] = {"S": PENDING}
             update += ", #s = :pending"
         # An attempt the app ended meanwhile stays ended: the login must not complete.
         self._update_running(
-            "mfa_required", UpdateExpression=update, names=names, values=values
+            MFA_REQUIRED, UpdateExpression=update, names=names, values=values
         )

@@ -29,6 +29,14 @@ def mailbox_field(name: str) -> str:
     return value
 
 
+def attempt_status(name: str) -> str:
+    """An attempt status as the exported schema lists it; one the TypeScript side
+    renamed fails when the bridge loads."""
+    if name not in protocol_schema()["attemptStatuses"]:
+        raise LookupError(f"protocol schema has no attempt status {name!r}")
+    return name
+
+
 def garmin_service_urls() -> frozenset[str]:
     """The service URLs Garmin issues tickets for: the only ones an exchange names."""
     return frozenset(protocol_schema()["garminServiceUrls"])

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from garmin_bridge import lambda_handler, stdio
+from garmin_bridge import lambda_handler, mailbox, stdio
+from garmin_bridge.schema import attempt_status
 from garmin_bridge.service import handle
 from tests.helpers import assert_valid_response, request_is_valid
 
@@ -117,3 +118,9 @@ def test_stdio_answers_each_line_by_id_and_stops_at_eof() -> None:
     assert by_id[None]["error"]["code"] == "INVALID_REQUEST"
     for response in responses:
         assert_valid_response(response)
+
+
+def test_attempt_statuses_come_from_the_exported_schema() -> None:
+    assert (mailbox.PENDING, mailbox.MFA_REQUIRED) == ("pending", "mfa_required")
+    with pytest.raises(LookupError):
+        attempt_status("waiting")

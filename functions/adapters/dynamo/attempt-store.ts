@@ -8,6 +8,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/bridge-protocol';
 import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/ports';
+import { AttemptStatusSchema } from '../../core/statuses';
 import { isConditionalCheckFailed } from './errors';
 import { deletePartition } from './partition';
 import { TABLES } from './tables';
@@ -20,7 +21,7 @@ const RUNNING: ReadonlySet<string> = new Set<AttemptStatus>(['pending', 'mfa_req
 const AttemptItem = z.object({
   [MAILBOX.partitionKey]: z.string(),
   [MAILBOX.sortKey]: z.string(),
-  [MAILBOX.status]: z.enum(['pending', 'mfa_required', 'connected', 'failed']),
+  [MAILBOX.status]: AttemptStatusSchema,
   credentials: z.string().optional(),
   remember_password: z.boolean(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

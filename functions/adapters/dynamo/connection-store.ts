@@ -16,6 +16,7 @@ import {
 import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
 import { LIMITS } from '../../core/limits';
+import { ConnectionStatusSchema } from '../../core/statuses';
 import {
   DATA_TYPES,
   VersionConflictError,
@@ -55,7 +56,7 @@ const ConnectionItem = z.object({
   password: z.string().optional(),
   tokens: z.string(),
   is_active: z.boolean(),
-  status: z.enum(['active', 'backing_off', 'needs_reauth']),
+  status: ConnectionStatusSchema,
   display_name: z.string().optional(),
   time_zone: z.string().optional(),
   data_types: z.array(z.enum(DATA_TYPES)).optional(),
