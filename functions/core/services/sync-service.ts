@@ -47,9 +47,16 @@ export interface SyncOptions {
   deadlineMs?: number;
 }
 
-/** A bridge call inside a sync ends early enough for its last request and the storing of its answer. */
-const bridgeDeadline = ({ deadlineMs }: SyncOptions) =>
-  deadlineMs === undefined ? {} : { deadlineMs: deadlineMs - LIMITS.syncFinishSeconds * 1000 };
+/**
+ * A bridge call inside a sync ends early enough for its last request and the storing of its
+ * answer (LIMITS.syncFinishSeconds). A function with less than twice that left (only ever a
+ * test's shortened one: checkSizing) still gives Garmin half of it, and its own timeout cuts it.
+ */
+const bridgeDeadline = ({ deadlineMs }: SyncOptions) => {
+  if (deadlineMs === undefined) return {};
+  const marginMs = Math.min(LIMITS.syncFinishSeconds * 1000, (deadlineMs - Date.now()) / 2);
+  return { deadlineMs: Math.floor(deadlineMs - Math.max(0, marginMs)) };
+};
 
 const hasSecondsLeft = ({ deadlineMs }: SyncOptions, seconds: number): boolean =>
   deadlineMs === undefined || deadlineMs - Date.now() >= seconds * 1000;

@@ -79,7 +79,8 @@ describe('a sync within its function deadline', () => {
     // Activities and two days arrive; every later day answers only after the deadline.
     await h.sim.fault({ endpoint: 'daily-summary', latencyMs: 4000, skip: 2 });
 
-    const status = await deliver({ userId: user, reason: 'backfill' }, LIMITS.syncFinishSeconds * 1000 + 3000);
+    // Six seconds left: the fetch's deadline is in three (half of what is left, less than LIMITS.syncFinishSeconds).
+    const status = await deliver({ userId: user, reason: 'backfill' }, 6000);
     expect(status).toBe('failed');
     expect(addMetric).toHaveBeenCalledWith(METRIC.syncsFailed, expect.anything(), 1);
     expect(addMetric).not.toHaveBeenCalledWith(METRIC.syncsSucceeded, expect.anything(), expect.anything());
