@@ -1,18 +1,17 @@
 /** Connect worker: invoked asynchronously with one attempt; runs the Garmin login (MFA included). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { ConnectJobMessage } from '../core/jobs';
 import type { Services } from '../core/services';
 import { completeConnectAttempt } from '../core/services/connect-worker';
 import { logger } from './commons/logger';
-import { metrics, recordConnect } from './commons/metrics';
+import { recordConnect, metricsPublisher } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 
 export const connectWorker = (services: () => Services) =>
   middy<unknown>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metricsPublisher())
     .handler(async (event) => {
       const job = ConnectJobMessage.parse(event);
       const outcome = await completeConnectAttempt(services().deps, job);

@@ -6,12 +6,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { METRIC } from '../core/metrics';
 import { logger } from './commons/logger';
-import { metrics } from './commons/metrics';
+import { metrics, metricsPublisher } from './commons/metrics';
 import { type DeliveryDeps, type DeliveryObserver, deliverRecord, deliveryFromEnvironment } from './commons/webhook-runtime';
 
 /** Logs and counts each outcome: the event's id and type, never its data. */
@@ -32,7 +31,7 @@ export const eventDelivery = (deps: () => DeliveryDeps) => {
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metricsPublisher())
     // An endpoint that refuses a whole batch is the app's outage, not this function's error:
     // the records fail (and retry), the invocation does not (no Errors alarm for it).
     .handler(async (event, context) =>

@@ -1,14 +1,13 @@
 /** Dispatch: run by the schedule; claims due connections and queues their syncs. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { METRIC } from '../core/metrics';
 import type { ServiceDeps } from '../core/services/deps';
 import { type DispatchOptions, dispatchDue } from '../core/services/dispatch-service';
 import { dispatchServicesFromEnvironment } from './commons/dispatch-runtime';
 import { logger } from './commons/logger';
-import { metrics } from './commons/metrics';
+import { metrics, metricsPublisher } from './commons/metrics';
 
 /** All dispatch needs: a schedule, a queue, a clock and the service-wide Garmin limits. */
 export interface DispatchServices {
@@ -19,7 +18,7 @@ export interface DispatchServices {
 export const dispatcher = (services: () => DispatchServices, options: Partial<DispatchOptions> = {}) =>
   middy<unknown>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metricsPublisher())
     .handler(async () => {
       const { deps } = services();
       const result = await dispatchDue(

@@ -7,13 +7,12 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SyncJobMessage } from '../core/jobs';
 import type { Services } from '../core/services';
 import { logger } from './commons/logger';
-import { metrics, recordSync } from './commons/metrics';
+import { recordSync, metricsPublisher } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 
 export const syncRecord = (services: () => Services) => async (record: SQSRecord, context?: Context) => {
@@ -38,7 +37,7 @@ export const syncWorker = (services: () => Services) => {
   const handleRecord = syncRecord(services);
   return middy<SQSEvent>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metricsPublisher())
     .handler(async (event, context) => processPartialResponse(event, handleRecord, processor, { context }));
 };
 

@@ -4,7 +4,7 @@ import type { Services } from '../core/services';
 import { toConnectionView } from '../core/services/connection-view';
 import type { SyncRun } from '../core/services/sync-service';
 import { type RouteHandlers, httpHandler } from './commons/http';
-import { metrics, recordSync } from './commons/metrics';
+import { publishMetrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';
 import { writeRoutes } from './write';
 
@@ -17,7 +17,7 @@ export const syncRoutes = (services: () => Services): Pick<RouteHandlers<'sync'>
     // The function runs on after API Gateway's 30 s answer: its own deadline bounds the sync (a re-login included).
     const run = await services().sync.run({ userId, reason: 'manual', ...(force ? { force } : {}) }, { deadlineMs });
     recordSync({ userId, reason: 'manual' }, run, startedAt);
-    metrics.publishStoredMetrics();
+    publishMetrics();
     const status = STATUS_CODE[run.status];
     if (!run.connection || status === undefined) {
       throw new AppError('NOT_CONNECTED', run.status === 'skipped' ? 'The connection needs the user to log in again' : 'No Garmin account is connected');

@@ -1,11 +1,23 @@
 /** Business metrics as CloudWatch EMF (Powertools): what the dashboard and alarms read. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 import { LIMITS } from '../../core/limits';
 import { METRIC, METRICS_NAMESPACE } from '../../core/metrics';
 import type { SyncJob } from '../../core/ports';
 import type { SyncRun } from '../../core/services/sync-service';
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'garmin-sync' });
+
+/**
+ * Publishes what the invocation recorded. An invocation may record nothing (a `fresh` sync, a
+ * skipped connect); Powertools would then print a "No application metrics" warning on every such call.
+ */
+export const publishMetrics = (): void => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
+
+/** middy: publishMetrics after the handler, also when it throws (Powertools' logMetrics without the empty warning). */
+export const metricsPublisher = (): MiddlewareObj => ({ after: publishMetrics, onError: publishMetrics });
 
 const SYNC_OUTCOME: Partial<Record<SyncRun['status'], string>> = {
   synced: METRIC.syncsSucceeded,
