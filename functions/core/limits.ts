@@ -37,7 +37,7 @@ export const LIMITS = {
    * Gateway's own throttle is stage-wide, so without this one user could use up everyone's
    * share. A read (GET) is a query or two; a change (POST, PATCH, DELETE) may hold a function
    * for a connect's wait or a sync, and most reach Garmin's own per-user limits above anyway.
-   * An app that polls once a second stays far below the read limit.
+   * An app that polls once a second stays below the read limit.
    */
   apiRequestsPerWindow: { read: 120, change: 30 },
   apiThrottleWindowSeconds: 60,
