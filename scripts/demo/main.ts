@@ -119,25 +119,14 @@ const shutdown = (why: string, code: number): Promise<void> =>
 /**
  * Output while stopping: the components are going away and whatever they say about it
  * (handlers failing on a killed emulator, Powertools notices) is noise, so after the
- * signal only our own lines are shown (--verbose: everything).
- * Ctrl-C also reaches the Python bridge (spawned in our process group by
- * functions/adapters/bridge/bridge-process.ts), which answers with a KeyboardInterrupt
- * traceback that the bridge transport logs line by line, sometimes before our own SIGINT
- * handler runs. So the bridge's raw stderr lines (never its JSON log) are held back for a
- * moment and dropped if we are stopping by then.
+ * signal only our own lines are shown (--verbose: everything). The Python bridge ignores
+ * Ctrl-C (its parent stops it: garmin_bridge/__main__.py), so it has no traceback to hold back.
  */
 let quiet = false;
 if (!verbose) {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (quiet) return true;
-      if (typeof chunk !== 'string' || !chunk.includes('"message":"bridge stderr"')) return write(chunk, ...rest);
-      setTimeout(() => {
-        if (!quiet) write(chunk, ...rest);
-      }, 300);
-      return true;
-    }) as typeof stream.write;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => (quiet ? true : write(chunk, ...rest))) as typeof stream.write;
   }
 }
 
