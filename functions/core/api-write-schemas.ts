@@ -6,10 +6,9 @@ import * as z from 'zod';
 import { HydrationDayView, WeighInView } from './api-schemas';
 import { BodyComposition, IsoDate, WRITE_LIMITS } from './bridge-protocol';
 
-/** The header every write carries: one key per intended write, reused only by its retries. */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
+/** The Idempotency-Key header every write carries (the route table names it): one key per intended write, reused only by its retries. */
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
 export const IdempotencyKey = z
   .string()
   .min(1)
