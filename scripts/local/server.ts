@@ -394,154 +394,187 @@ const serveStatic = async (res: ServerResponse, webRoot: string, rawPath: string
 // Server
 // --------------------------------------------------------------------------------------
 
+/** What the request handlers share: built once per server. */
+interface ServerContext {
+  options: LocalServerOptions;
+  webRoot: string;
+  openApi: string;
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient };
+  host: string;
+  deviceSignIn: ReturnType<typeof deviceSignInRoutes> | undefined;
+}
+
+type MatchedRoute = NonNullable<ReturnType<typeof matchRoute>>;
+type Verified = Extract<Awaited<ReturnType<LocalAuth['verify']>>, { ok: true }>;
+
+/** The HTTP API (v2) event API Gateway hands the function for this request, the JWT authorizer's claims included. */
+const gatewayEvent = (
+  req: IncomingMessage,
+  url: URL,
+  route: MatchedRoute,
+  request: { requestId: string; raw: Buffer; verdict: Verified; host: string },
+): HttpEvent => {
+  const { headers, cookies } = headersOf(req);
+  const now = new Date();
+  const rawQueryString = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+  const query = queryOf(rawQueryString);
+  const host = headers.host ?? request.host;
+  return {
+    version: '2.0',
+    routeKey: route.routeKey,
+    rawPath: url.pathname,
+    rawQueryString,
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    ...(query ? { queryStringParameters: query } : {}),
+    ...(Object.keys(route.pathParameters).length ? { pathParameters: route.pathParameters } : {}),
+    ...bodyFields(request.raw),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: host,
+      domainPrefix: host.split('.')[0] ?? 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: request.requestId,
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: clfTime(now),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: request.verdict.claims, scopes: request.verdict.scopes } },
+    },
+  };
+};
+
+/** One API request as API Gateway serves it: payload quota, JWT authorizer, the function, the integration timeout. */
+const handleApi = async (ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, route: MatchedRoute): Promise<number> => {
+  const { runtime, auth } = ctx.options;
+  const requestId = randomUUID();
+  const { authorization } = headersOf(req).headers;
+  let raw: Buffer;
+  try {
+    raw = await readBody(req);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      sendJson(res, 413, { message: 'Request Entity Too Large' }, { 'apigw-requestid': requestId, connection: 'close' });
+      return 413;
+    }
+    throw error;
+  }
+  const verdict = await auth.verify(authorization);
+  if (!verdict.ok) {
+    const challenge: Record<string, string> = authorization
+      ? { 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${verdict.reason}"` }
+      : {};
+    sendJson(res, 401, { message: 'Unauthorized' }, { 'apigw-requestid': requestId, ...challenge });
+    return 401;
+  }
+  const event = gatewayEvent(req, url, route, { requestId, raw, verdict, host: ctx.host });
+  let result: HttpResponse | 'timed out';
+  try {
+    result = await withIntegrationTimeout(runtime.http(event), ctx.options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS);
+  } catch {
+    // What API Gateway answers when the integration fails.
+    sendJson(res, 500, { message: 'Internal Server Error' }, { 'apigw-requestid': requestId });
+    return 500;
+  }
+  if (result === 'timed out') {
+    sendJson(res, 503, { message: 'Service Unavailable' }, { 'apigw-requestid': requestId });
+    return 503;
+  }
+  writeHandlerResult(res, result, requestId);
+  return result.statusCode ?? 200;
+};
+
+/** GET /demo/token: a bearer token for a demo user, only for callers on this machine. */
+const sendDemoToken = async (ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+  const { demoTokens, auth } = ctx.options;
+  if (!demoTokens) return false;
+  if (!isLoopbackCaller(req.socket.remoteAddress, headersOf(req).headers)) {
+    sendJson(
+      res,
+      403,
+      { error: { code: 'FORBIDDEN', message: 'demo tokens are handed out only to callers on this machine, through 127.0.0.1 or localhost' } },
+      { 'cache-control': 'no-store' },
+    );
+    return true;
+  }
+  const userId = url.searchParams.get('user') || demoTokens.defaultUser;
+  if (!USER_ID.test(userId)) {
+    sendJson(res, 400, { error: { code: 'VALIDATION_ERROR', message: 'user: 1-128 of A-Z a-z 0-9 . _ @ : -' } });
+    return true;
+  }
+  const ttlSeconds = demoTokens.ttlSeconds ?? 12 * 3600;
+  const token = await auth.issue(userId, { ttlSeconds });
+  sendJson(
+    res,
+    200,
+    {
+      userId,
+      token,
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+      issuer: auth.issuer,
+      audience: auth.audience[0],
+      ...(ctx.deviceSignIn ? { garminSignInPath: '/demo/garmin-sign-in' } : {}),
+    },
+    { 'cache-control': 'no-store' },
+  );
+  return true;
+};
+
+/** What only the local server serves: health, the OpenAPI document, the JWKS, the demo's routes and the page. */
+const handleLocal = async (ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+  const { options, deviceSignIn } = ctx;
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  switch (url.pathname) {
+    case '/health': {
+      const health = await checkHealth(options.runtime, ctx.clients, options.simulatorUrl);
+      sendJson(res, health.status === 'ok' ? 200 : 503, { ...health, ...(options.mode ? { mode: options.mode } : {}) }, { 'cache-control': 'no-store' });
+      return true;
+    }
+    case '/openapi.json':
+      send(res, 200, ctx.openApi, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return true;
+    case '/.well-known/jwks.json':
+      sendJson(res, 200, options.auth.jwks);
+      return true;
+    case '/demo/token':
+      return sendDemoToken(ctx, req, res, url);
+    case '/demo/webhooks':
+      if (!options.webhookLog) return false;
+      sendJson(res, 200, options.webhookLog(), { 'cache-control': 'no-store' });
+      return true;
+    case '/demo/garmin-sign-in':
+    case '/demo/garmin-return': {
+      if (!deviceSignIn) return false;
+      const answer = url.pathname === '/demo/garmin-sign-in' ? await deviceSignIn.start() : deviceSignIn.finish(url);
+      send(res, answer.status, answer.body, answer.headers);
+      return true;
+    }
+    default:
+      return serveStatic(res, ctx.webRoot, url.pathname, method === 'HEAD');
+  }
+};
+
 export const startLocalServer = async (options: LocalServerOptions): Promise<LocalServer> => {
-  const { runtime, auth } = options;
   const routes = compileRoutes(ROUTE_KEYS);
-  const webRoot = path.resolve(options.webRoot ?? path.join(REPO_ROOT, 'web'));
-  const openApi = renderOpenApiDocument();
-  const clients = { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
   const host = options.host ?? '127.0.0.1';
   let serverUrl = '';
-  const deviceSignIn = options.demoTokens && options.simulatorUrl ? deviceSignInRoutes(options.simulatorUrl, () => serverUrl) : undefined;
-
-  const handleApi = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    route: { routeKey: string; pathParameters: Record<string, string> },
-  ): Promise<number> => {
-    const requestId = randomUUID();
-    const { headers, cookies } = headersOf(req);
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        sendJson(res, 413, { message: 'Request Entity Too Large' }, { 'apigw-requestid': requestId, connection: 'close' });
-        return 413;
-      }
-      throw error;
-    }
-    const verdict = await auth.verify(headers.authorization);
-    if (!verdict.ok) {
-      const challenge: Record<string, string> = headers.authorization
-        ? { 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${verdict.reason}"` }
-        : {};
-      sendJson(res, 401, { message: 'Unauthorized' }, { 'apigw-requestid': requestId, ...challenge });
-      return 401;
-    }
-    const now = new Date();
-    const rawQueryString = url.search.startsWith('?') ? url.search.slice(1) : url.search;
-    const query = queryOf(rawQueryString);
-    const event: HttpEvent = {
-      version: '2.0',
-      routeKey: route.routeKey,
-      rawPath: url.pathname,
-      rawQueryString,
-      ...(cookies.length ? { cookies } : {}),
-      headers,
-      ...(query ? { queryStringParameters: query } : {}),
-      ...(Object.keys(route.pathParameters).length ? { pathParameters: route.pathParameters } : {}),
-      ...bodyFields(raw),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        domainName: headers.host ?? host,
-        domainPrefix: (headers.host ?? host).split('.')[0] ?? 'local',
-        http: {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          protocol: `HTTP/${req.httpVersion}`,
-          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId,
-        routeKey: route.routeKey,
-        stage: '$default',
-        time: clfTime(now),
-        timeEpoch: now.getTime(),
-        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: verdict.claims, scopes: verdict.scopes } },
-      },
-    };
-    let result: HttpResponse | 'timed out';
-    try {
-      result = await withIntegrationTimeout(runtime.http(event), options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS);
-    } catch {
-      // What API Gateway answers when the integration fails.
-      sendJson(res, 500, { message: 'Internal Server Error' }, { 'apigw-requestid': requestId });
-      return 500;
-    }
-    if (result === 'timed out') {
-      sendJson(res, 503, { message: 'Service Unavailable' }, { 'apigw-requestid': requestId });
-      return 503;
-    }
-    writeHandlerResult(res, result, requestId);
-    return result.statusCode ?? 200;
+  const ctx: ServerContext = {
+    options,
+    webRoot: path.resolve(options.webRoot ?? path.join(REPO_ROOT, 'web')),
+    openApi: renderOpenApiDocument(),
+    clients: { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) },
+    host,
+    deviceSignIn: options.demoTokens && options.simulatorUrl ? deviceSignInRoutes(options.simulatorUrl, () => serverUrl) : undefined,
   };
-
-  const handleLocal = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    const method = req.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD') return false;
-    switch (url.pathname) {
-      case '/health': {
-        const health = await checkHealth(runtime, clients, options.simulatorUrl);
-        sendJson(res, health.status === 'ok' ? 200 : 503, { ...health, ...(options.mode ? { mode: options.mode } : {}) }, { 'cache-control': 'no-store' });
-        return true;
-      }
-      case '/openapi.json':
-        send(res, 200, openApi, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        return true;
-      case '/.well-known/jwks.json':
-        sendJson(res, 200, auth.jwks);
-        return true;
-      case '/demo/token': {
-        if (!options.demoTokens) return false;
-        if (!isLoopbackCaller(req.socket.remoteAddress, headersOf(req).headers)) {
-          sendJson(
-            res,
-            403,
-            { error: { code: 'FORBIDDEN', message: 'demo tokens are handed out only to callers on this machine, through 127.0.0.1 or localhost' } },
-            { 'cache-control': 'no-store' },
-          );
-          return true;
-        }
-        const userId = url.searchParams.get('user') || options.demoTokens.defaultUser;
-        if (!USER_ID.test(userId)) {
-          sendJson(res, 400, { error: { code: 'VALIDATION_ERROR', message: 'user: 1-128 of A-Z a-z 0-9 . _ @ : -' } });
-          return true;
-        }
-        const ttlSeconds = options.demoTokens.ttlSeconds ?? 12 * 3600;
-        const token = await auth.issue(userId, { ttlSeconds });
-        sendJson(
-          res,
-          200,
-          {
-            userId,
-            token,
-            expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
-            issuer: auth.issuer,
-            audience: auth.audience[0],
-            ...(deviceSignIn ? { garminSignInPath: '/demo/garmin-sign-in' } : {}),
-          },
-          { 'cache-control': 'no-store' },
-        );
-        return true;
-      }
-      case '/demo/webhooks':
-        if (!options.webhookLog) return false;
-        sendJson(res, 200, options.webhookLog(), { 'cache-control': 'no-store' });
-        return true;
-      case '/demo/garmin-sign-in':
-      case '/demo/garmin-return': {
-        if (!deviceSignIn) return false;
-        const answer = url.pathname === '/demo/garmin-sign-in' ? await deviceSignIn.start() : deviceSignIn.finish(url);
-        send(res, answer.status, answer.body, answer.headers);
-        return true;
-      }
-      default:
-        return serveStatic(res, webRoot, url.pathname, method === 'HEAD');
-    }
-  };
+  const { clients } = ctx;
 
   // Node answers 431 (no body) past maxHeaderSize, which counts the request line too: the HTTP API's quota.
   const server = createServer({ maxHeaderSize: AWS_LIMITS.httpApiRequestLineAndHeadersBytes }, (req, res) => {
@@ -550,10 +583,10 @@ export const startLocalServer = async (options: LocalServerOptions): Promise<Loc
     const method = req.method ?? 'GET';
     const route = matchRoute(routes, method, url.pathname);
     const work = route
-      ? handleApi(req, res, url, route).then((status) => {
+      ? handleApi(ctx, req, res, url, route).then((status) => {
           options.accessLog?.(`${method} ${url.pathname}${url.search} → ${status} (${Math.round(performance.now() - started)} ms)`);
         })
-      : handleLocal(req, res, url).then((handled) => {
+      : handleLocal(ctx, req, res, url).then((handled) => {
           if (!handled) sendJson(res, 404, { message: 'Not Found' });
         });
     work.catch(() => {
