@@ -29,8 +29,9 @@ export interface SyncCursors {
   backfillDone?: boolean;
   /** When an activity fetch last reached the newest activity (the search was complete). */
   activitiesCheckedAt?: string;
-  /** When a past day that was still provisional (yesterday) was last fetched. */
+  /** When a past day that was still provisional (yesterday) was last fetched, and the last date that fetch covered. */
   provisionalCheckedAt?: string;
+  provisionalCheckedThrough?: string;
   /** When the stored profile was fetched (saves reading it to know whether it is stale). */
   profileFetchedAt?: string;
   /** When the last LIMITS.activityReconcileDays of activities were made to match Garmin (late, edited, deleted). */

@@ -26,11 +26,14 @@ const secondsSince = (time: string | undefined, now: Date): number =>
  * A past day that is not final yet (yesterday, until the threshold) is re-read only when
  * worth it: not yet read since it ended, not for summaryRecheckSeconds, or past the threshold
  * (the read that can make it final). Today is read at every sync. Needs the user's zone.
+ * The last provisional read vouches only for the dates it covered: a backfill chunk that read
+ * an older unfinished day after midnight has not read yesterday.
  */
 const recheckDue = (date: string, today: string, cursors: SyncCursors, timeZone: string | undefined, now: Date): boolean => {
   if (date >= today || timeZone === undefined || isPastFinalityThreshold(date, now, timeZone)) return true;
-  const checkedAt = cursors.provisionalCheckedAt;
+  const { provisionalCheckedAt: checkedAt, provisionalCheckedThrough: checkedThrough } = cursors;
   if (checkedAt === undefined || localDate(new Date(checkedAt), timeZone) <= date) return true;
+  if (checkedThrough !== undefined && checkedThrough < date) return true;
   return secondsSince(checkedAt, now) >= LIMITS.summaryRecheckSeconds;
 };
 
@@ -185,6 +188,7 @@ export const applyFetchResult = (
   const provisionalPastDay = fetchedDays.some((day) => !finalDates.has(day.date) && day.date < today);
   const activitiesCheckedAt = result.activities?.complete ? now.toISOString() : previous.activitiesCheckedAt;
   const provisionalCheckedAt = provisionalPastDay ? now.toISOString() : previous.provisionalCheckedAt;
+  const provisionalCheckedThrough = provisionalPastDay ? fetchedDays.map((day) => day.date).sort().at(-1) : previous.provisionalCheckedThrough;
   const wellnessFetched = (result.dailySummaries?.items ?? []).some((day) => 'hydration' in day || 'sleep' in day) || result.weight !== undefined;
   const wellnessCheckedAt = wellnessFetched ? now.toISOString() : previous.wellnessCheckedAt;
   const profileFetchedAt = result.profile ? now.toISOString() : previous.profileFetchedAt;
@@ -204,6 +208,7 @@ export const applyFetchResult = (
       backfillDone: previous.backfillDone === true || (activitiesDone && summariesCaughtUp),
       ...(activitiesCheckedAt ? { activitiesCheckedAt } : {}),
       ...(provisionalCheckedAt ? { provisionalCheckedAt } : {}),
+      ...(provisionalCheckedThrough ? { provisionalCheckedThrough } : {}),
       ...(wellnessCheckedAt ? { wellnessCheckedAt } : {}),
       ...(profileFetchedAt ? { profileFetchedAt } : {}),
     },

@@ -116,6 +116,21 @@ describe('days Garmin had nothing to show for', () => {
     expect(applied.summaries.map((s) => s.date)).toEqual(['2026-11-20', '2026-11-22']);
     expect(applied.cursors.summariesFinalThrough).toBe('2026-11-20');
     expect(applied.cursors.provisionalCheckedAt).toBe(NOW.toISOString());
+    expect(applied.cursors.provisionalCheckedThrough).toBe('2026-11-22');
+  });
+
+  it('vouch only for the dates that read covered: a backfill chunk after midnight still reads yesterday next', () => {
+    const afterMidnight = new Date('2026-11-23T23:30:00Z'); // 00:30 on the 24th in Berlin
+    const chunk = { dailySummaries: { dates: ['2026-11-01', '2026-11-02'] } };
+    const result: FetchResult = {
+      displayName: 'athlete-42',
+      dailySummaries: { items: [{ date: '2026-11-01', summary: DAY }, { date: '2026-11-02', unavailable: 'no_content' }] },
+    };
+    const first = connection({ timeZone: 'Europe/Berlin', cursors: { summariesFinalThrough: '2026-10-31', backfillFrom: '2026-08-25' } });
+    const { cursors } = applyFetchResult(first, chunk, result, 'Europe/Berlin', afterMidnight);
+    expect(cursors.provisionalCheckedThrough).toBe('2026-11-02');
+    const next = planFetch(connection({ ...first, cursors }), freshProfile, new Date(afterMidnight.getTime() + 60_000), 'backfill');
+    expect(next.dailySummaries?.dates).toContain('2026-11-23');
   });
 });
 
