@@ -3,17 +3,13 @@
  * and the service's own partitions cannot be addressed by a token subject.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { LIMITS } from '../../../functions/core/limits';
 import { scanUserItems } from '../../support/scan';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => h.sim.resetCounters());
 
 /** A Garmin username of its own per test: the per-account limit is shared by every app user. */

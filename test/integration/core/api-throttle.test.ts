@@ -3,17 +3,13 @@
  * TOO_MANY_REQUESTS with Retry-After while another user at the same moment is served, a
  * refused request does nothing (no Garmin request, no state), and the next window serves again.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { LIMITS } from '../../../functions/core/limits';
 import { scanUserItems } from '../../support/scan';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.resetCounters();
   // One second into a fresh window of the test's clock: the requests below all fall into it

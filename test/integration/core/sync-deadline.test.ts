@@ -6,7 +6,7 @@
  * state, and no cursor moves past what was not fetched.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { LIMITS } from '../../../functions/core/limits';
 import { METRIC } from '../../../functions/core/metrics';
@@ -16,13 +16,9 @@ import { syncRecord } from '../../../functions/handlers/sync-worker';
 import { TIMEOUT_SECONDS } from '../../../infra/sizing';
 import { lambdaContext } from '../../../scripts/local/apigw-events';
 import { scanUserItems } from '../../support/scan';
-import { ATHLETE, type Harness, PASSWORD, startHarness } from './harness';
+import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 beforeEach(async () => {
   await h.sim.reset();
   // Past the window of the previous test's logins: they share the Garmin account's limit.
@@ -102,12 +98,8 @@ describe('a sync within its function deadline', () => {
 });
 
 describe('a manual sync within its function deadline', () => {
-  let short: Harness;
-  beforeAll(async () => {
-    // The sync function (POST /garmin/sync) with less time than a re-login needs.
-    short = await startHarness({ timeoutsMs: { sync: (LIMITS.syncReloginMinSeconds - 5) * 1000 } });
-  });
-  afterAll(async () => short.runtime.stop());
+  // The sync function (POST /garmin/sync) with less time than a re-login needs.
+  const short = harnessForFile({ timeoutsMs: { sync: (LIMITS.syncReloginMinSeconds - 5) * 1000 } });
 
   it('hands the function deadline to the sync: no re-login, tokens kept', async () => {
     await short.sim.reset();

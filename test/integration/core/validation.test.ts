@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type EventInput, httpEvent } from '../../../scripts/local/apigw-events';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { scanUserItems } from '../../support/scan';
-import { type Harness, startHarness } from './harness';
+import { harnessForFile } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.runtime.stop());
+const h = harnessForFile();
 
 const user = 'validation-user';
 const attempt = { attemptId: randomUUID() };

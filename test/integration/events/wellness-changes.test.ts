@@ -4,19 +4,13 @@
  * (once, however often it is retried), and the sync that reads that day next announces nothing for it.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { localDate } from '../../../functions/core/local-time';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, scheduledSync } from '../garmin/garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 interface Changed {
   activities: Record<'added' | 'updated' | 'deleted', string[]>;

@@ -4,18 +4,12 @@
  * the answer, the next sync and GET /garmin/weight show the composition.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../../functions/core/local-time';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 const ROUTE = 'POST /garmin/weight';
 const write = async (user: string, body: unknown, key: string = randomUUID()) =>

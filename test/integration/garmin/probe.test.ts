@@ -3,19 +3,12 @@
  * when nothing came since; an upload brings the whole plan. Through the handlers, the
  * queue, the real bridge and the simulator.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, readActivities, recordedActivity, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 beforeEach(async () => h.sim.reset());
 
 /** Connected, backfilled, and one scheduled sync run (it learns the device's upload time). */

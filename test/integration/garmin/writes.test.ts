@@ -1,19 +1,12 @@
 /** POST /garmin/weight and /garmin/hydration through the handlers: idempotent, limited, read back. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
-import { type Harness, startHarness } from '../core/harness';
+import { harnessForFile } from '../core/harness';
 import { advance, asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
-});
+const h = harnessForFile();
 
 /** A write with a new key unless one is given (`null`: without the header); every answer as the OpenAPI documents it. */
 const write = async (user: string, route: 'weight' | 'hydration', body: unknown, key: string | null = randomUUID()) => {
