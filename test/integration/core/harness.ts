@@ -64,10 +64,11 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
  * them stopped with the shared simulator reset, as the next file expects it (clock, blocks,
  * faults and accounts are this file's).
  */
-export const harnessForFile = (options: HarnessOptions = {}): Harness => {
+export const harnessForFile = (options: HarnessOptions | (() => Promise<HarnessOptions>) = {}): Harness => {
   let started: Harness | undefined;
   beforeAll(async () => {
-    started = await startHarness(options);
+    // A function when an option needs setup first (a webhook receiver's URL).
+    started = await startHarness(typeof options === 'function' ? await options() : options);
   });
   afterAll(async () => {
     if (!started) return;

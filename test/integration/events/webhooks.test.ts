@@ -11,25 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWebhooksCli } from '../../../functions/adapters/webhooks/webhooks-cli';
 import { EVENT_TYPES } from '../../../functions/core/events/schema';
 import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
-import { type Harness, PASSWORD, startHarness } from '../core/harness';
+import { harnessForFile, PASSWORD, startHarness } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, recordedActivity, scheduledSync } from '../garmin/garmin-world';
 
-let h: Harness;
 const receiver = new WebhookReceiver();
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
-beforeAll(async () => {
-  const url = await receiver.start();
-  // No real backoff: each test's `deliver({ dueNow: true })` is the passing of it.
-  h = await startHarness({ webhookUrl: url, webhookBackoffSeconds: () => 0 });
+// No real backoff: each test's `deliver({ dueNow: true })` is the passing of it.
+const h = harnessForFile(async () => ({ webhookUrl: await receiver.start(), webhookBackoffSeconds: () => 0 }));
+beforeAll(() => {
   receiver.useSecret(h.runtime.webhooks!.secret);
 });
-
-afterAll(async () => {
-  await h.runtime.stop();
-  await receiver.stop();
-});
+afterAll(() => receiver.stop());
 
 const deliver = (dueNow = false) => h.runtime.webhooks!.deliver({ dueNow });
 const eventsOf = (user: string) => receiver.delivered().filter((e) => e.userId === user);

@@ -14,23 +14,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import type { ConnectionRecord } from '../../../functions/core/ports';
 import { type DynamoThrottle, type FaultInjector, killBridgeProcess } from '../../../scripts/local/fault-injection';
 import { REPO_ROOT } from '../../../scripts/local/paths';
 import { personalItemsLeft } from '../../support/scan';
-import { type Harness, PASSWORD, startHarness } from '../core/harness';
+import { harnessForFile, PASSWORD } from '../core/harness';
 import { advance, readActivities, scheduledSync } from '../garmin/garmin-world';
 import { type FaultFigures, type GarminHolds, eventually, faultTable, garminAccount, logins, lost, requests, toAfternoon, upload } from './fault-world';
 
-let h: Harness;
+// A failed sync job is visible again at once: the next drain is SQS's redelivery.
+const h = harnessForFile({ injectFaults: true, syncVisibilityTimeoutSeconds: 0 });
 let faults: FaultInjector;
 const figures: FaultFigures[] = [];
 
 beforeAll(async () => {
-  // A failed sync job is visible again at once: the next drain is SQS's redelivery.
-  h = await startHarness({ injectFaults: true, syncVisibilityTimeoutSeconds: 0 });
   if (!h.runtime.faults) throw new Error('the runtime was started without fault injection');
   faults = h.runtime.faults;
   await h.sim.reset();
@@ -40,11 +39,6 @@ beforeEach(async () => {
   faults.clear();
   await h.sim.clearFaults();
   await toAfternoon(h);
-});
-// Leave the shared simulator as the next file expects it.
-afterAll(async () => {
-  await h.sim.reset();
-  await h.runtime.stop();
 });
 
 /** Connects `holds` (keeping the password or not) for a new user and backfills; the counters start after it. */

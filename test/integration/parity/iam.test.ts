@@ -12,7 +12,7 @@ import type { NamedPolicy } from '../../../scripts/local/aws-rules/iam-evaluator
 import { arnOfTarget } from '../../../scripts/local/aws-rules/local-resources';
 import { startLocalRuntime, type LocalRuntime } from '../../../scripts/local/runtime';
 import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
-import { ATHLETE, PASSWORD, type Harness, startHarness } from '../core/harness';
+import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
 interface AwsError {
   name: string;
@@ -43,20 +43,16 @@ const withoutIndexGrants = (policies: NamedPolicy[]): NamedPolicy[] =>
 const PROFILE = { displayName: 'x', profileId: 1 };
 
 describe('IAM enforced on every call a function makes', () => {
-  let h: Harness;
   let user: string;
   const receiver = new WebhookReceiver();
+  const h = harnessForFile(async () => ({ webhookUrl: await receiver.start(), webhookBackoffSeconds: () => 0 }));
   beforeAll(async () => {
-    h = await startHarness({ webhookUrl: await receiver.start(), webhookBackoffSeconds: () => 0 });
     receiver.useSecret(h.runtime.webhooks?.secret ?? '');
     user = h.newUser();
     expect((await h.api('POST /garmin/connection', { userId: user, body: { username: ATHLETE, password: PASSWORD } })).status).toBe(201);
     await h.runtime.drainQueue();
   });
-  afterAll(async () => {
-    await h.runtime.stop();
-    await receiver.stop();
-  });
+  afterAll(() => receiver.stop());
 
   it('is on by default, with each function on its own role', () => {
     expect(h.runtime.awsRules, 'the local runtime runs without AWS rules (LOCAL_AWS_RULES=off?)').toBeDefined();
@@ -120,10 +116,9 @@ describe('IAM enforced on every call a function makes', () => {
 });
 
 describe('the grant sync had before the by_start fix', () => {
-  let h: Harness;
+  const h = harnessForFile();
   let old: LocalRuntime;
   beforeAll(async () => {
-    h = await startHarness();
     old = await startLocalRuntime({
       prefix: `o${randomUUID().slice(0, 8)}`,
       awsRules: {
@@ -132,10 +127,7 @@ describe('the grant sync had before the by_start fix', () => {
       },
     });
   });
-  afterAll(async () => {
-    await old.stop();
-    await h.runtime.stop();
-  });
+  afterAll(() => old.stop());
 
   it('is denied the activities query a sync makes (by_start), where the stack as it is allows it', async () => {
     const query = { from: '2020-01-01', limit: 10 };
