@@ -30,7 +30,7 @@ const MASSES = ['muscleMassKg', 'boneMassKg'] as const;
 export const WeightWriteBody = z
   .strictObject({
     timestamp: z.iso.datetime({ offset: true }).regex(IN_ERA, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
-    weightKg: z.number().min(WRITE_LIMITS.minWeightKg).max(WRITE_LIMITS.maxWeightKg),
+    weightKg: z.number().min(WRITE_LIMITS.minWeightKg).max(WRITE_LIMITS.maxWeightKg).describe(`Weight, kg; at most ${WRITE_LIMITS.maxFitWeightKg} with any body-composition field (a FIT weight field holds no more)`),
     bodyFatPct: COMPOSITION.bodyFatPct.describe('Body fat, percent of the weight'),
     bodyWaterPct: COMPOSITION.bodyWaterPct.describe('Body water, percent of the weight'),
     muscleMassKg: COMPOSITION.muscleMassKg.describe('Muscle mass, kg (at most the weight)'),
