@@ -1,7 +1,11 @@
 /** Metrics are published when an invocation recorded some, and nothing is printed when it recorded none. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { metrics, publishMetrics } from '../../../functions/handlers/commons/metrics';
+
+// Metrics read the switch once, when built: as in a Lambda, not as the integration tests'
+// global setup leaves this process (metrics off), whatever project ran first.
+vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+const { metrics, publishMetrics } = await import('../../../functions/handlers/commons/metrics');
 
 const printed = (): string[] => {
   const lines: string[] = [];
