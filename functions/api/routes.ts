@@ -116,6 +116,11 @@ export const EVERY_ROUTE: { refusals: Record<number, Refusal> } = {
         `per ${LIMITS.apiThrottleWindowSeconds} s; nothing was done)`,
       retryAfter: true,
     },
+    503: {
+      codes: ['SERVICE_BUSY'],
+      description: 'Our storage is throttled for a moment (after its own retries); retry after Retry-After. A write with the same Idempotency-Key writes once',
+      retryAfter: true,
+    },
   },
 };
 

@@ -31,6 +31,8 @@ export const API_ERRORS = {
   GARMIN_UNAVAILABLE: 503,
   /** Garmin refuses sign-ins from this service's network for now; a token import still works. */
   GARMIN_LOGIN_BLOCKED: 503,
+  /** Our own storage throttled the request (DynamoDB beyond its capacity for a moment): retry after Retry-After. */
+  SERVICE_BUSY: 503,
   INTERNAL: 500,
 } as const;
 

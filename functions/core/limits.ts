@@ -41,6 +41,8 @@ export const LIMITS = {
    */
   apiRequestsPerWindow: { read: 120, change: 30 },
   apiThrottleWindowSeconds: 60,
+  /** Retry-After of a 503 SERVICE_BUSY: AWS's own retries (with backoff) already spent about a second. */
+  storageBusyRetryAfterSeconds: 5,
 
   /** A connect attempt (with its encrypted credentials) lives this long. */
   attemptTtlSeconds: 15 * 60,

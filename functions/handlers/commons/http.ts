@@ -6,11 +6,13 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { isThrottlingError } from '@smithy/core/retry';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type ApiFunction, API_ROUTES, type HeaderSpec, type RouteKey, type RouteSpec, type RoutesOf, routeSpec } from '../../api/routes';
 import { isReservedPartition } from '../../core/reserved-partitions';
 import { AppError } from '../../core/errors';
+import { LIMITS } from '../../core/limits';
 import { CORRELATION_ID_PATH, logger } from './logger';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -112,6 +114,12 @@ export const errorResponse = (error: unknown): HttpResponse => {
       { error: { code: error.code, message: error.message } },
       error.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : {},
     );
+  }
+  // DynamoDB (or SQS) refused beyond the SDK's retries: temporary, so the app is told to come back.
+  // The SDK's own classifier reads name, $metadata.httpStatusCode and $retryable of the thrown error.
+  if (error instanceof Error && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])) {
+    logger.warn('storage throttled', { error: error.name });
+    return errorResponse(new AppError('SERVICE_BUSY', 'The service is busy for a moment; please retry', LIMITS.storageBusyRetryAfterSeconds));
   }
   logger.error('unexpected error', { error: error instanceof Error ? error.name : typeof error });
   return json(500, { error: { code: 'INTERNAL', message: 'Something went wrong; please try again' } });
