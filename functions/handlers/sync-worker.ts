@@ -19,7 +19,9 @@ export const syncRecord = (services: () => Services) => async (record: SQSRecord
   const job = SyncJobMessage.parse(JSON.parse(record.body));
   const startedAt = new Date();
   // The function's own deadline bounds the sync's bridge calls and decides whether a re-login still fits.
-  const run = await services().sync.run(job, context ? { deadlineMs: Date.now() + context.getRemainingTimeInMillis() } : {});
+  // A redelivered job announces all it fetches: its first attempt may have stored data unannounced.
+  const redelivery = Number(record.attributes?.ApproximateReceiveCount) > 1;
+  const run = await services().sync.run(job, { ...(context ? { deadlineMs: Date.now() + context.getRemainingTimeInMillis() } : {}), ...(redelivery ? { redelivery } : {}) });
   recordSync(job, run, startedAt);
   logger.info('sync done', {
     reason: job.reason,

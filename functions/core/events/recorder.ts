@@ -26,14 +26,17 @@ export class EventRecorder {
     await this.publish(userId, [{ type: 'connection.disconnected', data: { dataErased: true } }]);
   }
 
-  /** A sync that reached Garmin: what it wrote, then what changed about the connection. */
-  synced(before: ConnectionRecord, after: ConnectionRecord, changes: DataChanges | undefined): Promise<void> {
-    const now = this.deps.clock.now();
-    return this.publish(after.userId, [...(changes ? dataChangedEvents(changes) : []), ...connectionEvents(before, after, now)]);
+  /** A sync that reached Garmin: what changed about the connection (its data was announced by dataChanged). */
+  synced(before: ConnectionRecord, after: ConnectionRecord): Promise<void> {
+    return this.publish(after.userId, connectionEvents(before, after, this.deps.clock.now()));
   }
 
-  /** A write stored the day it wrote (the sync that reads that day next finds it unchanged, so it is announced here). */
-  written(userId: string, changes: DataChanges): Promise<void> {
+  /**
+   * Data was stored: by a sync, announced before it saves its cursors (so a failure after it is
+   * redelivered and announces again), or by a write (the sync that reads that day next finds
+   * it unchanged, so it is announced here).
+   */
+  dataChanged(userId: string, changes: DataChanges): Promise<void> {
     return this.publish(userId, dataChangedEvents(changes));
   }
 

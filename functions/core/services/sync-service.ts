@@ -45,6 +45,11 @@ type Changes = Parameters<ServiceDeps['connections']['update']>[2];
 export interface SyncOptions {
   /** When the calling function is cut off (epoch ms, wall clock like every bridge deadline, never a test's clock). */
   deadlineMs?: number;
+  /**
+   * SQS delivered this job before: that attempt may have stored data and failed before it
+   * announced it, so this one stores and announces everything it fetched, unchanged or not.
+   */
+  redelivery?: boolean;
 }
 
 /**
@@ -134,7 +139,7 @@ export class SyncService {
         return { status: 'skipped', ...NOTHING, connection };
       }
       const run = await this.syncUnderLease(job, connection, now, options);
-      if (run.connection && (run.status === 'synced' || run.status === 'failed')) await this.events.synced(connection, run.connection, run.dataChanges);
+      if (run.connection && (run.status === 'synced' || run.status === 'failed')) await this.events.synced(connection, run.connection);
       return run;
     } catch (error) {
       if (error instanceof ConnectionGoneError) return { status: 'not_connected', ...NOTHING };
@@ -179,7 +184,10 @@ export class SyncService {
     // The probe saw no upload: nothing else was fetched, there is nothing to store.
     const stopped = result?.probe?.stopped === true;
     const unchanged: Changes = {};
-    const stored = result && !stopped ? await this.store(current, plan, result, now) : { ...NOTHING, changes: unchanged, dataChanges: undefined };
+    const stored = result && !stopped ? await this.store(current, plan, result, now, options.redelivery === true) : { ...NOTHING, changes: unchanged, dataChanges: undefined };
+    // Announced before the connection is saved: a failure from here on leaves the job to SQS, whose
+    // redelivery announces again (duplicates, never a gap; apps treat data.changed as idempotent).
+    if (stored.dataChanges) await this.events.dataChanged(userId, stored.dataChanges);
     const counts = {
       activitiesWritten: stored.activitiesWritten,
       dailySummariesWritten: stored.dailySummariesWritten,
@@ -208,13 +216,13 @@ export class SyncService {
     return { status: 'failed', ...counts, error: response.error, connection: current };
   }
 
-  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date) {
+  private async store(connection: ConnectionRecord, plan: FetchPlan, result: FetchResult, now: Date, rewrite: boolean) {
     const { userId } = connection;
     const timeZone = result.profile?.timeZone ?? connection.timeZone;
     // What is stored already is read back (one query each) and left alone: a refused
     // conditional put writes nothing but is billed like a write, a read costs a fifth of it.
     const searched = plan.activities && result.activities ? { from: plan.activities.startDate, ...result.activities } : undefined;
-    const activities = searched ? await this.reconcileActivities(userId, searched) : { written: 0, added: [], updated: [], deleted: [] };
+    const activities = searched ? await this.reconcileActivities(userId, searched, rewrite) : { written: 0, added: [], updated: [], deleted: [] };
     const activitiesWritten = activities.written;
     // A complete search back past the window leaves nothing older than a day unreconciled.
     const reconciled = searched?.complete === true && searched.from <= reconcileWindowStart(connection, now);
@@ -228,11 +236,11 @@ export class SyncService {
     const applied = applyFetchResult(connection, plan, result, timeZone, now, stored);
     const changedSummaries = applied.summaries.filter((s) => {
       const before = stored.get(s.date);
-      return !before || before.final !== s.final || !sameContent(before.summary, s.summary);
+      return rewrite || !before || before.final !== s.final || !sameContent(before.summary, s.summary);
     });
     const dailySummariesWritten = changedSummaries.length ? await this.deps.data.upsertDailySummaries(userId, changedSummaries) : 0;
     // Weight, hydration and sleep share the days' plan and finality (sync/wellness-days.ts).
-    const wellness = await storeWellness(this.deps.data, userId, result, applied.summaries);
+    const wellness = await storeWellness(this.deps.data, userId, result, applied.summaries, rewrite);
     const [daysAdded, daysUpdated] = partition(changedSummaries.map((s) => s.date), (date) => !stored.has(date));
     if (result.profile) {
       const { basics, socialProfile, userSettings } = result.profile;
@@ -265,11 +273,12 @@ export class SyncService {
   private async reconcileActivities(
     userId: string,
     searched: { from: string; items: GarminObject[]; complete: boolean },
+    rewrite: boolean,
   ): Promise<{ written: number; added: string[]; updated: string[]; deleted: string[] }> {
     const stored = new Map((await storedActivities(this.deps.data, userId, searched.from)).map((a) => [a.activityId, a.activity] as const));
     const changed = searched.items.filter((activity) => {
       const before = stored.get(String(activity.activityId));
-      return !before || !sameContent(before, activity);
+      return rewrite || !before || !sameContent(before, activity);
     });
     const written = changed.length ? await this.deps.data.upsertActivities(userId, changed) : 0;
     const [added, updated] = partition(changed.map((a) => String(a.activityId)), (id) => !stored.has(id));

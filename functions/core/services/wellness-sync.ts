@@ -16,6 +16,8 @@ export const storeWellness = async (
   userId: string,
   result: FetchResult,
   summaries: readonly DailySummaryInput[],
+  /** Write (and so announce) every fetched day, unchanged or not: a redelivered sync's (sync-service.ts). */
+  rewrite = false,
 ): Promise<Record<WellnessKind, string[]>> => {
   const fetched = wellnessDaysOf(result, summaries);
   const written: Record<WellnessKind, string[]> = { weight: [], hydration: [], sleep: [] };
@@ -29,7 +31,7 @@ export const storeWellness = async (
     const changed = days.filter((day) => {
       const before = stored.get(day.date);
       if (!before) return !isEmptyWeightDay(day);
-      return before.final !== day.final || !sameContent(before.garmin, day.garmin);
+      return rewrite || before.final !== day.final || !sameContent(before.garmin, day.garmin);
     });
     if (changed.length) {
       await data.upsertWellnessDays(userId, kind, changed);

@@ -82,7 +82,7 @@ export class WriteService {
     }
     await this.deps.idempotency.complete(userId, key, performed.outcome);
     // After the key holds the answer: a retry replays it and announces nothing twice.
-    if (performed.changes) await this.events.written(userId, performed.changes);
+    if (performed.changes) await this.events.dataChanged(userId, performed.changes);
     return performed.outcome;
   }
 

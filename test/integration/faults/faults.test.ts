@@ -219,7 +219,8 @@ describe('faults, and what they cost', () => {
     expect(await h.runtime.drainQueue()).toBe(1);
     // The app's change feed too: the figures name whether the upload's data.changed event reached it.
     const inFeed = JSON.stringify(await feed(user)).includes(uploaded);
-    const row = await figuresOf(scenario, user, holds, { outcome: `${outcome}; ${inFeed ? 'its change event in the feed' : '**its change event missing from the feed**'}` });
+    expect(inFeed, 'the redelivered sync announces what its first attempt stored').toBe(true);
+    const row = await figuresOf(scenario, user, holds, { outcome: `${outcome}; its change event in the feed` });
     nothingLost(row, 0);
   };
 
@@ -249,7 +250,9 @@ describe('faults, and what they cost', () => {
     await h.sim.resetCounters();
     faults.throttle({ table: 'attempts' });
     const refused = await h.api('POST /garmin/connection', { userId: user, body: { username: holds.email, password: PASSWORD } });
-    expect(refused.status).toBeGreaterThanOrEqual(500);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error?.code).toBe('SERVICE_BUSY');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(faults.refused.attempts).toBeGreaterThanOrEqual(3);
     expect(await logins(h, holds.email)).toBe(0);
     faults.clear();
