@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Checks the layer built by build-layer.sh:
-#   - x86_64: imports garminconnect and curl_cffi from dist/x86_64/python ONLY, with a local
-#     Python 3.13 started isolated (-I: no PYTHON* env, no user site; -S: no site-packages,
-#     so neither .venv's nor the base interpreter's packages can stand in for a missing one;
-#     -I also ignores PYTHONPATH, hence the explicit sys.path entry);
+#   - x86_64: imports garminconnect, curl_cffi and fastjsonschema from dist/x86_64/python
+#     ONLY, with a local Python 3.13 started isolated (-I: no PYTHON* env, no user site;
+#     -S: no site-packages, so neither .venv's nor the base interpreter's packages can
+#     stand in for a missing one; -I also ignores PYTHONPATH, hence the explicit
+#     sys.path entry);
 #   - every architecture: all native libraries are ELF files for that architecture;
 #   - prints the unzipped and zipped size of each layer.
 set -euo pipefail
@@ -42,12 +43,12 @@ import os, sys
 layer = os.path.abspath("python")
 sys.path.insert(0, layer)
 assert not any("site-packages" in p for p in sys.path), sys.path
-import garminconnect, curl_cffi
-for mod in (garminconnect, curl_cffi):
+import garminconnect, curl_cffi, fastjsonschema
+for mod in (garminconnect, curl_cffi, fastjsonschema):
     assert mod.__file__.startswith(layer + os.sep), (mod.__name__, mod.__file__)
 from curl_cffi import requests as _requests  # loads the native libcurl-impersonate binding
 print(garminconnect.__name__)
-print("check-layer: garminconnect and curl_cffi import from the layer (curl_cffi %s)" % curl_cffi.__version__)
+print("check-layer: garminconnect, curl_cffi and fastjsonschema import from the layer (curl_cffi %s)" % curl_cffi.__version__)
 ') || fail "imports from dist/x86_64/python failed"
 
 # Native code must match the architecture (an x86_64 .so in the arm64 layer fails only in AWS).

@@ -1,6 +1,7 @@
 """The protocol schema, exported from the TypeScript zod definitions (one source)."""
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,42 @@ def attempt_status(name: str) -> str:
     return name
 
 
-def garmin_service_urls() -> frozenset[str]:
-    """The service URLs Garmin issues tickets for: the only ones an exchange names."""
-    return frozenset(protocol_schema()["garminServiceUrls"])
+class SchemaViolation(ValueError):
+    """A request the exported schema refuses; the message names the field, never its
+    value (which may be a secret)."""
+
+
+@cache
+def _request_variants() -> dict[str, dict[str, Any]]:
+    return {
+        variant["properties"]["op"]["const"]: variant
+        for variant in protocol_schema()["request"]["oneOf"]
+    }
+
+
+def request_ops() -> tuple[str, ...]:
+    return tuple(_request_variants())
+
+
+@cache
+def _validator(op: str) -> Callable[[Any], Any]:
+    # Imported and compiled on first use, one op at a time: a cold start pays only
+    # for the op it serves, and an import of the bridge pays nothing.
+    import fastjsonschema
+
+    validate: Callable[[Any], Any] = fastjsonschema.compile(_request_variants()[op])
+    return validate
+
+
+def validate_request(op: str, request: dict[str, Any]) -> None:
+    """Check a request against its op's variant of the exported schema."""
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        _validator(op)(request)
+    except JsonSchemaValueException as e:
+        # fastjsonschema calls the request "data"; name it by its op instead.
+        raise SchemaViolation(op + e.message.removeprefix("data")) from None
 
 
 def error_codes() -> frozenset[str]:

@@ -30,6 +30,24 @@ def test_the_lambda_handler_loads_no_aws_sdk() -> None:
     )
 
 
+def test_the_request_validator_is_loaded_by_the_first_call_not_the_import() -> None:
+    # Importing fastjsonschema and compiling the schema cost more than a cold import
+    # may grow by: the first call pays it, for its own op only.
+    assert _imported_after("garmin_bridge.lambda_handler", ["fastjsonschema"]) == set()
+    code = (
+        "import sys; from garmin_bridge.service import handle; "
+        "handle({'op': 'ping'}); print('fastjsonschema' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=LAYER,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "True"
+
+
 def test_the_mailbox_loads_it_when_it_needs_a_client() -> None:
     code = (
         "import os, sys; os.environ['ATTEMPTS_TABLE'] = 't'; "

@@ -93,6 +93,29 @@ def test_schema_invalid_requests_are_refused_before_garmin(
     assert response["garminRequests"] == 0
 
 
+def test_a_refused_request_names_the_field_never_its_value() -> None:
+    secret = "s3cret-" * 50
+    for request_body, field in [
+        ({"op": "login", "username": "a", "password": secret}, "login.password"),
+        (
+            {"op": "exchange", "ticket": secret, "serviceUrl": secret},
+            "exchange.ticket",
+        ),
+        ({"op": "verify", "tokens": secret, "extra": secret}, "verify "),
+    ]:
+        response = assert_valid_response(handle(request_body))
+        assert response["error"]["code"] == "INVALID_REQUEST"
+        assert response["error"]["message"].startswith(field)
+        assert "s3cret" not in json.dumps(response)
+
+
+def test_a_request_that_is_no_object_or_names_no_op_is_refused() -> None:
+    for request_body in [[], "ping", {"id": "x"}, {"op": 3}]:
+        response = assert_valid_response(handle(request_body))
+        assert response["error"]["code"] == "INVALID_REQUEST"
+        assert response["garminRequests"] == 0
+
+
 def test_ping_reports_the_pinned_library() -> None:
     response = assert_valid_response(handle({"op": "ping", "id": "p1"}))
     assert response["id"] == "p1"
