@@ -21,6 +21,28 @@ def _failure(error: BridgeError) -> Outcome:
     return Outcome(error=error)
 
 
+def envelope(
+    request_id: Any, outcome: Outcome, garmin_requests: int, duration_ms: int
+) -> dict[str, Any]:
+    """The one shape of every bridge response, ok or not."""
+    response: dict[str, Any] = {
+        # An id the schema refuses is not echoed: the caller could not match it.
+        "id": request_id if _valid_id(request_id) else None,
+        "ok": outcome.error is None,
+        "tokens": outcome.tokens,
+        "tokensChanged": outcome.tokens_changed,
+        "garminRequests": garmin_requests,
+        "durationMs": duration_ms,
+    }
+    if outcome.error is None:
+        response["result"] = outcome.result
+    else:
+        response["error"] = outcome.error.to_json()
+        if outcome.partial is not None:
+            response["partial"] = outcome.partial
+    return response
+
+
 def handle(raw: Any) -> dict[str, Any]:
     """Answer one request. Never raises: every failure becomes an error response."""
     http_log.install()
@@ -37,20 +59,12 @@ def handle(raw: Any) -> dict[str, Any]:
         except Exception:
             _LOGGER.exception("bridge call crashed")
             outcome = _failure(BridgeError("INTERNAL", "Unexpected bridge failure"))
-        response: dict[str, Any] = {
-            "id": request_id if _valid_id(request_id) else None,
-            "ok": outcome.error is None,
-            "tokens": outcome.tokens,
-            "tokensChanged": outcome.tokens_changed,
-            "garminRequests": log.count,
-            "durationMs": int((time.monotonic() - started) * 1000),
-        }
-        if outcome.error is None:
-            response["result"] = outcome.result
-        else:
-            response["error"] = outcome.error.to_json()
-            if outcome.partial is not None:
-                response["partial"] = outcome.partial
+        response = envelope(
+            request_id,
+            outcome,
+            log.count,
+            int((time.monotonic() - started) * 1000),
+        )
         _LOGGER.info(
             "bridge call done",
             extra={

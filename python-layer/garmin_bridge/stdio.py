@@ -11,7 +11,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, TextIO
 
 from .errors import BridgeError
-from .service import handle
+from .operations import Outcome
+from .service import envelope, handle
 
 # Most calls wait on Garmin or on an MFA code, so threads are cheap and many.
 DEFAULT_WORKERS = 64
@@ -52,12 +53,4 @@ def _answer_one(answer: Callable[[dict[str, Any]], None], raw: Any) -> None:
 
 def _unparsable() -> dict[str, Any]:
     error = BridgeError("INVALID_REQUEST", "request line is not valid JSON")
-    return {
-        "id": None,
-        "ok": False,
-        "error": error.to_json(),
-        "tokens": None,
-        "tokensChanged": False,
-        "garminRequests": 0,
-        "durationMs": 0,
-    }
+    return envelope(None, Outcome(error=error), garmin_requests=0, duration_ms=0)
