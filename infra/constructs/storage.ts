@@ -4,27 +4,16 @@
  */
 import { RemovalPolicy, aws_dynamodb as dynamodb } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { type KeyAttribute, TABLES, type TableKey, type TableSpec } from '../../functions/adapters/dynamo/tables';
+import { type IndexProjection, type KeyAttribute, TABLES, type TableKey, type TableSpec } from '../../functions/adapters/dynamo/tables';
 
 const attribute = (key: KeyAttribute): dynamodb.Attribute => ({
   name: key.name,
   type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
 
-/**
- * What each index carries. The spec says which keys an index has; what it projects is a
- * storage choice: `due` is read keys-only (dispatch projects user_id + next_sync_time),
- * `by_start` serves whole activities to the read API.
- */
-const PROJECTION: Record<string, dynamodb.ProjectionType> = {
-  due: dynamodb.ProjectionType.KEYS_ONLY,
-  by_start: dynamodb.ProjectionType.ALL,
-};
-
-const projectionOf = (index: string): dynamodb.ProjectionType => {
-  const projection = PROJECTION[index];
-  if (!projection) throw new Error(`storage: no projection chosen for index ${index} (add it to PROJECTION)`);
-  return projection;
+const PROJECTION: Record<IndexProjection, dynamodb.ProjectionType> = {
+  KEYS_ONLY: dynamodb.ProjectionType.KEYS_ONLY,
+  ALL: dynamodb.ProjectionType.ALL,
 };
 
 export class Storage extends Construct {
@@ -52,11 +41,11 @@ export class Storage extends Construct {
           indexName: index.name,
           partitionKey: attribute(index.partitionKey),
           sortKey: attribute(index.sortKey),
-          projectionType: projectionOf(index.name),
+          projectionType: PROJECTION[index.projection],
         });
       }
       for (const index of spec.localIndexes ?? []) {
-        table.addLocalSecondaryIndex({ indexName: index.name, sortKey: attribute(index.sortKey), projectionType: projectionOf(index.name) });
+        table.addLocalSecondaryIndex({ indexName: index.name, sortKey: attribute(index.sortKey), projectionType: PROJECTION[index.projection] });
       }
       return table;
     };

@@ -1,6 +1,6 @@
 /**
  * Creates the three tables of functions/adapters/dynamo/tables.ts on DynamoDB Local, the way
- * the CDK stack declares them (on-demand, indexes projecting all attributes, TTL), so the
+ * the CDK stack declares them (on-demand, each index's projection, TTL), so the
  * tests, the demo and the benchmark run against the deployed layout.
  */
 import {
@@ -48,7 +48,7 @@ const createTableInput = (name: string, spec: TableSpec): CreateTableCommandInpu
           GlobalSecondaryIndexes: spec.globalIndexes.map((index) => ({
             IndexName: index.name,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: index.projection },
           })),
         }
       : {}),
@@ -57,7 +57,7 @@ const createTableInput = (name: string, spec: TableSpec): CreateTableCommandInpu
           LocalSecondaryIndexes: spec.localIndexes.map((index) => ({
             IndexName: index.name,
             KeySchema: keySchema(spec.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: index.projection },
           })),
         }
       : {}),

@@ -27,14 +27,20 @@ export interface KeyAttribute {
   type: AttributeType;
 }
 
+export type IndexProjection = 'KEYS_ONLY' | 'ALL';
+
 export interface TableSpec {
   /** Environment variable holding the table's name in every function. */
   envVar: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
   ttlAttribute?: string;
-  globalIndexes?: Array<{ name: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }>;
-  localIndexes?: Array<{ name: string; sortKey: KeyAttribute }>;
+  /**
+   * What an index carries: `due` is read keys-only (dispatch needs user_id + next_sync_time),
+   * `by_start` serves whole activities to the read API. DynamoDB Local and AWS get the same.
+   */
+  globalIndexes?: Array<{ name: string; partitionKey: KeyAttribute; sortKey: KeyAttribute; projection: IndexProjection }>;
+  localIndexes?: Array<{ name: string; sortKey: KeyAttribute; projection: IndexProjection }>;
 }
 
 export const TABLES = {
@@ -42,7 +48,7 @@ export const TABLES = {
     envVar: ENV.connectionsTable,
     partitionKey: { name: 'user_id', type: 'S' },
     globalIndexes: [
-      { name: 'due', partitionKey: { name: 'due_shard', type: 'N' }, sortKey: { name: 'next_sync_time', type: 'S' } },
+      { name: 'due', partitionKey: { name: 'due_shard', type: 'N' }, sortKey: { name: 'next_sync_time', type: 'S' }, projection: 'KEYS_ONLY' },
     ],
   },
   data: {
@@ -50,7 +56,7 @@ export const TABLES = {
     partitionKey: { name: 'user_id', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     ttlAttribute: 'expires_at',
-    localIndexes: [{ name: 'by_start', sortKey: { name: 'start_local', type: 'S' } }],
+    localIndexes: [{ name: 'by_start', sortKey: { name: 'start_local', type: 'S' }, projection: 'ALL' }],
   },
   events: {
     envVar: ENV.eventsTable,
