@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from garmin_bridge.schema import protocol_schema
+from tests.simulator import Simulator
 
 ATHLETE = "athlete@example.com"
 MFA_USER = "mfa@example.com"
@@ -22,6 +23,14 @@ def assert_valid_response(response: dict[str, Any]) -> dict[str, Any]:
     errors = [e.message for e in _response_validator.iter_errors(response)]
     assert errors == [], errors
     return response
+
+
+def day_weighins(sim: Simulator, date: str) -> list[dict[str, Any]]:
+    """The athlete's weigh-ins of `date` as the simulator holds them."""
+    found: list[dict[str, Any]] = sim.control(
+        "GET", f"/__sim/accounts/{ATHLETE}/weight/{date}"
+    )["weighIns"]
+    return found
 
 
 def request_is_valid(request: dict[str, Any]) -> bool:

@@ -7,11 +7,8 @@ from pathlib import Path
 LAYER = Path(__file__).resolve().parents[1]
 
 
-def _imported_after(module: str, candidates: list[str]) -> set[str]:
-    code = (
-        f"import sys, {module}; "
-        f"print(' '.join(m for m in {candidates!r} if m in sys.modules))"
-    )
+def _python(code: str) -> str:
+    """What a fresh interpreter in the layer prints for `code`."""
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=LAYER,
@@ -19,7 +16,15 @@ def _imported_after(module: str, candidates: list[str]) -> set[str]:
         capture_output=True,
         text=True,
     )
-    return set(out.stdout.split())
+    return out.stdout.strip()
+
+
+def _imported_after(module: str, candidates: list[str]) -> set[str]:
+    code = (
+        f"import sys, {module}; "
+        f"print(' '.join(m for m in {candidates!r} if m in sys.modules))"
+    )
+    return set(_python(code).split())
 
 
 def test_the_lambda_handler_loads_no_aws_sdk() -> None:
@@ -38,14 +43,7 @@ def test_the_request_validator_is_loaded_by_the_first_call_not_the_import() -> N
         "import sys; from garmin_bridge.service import handle; "
         "handle({'op': 'ping'}); print('fastjsonschema' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=LAYER,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout.strip() == "True"
+    assert _python(code) == "True"
 
 
 def test_the_mailbox_loads_it_when_it_needs_a_client() -> None:
@@ -55,11 +53,4 @@ def test_the_mailbox_loads_it_when_it_needs_a_client() -> None:
         "from garmin_bridge.mailbox import MfaMailbox; MfaMailbox('u', 'a'); "
         "print('boto3' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=LAYER,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout.strip() == "True"
+    assert _python(code) == "True"

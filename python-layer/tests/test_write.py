@@ -2,25 +2,17 @@
 followed by one read of the written day, at a known request cost."""
 
 import datetime as dt
-from typing import Any
 
 from tests.conftest import BridgeProcess
-from tests.helpers import ATHLETE, assert_valid_response
+from tests.helpers import assert_valid_response, day_weighins
 from tests.simulator import Simulator
-
-
-def _day_weighins(sim: Simulator, date: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = sim.control(
-        "GET", f"/__sim/accounts/{ATHLETE}/weight/{date}"
-    )["weighIns"]
-    return found
 
 
 def test_weigh_in_is_written_at_its_local_time_and_read_back(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
     date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-    before = len(_day_weighins(sim, date))
+    before = len(day_weighins(sim, date))
     sim.reset_counters()
 
     response = assert_valid_response(
@@ -36,7 +28,7 @@ def test_weigh_in_is_written_at_its_local_time_and_read_back(
 
     assert response["ok"] is True
     assert sim.by_endpoint() == {"weight-add": 1, "weight-range": 1}
-    weighins = _day_weighins(sim, date)
+    weighins = day_weighins(sim, date)
     assert len(weighins) == before + 1
     # Garmin keeps grams; the GMT time is the local time less its offset.
     assert weighins[-1]["weight"] == 72400
@@ -95,7 +87,7 @@ def test_a_failed_read_back_never_fails_a_write_garmin_took(
 ) -> None:
     """Reporting the write as failed would invite a retry, and so a second weigh-in."""
     date = (dt.date.today() - dt.timedelta(days=3)).isoformat()
-    before = len(_day_weighins(sim, date))
+    before = len(day_weighins(sim, date))
     sim.fault(endpoint="weight-range", status=503)
 
     response = assert_valid_response(
@@ -113,7 +105,7 @@ def test_a_failed_read_back_never_fails_a_write_garmin_took(
     assert response["ok"] is True
     assert "weight" not in response["result"]
     assert response["result"]["date"] == date
-    assert len(_day_weighins(sim, date)) == before + 1
+    assert len(day_weighins(sim, date)) == before + 1
 
 
 def test_a_refused_write_is_an_error_with_the_tokens(

@@ -5,22 +5,15 @@ import datetime as dt
 from typing import Any
 
 from tests.conftest import BridgeProcess
-from tests.helpers import ATHLETE, assert_valid_response
+from tests.helpers import assert_valid_response, day_weighins
 from tests.simulator import Simulator
-
-
-def _day_weighins(sim: Simulator, date: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = sim.control(
-        "GET", f"/__sim/accounts/{ATHLETE}/weight/{date}"
-    )["weighIns"]
-    return found
 
 
 def test_body_composition_is_uploaded_as_fit_and_read_back(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
     date = (dt.date.today() - dt.timedelta(days=4)).isoformat()
-    before = len(_day_weighins(sim, date))
+    before = len(day_weighins(sim, date))
     sim.reset_counters()
 
     response = assert_valid_response(
@@ -45,7 +38,7 @@ def test_body_composition_is_uploaded_as_fit_and_read_back(
     assert sim.by_endpoint() == {"fit-upload": 1, "weight-range": 1}
     # Garmin's recorded upload answer: processing continues after it.
     assert response["result"]["written"]["detailedImportResult"]["failures"] == []
-    weighins = _day_weighins(sim, date)
+    weighins = day_weighins(sim, date)
     assert len(weighins) == before + 1
     # Each figure arrives at its nearest FIT step (the encoder alone would truncate
     # 74.35 kg to 74.34); masses are grams at Garmin.
