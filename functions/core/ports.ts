@@ -5,8 +5,9 @@
 import type { BridgeRequest, BridgeResponse } from './bridge-protocol';
 import type { AppEvent } from './events/schema';
 import type { AttemptStatus, ConnectionStatus, SyncReason } from './statuses';
+import type { SyncCursors } from './sync-cursors';
 
-export type { AttemptStatus, ConnectionStatus, SyncReason };
+export type { AttemptStatus, ConnectionStatus, SyncCursors, SyncReason };
 
 export interface Clock {
   now(): Date;
@@ -16,38 +17,6 @@ export interface ConnectionError {
   code: string;
   message: string;
   at: string;
-}
-
-/** Where the next sync starts. Advanced only past data that was stored. */
-export interface SyncCursors {
-  /** startTimeLocal ("YYYY-MM-DD HH:MM:SS") of the newest stored activity. */
-  activitiesNewestLocal?: string;
-  /** Every daily summary up to and including this date is stored and final. */
-  summariesFinalThrough?: string;
-  /** Oldest date the backfill must reach, and whether it has. */
-  backfillFrom?: string;
-  backfillDone?: boolean;
-  /** When an activity fetch last reached the newest activity (the search was complete). */
-  activitiesCheckedAt?: string;
-  /** When a past day that was still provisional (yesterday) was last fetched, and the last date that fetch covered. */
-  provisionalCheckedAt?: string;
-  provisionalCheckedThrough?: string;
-  /** When the stored profile was fetched (saves reading it to know whether it is stale). */
-  profileFetchedAt?: string;
-  /** When the last LIMITS.activityReconcileDays of activities were made to match Garmin (late, edited, deleted). */
-  activitiesReconciledAt?: string;
-  /** When weight, hydration and sleep were last fetched (a sync of today alone asks for them only every so often). */
-  wellnessCheckedAt?: string;
-  /** When Garmin last issued (or rotated) this connection's tokens: a refresh token dies idle after about 30 days. */
-  tokensRefreshedAt?: string;
-  /** The device's last upload as the last probe saw it (sync-plan.ts probeFirst), and when that probe ran. */
-  deviceUploadAt?: string;
-  probedAt?: string;
-  /** When a sync last ran its whole plan (not stopped by the probe). */
-  fullSyncAt?: string;
-  /** The probe's uploads per hour of the user's day, faded, and how many were counted (sync/cadence.ts). */
-  uploadHours?: number[];
-  uploadsSeen?: number;
 }
 
 /** What a sync may read from Garmin (PATCH /garmin/connection selects among them). */

@@ -1,8 +1,9 @@
 /**
  * Connections: one item per user in the connections table, attributes in snake_case
  * (the seed's `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the
- * sync state). A scheduled connection also carries `due_shard`, which puts it in the
- * sparse `due` index; an unscheduled one has neither `due_shard` nor `next_sync_time`.
+ * sync state); the `cursors` map alone is stored as the record holds it (core/sync-cursors.ts).
+ * A scheduled connection also carries `due_shard`, which puts it in the sparse `due` index;
+ * an unscheduled one has neither `due_shard` nor `next_sync_time`.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -23,8 +24,8 @@ import {
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
-  type SyncCursors,
 } from '../../core/ports';
+import { SyncCursorsSchema } from '../../core/sync-cursors';
 import { isConditionalCheckFailed, isTransactionConditionFailed } from './errors';
 import { TABLES } from './tables';
 
@@ -32,24 +33,17 @@ const DUE_INDEX = TABLES.connections.globalIndexes[0].name;
 
 type ConnectionFields = Omit<ConnectionRecord, 'userId' | 'version'>;
 
-const CursorsItem = z.object({
-  activities_newest_local: z.string().optional(),
-  summaries_final_through: z.string().optional(),
-  backfill_from: z.string().optional(),
-  backfill_done: z.boolean().optional(),
-  activities_checked_at: z.string().optional(),
-  provisional_checked_at: z.string().optional(),
-  provisional_checked_through: z.string().optional(),
-  profile_fetched_at: z.string().optional(),
-  activities_reconciled_at: z.string().optional(),
-  tokens_refreshed_at: z.string().optional(),
-  wellness_checked_at: z.string().optional(),
-  device_upload_at: z.string().optional(),
-  probed_at: z.string().optional(),
-  full_sync_at: z.string().optional(),
-  upload_hours: z.array(z.number()).length(24).optional(),
-  uploads_seen: z.number().int().optional(),
-});
+/**
+ * Items written before the cursors were stored as the record holds them name each cursor in
+ * snake_case (`backfill_done`): read as its camelCase name. A write replaces the whole map,
+ * so an item holds one form only.
+ */
+const fromLegacyCursorNames = (cursors: unknown): unknown =>
+  cursors !== null && typeof cursors === 'object'
+    ? Object.fromEntries(
+        Object.entries(cursors).map(([name, value]) => [name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), value]),
+      )
+    : cursors;
 
 const ConnectionItem = z.object({
   user_id: z.string(),
@@ -65,7 +59,7 @@ const ConnectionItem = z.object({
   next_sync_time: z.string().optional(),
   last_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
   consecutive_failures: z.number().int(),
-  cursors: CursorsItem,
+  cursors: z.preprocess(fromLegacyCursorNames, SyncCursorsSchema),
   created_at: z.string(),
   generation: z.number().int().optional(),
   version: z.number().int(),
@@ -87,25 +81,6 @@ const canonicalTime = (time: string): string => {
   return date.toISOString();
 };
 
-const toCursorsItem = (cursors: SyncCursors): z.infer<typeof CursorsItem> => ({
-  activities_newest_local: cursors.activitiesNewestLocal,
-  summaries_final_through: cursors.summariesFinalThrough,
-  backfill_from: cursors.backfillFrom,
-  backfill_done: cursors.backfillDone,
-  activities_checked_at: cursors.activitiesCheckedAt,
-  provisional_checked_at: cursors.provisionalCheckedAt,
-  provisional_checked_through: cursors.provisionalCheckedThrough,
-  profile_fetched_at: cursors.profileFetchedAt,
-  activities_reconciled_at: cursors.activitiesReconciledAt,
-  tokens_refreshed_at: cursors.tokensRefreshedAt,
-  wellness_checked_at: cursors.wellnessCheckedAt,
-  device_upload_at: cursors.deviceUploadAt,
-  probed_at: cursors.probedAt,
-  full_sync_at: cursors.fullSyncAt,
-  upload_hours: cursors.uploadHours,
-  uploads_seen: cursors.uploadsSeen,
-});
-
 const fromItem = (raw: unknown): ConnectionRecord => {
   const item = ConnectionItem.parse(raw);
   return {
@@ -122,24 +97,7 @@ const fromItem = (raw: unknown): ConnectionRecord => {
     nextSyncTime: item.next_sync_time,
     lastError: item.last_error,
     consecutiveFailures: item.consecutive_failures,
-    cursors: {
-      activitiesNewestLocal: item.cursors.activities_newest_local,
-      summariesFinalThrough: item.cursors.summaries_final_through,
-      backfillFrom: item.cursors.backfill_from,
-      backfillDone: item.cursors.backfill_done,
-      activitiesCheckedAt: item.cursors.activities_checked_at,
-      provisionalCheckedAt: item.cursors.provisional_checked_at,
-      provisionalCheckedThrough: item.cursors.provisional_checked_through,
-      profileFetchedAt: item.cursors.profile_fetched_at,
-      activitiesReconciledAt: item.cursors.activities_reconciled_at,
-      tokensRefreshedAt: item.cursors.tokens_refreshed_at,
-      wellnessCheckedAt: item.cursors.wellness_checked_at,
-      deviceUploadAt: item.cursors.device_upload_at,
-      probedAt: item.cursors.probed_at,
-      fullSyncAt: item.cursors.full_sync_at,
-      uploadHours: item.cursors.upload_hours,
-      uploadsSeen: item.cursors.uploads_seen,
-    },
+    cursors: item.cursors,
     createdAt: item.created_at,
     generation: item.generation ?? 0,
     version: item.version,
@@ -191,8 +149,9 @@ const attributesOf = (userId: string, fields: Partial<ConnectionFields>): Map<st
     if (value === undefined && !OPTIONAL_FIELDS.has(field)) throw new Error(`connection field ${field} cannot be removed`);
     attributes.set(ATTRIBUTE_OF[field], value);
   }
+  // Only the known cursors, checked: an unreadable map is refused here rather than on the next read.
+  if (fields.cursors) attributes.set('cursors', SyncCursorsSchema.parse(fields.cursors));
   // The fields whose stored form differs from the record's.
-  if (fields.cursors) attributes.set('cursors', toCursorsItem(fields.cursors));
   if ('nextSyncTime' in fields) {
     const next = fields.nextSyncTime;
     attributes.set('next_sync_time', next === undefined ? undefined : canonicalTime(next));

@@ -49,7 +49,7 @@ describe('DynamoConnectionStore', () => {
       is_active: true,
       next_sync_time: '2026-03-01T10:00:00.000Z',
       due_shard: dueShardOf(userId),
-      cursors: { backfill_from: '2025-12-01', backfill_done: false },
+      cursors: { backfillFrom: '2025-12-01', backfillDone: false },
       version: 1,
     });
     expect(await store.get(newUserId())).toBeUndefined();
