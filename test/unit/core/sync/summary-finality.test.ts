@@ -1,7 +1,7 @@
 /** When a day is complete at Garmin, and when an incomplete one is given up. */
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { isGivenUp, isSummaryComplete, isSummaryFinal } from '../../../functions/core/sync/summary-finality';
+import { LIMITS } from '../../../../functions/core/limits';
+import { isGivenUp, isSummaryComplete, isSummaryFinal } from '../../../../functions/core/sync/summary-finality';
 
 const ZONE = 'Europe/Berlin';
 const NOW = new Date('2026-11-25T12:00:00Z');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../functions/core/errors';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ApiRequestKind, RateLimiter, RequestCounter } from '../../../functions/core/ports';
-import { RequestThrottle } from '../../../functions/core/services/request-throttle';
+import { AppError } from '../../../../functions/core/errors';
+import { LIMITS } from '../../../../functions/core/limits';
+import type { ApiRequestKind, RateLimiter, RequestCounter } from '../../../../functions/core/ports';
+import { RequestThrottle } from '../../../../functions/core/services/request-throttle';
 
 const NOW = new Date('2026-11-30T12:00:45.500Z');
 

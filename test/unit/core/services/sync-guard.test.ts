@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { SyncGuard } from '../../../functions/core/services/sync-guard';
-import { budgetWindow } from '../../../functions/core/sync/budget';
-import { MemoryGuardStore } from './fakes';
+import { LIMITS } from '../../../../functions/core/limits';
+import { SyncGuard } from '../../../../functions/core/services/sync-guard';
+import { budgetWindow } from '../../../../functions/core/sync/budget';
+import { MemoryGuardStore } from '../../../support/fakes/guard';
 
 const NOW = new Date('2026-11-23T12:00:30Z');
 const WINDOW = budgetWindow(NOW);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetWindow, delaySegments, jitterIn } from '../../../functions/core/sync/budget';
+import { budgetWindow, delaySegments, jitterIn } from '../../../../functions/core/sync/budget';
 
 describe('budget windows and delay segments', () => {
   it('cuts the delays 0 … spread-1 where a job would start in the next minute', () => {

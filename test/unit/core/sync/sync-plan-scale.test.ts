@@ -1,11 +1,11 @@
 /** What a sync asks Garmin for once caught up, and when a daily summary becomes final. */
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../../functions/core/ports';
-import { toConnectionView } from '../../../functions/core/services/connection-view';
-import { isSummaryFinal, sameContent } from '../../../functions/core/sync/summary-finality';
-import { applyFetchResult, planFetch, plannedRequests } from '../../../functions/core/sync/sync-plan';
+import type { FetchResult } from '../../../../functions/core/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/limits';
+import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../../../functions/core/ports';
+import { toConnectionView } from '../../../../functions/core/services/connection-view';
+import { isSummaryFinal, sameContent } from '../../../../functions/core/sync/summary-finality';
+import { applyFetchResult, planFetch, plannedRequests } from '../../../../functions/core/sync/sync-plan';
 
 /** A day Garmin holds completely: wellness data, totals, and a device upload after the day ended. */
 const DAY = { includesWellnessData: true, totalKilocalories: 2100, lastSyncTimestampGMT: '2026-11-30T06:00:00.0' };

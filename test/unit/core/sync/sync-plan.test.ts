@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ConnectionRecord } from '../../../functions/core/ports';
-import { applyFetchResult, planFetch, reconcileFrom } from '../../../functions/core/sync/sync-plan';
+import type { FetchResult } from '../../../../functions/core/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/limits';
+import type { ConnectionRecord } from '../../../../functions/core/ports';
+import { applyFetchResult, planFetch, reconcileFrom } from '../../../../functions/core/sync/sync-plan';
 
 /** A day Garmin holds completely: wellness data, totals, and a device upload after the day ended. */
 const DAY = { includesWellnessData: true, totalKilocalories: 2100, lastSyncTimestampGMT: '2026-11-30T06:00:00.0' };

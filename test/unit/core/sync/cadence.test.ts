@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourIn, hourKinds, nextSyncSeconds } from '../../../functions/core/sync/cadence';
+import { LIMITS } from '../../../../functions/core/limits';
+import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourIn, hourKinds, nextSyncSeconds } from '../../../../functions/core/sync/cadence';
 
 const ZONE = 'Europe/Berlin';
 /** Berlin is UTC+1 in November: the instant of a Berlin wall-clock time that day. */

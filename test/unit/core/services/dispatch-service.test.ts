@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { type DispatchDeps, dispatchDue } from '../../../functions/core/services/dispatch-service';
-import { budgetWindow } from '../../../functions/core/sync/budget';
-import { FakeSchedule, MemoryGuardStore, RecordingQueue, asConnections, seededRandom } from './fakes';
+import { LIMITS } from '../../../../functions/core/limits';
+import { type DispatchDeps, dispatchDue } from '../../../../functions/core/services/dispatch-service';
+import { budgetWindow } from '../../../../functions/core/sync/budget';
+import { MemoryGuardStore } from '../../../support/fakes/guard';
+import { RecordingQueue } from '../../../support/fakes/queue';
+import { FakeSchedule, asConnections, seededRandom } from '../../../support/fakes/schedule';
 
 // 12:00:20 UTC: a 60 s spread reaches into the next minute window.
 const NOW = new Date('2026-11-23T12:00:20.000Z');

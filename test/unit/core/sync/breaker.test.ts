@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BreakerRecord } from '../../../functions/core/ports';
-import { type BreakerPolicy, breakerState, cooldownSeconds, reportBuckets, tripOnRateLimited } from '../../../functions/core/sync/breaker';
+import type { BreakerRecord } from '../../../../functions/core/ports';
+import { type BreakerPolicy, breakerState, cooldownSeconds, reportBuckets, tripOnRateLimited } from '../../../../functions/core/sync/breaker';
 
 const POLICY: BreakerPolicy = {
   tripUsers: 10,

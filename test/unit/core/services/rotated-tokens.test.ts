@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ConnectionRecord, type ConnectionStore, type Vault, VersionConflictError } from '../../../functions/core/ports';
-import { persistRotatedTokens } from '../../../functions/core/services/rotated-tokens';
+import { type ConnectionRecord, type ConnectionStore, type Vault, VersionConflictError } from '../../../../functions/core/ports';
+import { persistRotatedTokens } from '../../../../functions/core/services/rotated-tokens';
 
 const NOW = new Date('2026-11-23T20:00:00Z');
 

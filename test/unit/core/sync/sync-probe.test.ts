@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ConnectionRecord, SyncCursors } from '../../../functions/core/ports';
-import { planFetch, plannedRequests, probeCursors, probeFirst } from '../../../functions/core/sync/sync-plan';
+import type { FetchResult } from '../../../../functions/core/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/limits';
+import type { ConnectionRecord, SyncCursors } from '../../../../functions/core/ports';
+import { planFetch, plannedRequests, probeCursors, probeFirst } from '../../../../functions/core/sync/sync-plan';
 
 const NOW = new Date('2026-11-23T20:00:00Z');
 const UPLOAD = '2026-11-23T18:40:00.000Z';

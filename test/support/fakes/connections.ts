@@ -1,0 +1,67 @@
+/** The connection store in memory: versioned updates, fenced puts, the due schedule. */
+import {
+  type ConnectionFence,
+  type ConnectionRecord,
+  type ConnectionStore,
+  VersionConflictError,
+} from '../../../functions/core/ports';
+import { shardOf } from './schedule';
+
+type Changes = Parameters<ConnectionStore['update']>[2];
+
+export class MemoryConnectionStore implements ConnectionStore {
+  readonly records = new Map<string, ConnectionRecord>();
+  /** Runs before each update is applied: a test's concurrent writer (a disconnect, a reconnect). */
+  beforeUpdate: ((userId: string, changes: Changes) => void) | undefined;
+  /** Every update applied, in order. */
+  readonly updates: Array<{ userId: string; changes: Changes }> = [];
+
+  constructor(records: ConnectionRecord[] = []) {
+    for (const r of records) this.records.set(r.userId, structuredClone(r));
+  }
+
+  async get(userId: string): Promise<ConnectionRecord | undefined> {
+    const record = this.records.get(userId);
+    return record && structuredClone(record);
+  }
+
+  async put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean> {
+    const current = this.records.get(record.userId);
+    if (fence && (current?.generation ?? (current ? 0 : undefined)) !== fence.replaces) return false;
+    this.records.set(record.userId, structuredClone(record));
+    return true;
+  }
+
+  async update(userId: string, expectedVersion: number, changes: Changes): Promise<ConnectionRecord> {
+    this.beforeUpdate?.(userId, changes);
+    const current = this.records.get(userId);
+    if (!current || current.version !== expectedVersion) throw new VersionConflictError('connection');
+    // An undefined value removes the attribute, as the DynamoDB adapter does.
+    const next: ConnectionRecord = { ...current, version: current.version + 1 };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) delete (next as unknown as Record<string, unknown>)[key];
+      else (next as unknown as Record<string, unknown>)[key] = structuredClone(value);
+    }
+    this.records.set(userId, next);
+    this.updates.push({ userId, changes });
+    return structuredClone(next);
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    return this.records.delete(userId);
+  }
+
+  async findDue(shard: number, now: Date, limit: number): Promise<Array<{ userId: string; nextSyncTime: string }>> {
+    return [...this.records.values()]
+      .flatMap((r) => (r.nextSyncTime && r.nextSyncTime <= now.toISOString() && shardOf(r.userId) === shard ? [{ userId: r.userId, nextSyncTime: r.nextSyncTime }] : []))
+      .sort((a, b) => (a.nextSyncTime < b.nextSyncTime ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  async claimDue(userId: string, expected: string, next: string): Promise<boolean> {
+    const current = this.records.get(userId);
+    if (current?.nextSyncTime !== expected) return false;
+    this.records.set(userId, { ...current, nextSyncTime: next, version: current.version + 1 });
+    return true;
+  }
+}

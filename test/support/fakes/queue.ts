@@ -1,0 +1,9 @@
+import type { SyncJob, SyncQueue } from '../../../functions/core/ports';
+
+export class RecordingQueue implements SyncQueue {
+  readonly jobs: Array<SyncJob & { delaySeconds?: number }> = [];
+  async enqueue(jobs: Array<SyncJob & { delaySeconds?: number }>): Promise<void> {
+    this.jobs.push(...jobs);
+  }
+}
+
