@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/bridge-protocol';
 import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/ports';
 import { AttemptStatusSchema } from '../../core/statuses';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { deletePartition } from './partition';
 import { TABLES } from './tables';
 import { epochSeconds } from './time';
@@ -94,8 +94,8 @@ export class DynamoAttemptStore implements AttemptStore {
   }
 
   async submitMfaCode(userId: string, attemptId: string, code: string, codeId: string, maxSubmissions: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(userId, attemptId),
@@ -119,12 +119,9 @@ export class DynamoAttemptStore implements AttemptStore {
             ':max': maxSubmissions,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 
   async finish(
@@ -134,8 +131,9 @@ export class DynamoAttemptStore implements AttemptStore {
     error?: { code: string; message: string },
   ): Promise<void> {
     const erase = `REMOVE #credentials, #code${error ? '' : ', #error'}`;
-    try {
-      await this.doc.send(
+    // Refused when gone or ended already: its credentials were erased when it ended.
+    await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(userId, attemptId),
@@ -156,11 +154,8 @@ export class DynamoAttemptStore implements AttemptStore {
             ...(error ? { ':error': error } : {}),
           },
         }),
-      );
-    } catch (failure) {
-      // Gone or ended already: its credentials were erased when it ended.
-      if (!isConditionalCheckFailed(failure)) throw failure;
-    }
+      ),
+    );
   }
 
   async deleteAllForUser(userId: string, now: Date): Promise<{ deleted: number; running: number }> {

@@ -26,7 +26,7 @@ import {
   type ConnectionStore,
 } from '../../core/ports';
 import { SyncCursorsSchema } from '../../core/sync-cursors';
-import { isConditionalCheckFailed, isTransactionConditionFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { TABLES } from './tables';
 
 const DUE_INDEX = TABLES.connections.globalIndexes[0].name;
@@ -239,21 +239,13 @@ export class DynamoConnectionStore implements ConnectionStore {
       ExpressionAttributeValues: { ...update.values, ...fenced?.values, ':zero': 0, ':one': 1 },
       ...(fenced ? { ConditionExpression: fenced.expression } : {}),
     };
-    try {
-      if (fence?.attemptId === undefined) {
-        await this.doc.send(new UpdateCommand(write));
-      } else {
-        // One transaction: a disconnect erases the attempt before the connection, so either
-        // this write sees the attempt running and the disconnect erases what it wrote, or it fails.
-        await this.doc.send(
-          new TransactWriteCommand({ TransactItems: [{ ConditionCheck: this.attemptRunning(record.userId, fence.attemptId) }, { Update: write }] }),
-        );
-      }
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error) || isTransactionConditionFailed(error)) return false;
-      throw error;
-    }
+    if (fence?.attemptId === undefined) return (await conditionally(this.doc.send(new UpdateCommand(write)))).written;
+    // One transaction: a disconnect erases the attempt before the connection, so either
+    // this write sees the attempt running and the disconnect erases what it wrote, or it fails.
+    const transaction = new TransactWriteCommand({
+      TransactItems: [{ ConditionCheck: this.attemptRunning(record.userId, fence.attemptId) }, { Update: write }],
+    });
+    return (await conditionally(this.doc.send(transaction))).written;
   }
 
   private attemptRunning(userId: string, attemptId: string) {
@@ -270,8 +262,8 @@ export class DynamoConnectionStore implements ConnectionStore {
 
   async update(userId: string, expectedVersion: number, changes: Partial<ConnectionFields>): Promise<ConnectionRecord> {
     const update = updateExpression(attributesOf(userId, changes), '#version + :one');
-    try {
-      const { Attributes } = await this.doc.send(
+    const updated = await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { user_id: userId },
@@ -282,12 +274,10 @@ export class DynamoConnectionStore implements ConnectionStore {
           ExpressionAttributeValues: { ...update.values, ':expected': expectedVersion, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return fromItem(Attributes);
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new VersionConflictError(`connection of ${userId}`);
-      throw error;
-    }
+      ),
+    );
+    if (!updated.written) throw new VersionConflictError(`connection of ${userId}`);
+    return fromItem(updated.output.Attributes);
   }
 
   async delete(userId: string): Promise<boolean> {
@@ -316,8 +306,8 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async claimDue(userId: string, expected: string, next: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { user_id: userId },
@@ -327,11 +317,8 @@ export class DynamoConnectionStore implements ConnectionStore {
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': canonicalTime(expected), ':next': canonicalTime(next), ':one': 1 },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 }

@@ -28,7 +28,7 @@ import type {
 } from '../../core/ports';
 import { decodeActivityCursor, encodeActivityCursor, type ActivityRange } from './activity-cursor';
 import { contentHash } from './content-hash';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { mapBounded } from './map-bounded';
 import { deletePartition } from './partition';
 import { DATA_SK, TABLES } from './tables';
@@ -158,8 +158,8 @@ export class DynamoDataStore implements DataStore {
     item: Record<string, unknown> & { content_hash: string },
     condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
   ): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
@@ -167,12 +167,9 @@ export class DynamoDataStore implements DataStore {
           ExpressionAttributeNames: condition.names,
           ExpressionAttributeValues: { ':hash': item.content_hash, ...condition.values },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 
   async putProfile(userId: string, profile: GarminObject, fetchedAt: Date): Promise<void> {

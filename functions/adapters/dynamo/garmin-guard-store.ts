@@ -18,7 +18,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
 import { TABLES } from './tables';
 import { epochSeconds } from './time';
@@ -80,8 +80,8 @@ export class DynamoGarminGuardStore implements GarminGuardStore {
     let want = options.partial ? Math.min(requests, limit) : requests;
     if (!Number.isInteger(want) || want <= 0 || want > limit) return 0;
     for (let attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
-      try {
-        await this.doc.send(
+      const reserved = await conditionally(
+        this.doc.send(
           new UpdateCommand({
             TableName: this.table,
             Key: this.budgetKey(windowStart),
@@ -92,16 +92,14 @@ export class DynamoGarminGuardStore implements GarminGuardStore {
             ExpressionAttributeValues: { ':zero': 0, ':n': want, ':max': limit - want, ':ttl': this.budgetTtl(windowStart) },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
-        );
-        return want;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        if (!options.partial) return 0;
-        const used = usedOnFailure(error) ?? (await this.used(windowStart));
-        // What is left; another dispatcher may take it first, then try again with less.
-        want = Math.min(want, limit - used);
-        if (want <= 0) return 0;
-      }
+        ),
+      );
+      if (reserved.written) return want;
+      if (!options.partial) return 0;
+      const used = usedOnFailure(reserved.refusal) ?? (await this.used(windowStart));
+      // What is left; another dispatcher may take it first, then try again with less.
+      want = Math.min(want, limit - used);
+      if (want <= 0) return 0;
     }
     return 0;
   }
@@ -150,8 +148,8 @@ export class DynamoGarminGuardStore implements GarminGuardStore {
   }
 
   async writeBreaker(record: BreakerRecord, expectedVersion: number | undefined, expiresAt: Date): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -170,19 +168,16 @@ export class DynamoGarminGuardStore implements GarminGuardStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 
   async reportRateLimited(userId: string, bucketStart: Date, countBuckets: Date[], expiresAt: Date): Promise<number> {
     const bucketSk = (start: Date) => `${SYSTEM_SK.rateLimited}${start.toISOString()}`;
     const users = new Set<string>();
-    try {
-      const { Attributes } = await this.doc.send(
+    const reported = await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: this.key(bucketSk(bucketStart)),
@@ -192,13 +187,11 @@ export class DynamoGarminGuardStore implements GarminGuardStore {
           ExpressionAttributeValues: { ':user': new Set([userId]), ':ttl': epochSeconds(expiresAt), ':cap': MAX_REPORTED_USERS },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      for (const user of (Attributes?.users as Set<string> | undefined) ?? []) users.add(user);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      // The bucket is full: that is as many users as anyone would count.
-      return MAX_REPORTED_USERS;
-    }
+      ),
+    );
+    // Refused: the bucket is full, which is as many users as anyone would count.
+    if (!reported.written) return MAX_REPORTED_USERS;
+    for (const user of (reported.output.Attributes?.users as Set<string> | undefined) ?? []) users.add(user);
     for (const other of countBuckets.filter((b) => b.getTime() !== bucketStart.getTime())) {
       const { Item } = await this.doc.send(
         new GetCommand({ TableName: this.table, Key: this.key(bucketSk(other)), ConsistentRead: true }),

@@ -7,7 +7,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import * as z from 'zod';
 import { LIMITS } from '../../core/limits';
 import type { IdempotencyRecord, IdempotencyStore, WriteOutcome } from '../../core/ports';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { DATA_SK, IDEMPOTENCY_PARTITION_PREFIX, TABLES } from './tables';
 import { epochSeconds } from './time';
 
@@ -31,8 +31,8 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
   async claim(userId: string, key: string, fingerprint: string, now: Date): Promise<IdempotencyRecord | undefined> {
     const nowSeconds = epochSeconds(now);
-    try {
-      await this.doc.send(
+    const claimed = await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...this.key(userId, key), fingerprint, [TTL]: nowSeconds + LIMITS.idempotencyKeySeconds },
@@ -41,11 +41,9 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           ExpressionAttributeNames: { '#ttl': TTL },
           ExpressionAttributeValues: { ':now': nowSeconds },
         }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+      ),
+    );
+    if (claimed.written) return undefined;
     const held = await this.doc.send(new GetCommand({ TableName: this.table, Key: this.key(userId, key), ConsistentRead: true }));
     const item = StoredKey.parse(held.Item);
     return { fingerprint: item.fingerprint, ...(item.outcome ? { outcome: item.outcome } : {}) };
@@ -63,15 +61,15 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   async release(userId: string, key: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({
-        TableName: this.table,
-        Key: this.key(userId, key),
-        // Only a claim without an answer: an answered key is never freed.
-        ConditionExpression: 'attribute_not_exists(outcome)',
-      }),
-    ).catch((error: unknown) => {
-      if (!isConditionalCheckFailed(error)) throw error;
-    });
+    await conditionally(
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: this.key(userId, key),
+          // Only a claim without an answer: an answered key is never freed.
+          ConditionExpression: 'attribute_not_exists(outcome)',
+        }),
+      ),
+    );
   }
 }

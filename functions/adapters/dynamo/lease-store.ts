@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeaseStore } from '../../core/ports';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { DATA_SK, TABLES } from './tables';
 import { epochSeconds } from './time';
 
@@ -19,8 +19,8 @@ export class DynamoLeaseStore implements LeaseStore {
 
   async acquire(userId: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean> {
     const nowSeconds = epochSeconds(now);
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { user_id: userId, sk: DATA_SK.lease, owner, [TTL]: nowSeconds + ttlSeconds },
@@ -29,17 +29,15 @@ export class DynamoLeaseStore implements LeaseStore {
           ExpressionAttributeNames: { '#ttl': TTL },
           ExpressionAttributeValues: { ':now': nowSeconds },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 
   async release(userId: string, owner: string): Promise<void> {
-    try {
-      await this.doc.send(
+    // Refused when the lease expired and someone else holds it (or nobody does): nothing of ours to release.
+    await conditionally(
+      this.doc.send(
         new DeleteCommand({
           TableName: this.table,
           Key: { user_id: userId, sk: DATA_SK.lease },
@@ -47,10 +45,7 @@ export class DynamoLeaseStore implements LeaseStore {
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': owner },
         }),
-      );
-    } catch (error) {
-      // The lease expired and someone else holds it (or nobody does): nothing of ours to release.
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+      ),
+    );
   }
 }

@@ -10,7 +10,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/ports';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
 import { DynamoRequestCounter } from './request-counter';
 import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
@@ -85,8 +85,8 @@ export class DynamoRateLimiter implements RateLimiter {
   /** Replaces the log if nobody wrote it since it was read; false on a lost race. */
   private async write(key: RateLogKey, rule: RateRule, calls: number[], readVersion: number | undefined): Promise<boolean> {
     const newest = calls.at(-1) ?? 0;
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -103,11 +103,8 @@ export class DynamoRateLimiter implements RateLimiter {
                 ExpressionAttributeValues: { ':read': readVersion },
               }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiRequestKind, RequestCounter } from '../../core/ports';
-import { isConditionalCheckFailed } from './errors';
+import { conditionally } from './conditional-write';
 import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
 
 export class DynamoRequestCounter implements RequestCounter {
@@ -18,8 +18,8 @@ export class DynamoRequestCounter implements RequestCounter {
 
   async take(userId: string, kind: ApiRequestKind, windowStart: Date, windowSeconds: number, limit: number): Promise<boolean> {
     const startSeconds = Math.floor(windowStart.getTime() / 1000);
-    try {
-      await this.doc.send(
+    const { written } = await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { user_id: `${RATE_PARTITION_PREFIX}user#${userId}`, sk: `${DATA_SK.apiRequests}${kind}#${startSeconds}` },
@@ -29,11 +29,8 @@ export class DynamoRequestCounter implements RequestCounter {
           // The window's item is useless once it has ended; DynamoDB's TTL removes it some time after.
           ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': startSeconds + windowSeconds },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return written;
   }
 }
