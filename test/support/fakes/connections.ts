@@ -5,6 +5,7 @@ import {
   type ConnectionStore,
   VersionConflictError,
 } from '../../../functions/core/ports';
+import type { MemoryAttemptStore } from './attempts';
 import { shardOf } from './schedule';
 
 type Changes = Parameters<ConnectionStore['update']>[2];
@@ -16,9 +17,8 @@ export class MemoryConnectionStore implements ConnectionStore {
   /** Every update applied, in order. */
   readonly updates: Array<{ userId: string; changes: Changes }> = [];
 
-  constructor(records: ConnectionRecord[] = []) {
-    for (const r of records) this.records.set(r.userId, structuredClone(r));
-  }
+  /** `attempts`: what a put fenced on a connect attempt checks (the attempt must still be running). */
+  constructor(private readonly attempts?: MemoryAttemptStore) {}
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
     const record = this.records.get(userId);
@@ -28,6 +28,10 @@ export class MemoryConnectionStore implements ConnectionStore {
   async put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean> {
     const current = this.records.get(record.userId);
     if (fence && (current?.generation ?? (current ? 0 : undefined)) !== fence.replaces) return false;
+    if (fence?.attemptId !== undefined) {
+      const status = this.attempts?.attempts.get(`${record.userId}#${fence.attemptId}`)?.status;
+      if (status !== 'pending' && status !== 'mfa_required') return false;
+    }
     this.records.set(record.userId, structuredClone(record));
     return true;
   }

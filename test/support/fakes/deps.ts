@@ -8,10 +8,11 @@ import { MemoryDataStore } from './data';
 import { RecordingQueue } from './queue';
 
 export const fakeDeps = (now: Date) => {
+  const attempts = new MemoryAttemptStore();
   const fakes = {
     clock: new FixedClock(now),
-    connections: new MemoryConnectionStore(),
-    attempts: new MemoryAttemptStore(),
+    connections: new MemoryConnectionStore(attempts),
+    attempts,
     data: new MemoryDataStore(),
     leases: new MemoryLeases(),
     idempotency: new MemoryIdempotency(),
