@@ -12,8 +12,11 @@ type Changes = Parameters<ConnectionStore['update']>[2];
 
 export class MemoryConnectionStore implements ConnectionStore {
   readonly records = new Map<string, ConnectionRecord>();
-  /** Runs before each update is applied: a test's concurrent writer (a disconnect, a reconnect). */
-  beforeUpdate: ((userId: string, changes: Changes) => void) | undefined;
+  /**
+   * Concurrent writers (a sync, a disconnect, a reconnect), one run just before each update in
+   * turn: each gets the stored record and returns what replaces it (undefined: deleted).
+   */
+  readonly races: Array<(stored: ConnectionRecord) => ConnectionRecord | undefined> = [];
   /** Every update applied, in order. */
   readonly updates: Array<{ userId: string; changes: Changes }> = [];
 
@@ -37,7 +40,13 @@ export class MemoryConnectionStore implements ConnectionStore {
   }
 
   async update(userId: string, expectedVersion: number, changes: Changes): Promise<ConnectionRecord> {
-    this.beforeUpdate?.(userId, changes);
+    const race = this.races.shift();
+    const before = this.records.get(userId);
+    if (race && before) {
+      const raced = race(structuredClone(before));
+      if (raced) this.records.set(userId, raced);
+      else this.records.delete(userId);
+    }
     const current = this.records.get(userId);
     if (!current || current.version !== expectedVersion) throw new VersionConflictError('connection');
     // An undefined value removes the attribute, as the DynamoDB adapter does.

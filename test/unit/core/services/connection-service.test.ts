@@ -68,10 +68,7 @@ describe('ConnectionService.selectDataTypes', () => {
     const fakes = setup();
     await fakes.connections.put(RECORD);
     // A sync saves its cursors between the service's read and its write.
-    fakes.connections.beforeUpdate = (userId) => {
-      fakes.connections.beforeUpdate = undefined;
-      fakes.connections.records.set(userId, { ...RECORD, lastSyncTime: NOW.toISOString(), version: RECORD.version + 1 });
-    };
+    fakes.connections.races.push((stored) => ({ ...stored, lastSyncTime: NOW.toISOString(), version: stored.version + 1 }));
 
     await fakes.service.selectDataTypes('u1', ['sleep']);
 

@@ -151,12 +151,7 @@ describe('SyncService: the connection changes during the sync', () => {
     const fakes = await setup();
     fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
     // The switch happens between the fetch and the sync's save of the connection.
-    fakes.connections.beforeUpdate = (userId) => {
-      fakes.connections.beforeUpdate = undefined;
-      const now = change(fakes.record);
-      if (now) fakes.connections.records.set(userId, now);
-      else fakes.connections.records.delete(userId);
-    };
+    fakes.connections.races.push(change);
 
     const run = await fakes.service.run({ userId: 'u1', reason: 'scheduled' });
 
@@ -168,10 +163,7 @@ describe('SyncService: the connection changes during the sync', () => {
   it('rotated tokens of the old connection are not given to the new one', async () => {
     const fakes = await setup();
     fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }, 'rotated-tokens'));
-    fakes.connections.beforeUpdate = (userId) => {
-      fakes.connections.beforeUpdate = undefined;
-      fakes.connections.records.set(userId, replaced(fakes.record));
-    };
+    fakes.connections.races.push(replaced);
 
     const run = await fakes.service.run({ userId: 'u1', reason: 'scheduled' });
 
