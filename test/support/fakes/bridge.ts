@@ -6,11 +6,11 @@ type Op = BridgeRequest['op'];
 
 export class ScriptedBridge implements GarminBridge {
   readonly requests: BridgeRequest[] = [];
-  private readonly script: Array<{ op: Op; response: BridgeResponse }> = [];
+  private readonly script: Array<{ op: Op; response: BridgeResponse; meanwhile?: () => Promise<unknown> }> = [];
 
-  /** Queues the answer to the next call of `op`. */
-  answer(op: Op, response: BridgeResponse): this {
-    this.script.push({ op, response });
+  /** Queues the answer to the next call of `op`; `meanwhile` runs while Garmin answers (a disconnect, say). */
+  answer(op: Op, response: BridgeResponse, meanwhile?: () => Promise<unknown>): this {
+    this.script.push({ op, response, ...(meanwhile ? { meanwhile } : {}) });
     return this;
   }
 
@@ -19,6 +19,7 @@ export class ScriptedBridge implements GarminBridge {
     const index = this.script.findIndex((s) => s.op === request.op);
     const next = this.script.splice(index, index < 0 ? 0 : 1)[0];
     if (!next) throw new Error(`no scripted answer for bridge op ${request.op}`);
+    await next.meanwhile?.();
     return next.response;
   }
 

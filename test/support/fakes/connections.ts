@@ -30,7 +30,8 @@ export class MemoryConnectionStore implements ConnectionStore {
 
   async put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean> {
     const current = this.records.get(record.userId);
-    if (fence && (current?.generation ?? (current ? 0 : undefined)) !== fence.replaces) return false;
+    // As the DynamoDB store: replacing none needs none stored; a record without a generation counts as 0.
+    if (fence && (fence.replaces === undefined ? current !== undefined : (current?.generation ?? 0) !== fence.replaces || !current)) return false;
     if (fence?.attemptId !== undefined) {
       const status = this.attempts?.attempts.get(`${record.userId}#${fence.attemptId}`)?.status;
       if (status !== 'pending' && status !== 'mfa_required') return false;
