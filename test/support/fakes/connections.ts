@@ -17,6 +17,10 @@ export class MemoryConnectionStore implements ConnectionStore {
    * turn: each gets the stored record and returns what replaces it (undefined: deleted).
    */
   readonly races: Array<(stored: ConnectionRecord) => ConnectionRecord | undefined> = [];
+  /** Dispatch claims tried, won or not. */
+  claims = 0;
+  /** Users whose claim another dispatcher wins (the condition fails). */
+  readonly stolen = new Set<string>();
   /** Every update applied, in order. */
   readonly updates: Array<{ userId: string; changes: Changes }> = [];
 
@@ -73,9 +77,28 @@ export class MemoryConnectionStore implements ConnectionStore {
   }
 
   async claimDue(userId: string, expected: string, next: string): Promise<boolean> {
+    // A turn of the event loop, as a network call gives: concurrent dispatchers interleave here.
+    await Promise.resolve();
+    this.claims++;
     const current = this.records.get(userId);
-    if (current?.nextSyncTime !== expected) return false;
+    if (this.stolen.has(userId) || current?.nextSyncTime !== expected) return false;
     this.records.set(userId, { ...current, nextSyncTime: next, version: current.version + 1 });
     return true;
+  }
+
+  /** Stores an active connection due at `nextSyncTime`: what dispatch looks for. */
+  due(userId: string, nextSyncTime: string): void {
+    this.records.set(userId, {
+      userId,
+      username: `${userId}@example.com`,
+      tokens: 'sealed',
+      isActive: true,
+      status: 'active',
+      nextSyncTime,
+      consecutiveFailures: 0,
+      cursors: {},
+      createdAt: nextSyncTime,
+      version: 1,
+    });
   }
 }

@@ -4,7 +4,8 @@ import { type DispatchDeps, dispatchDue } from '../../../../functions/core/servi
 import { budgetWindow } from '../../../../functions/core/sync/budget';
 import { MemoryGuardStore } from '../../../support/fakes/guard';
 import { RecordingQueue } from '../../../support/fakes/queue';
-import { FakeSchedule, asConnections, seededRandom } from '../../../support/fakes/schedule';
+import { MemoryConnectionStore } from '../../../support/fakes/connections';
+import { seededRandom } from '../../../support/fakes/schedule';
 
 // 12:00:20 UTC: a 60 s spread reaches into the next minute window.
 const NOW = new Date('2026-11-23T12:00:20.000Z');
@@ -14,11 +15,12 @@ const users = (count: number, nextSyncTime = DUE) =>
   Array.from({ length: count }, (_, i) => ({ userId: `user-${String(i).padStart(4, '0')}`, nextSyncTime }));
 
 const setup = (count: number, options: { guard?: boolean; random?: () => number } = {}) => {
-  const schedule = new FakeSchedule(users(count));
+  const schedule = new MemoryConnectionStore();
+  for (const u of users(count)) schedule.due(u.userId, u.nextSyncTime);
   const queue = new RecordingQueue();
   const guard = options.guard ? new MemoryGuardStore() : undefined;
   const deps: DispatchDeps = {
-    connections: asConnections(schedule),
+    connections: schedule,
     queue,
     clock: { now: () => NOW },
     random: options.random ?? seededRandom(7),
@@ -32,12 +34,12 @@ const claimUntil = new Date(NOW.getTime() + LIMITS.syncIntervalSeconds * 1000).t
 describe('dispatchDue: claims', () => {
   it('queues every due user once, with the due time it claimed, and leaves the others alone', async () => {
     const { schedule, queue, deps } = setup(50);
-    schedule.due.set('later', new Date(NOW.getTime() + 60_000).toISOString());
+    schedule.due('later', new Date(NOW.getTime() + 60_000).toISOString());
     const result = await dispatchDue(deps);
     expect(result).toMatchObject({ claimed: 50, lostClaims: 0, leftForLater: 0, breaker: 'closed' });
     expect(new Set(queue.jobs.map((j) => j.userId)).size).toBe(50);
     expect(queue.jobs.every((j) => j.reason === 'scheduled' && j.dueAt === claimUntil)).toBe(true);
-    expect(schedule.due.get('later')).toBe(new Date(NOW.getTime() + 60_000).toISOString());
+    expect((await schedule.get('later'))?.nextSyncTime).toBe(new Date(NOW.getTime() + 60_000).toISOString());
     // A second run finds nobody due: the claim moved them one interval ahead.
     expect((await dispatchDue(deps)).claimed).toBe(0);
   });
@@ -66,7 +68,7 @@ describe('dispatchDue: claims', () => {
   it('takes at most maxPerRun, oldest due first across all shards', async () => {
     const { schedule, queue, deps } = setup(0);
     // 40 users due at different times, spread over the shards.
-    for (let i = 0; i < 40; i++) schedule.due.set(`u${i}`, new Date(NOW.getTime() - (i + 1) * 1000).toISOString());
+    for (let i = 0; i < 40; i++) schedule.due(`u${i}`, new Date(NOW.getTime() - (i + 1) * 1000).toISOString());
     const result = await dispatchDue(deps, { maxPerRun: 10 });
     expect(result.claimed).toBe(10);
     expect(result.leftForLater).toBe(0);
