@@ -72,15 +72,9 @@ if (!Number.isFinite(dispatchSeconds) || dispatchSeconds < 1) fail('DEMO_DISPATC
 const verbose = args.verbose || process.env.LOCAL_STACK_VERBOSE === '1';
 const prefix = mode; // fixed, so --data finds its tables again
 
-// The AWS SDK and the bridge read these; set before anything AWS is loaded.
+// The AWS SDK and the bridge read these; set before anything AWS is loaded (the AWS environment once the emulators are up).
 if (verbose) process.env.LOCAL_STACK_VERBOSE = '1';
-process.env.AWS_REGION = process.env.AWS_REGION ?? 'eu-west-1';
-process.env.AWS_DEFAULT_REGION = process.env.AWS_REGION;
-process.env.AWS_ACCESS_KEY_ID = 'local';
-process.env.AWS_SECRET_ACCESS_KEY = 'local';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-delete process.env.AWS_SESSION_TOKEN;
-delete process.env.AWS_PROFILE;
+const region = process.env.AWS_REGION ?? 'eu-west-1';
 // Only the simulator is ever reached through GARMIN_BASE_URL (the runtime passes it to the bridge).
 delete process.env.GARMIN_BASE_URL;
 // Node 20 is what this machine has; the SDK's notice about its future support is noise here.
@@ -247,10 +241,7 @@ const main = async () => {
     import('../local/emulators').Emulator,
     import('../local/emulators').Emulator | undefined,
   ];
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;
-  process.env.AWS_ENDPOINT_URL_SQS = moto.endpoint;
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = moto.endpoint;
-  process.env.AWS_ENDPOINT_URL_SCHEDULER = moto.endpoint;
+  emulators.applyAwsEnvironment(emulators.emulatorAwsEnvironment({ dynamodb, moto }, region, 'local'));
 
   const [{ startLocalRuntime }, { startLocalServer }, { createLocalAuth }, { startLocalEventSources }] = await modules;
 

@@ -75,6 +75,32 @@ export interface LocalStack {
   stopAll(): Promise<void>;
 }
 
+/**
+ * The AWS environment that points the SDK (and the bridge, a child process) at the
+ * emulators: their endpoints, a region and dummy credentials.
+ */
+export const emulatorAwsEnvironment = (
+  emulators: { dynamodb: Pick<Emulator, 'endpoint'>; moto: Pick<Emulator, 'endpoint'> },
+  region: string,
+  credential: string,
+): Record<string, string> => ({
+  AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: emulators.moto.endpoint,
+  AWS_ENDPOINT_URL_SQS: emulators.moto.endpoint,
+  AWS_REGION: region,
+  AWS_DEFAULT_REGION: region,
+  AWS_ACCESS_KEY_ID: credential,
+  AWS_SECRET_ACCESS_KEY: credential,
+  AWS_EC2_METADATA_DISABLED: 'true',
+});
+
+/** Sets `env` in process.env, with no real credentials or profile mixed into the dummy ones. */
+export const applyAwsEnvironment = (env: Record<string, string>): void => {
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  Object.assign(process.env, env);
+};
+
 const HOST = '127.0.0.1';
 const DEFAULT_START_TIMEOUT_MS = 90_000;
 const DEFAULT_STOP_GRACE_MS = 5_000;

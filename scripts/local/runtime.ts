@@ -4,7 +4,8 @@
  * stdio child process, the connect worker invoked asynchronously in-process like a
  * Lambda Event invoke, and the sync queue on moto SQS (with its DLQ) feeding the
  * sync-worker handler with partial batch failures. Used by the integration tests, the
- * demo server and the benchmark.
+ * demo server and the benchmark (which adds a movable clock, a bridge pool, a metering
+ * DynamoDB client, parallel queue workers and another sync strategy: the options below).
  *
  * Each function runs as deployed (scripts/local/deployed-functions.ts): its own clients,
  * its own IAM policy as the stack synthesizes it, Lambda's payload quotas and its own
@@ -22,15 +23,18 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ClosableGarminBridge, createGarminBridge } from '../../functions/adapters/bridge/bridge-client';
+import type { StdioTransportOptions } from '../../functions/adapters/bridge/stdio-transport';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { initKeyringSecret } from '../../functions/adapters/vault/keyring-secret';
 import { AWS_LIMITS } from '../../functions/core/aws-limits';
+import type { BridgeRequest, BridgeResponse } from '../../functions/core/bridge-protocol';
 import { ENV } from '../../functions/core/env';
-import type { Clock } from '../../functions/core/ports';
+import type { Clock, GarminBridge } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
+import type { DispatchOptions, DispatchResult } from '../../functions/core/services/dispatch-service';
 import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
@@ -65,8 +69,16 @@ export interface LocalRuntimeOptions {
   apiRequestLimits?: ApiRequestLimits;
   /** Test seam: DynamoDB throttling and per-function clock skew (scripts/local/fault-injection.ts), as `faults`. */
   injectFaults?: boolean;
-  /** Test seam: how long a failed sync job stays invisible (default 30 s); 0 redelivers it on the next drain. */
+  /** How long a received sync job stays invisible (default 30 s); tests: 0 redelivers a failed one on the next drain. */
   syncVisibilityTimeoutSeconds?: number;
+  /** Bridge processes behind the one port, round robin (default 1): one Python process is one core at most. */
+  bridgeProcesses?: number;
+  /** Where the bridge's own log lines go (default: the transport's). */
+  bridgeLogger?: StdioTransportOptions['logger'];
+  /** Sees every DynamoDB client the runtime creates, the unrestricted one and each function's (a meter). */
+  onDynamoClient?: (client: DynamoDBClient) => void;
+  /** Told about a sync-worker invocation that failed as a whole (its batch is then failed, as Lambda does). */
+  onWorkerError?: (error: unknown) => void;
   /** The app's webhook endpoint (http://127.0.0.1 allowed here); without it events go to the change feed only. */
   webhookUrl?: string;
   /** The signing secret (`whsec_…` or base64); generated when absent. */
@@ -97,9 +109,13 @@ export interface LocalRuntime {
   dlqUrl: string;
   /** One API request, run by the function that serves its route (the Lambda context is the runtime's). */
   http(event: HttpEvent): Promise<HttpResponse>;
-  dispatch: () => Promise<{ claimed: number; lostClaims: number }>;
-  /** Receives and processes visible sync jobs until none is left; returns how many ran. */
+  /** The bridge port the functions share, with what went through it. */
+  bridge: BridgePool;
+  dispatch(options?: Partial<DispatchOptions>): Promise<DispatchResult>;
+  /** Receives and processes visible sync jobs until none is left (or a batch failed whole); returns how many succeeded. */
   drainQueue(): Promise<number>;
+  /** The one receive loop: `workers` sync-worker instances receive in parallel (see WorkOptions). */
+  work(options?: WorkOptions): Promise<WorkerRun>;
   /** Waits for the asynchronously invoked connect workers started so far. */
   settleConnectWorkers(): Promise<void>;
   /** Present when a webhook endpoint is configured. */
@@ -109,7 +125,59 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+export interface WorkOptions {
+  /** Parallel sync-worker instances (default 1). */
+  workers?: number;
+  /** Stop once this many distinct jobs ran (default: no goal). */
+  target?: number | (() => number);
+  /** Stop after the queue stayed empty this long (default 0: at the first empty receive). */
+  idleMs?: number;
+  /** Stop a worker whose whole batch failed: with a short visibility timeout it would be received again at once. */
+  stopOnFailedBatch?: boolean;
+  /** Another sync strategy behind the real sync-worker handler (the benchmark's naive baseline). */
+  sync?: Pick<Services['sync'], 'run'>;
+}
+
+export interface WorkerRun {
+  /** Messages handled (failed ones included). */
+  processed: number;
+  failed: number;
+  /** Messages SQS (moto) delivered again after an earlier delivery (concurrent receives, a failed job's redelivery). */
+  duplicates: number;
+  elapsedMs: number;
+  /** Wall time of each sync-worker invocation (one SQS batch of up to 10). */
+  batchMs: number[];
+  batchSizes: number[];
+}
+
+export interface BridgeStats {
+  calls: Record<string, number>;
+  garminRequests: number;
+  /** durationMs the bridge reported per fetch. */
+  fetchDurationsMs: number[];
+}
+
+/** Several bridge processes behind one port, round robin, counting what goes through. */
+export class BridgePool implements GarminBridge {
+  private next = 0;
+  readonly stats: BridgeStats = { calls: {}, garminRequests: 0, fetchDurationsMs: [] };
+
+  constructor(private readonly bridges: ClosableGarminBridge[]) {}
+
+  async call(request: BridgeRequest): Promise<BridgeResponse> {
+    const bridge = this.bridges[this.next++ % this.bridges.length] as ClosableGarminBridge;
+    const response = await bridge.call(request);
+    this.stats.calls[request.op] = (this.stats.calls[request.op] ?? 0) + 1;
+    this.stats.garminRequests += response.garminRequests;
+    if (request.op === 'fetch') this.stats.fetchDurationsMs.push(response.durationMs);
+    return response;
+  }
+
+  close = () => Promise.all(this.bridges.map((b) => b.close()));
+}
+
 const VISIBILITY_TIMEOUT_SECONDS = 30;
+const EMPTY_QUEUE_PAUSE_MS = 25;
 
 /** Received messages as the SQS event source mapping hands them to a function. */
 export const toSqsEvent = (messages: Message[]): SQSEvent => ({
@@ -144,9 +212,74 @@ const ensureQueues = async (sqs: SQSClient, prefix: string, maxReceiveCount: num
   return { queueUrl: queue.QueueUrl, dlqUrl: dlq.QueueUrl };
 };
 
+/** The one receive loop (the tests' drain, the demo's poller, the benchmark's workers), as the SQS event source mapping feeds the sync worker. */
+const receiveLoop =
+  (sqs: SQSClient, queueUrl: string, worker: DeployedFunction, onWorkerError?: (error: unknown) => void) =>
+  async ({ workers = 1, target = Number.POSITIVE_INFINITY, idleMs = 0, stopOnFailedBatch = false, sync }: WorkOptions = {}): Promise<WorkerRun> => {
+    const runSyncWorker = syncWorker(() => (sync ? { ...worker.services, sync: sync as Services['sync'] } : worker.services));
+    const goal = typeof target === 'number' ? () => target : target;
+    const run: WorkerRun = { processed: 0, failed: 0, duplicates: 0, elapsedMs: 0, batchMs: [], batchSizes: [] };
+    const seen = new Set<string>();
+    const started = performance.now();
+    let lastActivity = performance.now();
+    const loop = async (): Promise<void> => {
+      // A message delivered again does not count towards the goal.
+      while (run.processed - run.duplicates < goal()) {
+        const { Messages: messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ['All'] }),
+        );
+        if (messages.length === 0) {
+          if (performance.now() - lastActivity >= idleMs) return;
+          await new Promise((resolve) => setTimeout(resolve, EMPTY_QUEUE_PAUSE_MS));
+          continue;
+        }
+        lastActivity = performance.now();
+        for (const m of messages) {
+          if (seen.has(m.MessageId ?? '')) run.duplicates++;
+          seen.add(m.MessageId ?? '');
+        }
+        const event = toSqsEvent(messages);
+        const t0 = performance.now();
+        let failed: Set<string>;
+        try {
+          const result = (await worker.invoke((context) => runSyncWorker(event, context))) as SQSBatchResponse;
+          failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+        } catch (error) {
+          // A failed invocation (an error, a timeout) fails the whole batch, as the event source mapping treats it.
+          onWorkerError?.(error);
+          failed = new Set(messages.map((m) => m.MessageId ?? ''));
+        }
+        run.batchMs.push(performance.now() - t0);
+        run.batchSizes.push(messages.length);
+        run.failed += failed.size;
+        const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+        if (done.length) {
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+            }),
+          );
+        }
+        run.processed += messages.length;
+        lastActivity = performance.now();
+        // Failed messages stay invisible until their visibility timeout, as on AWS.
+        if (stopOnFailedBatch && done.length === 0) return;
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, loop));
+    run.elapsedMs = performance.now() - started;
+    return run;
+  };
+
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const tables = tableNamesFor(options.prefix);
   await createTables(new DynamoDBClient({}), tables);
+  const faults = options.injectFaults ? new FaultInjector(tables) : undefined;
+  const onDynamoClient = (client: DynamoDBClient) => {
+    faults?.instrument(client);
+    options.onDynamoClient?.(client);
+  };
   const sqs = new SQSClient({});
   const { queueUrl, dlqUrl } = await ensureQueues(
     sqs,
@@ -173,34 +306,37 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
   const rules = awsRulesEnforced(options.enforceAwsRules) ? loadAwsRules(local, options.awsRules) : undefined;
 
-  const bridge: ClosableGarminBridge = createGarminBridge({
-    transport: 'stdio',
-    env: {
-      [ENV.attemptsTable]: tables.attempts,
-      ...(options.garminBaseUrl ? { [ENV.garminBaseUrl]: options.garminBaseUrl } : {}),
-    },
-    // What a synchronous Invoke of the bridge function may carry each way.
-    ...(rules ? { payloadLimitBytes: AWS_LIMITS.lambdaSyncPayloadBytes } : {}),
-  });
-  const faults = options.injectFaults ? new FaultInjector(tables) : undefined;
+  const bridge = new BridgePool(
+    Array.from({ length: options.bridgeProcesses ?? 1 }, () =>
+      createGarminBridge({
+        transport: 'stdio',
+        env: {
+          [ENV.attemptsTable]: tables.attempts,
+          ...(options.garminBaseUrl ? { [ENV.garminBaseUrl]: options.garminBaseUrl } : {}),
+        },
+        ...(options.bridgeLogger ? { logger: options.bridgeLogger } : {}),
+        // What a synchronous Invoke of the bridge function may carry each way.
+        ...(rules ? { payloadLimitBytes: AWS_LIMITS.lambdaSyncPayloadBytes } : {}),
+      }),
+    ),
+  );
   const { functions, connectWorkers } = startDeployedFunctions({
     tables,
     queueUrl,
     ...(options.webhookUrl ? { webhookQueueUrl: webhookQueues.queueUrl } : {}),
     keyringSecretId: local.secret.arn,
     bridge,
-    ...(faults
-      ? { clock: faults.clock(options.clock ?? { now: () => new Date() }), onDynamoClient: (client: DynamoDBClient) => faults.instrument(client) }
-      : options.clock
-        ? { clock: options.clock }
-        : {}),
+    ...(faults ? { clock: faults.clock(options.clock ?? { now: () => new Date() }) } : options.clock ? { clock: options.clock } : {}),
+    onDynamoClient,
     ...(rules ? { rules } : {}),
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
   });
   faults?.attach(functions);
+  const dynamo = new DynamoDBClient({});
+  options.onDynamoClient?.(dynamo);
   const services: Services = composeServices({
-    doc: createDocumentClient(),
+    doc: createDocumentClient(dynamo),
     tables,
     ...(options.clock ? { clock: options.clock } : {}),
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
@@ -210,8 +346,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
 
   const api = httpApiOf(functions);
-  const runSyncWorker = syncWorker(() => functions.syncWorker.services);
-  const runDispatch = dispatcher(() => functions.dispatch.services);
   const pump = options.webhookUrl
     ? new WebhookPump({
         fn: functions.deliverEvents,
@@ -224,37 +358,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       })
     : undefined;
 
-  const drainQueue = async (): Promise<number> => {
-    let processed = 0;
-    for (;;) {
-      const received = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ['All'] }),
-      );
-      const messages = received.Messages ?? [];
-      if (messages.length === 0) return processed;
-      const event = toSqsEvent(messages);
-      let failed: Set<string>;
-      try {
-        const result = (await functions.syncWorker.invoke((context) => runSyncWorker(event, context))) as SQSBatchResponse;
-        failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
-      } catch {
-        // A failed invocation (an error, a timeout) fails the whole batch, as the event source mapping treats it.
-        failed = new Set(messages.map((m) => m.MessageId ?? ''));
-      }
-      const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-      if (done.length) {
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-          }),
-        );
-      }
-      processed += done.length;
-      // Failed messages stay invisible until their visibility timeout, as on AWS.
-      if (done.length === 0) return processed;
-    }
-  };
+  const work = receiveLoop(sqs, queueUrl, functions.syncWorker, options.onWorkerError);
 
   return {
     services,
@@ -264,9 +368,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     queueUrl,
     dlqUrl,
     http: api.http,
-    dispatch: async () =>
-      (await functions.dispatch.invoke((context) => runDispatch({}, context))) as { claimed: number; lostClaims: number },
-    drainQueue,
+    bridge,
+    dispatch: async (dispatchOptions = {}) =>
+      (await functions.dispatch.invoke((context) => dispatcher(() => functions.dispatch.services, dispatchOptions)({}, context))) as DispatchResult,
+    drainQueue: async () => {
+      const run = await work({ stopOnFailedBatch: true });
+      return run.processed - run.failed;
+    },
+    work,
     settleConnectWorkers: () => connectWorkers.settle(),
     ...(faults ? { faults } : {}),
     ...(pump

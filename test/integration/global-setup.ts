@@ -7,7 +7,7 @@
  * LOCAL_STACK_SIMULATOR_MAIN=path/to/main.ts runs another simulator entry point.
  */
 import type { TestProject } from 'vitest/node';
-import { startLocalStack } from '../../scripts/local/emulators';
+import { applyAwsEnvironment, emulatorAwsEnvironment, startLocalStack } from '../../scripts/local/emulators';
 
 export interface LocalStackInfo {
   /** DynamoDB Local, e.g. http://127.0.0.1:41234 */
@@ -34,14 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startLocalStack(simulatorMain ? { simulator: { mainFile: simulatorMain } } : {});
 
   const env: Record<string, string> = {
-    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: stack.moto.endpoint,
-    AWS_ENDPOINT_URL_SQS: stack.moto.endpoint,
-    AWS_REGION: TEST_REGION,
-    AWS_DEFAULT_REGION: TEST_REGION,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...emulatorAwsEnvironment(stack, TEST_REGION, 'test'),
     GARMIN_BASE_URL: stack.simulator.endpoint,
     // Quiet test output: warnings and errors only, no EMF metric lines.
     POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -50,10 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const previous = new Map<string, string | undefined>();
   for (const key of [...Object.keys(env), 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) previous.set(key, process.env[key]);
-  // Never mix real credentials into the dummy ones.
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  Object.assign(process.env, env);
+  applyAwsEnvironment(env);
 
   project.provide('localStack', {
     dynamodbEndpoint: stack.dynamodb.endpoint,
