@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_LIMITS, NO_DATA_CHANGES, connectionEvents, dataChangedEvents } from '../../../functions/core/events/rules';
 import type { ConnectionRecord } from '../../../functions/core/ports';
+import { connectionRecord } from '../../support/fakes/records';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 const DAY = 86_400_000;
 
-const connection = (changes: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
-  userId: 'u1',
-  username: 'a@example.com',
-  tokens: 'ct',
-  isActive: true,
-  status: 'active',
-  consecutiveFailures: 0,
-  cursors: { tokensRefreshedAt: new Date(NOW.getTime() - DAY).toISOString() },
-  createdAt: '2025-01-01T00:00:00.000Z',
-  version: 1,
-  ...changes,
-});
+const connection = (changes: Partial<ConnectionRecord> = {}): ConnectionRecord =>
+  connectionRecord({ cursors: { tokensRefreshedAt: new Date(NOW.getTime() - DAY).toISOString() }, createdAt: '2025-01-01T00:00:00.000Z', ...changes });
 
 const types = (before: ConnectionRecord, after: ConnectionRecord, now = NOW) => connectionEvents(before, after, now).map((e) => e.type);
 

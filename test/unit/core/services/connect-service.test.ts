@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../functions/core/errors';
 import { LIMITS } from '../../../../functions/core/limits';
 import { ConnectService } from '../../../../functions/core/services/connect-service';
 import { fakeDeps } from '../../../support/fakes/deps';
+import { connectionRecord, refusal } from '../../../support/fakes/records';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const RIGHT_CODE = '123456';
@@ -32,27 +32,11 @@ const waitingForCode = async (mfaSubmissions = 0) => {
       Object.assign(attempt, { mfaOutcome: 'invalid', mfaOutcomeCodeId: attempt.mfaCodeId, mfaCode: undefined });
       return;
     }
-    await connections.put({
-      userId: 'u1',
-      username: 'athlete@example.com',
-      tokens: 'sealed:u1:tokens:t',
-      isActive: true,
-      status: 'active',
-      consecutiveFailures: 0,
-      cursors: {},
-      createdAt: NOW.toISOString(),
-      version: 1,
-    });
+    await connections.put(connectionRecord({ tokens: 'sealed:u1:tokens:t', createdAt: NOW.toISOString() }));
     await attempts.finish('u1', 'a1', 'connected');
   };
   return { ...fakes, service: new ConnectService({ ...fakes.deps, pause: garmin }) };
 };
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof AppError ? error.code : error),
-  );
 
 describe('ConnectService: MFA codes', () => {
   it('a wrong code is refused and the attempt waits for the right one', async () => {

@@ -1,35 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../functions/core/errors';
 import { LIMITS } from '../../../../functions/core/limits';
 import type { ConnectionRecord } from '../../../../functions/core/ports';
 import { ConnectionService } from '../../../../functions/core/services/connection-service';
 import { REQUIRED_DATA_TYPES } from '../../../../functions/core/sync/data-types';
 import { fakeDeps } from '../../../support/fakes/deps';
+import { connectionRecord, refusal } from '../../../support/fakes/records';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 
-const RECORD: ConnectionRecord = {
-  userId: 'u1',
-  username: 'athlete@example.com',
-  tokens: 'sealed:u1:tokens:t',
-  isActive: true,
-  status: 'active',
-  consecutiveFailures: 0,
-  cursors: {},
-  createdAt: NOW.toISOString(),
-  version: 3,
-};
+const RECORD: ConnectionRecord = connectionRecord({ tokens: 'sealed:u1:tokens:t', createdAt: NOW.toISOString(), version: 3 });
 
 const setup = () => {
   const fakes = fakeDeps(NOW);
   return { ...fakes, service: new ConnectionService(fakes.deps) };
 };
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof AppError ? error.code : error),
-  );
 
 describe('ConnectionService.disconnect', () => {
   it('erases the connection, its data and its attempts, and announces it', async () => {

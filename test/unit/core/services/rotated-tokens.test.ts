@@ -3,22 +3,12 @@ import type { ConnectionRecord } from '../../../../functions/core/ports';
 import { persistRotatedTokens } from '../../../../functions/core/services/rotated-tokens';
 import { TagVault } from '../../../support/fakes/basics';
 import { MemoryConnectionStore } from '../../../support/fakes/connections';
+import { connectionRecord } from '../../../support/fakes/records';
 
 const NOW = new Date('2026-11-23T20:00:00Z');
 
-const record = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
-  userId: 'u1',
-  username: 'athlete@example.com',
-  tokens: 'old-ciphertext',
-  isActive: true,
-  status: 'active',
-  consecutiveFailures: 0,
-  cursors: { activitiesNewestLocal: '2026-11-23 07:30:00' },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  generation: 1,
-  version: 1,
-  ...overrides,
-});
+const record = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord =>
+  connectionRecord({ tokens: 'old-ciphertext', cursors: { activitiesNewestLocal: '2026-11-23 07:30:00' }, generation: 1, ...overrides });
 
 /** The store holding `record()`, with `races` (concurrent writers) run one before each update. */
 const storeWith = async (races: Array<(stored: ConnectionRecord) => ConnectionRecord | undefined> = []) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../functions/core/errors';
 import type { ConnectionRecord } from '../../../../functions/core/ports';
 import { type WriteInput, WriteService } from '../../../../functions/core/services/write-service';
 import { failed, succeeded } from '../../../support/fakes/bridge';
 import { fakeDeps } from '../../../support/fakes/deps';
+import { connectionRecord, refusal } from '../../../support/fakes/records';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const DATE = '2026-11-29';
@@ -13,26 +13,11 @@ const DAY = { calendarDate: DATE, valueInML: 1250, goalInML: 2000, sweatLossInML
 
 const setup = async (record: Partial<ConnectionRecord> = {}) => {
   const fakes = fakeDeps(NOW);
-  await fakes.connections.put({
-    userId: 'u1',
-    username: 'athlete@example.com',
-    tokens: await fakes.vault.encrypt('u1', 'tokens', 'old-tokens'),
-    isActive: true,
-    status: 'active',
-    consecutiveFailures: 0,
-    cursors: {},
-    createdAt: NOW.toISOString(),
-    version: 1,
-    ...record,
-  });
+  await fakes.connections.put(
+    connectionRecord({ tokens: await fakes.vault.encrypt('u1', 'tokens', 'old-tokens'), createdAt: NOW.toISOString(), ...record }),
+  );
   return { ...fakes, service: new WriteService(fakes.deps) };
 };
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof AppError ? error.code : error),
-  );
 
 describe('WriteService', () => {
   it('a retry with the same Idempotency-Key gets the first answer without reaching Garmin or announcing again', async () => {

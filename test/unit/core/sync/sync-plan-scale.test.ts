@@ -6,6 +6,7 @@ import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../..
 import { toConnectionView } from '../../../../functions/core/services/connection-view';
 import { isSummaryFinal, sameContent } from '../../../../functions/core/sync/summary-finality';
 import { applyFetchResult, planFetch, plannedRequests } from '../../../../functions/core/sync/sync-plan';
+import { connectionRecord } from '../../../support/fakes/records';
 
 /** A day Garmin holds completely: wellness data, totals, and a device upload after the day ended. */
 const DAY = { includesWellnessData: true, totalKilocalories: 2100, lastSyncTimestampGMT: '2026-11-30T06:00:00.0' };
@@ -14,20 +15,8 @@ const ZONE = 'Europe/Berlin';
 /** Berlin is UTC+1 in November. */
 const berlin = (local: string) => new Date(`${local}+01:00`);
 
-const connection = (cursors: SyncCursors, overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
-  userId: 'u1',
-  username: 'athlete@example.com',
-  tokens: 'ciphertext',
-  isActive: true,
-  status: 'active',
-  consecutiveFailures: 0,
-  timeZone: ZONE,
-  displayName: 'athlete-42',
-  cursors,
-  createdAt: '2026-01-01T00:00:00Z',
-  version: 1,
-  ...overrides,
-});
+const connection = (cursors: SyncCursors, overrides: Partial<ConnectionRecord> = {}): ConnectionRecord =>
+  connectionRecord({ timeZone: ZONE, displayName: 'athlete-42', cursors, ...overrides });
 
 const fresh = (now: Date) => ({ profile: {}, fetchedAt: now.toISOString() });
 

@@ -3,24 +3,14 @@ import type { FetchResult } from '../../../../functions/core/bridge-protocol';
 import { LIMITS } from '../../../../functions/core/limits';
 import type { ConnectionRecord } from '../../../../functions/core/ports';
 import { applyFetchResult, planFetch, reconcileFrom } from '../../../../functions/core/sync/sync-plan';
+import { connectionRecord } from '../../../support/fakes/records';
 
 /** A day Garmin holds completely: wellness data, totals, and a device upload after the day ended. */
 const DAY = { includesWellnessData: true, totalKilocalories: 2100, lastSyncTimestampGMT: '2026-11-30T06:00:00.0' };
 
 const NOW = new Date('2026-11-23T20:00:00Z'); // 21:00 in Berlin
 
-const connection = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
-  userId: 'u1',
-  username: 'athlete@example.com',
-  tokens: 'ciphertext',
-  isActive: true,
-  status: 'active',
-  consecutiveFailures: 0,
-  cursors: {},
-  createdAt: NOW.toISOString(),
-  version: 1,
-  ...overrides,
-});
+const connection = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => connectionRecord({ createdAt: NOW.toISOString(), ...overrides });
 
 const freshProfile = { profile: {}, fetchedAt: NOW.toISOString() };
 

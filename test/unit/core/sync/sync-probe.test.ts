@@ -3,6 +3,7 @@ import type { FetchResult } from '../../../../functions/core/bridge-protocol';
 import { LIMITS } from '../../../../functions/core/limits';
 import type { ConnectionRecord, SyncCursors } from '../../../../functions/core/ports';
 import { planFetch, plannedRequests, probeCursors, probeFirst } from '../../../../functions/core/sync/sync-plan';
+import { connectionRecord } from '../../../support/fakes/records';
 
 const NOW = new Date('2026-11-23T20:00:00Z');
 const UPLOAD = '2026-11-23T18:40:00.000Z';
@@ -18,19 +19,7 @@ const CAUGHT_UP: SyncCursors = {
   fullSyncAt: ago(3600),
 };
 
-const connection = (cursors: SyncCursors): ConnectionRecord => ({
-  userId: 'u1',
-  username: 'athlete@example.com',
-  tokens: 'ciphertext',
-  isActive: true,
-  status: 'active',
-  timeZone: 'Europe/Berlin',
-  displayName: 'athlete-42',
-  consecutiveFailures: 0,
-  cursors,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  version: 1,
-});
+const connection = (cursors: SyncCursors): ConnectionRecord => connectionRecord({ timeZone: 'Europe/Berlin', displayName: 'athlete-42', cursors });
 
 describe('probeFirst', () => {
   it('bounds a scheduled sync of a caught-up connection by the upload the last probe saw', () => {
