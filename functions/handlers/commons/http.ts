@@ -106,20 +106,28 @@ const requestOf = (spec: RouteSpec, event: HttpEvent, userId: string, deadlineMs
   return { userId, path, query, header, body, deadlineMs };
 };
 
-export const errorResponse = (error: unknown): HttpResponse => {
-  if (error instanceof AppError) {
-    if (error.status >= 500) logger.error('request failed', { code: error.code });
-    return json(
-      error.status,
-      { error: { code: error.code, message: error.message } },
-      error.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : {},
-    );
-  }
-  // DynamoDB (or SQS) refused beyond the SDK's retries: temporary, so the app is told to come back.
-  // The SDK's own classifier reads name, $metadata.httpStatusCode and $retryable of the thrown error.
+/**
+ * The refusal an error stands for: an AppError as it is; DynamoDB (or SQS) refusing beyond the
+ * SDK's retries is temporary, so the app is told to come back (the SDK's own classifier reads
+ * name, $metadata.httpStatusCode and $retryable of the thrown error).
+ */
+const refusalOf = (error: unknown): AppError | undefined => {
+  if (error instanceof AppError) return error;
   if (error instanceof Error && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])) {
-    logger.warn('storage throttled', { error: error.name });
-    return errorResponse(new AppError('SERVICE_BUSY', 'The service is busy for a moment; please retry', LIMITS.storageBusyRetryAfterSeconds));
+    return new AppError('SERVICE_BUSY', 'The service is busy for a moment; please retry', LIMITS.storageBusyRetryAfterSeconds);
+  }
+  return undefined;
+};
+
+export const errorResponse = (error: unknown): HttpResponse => {
+  const refusal = refusalOf(error);
+  if (refusal) {
+    if (refusal.status >= 500) logger.error('request failed', { code: refusal.code, ...(refusal !== error && error instanceof Error ? { cause: error.name } : {}) });
+    return json(
+      refusal.status,
+      { error: { code: refusal.code, message: refusal.message } },
+      refusal.retryAfterSeconds !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(refusal.retryAfterSeconds))) } : {},
+    );
   }
   logger.error('unexpected error', { error: error instanceof Error ? error.name : typeof error });
   return json(500, { error: { code: 'INTERNAL', message: 'Something went wrong; please try again' } });
