@@ -7,37 +7,35 @@ export const LATEST_ZONE = 'Etc/GMT+12';
 
 const DAY_MS = 86_400_000;
 
+const DATE_PARTS = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+/** en-CA formats dates as YYYY-MM-DD; the wall clock is read from en-US parts (24 h). */
+const FORMATS = {
+  date: ['en-CA', DATE_PARTS],
+  wallClock: ['en-US', { ...DATE_PARTS, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }],
+} as const satisfies Record<string, readonly [string, Intl.DateTimeFormatOptions]>;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** YYYY-MM-DD of `instant` in `timeZone`. */
-export const localDate = (instant: Date, timeZone: string): string => {
-  let formatter = formatters.get(timeZone);
+/** One formatter per format and zone: building one costs far more than using it. */
+const formatterOf = (format: keyof typeof FORMATS, timeZone: string): Intl.DateTimeFormat => {
+  const key = `${format}|${timeZone}`;
+  let formatter = formatters.get(key);
   if (!formatter) {
-    // en-CA formats dates as YYYY-MM-DD.
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, formatter);
+    const [locale, options] = FORMATS[format];
+    formatter = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    formatters.set(key, formatter);
   }
-  return formatter.format(instant);
+  return formatter;
 };
+
+/** YYYY-MM-DD of `instant` in `timeZone`. */
+export const localDate = (instant: Date, timeZone: string): string => formatterOf('date', timeZone).format(instant);
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** `instant` as wall-clock time in `timeZone` with its UTC offset, to the second: 2026-11-30T07:15:00+01:00. */
 export const localTimestamp = (instant: Date, timeZone: string): string => {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(formatterOf('wallClock', timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
   const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
   const seconds = Math.floor(instant.getTime() / 1000) * 1000;
   const offsetMinutes = Math.round((Date.parse(`${wall}Z`) - seconds) / 60_000);
