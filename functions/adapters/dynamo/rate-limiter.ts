@@ -13,7 +13,7 @@ import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule,
 import { conditionally } from './conditional-write';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
 import { DynamoRequestCounter } from './request-counter';
-import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
+import { DATA_SK, TABLES, ratePartition } from './tables';
 import { sleep } from './time';
 
 const TTL = TABLES.data.ttlAttribute;
@@ -37,7 +37,7 @@ const decide = (calls: number[], rule: RateRule, nowMs: number): RateDecision =>
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesSlot + rule.windowSeconds * 1000 - nowMs) / 1000)) };
 };
 
-const itemKey = (key: RateLogKey) => ({ user_id: `${RATE_PARTITION_PREFIX}${key.scope}#${key.subject}`, sk: `${DATA_SK.rateLimit}${key.kind}` });
+const itemKey = (key: RateLogKey) => ({ user_id: ratePartition(key.scope, key.subject), sk: `${DATA_SK.rateLimit}${key.kind}` });
 
 export class DynamoRateLimiter implements RateLimiter {
   /** The service-wide budget and breaker, in the same table's `__system__` partition. */

@@ -8,7 +8,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiRequestKind, RequestCounter } from '../../core/ports';
 import { conditionally } from './conditional-write';
-import { DATA_SK, RATE_PARTITION_PREFIX, TABLES } from './tables';
+import { DATA_SK, TABLES, ratePartition } from './tables';
 
 export class DynamoRequestCounter implements RequestCounter {
   constructor(
@@ -22,7 +22,7 @@ export class DynamoRequestCounter implements RequestCounter {
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { user_id: `${RATE_PARTITION_PREFIX}user#${userId}`, sk: `${DATA_SK.apiRequests}${kind}#${startSeconds}` },
+          Key: { user_id: ratePartition('user', userId), sk: `${DATA_SK.apiRequests}${kind}#${startSeconds}` },
           UpdateExpression: 'ADD #requests :one SET #ttl = :ttl',
           ConditionExpression: 'attribute_not_exists(#requests) OR #requests < :limit',
           ExpressionAttributeNames: { '#requests': 'requests', '#ttl': TABLES.data.ttlAttribute },

@@ -19,6 +19,7 @@
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
 import { ENV } from '../../core/env';
 import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
+import type { RateScope } from '../../core/ports';
 
 export type AttributeType = 'S' | 'N';
 
@@ -98,3 +99,6 @@ export const IDEMPOTENCY_PARTITION_PREFIX = `${RESERVED_PARTITION_PREFIX}idem__#
 
 /** The partitions of the rate-limit logs: one per limited subject, outside every user's data. */
 export const RATE_PARTITION_PREFIX = `${RESERVED_PARTITION_PREFIX}rate__#`;
+
+/** The rate partition of one subject (an app user, a Garmin account, the service). */
+export const ratePartition = (scope: RateScope, subject: string): string => `${RATE_PARTITION_PREFIX}${scope}#${subject}`;
