@@ -12,6 +12,7 @@ const DATE_PARTS = { year: 'numeric', month: '2-digit', day: '2-digit' } as cons
 const FORMATS = {
   date: ['en-CA', DATE_PARTS],
   wallClock: ['en-US', { ...DATE_PARTS, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }],
+  hour: ['en-GB', { hour: '2-digit', hourCycle: 'h23' }],
 } as const satisfies Record<string, readonly [string, Intl.DateTimeFormatOptions]>;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -30,6 +31,9 @@ const formatterOf = (format: keyof typeof FORMATS, timeZone: string): Intl.DateT
 
 /** YYYY-MM-DD of `instant` in `timeZone`. */
 export const localDate = (instant: Date, timeZone: string): string => formatterOf('date', timeZone).format(instant);
+
+/** The hour of day (0-23) of `instant` in `timeZone`. */
+export const localHour = (instant: Date, timeZone: string): number => Number(formatterOf('hour', timeZone).format(instant)) % 24;
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 

@@ -11,6 +11,7 @@
  * probe's business (sync-plan.ts), not this schedule's.
  */
 import { LIMITS } from '../limits';
+import { localHour } from '../local-time';
 import type { SyncCursors } from '../ports';
 
 /** Uploads per hour of the user's day (24 numbers, faded), and how many uploads were counted. */
@@ -24,14 +25,10 @@ export const EMPTY_HISTOGRAM: UploadHistogram = { hours: Array<number>(24).fill(
 export const histogramOf = (cursors: SyncCursors): UploadHistogram =>
   cursors.uploadHours?.length === 24 ? { hours: cursors.uploadHours, uploads: cursors.uploadsSeen ?? 0 } : EMPTY_HISTOGRAM;
 
-/** The hour of day (0-23) of `instant` in `timeZone`. */
-export const hourIn = (instant: Date, timeZone: string): number =>
-  Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(instant)) % 24;
-
 /** Counts one upload; older ones fade. Values are rounded to keep the stored item small. */
 export const countUpload = (histogram: UploadHistogram, upload: Date, timeZone: string): UploadHistogram => {
   const fade = 0.5 ** (1 / LIMITS.cadenceHalfLifeUploads);
-  const hour = hourIn(upload, timeZone);
+  const hour = localHour(upload, timeZone);
   return {
     hours: histogram.hours.map((count, h) => Math.round((count * fade + (h === hour ? 1 : 0)) * 100) / 100),
     uploads: histogram.uploads + 1,
@@ -79,7 +76,7 @@ export const cadenceSeconds = (input: CadenceInput, now: Date): number => {
   if (since(input.lastReadAt) < LIMITS.cadenceReadWindowSeconds) return LIMITS.syncIntervalSeconds;
   if (input.histogram.uploads >= LIMITS.cadenceLearnUploads && since(input.lastUploadAt) >= LIMITS.cadenceDormantAfterSeconds) return LIMITS.cadenceDormantSeconds;
   const kinds = hourKinds(input.histogram);
-  const hour = hourIn(now, input.timeZone);
+  const hour = localHour(now, input.timeZone);
   // The hour before a usual one is watched closely too: an upload early in it is not missed.
   if (kinds[hour] === 'usual' || kinds[(hour + 1) % 24] === 'usual') return LIMITS.syncIntervalSeconds;
   if (kinds[hour] === 'waking') return LIMITS.cadenceQuietSeconds;

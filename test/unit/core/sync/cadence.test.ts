@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../../functions/core/limits';
-import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourIn, hourKinds, nextSyncSeconds } from '../../../../functions/core/sync/cadence';
+import { localHour } from '../../../../functions/core/local-time';
+import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourKinds, nextSyncSeconds } from '../../../../functions/core/sync/cadence';
 
 const ZONE = 'Europe/Berlin';
 /** Berlin is UTC+1 in November: the instant of a Berlin wall-clock time that day. */
@@ -20,7 +21,7 @@ describe('the upload histogram', () => {
   it('counts each upload in its hour of the user\'s day, older ones fading', () => {
     const histogram = routine();
     expect(histogram.uploads).toBe(28);
-    expect(hourIn(berlin('07:20:00'), ZONE)).toBe(7);
+    expect(localHour(berlin('07:20:00'), ZONE)).toBe(7);
     expect(histogram.hours[7]).toBeGreaterThan(0);
     expect(histogram.hours[19]).toBeGreaterThan(histogram.hours[7] ?? 0); // the latest upload weighs most
     expect(histogram.hours[7]).toBeLessThan(14); // faded below the raw count
