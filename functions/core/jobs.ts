@@ -6,6 +6,7 @@ export const SyncJobMessage = z.strictObject({
   userId: z.string().min(1).max(128),
   reason: SyncReasonSchema,
   dueAt: z.iso.datetime().optional(),
+  claim: z.string().min(1).max(64).optional(),
 });
 
 export const ConnectJobMessage = z.strictObject({

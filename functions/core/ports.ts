@@ -71,24 +71,95 @@ export class VersionConflictError extends Error {
   }
 }
 
+/**
+ * The fields of a connection that live in its schedule (ScheduleStore), not in the connection
+ * item: what every sync moves, so that a sync that changes nothing else writes only the schedule.
+ */
+export type ScheduleField = 'nextSyncTime' | 'lastSyncTime';
+
+/** What ConnectionStore.update may change: never the schedule's fields (SyncService ends the lease with them). */
+export type ConnectionChanges = Partial<Omit<ConnectionRecord, 'userId' | 'version' | ScheduleField>>;
+
+/** `updated` (what ConnectionStore.update returned) with the schedule's fields of `read`, which an update never changes. */
+export const withScheduleOf = (updated: ConnectionRecord, read: ConnectionRecord): ConnectionRecord => {
+  const { nextSyncTime: _next, lastSyncTime: _last, ...rest } = updated;
+  const { probedAt: _probed, ...cursors } = updated.cursors;
+  return {
+    ...rest,
+    ...(read.nextSyncTime ? { nextSyncTime: read.nextSyncTime } : {}),
+    ...(read.lastSyncTime ? { lastSyncTime: read.lastSyncTime } : {}),
+    cursors: { ...cursors, ...(read.cursors.probedAt ? { probedAt: read.cursors.probedAt } : {}) },
+  };
+};
+
 export interface ConnectionStore {
+  /** The connection with its schedule's fields (nextSyncTime, lastSyncTime, cursors.probedAt) as its schedule holds them. */
   get(userId: string): Promise<ConnectionRecord | undefined>;
   /**
-   * Creates or replaces the user's connection (a reconnect replaces it). With a fence, only
-   * if it holds; false when it did not (nothing was written).
+   * Creates or replaces the user's connection (a reconnect replaces it) and schedules it at
+   * `record.nextSyncTime`, in one transaction. With a fence, only if it holds; false when it
+   * did not (nothing was written).
    */
   put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean>;
-  /** Applies changes if the stored version is `expectedVersion`; returns the new record or throws VersionConflictError. */
-  update(
-    userId: string,
-    expectedVersion: number,
-    changes: Partial<Omit<ConnectionRecord, 'userId' | 'version'>>,
-  ): Promise<ConnectionRecord>;
+  /**
+   * Applies changes to the connection item if its version is `expectedVersion`; returns its new
+   * record (schedule fields unspecified: withScheduleOf) or throws VersionConflictError.
+   */
+  update(userId: string, expectedVersion: number, changes: ConnectionChanges): Promise<ConnectionRecord>;
+  /** Deletes the connection and unschedules it (its lease ends; its fetch log stays). */
   delete(userId: string): Promise<boolean>;
-  /** Connections of one shard due at or before `now`, oldest first. */
-  findDue(shard: number, now: Date, limit: number): Promise<Array<{ userId: string; nextSyncTime: string }>>;
-  /** Moves nextSyncTime from `expected` to `next` if nobody else did: the dispatch claim. */
-  claimDue(userId: string, expected: string, next: string): Promise<boolean>;
+}
+
+/** One user's schedule: due time, lease, fetch log and what every sync moves (tables.ts, the schedule item). */
+export interface ScheduleRecord {
+  userId: string;
+  /** ISO; absent when not scheduled. */
+  nextSyncTime?: string;
+  lastSyncTime?: string;
+  /** When the last probe ran (SyncCursors.probedAt): moves on every probe, so it is kept here. */
+  probedAt?: string;
+  /** Who holds the lease (a dispatch claim, a manual sync, a write) and until when (ISO). */
+  lease?: { owner: string; until: string };
+  /** Epoch ms of the user's Garmin fetches and writes (services/call-limits.ts), oldest first; may hold expired ones. */
+  fetches: number[];
+}
+
+/** How a lease ends: the schedule's new fields (absent: unchanged; nextSyncTime null: unscheduled) and the fetch log. */
+export interface ScheduleEnd {
+  nextSyncTime?: string | null;
+  lastSyncTime?: string;
+  probedAt?: string;
+  /** The whole log, when this lease added to it (pruned to the window by the caller). */
+  fetches?: number[];
+}
+
+/** A due user found by dispatch; `legacy`: still scheduled on a connection item an older version wrote. */
+export interface DueSchedule {
+  userId: string;
+  nextSyncTime: string;
+  legacy?: boolean;
+}
+
+export interface ScheduleStore {
+  /** Strongly consistent. */
+  get(userId: string): Promise<ScheduleRecord | undefined>;
+  /** Schedules of one shard due at or before `now`, oldest first. */
+  findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]>;
+  /**
+   * The dispatch claim, which is the lease: if the due time is still `due.nextSyncTime` and no
+   * lease is live, `owner` holds the lease until `until` and the due time moves to `until` (a
+   * crashed worker's user is due again then). A legacy schedule is moved into the schedule item.
+   */
+  claim(due: DueSchedule, owner: string, until: string, now: Date): Promise<boolean>;
+  /** Takes the lease if none is live (a manual sync, a write, a backfill chunk): the schedule under it, or undefined. */
+  acquire(userId: string, owner: string, until: string, now: Date): Promise<ScheduleRecord | undefined>;
+  /** Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease was no longer its own. */
+  end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean>;
+  /**
+   * The app read the user's data: the due time moves to `to` if it is later, no lease is live
+   * and no read moved it since `readSince` (at most one write per user and window).
+   */
+  pullForward(userId: string, to: string, readSince: string, now: Date): Promise<boolean>;
 }
 
 export interface AttemptRecord {
@@ -213,11 +284,6 @@ export interface IdempotencyStore {
   release(userId: string, key: string): Promise<void>;
 }
 
-export interface LeaseStore {
-  acquire(userId: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean>;
-  release(userId: string, owner: string): Promise<void>;
-}
-
 /** Who a sliding log of calls counts: an app user, a Garmin account (a hash of its username), or the whole service. */
 export type RateScope = 'user' | 'garmin_account' | 'service';
 
@@ -226,7 +292,8 @@ export interface RateLogKey {
   scope: RateScope;
   /** The user id, the Garmin account's hash, or a fixed name for the service. */
   subject: string;
-  kind: 'auth' | 'fetch' | 'login';
+  /** (A user's fetches are logged in their schedule: ScheduleRecord.fetches.) */
+  kind: 'auth' | 'login';
 }
 
 export interface RateRule {
@@ -323,8 +390,10 @@ export interface GarminBridge {
 export interface SyncJob {
   userId: string;
   reason: SyncReason;
-  /** Set by dispatch: the nextSyncTime it claimed, so a duplicate delivery can be recognised. */
+  /** Set by dispatch: the due time its claim set (the lease's end). */
   dueAt?: string;
+  /** Set by dispatch: the lease owner of its claim, so a duplicate or stale delivery is recognised. */
+  claim?: string;
   /** A manual sync that skips the freshness shortcut and reconciles recent activities with Garmin now. */
   force?: boolean;
 }

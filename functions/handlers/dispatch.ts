@@ -11,7 +11,7 @@ import { metrics, metricsPublisher } from './commons/metrics';
 
 /** All dispatch needs: a schedule, a queue, a clock and the service-wide Garmin limits. */
 export interface DispatchServices {
-  deps: Pick<ServiceDeps, 'connections' | 'queue' | 'clock' | 'rateLimiter'>;
+  deps: Pick<ServiceDeps, 'schedules' | 'queue' | 'clock' | 'rateLimiter' | 'newId'>;
 }
 
 /** `options` override DEFAULT_DISPATCH (the benchmark and tests; the deployed function uses the defaults). */
@@ -23,10 +23,11 @@ export const dispatcher = (services: () => DispatchServices, options: Partial<Di
       const { deps } = services();
       const result = await dispatchDue(
         {
-          connections: deps.connections,
+          schedules: deps.schedules,
           queue: deps.queue,
           clock: deps.clock,
           random: Math.random,
+          newId: deps.newId,
           // The service-wide Garmin budget and circuit breaker (absent: only maxPerRun bounds a run).
           guard: deps.rateLimiter.global,
         },

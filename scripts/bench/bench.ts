@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SimulatorClient, type SimCounters } from '../../test/support/simulator-client';
-import { dueShardOf } from '../../functions/adapters/dynamo/connection-store';
+import { dueShardOf } from '../../functions/adapters/dynamo/schedule-store';
 import { LIMITS } from '../../functions/core/limits';
 import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
@@ -96,10 +96,12 @@ const costOf = (samples: Array<Measured<unknown>>): SyncCost => {
 };
 
 const makeDue = async (rt: BenchRuntime, userId: string): Promise<void> => {
-  const { connections } = rt.services.deps;
-  const connection = await connections.get(userId);
-  if (!connection) throw new Error(`no connection for ${userId}`);
-  await connections.update(userId, connection.version, { nextSyncTime: new Date(rt.clock.now().getTime() - 1000).toISOString() });
+  const { schedules } = rt.services.deps;
+  // The schedule's own writes: a lease taken and ended with the due time a second ago.
+  const now = rt.clock.now();
+  const owner = `bench-${userId}`;
+  if (!(await schedules.acquire(userId, owner, new Date(now.getTime() + 60_000).toISOString(), now))) throw new Error(`${userId} is leased`);
+  await schedules.end(userId, owner, { nextSyncTime: new Date(now.getTime() - 1000).toISOString() });
 };
 
 /** One scheduled sync of whoever is due, through the real dispatch → SQS → sync-worker path. */
@@ -439,7 +441,7 @@ try {
   for (const userId of scaleIds) perShard[dueShardOf(userId)] = (perShard[dueShardOf(userId)] ?? 0) + 1;
   const now = big.clock.now();
   // What one run finds: findDue reads one page (≤ 1 MB) of each shard.
-  const found = await Promise.all(Array.from({ length: LIMITS.dueShards }, async (_, shard) => (await big.services.deps.connections.findDue(shard, now, 10 * SCALE_DUE)).length));
+  const found = await Promise.all(Array.from({ length: LIMITS.dueShards }, async (_, shard) => (await big.services.deps.schedules.findDue(shard, now, 10 * SCALE_DUE)).length));
   const due = found.reduce((a, b) => a + b, 0);
   log(`scale: one dispatch run over ${due} due connections (the jobs are kept, not sent to SQS)`);
   const scaleBefore = big.meter.snapshot();

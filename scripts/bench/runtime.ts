@@ -80,10 +80,11 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
       const { deps } = local.functions.dispatch.services;
       const result = await dispatchDue(
         {
-          connections: deps.connections,
+          schedules: deps.schedules,
           queue: { enqueue: async (queued) => void jobs.push(...queued) },
           clock: deps.clock,
           random: Math.random,
+          newId: deps.newId,
           guard: deps.rateLimiter.global,
         },
         dispatchOptions,

@@ -2,36 +2,36 @@
  * Connections: one item per user in the connections table, attributes in snake_case
  * (the seed's `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the
  * sync state); the `cursors` map alone is stored as the record holds it (core/sync-cursors.ts).
- * A scheduled connection also carries `due_shard`, which puts it in the sparse `due` index;
- * an unscheduled one has neither `due_shard` nor `next_sync_time`.
+ * What every sync changes (due time, lastSyncTime, the probe's time) is in the user's
+ * schedule item beside it (schedule-store.ts): `get` reads both in one BatchGetItem and
+ * merges them, `put` writes both in one transaction, `update` writes the connection item
+ * alone. Items written by older versions may still hold `last_sync_time`, `next_sync_time`
+ * and `due_shard` (and `probedAt` among the cursors): read as the schedule's until the
+ * schedule item has its own, and removed by the next `put` (dispatch's claim moves the due time).
  */
-import { createHash } from 'node:crypto';
 import {
+  BatchGetCommand,
   DeleteCommand,
-  GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
-import { LIMITS } from '../../core/limits';
 import { ConnectionStatusSchema } from '../../core/statuses';
 import {
   DATA_TYPES,
   VersionConflictError,
+  type ConnectionChanges,
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
 } from '../../core/ports';
 import { SyncCursorsSchema } from '../../core/sync-cursors';
 import { conditionally } from './conditional-write';
-import { TABLES } from './tables';
+import { ScheduleItem, canonicalTime, dueShardOf, scheduleKey } from './schedule-store';
 
-const DUE_INDEX = TABLES.connections.globalIndexes[0].name;
-
-type ConnectionFields = Omit<ConnectionRecord, 'userId' | 'version'>;
+type ConnectionFields = ConnectionChanges;
 
 /**
  * Items written before the cursors were stored as the record holds them name each cursor in
@@ -65,24 +65,13 @@ const ConnectionItem = z.object({
   version: z.number().int(),
 });
 
-const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
-
-/** The index partition of a user's schedule: stable, and spreads users evenly over the shards. */
-export const dueShardOf = (userId: string): number =>
-  createHash('sha256').update(userId).digest().readUInt32BE(0) % LIMITS.dueShards;
-
-/**
- * Times are compared as strings by the `due` index and by claimDue, so they are stored in
- * one canonical form (toISOString); "…:00Z" and "…:00.000Z" would otherwise sort apart.
- */
-const canonicalTime = (time: string): string => {
-  const date = new Date(time);
-  if (Number.isNaN(date.getTime())) throw new Error(`not a time: ${time}`);
-  return date.toISOString();
-};
-
-const fromItem = (raw: unknown): ConnectionRecord => {
+/** The connection item with its schedule item's fields, each the schedule's when it has one. */
+const fromItem = (raw: unknown, rawSchedule?: unknown): ConnectionRecord => {
   const item = ConnectionItem.parse(raw);
+  const schedule = rawSchedule === undefined ? undefined : ScheduleItem.parse(rawSchedule);
+  const lastSyncTime = schedule?.last_sync_time ?? item.last_sync_time;
+  const nextSyncTime = schedule?.next_sync_time ?? item.next_sync_time;
+  const probedAt = schedule?.probed_at ?? item.cursors.probedAt;
   return {
     userId: item.user_id,
     username: item.username,
@@ -93,11 +82,11 @@ const fromItem = (raw: unknown): ConnectionRecord => {
     displayName: item.display_name,
     timeZone: item.time_zone,
     dataTypes: item.data_types,
-    lastSyncTime: item.last_sync_time,
-    nextSyncTime: item.next_sync_time,
+    ...(lastSyncTime ? { lastSyncTime } : {}),
+    ...(nextSyncTime ? { nextSyncTime } : {}),
     lastError: item.last_error,
     consecutiveFailures: item.consecutive_failures,
-    cursors: item.cursors,
+    cursors: { ...item.cursors, ...(probedAt ? { probedAt } : {}) },
     createdAt: item.created_at,
     generation: item.generation ?? 0,
     version: item.version,
@@ -114,8 +103,6 @@ const ATTRIBUTE_OF = {
   displayName: 'display_name',
   timeZone: 'time_zone',
   dataTypes: 'data_types',
-  lastSyncTime: 'last_sync_time',
-  nextSyncTime: 'next_sync_time',
   lastError: 'last_error',
   consecutiveFailures: 'consecutive_failures',
   cursors: 'cursors',
@@ -129,8 +116,6 @@ const OPTIONAL_FIELDS = new Set<keyof ConnectionFields>([
   'displayName',
   'timeZone',
   'dataTypes',
-  'lastSyncTime',
-  'nextSyncTime',
   'lastError',
   'generation',
 ]);
@@ -139,9 +124,9 @@ const isField = (name: string): name is keyof ConnectionFields => Object.hasOwn(
 
 /**
  * The item attributes for the given fields: a field present with an undefined value maps
- * to undefined attributes, which the update REMOVEs. nextSyncTime also decides due_shard.
+ * to undefined attributes, which the update REMOVEs.
  */
-const attributesOf = (userId: string, fields: Partial<ConnectionFields>): Map<string, unknown> => {
+const attributesOf = (fields: ConnectionFields): Map<string, unknown> => {
   const attributes = new Map<string, unknown>();
   for (const [field, value] of Object.entries(fields)) {
     // `changes` may come from a spread record at run time: userId or version must not slip in.
@@ -150,12 +135,10 @@ const attributesOf = (userId: string, fields: Partial<ConnectionFields>): Map<st
     attributes.set(ATTRIBUTE_OF[field], value);
   }
   // Only the known cursors, checked: an unreadable map is refused here rather than on the next read.
-  if (fields.cursors) attributes.set('cursors', SyncCursorsSchema.parse(fields.cursors));
-  // The fields whose stored form differs from the record's.
-  if ('nextSyncTime' in fields) {
-    const next = fields.nextSyncTime;
-    attributes.set('next_sync_time', next === undefined ? undefined : canonicalTime(next));
-    attributes.set('due_shard', next === undefined ? undefined : dueShardOf(userId));
+  // The probe's time is the schedule item's (it moves on every probe).
+  if (fields.cursors) {
+    const { probedAt: _scheduled, ...cursors } = SyncCursorsSchema.parse(fields.cursors);
+    attributes.set('cursors', cursors);
   }
   return attributes;
 };
@@ -200,8 +183,18 @@ export class DynamoConnectionStore implements ConnectionStore {
   ) {}
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { user_id: userId }, ConsistentRead: true }));
-    return Item ? fromItem(Item) : undefined;
+    const keys: Array<Record<string, string>> = [{ user_id: userId }, scheduleKey(userId)];
+    const items: Array<Record<string, unknown>> = [];
+    // BatchGetItem may leave keys unprocessed under throttling: asked again until none is left.
+    for (let pending = keys; pending.length > 0; ) {
+      const { Responses, UnprocessedKeys } = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(Responses?.[this.table] ?? []));
+      pending = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Array<Record<string, string>>;
+    }
+    const connection = items.find((item) => item.user_id === userId);
+    return connection ? fromItem(connection, items.find((item) => item.user_id === scheduleKey(userId).user_id)) : undefined;
   }
 
   /**
@@ -221,15 +214,16 @@ export class DynamoConnectionStore implements ConnectionStore {
       displayName: record.displayName,
       timeZone: record.timeZone,
       dataTypes: record.dataTypes,
-      lastSyncTime: record.lastSyncTime,
-      nextSyncTime: record.nextSyncTime,
       lastError: record.lastError,
       consecutiveFailures: record.consecutiveFailures,
       cursors: record.cursors,
       createdAt: record.createdAt,
       generation: record.generation,
     };
-    const update = updateExpression(attributesOf(record.userId, fields), 'if_not_exists(#version, :zero) + :one');
+    const attributes = attributesOf(fields);
+    // An older version's schedule on the connection item: the schedule item holds it from now on.
+    for (const legacy of ['last_sync_time', 'next_sync_time', 'due_shard']) attributes.set(legacy, undefined);
+    const update = updateExpression(attributes, 'if_not_exists(#version, :zero) + :one');
     const fenced = fence ? replacesCondition(fence.replaces) : undefined;
     const write = {
       TableName: this.table,
@@ -239,13 +233,38 @@ export class DynamoConnectionStore implements ConnectionStore {
       ExpressionAttributeValues: { ...update.values, ...fenced?.values, ':zero': 0, ':one': 1 },
       ...(fenced ? { ConditionExpression: fenced.expression } : {}),
     };
-    if (fence?.attemptId === undefined) return (await conditionally(this.doc.send(new UpdateCommand(write)))).written;
-    // One transaction: a disconnect erases the attempt before the connection, so either
-    // this write sees the attempt running and the disconnect erases what it wrote, or it fails.
+    // One transaction: the connection with its schedule (the fetch log and a running sync's lease stay);
+    // with an attempt, a disconnect erases the attempt before the connection, so either this write
+    // sees the attempt running and the disconnect erases what it wrote, or it fails.
     const transaction = new TransactWriteCommand({
-      TransactItems: [{ ConditionCheck: this.attemptRunning(record.userId, fence.attemptId) }, { Update: write }],
+      TransactItems: [
+        ...(fence?.attemptId === undefined ? [] : [{ ConditionCheck: this.attemptRunning(record.userId, fence.attemptId) }]),
+        { Update: write },
+        { Update: this.scheduleOf(record) },
+      ],
     });
     return (await conditionally(this.doc.send(transaction))).written;
+  }
+
+  /** The schedule item's part of a put: due time, lastSyncTime and the probe's time as the record has them. */
+  private scheduleOf(record: ConnectionRecord) {
+    const schedule = new Map<string, unknown>([
+      ['next_sync_time', record.nextSyncTime === undefined ? undefined : canonicalTime(record.nextSyncTime)],
+      ['due_shard', record.nextSyncTime === undefined ? undefined : dueShardOf(record.userId)],
+      ['last_sync_time', record.lastSyncTime],
+      ['probed_at', record.cursors.probedAt],
+    ]);
+    const sets = [...schedule].filter(([, value]) => value !== undefined);
+    const removes = [...schedule].filter(([, value]) => value === undefined).map(([name]) => name);
+    return {
+      TableName: this.table,
+      Key: scheduleKey(record.userId),
+      UpdateExpression: [
+        sets.length ? `SET ${sets.map(([name]) => `${name} = :${name}`).join(', ')}` : '',
+        removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      ].join(' '),
+      ...(sets.length ? { ExpressionAttributeValues: Object.fromEntries(sets.map(([name, value]) => [`:${name}`, value])) } : {}),
+    };
   }
 
   private attemptRunning(userId: string, attemptId: string) {
@@ -260,8 +279,8 @@ export class DynamoConnectionStore implements ConnectionStore {
     };
   }
 
-  async update(userId: string, expectedVersion: number, changes: Partial<ConnectionFields>): Promise<ConnectionRecord> {
-    const update = updateExpression(attributesOf(userId, changes), '#version + :one');
+  async update(userId: string, expectedVersion: number, changes: ConnectionFields): Promise<ConnectionRecord> {
+    const update = updateExpression(attributesOf(changes), '#version + :one');
     const updated = await conditionally(
       this.doc.send(
         new UpdateCommand({
@@ -284,41 +303,18 @@ export class DynamoConnectionStore implements ConnectionStore {
     const { Attributes } = await this.doc.send(
       new DeleteCommand({ TableName: this.table, Key: { user_id: userId }, ReturnValues: 'ALL_OLD' }),
     );
-    return Attributes !== undefined;
-  }
-
-  async findDue(shard: number, now: Date, limit: number): Promise<Array<{ userId: string; nextSyncTime: string }>> {
-    const { Items = [] } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: 'due_shard = :shard AND next_sync_time <= :now',
-        ProjectionExpression: 'user_id, next_sync_time',
-        ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
-        ScanIndexForward: true,
-        Limit: limit,
-      }),
-    );
-    return Items.map((raw) => {
-      const item = DueItem.parse(raw);
-      return { userId: item.user_id, nextSyncTime: item.next_sync_time };
-    });
-  }
-
-  async claimDue(userId: string, expected: string, next: string): Promise<boolean> {
-    const { written } = await conditionally(
+    // Unscheduled, and a running sync's lease ended (its end then writes nothing); the fetch log stays.
+    // Left scheduled by a crash in between, dispatch's claim finds no connection and the sync unschedules it.
+    await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { user_id: userId },
-          // A claim is a write like any other: holders of the previous version must re-read.
-          UpdateExpression: 'SET next_sync_time = :next, #version = #version + :one',
-          ConditionExpression: 'next_sync_time = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': canonicalTime(expected), ':next': canonicalTime(next), ':one': 1 },
+          Key: scheduleKey(userId),
+          UpdateExpression: 'REMOVE next_sync_time, due_shard, lease_owner, lease_until, last_sync_time, probed_at, read_pulled_at',
+          ConditionExpression: 'attribute_exists(user_id)',
         }),
       ),
     );
-    return written;
+    return Attributes !== undefined;
   }
 }

@@ -261,9 +261,9 @@ export class DynamoDataStore implements DataStore {
     return items;
   }
 
-  /** Everything synced; the lease stays with its holder (it expires by itself, and a sync may still hold it). */
+  /** Everything synced (the lease is in the user's schedule item, which a disconnect unschedules). */
   async deleteAllForUser(userId: string): Promise<number> {
     const keys = { partitionKey: 'user_id', sortKey: 'sk' };
-    return (await deletePartition(this.doc, this.table, keys, userId, { keep: [DATA_SK.lease] })).length;
+    return (await deletePartition(this.doc, this.table, keys, userId)).length;
   }
 }

@@ -19,7 +19,7 @@ export interface PartitionKeys {
 export interface DeleteOptions {
   /** Attributes to read besides the keys; the deleted items are returned with them. */
   alsoRead?: string[];
-  /** Sort keys to leave in place (items whose lifetime is not the partition's, like a held lease). */
+  /** Sort keys to leave in place (items whose lifetime is not the partition's, like a feed's sequence counter). */
   keep?: string[];
 }
 

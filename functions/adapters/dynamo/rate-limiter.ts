@@ -9,6 +9,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { decideWindow } from '../../core/services/call-limits';
 import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/ports';
 import { conditionally } from './conditional-write';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
@@ -30,13 +31,6 @@ interface RateLog {
   version?: number;
 }
 
-/** Allowed while under the limit; otherwise wait until enough old calls leave the window. */
-const decide = (calls: number[], rule: RateRule, nowMs: number): RateDecision => {
-  if (calls.length < rule.limit) return { allowed: true };
-  const freesSlot = calls[calls.length - rule.limit] ?? nowMs;
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesSlot + rule.windowSeconds * 1000 - nowMs) / 1000)) };
-};
-
 const itemKey = (key: RateLogKey) => ({ user_id: ratePartition(key.scope, key.subject), sk: `${DATA_SK.rateLimit}${key.kind}` });
 
 export class DynamoRateLimiter implements RateLimiter {
@@ -57,7 +51,7 @@ export class DynamoRateLimiter implements RateLimiter {
     const nowMs = now.getTime();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const log = await this.read(key, rule, nowMs);
-      const decision = decide(log.calls, rule, nowMs);
+      const decision = decideWindow(log.calls, rule, nowMs);
       if (!decision.allowed) return decision;
       if (await this.write(key, rule, [...log.calls, nowMs].sort((a, b) => a - b), log.version)) return decision;
       await sleep(Math.random() * MAX_JITTER_MS);
@@ -68,7 +62,7 @@ export class DynamoRateLimiter implements RateLimiter {
 
   async peek(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision> {
     const nowMs = now.getTime();
-    return decide((await this.read(key, rule, nowMs)).calls, rule, nowMs);
+    return decideWindow((await this.read(key, rule, nowMs)).calls, rule, nowMs);
   }
 
   /** The log pruned to the window: TTL deletion runs late, so every read expires entries itself. */

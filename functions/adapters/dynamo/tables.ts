@@ -2,8 +2,20 @@
  * The DynamoDB tables: one definition used by the stores, the CDK stack and the local
  * runtime (which creates them on DynamoDB Local), so the three cannot drift.
  *
- * - connections: one item per user (`user_id`), the seed's fields plus sync state.
- *   Sparse GSI `due` (`due_shard`, `next_sync_time`) holds only scheduled connections.
+ * - connections: one item per user (`user_id`), the seed's fields plus sync state, and
+ *   beside it the user's schedule item (`user_id` = `__schedule__#<user id>`, a key no user
+ *   id can take: subjects starting `__` are refused). The schedule item is small (about
+ *   300 bytes: 1 write unit) and holds what every sync changes: the due time, the lease
+ *   (claiming it is the lease), the per-user Garmin fetch log, lastSyncTime and the probe's
+ *   time; so a sync that finds nothing new writes it twice (claim, end) and never the 2–6 KB
+ *   connection item with the encrypted tokens. Why here and not in the data table's
+ *   `__rate__` partition: the sparse GSI `due` (`due_shard`, `next_sync_time`) stays where
+ *   connections written by earlier versions are still scheduled, so dispatch finds both
+ *   kinds in one index and moves a legacy one into its schedule item when it claims it;
+ *   and the connection and its schedule are read together (one BatchGetItem) and written
+ *   together (a connect is one transaction). A disconnect deletes the connection item and
+ *   unschedules the schedule item (due time, lease removed) but keeps its fetch log, so a
+ *   disconnect resets no limit; the other logs stay in the data table's `__rate__` partitions.
  * - data: everything synced per user (`user_id`, `sk`): activities (`ACT#<id>`, LSI
  *   `by_start` on `start_local`), daily summaries (`DAY#<date>`), the profile and the sync
  *   lease (TTL). Partitions whose key starts with RESERVED_PARTITION_PREFIX belong to the
@@ -75,6 +87,9 @@ export const TABLES = {
 
 export type TableKey = keyof typeof TABLES;
 
+/** The partition key of a user's schedule item in the connections table (see above). */
+export const SCHEDULE_KEY_PREFIX = `${RESERVED_PARTITION_PREFIX}schedule__#`;
+
 /** Sort-key prefixes of the data table. */
 export const DATA_SK = {
   activity: 'ACT#',
@@ -84,7 +99,6 @@ export const DATA_SK = {
   hydration: 'HYDRATION#',
   sleep: 'SLEEP#',
   profile: 'PROFILE',
-  lease: 'LEASE',
   rateLimit: 'RATE#',
   /** The API throttle's counters, `REQ#<kind>#<window start, epoch s>`, in the user's `__rate__#user#` partition. */
   apiRequests: 'REQ#',

@@ -7,6 +7,9 @@
  *   SSO login reaches Garmin);
  * - a sync that calls Garmin, and a write (weigh-in, hydration): the app user's fetches, one
  *   budget of Garmin calls per user, so writes cannot add load beyond what syncs may make.
+ *   Every one of them runs under the user's lease, so their log is kept in the user's
+ *   schedule item (ScheduleRecord.fetches): read with the lease, decided here, and written
+ *   back when the lease ends, exact without a write of its own.
  *
  * The logs live outside the user's data, so disconnecting resets none of them. A login
  * looks at every log before recording in any, so a refusal by one limit does not use up
@@ -29,6 +32,23 @@ const RULES = {
 /** Garmin usernames are e-mail addresses, case-insensitive; only a hash of one is ever stored. */
 export const garminAccountKey = (username: string): string =>
   createHash('sha256').update(`garmin-account:${username.trim().toLowerCase()}`).digest('hex');
+
+/** Allowed while the window holds fewer than `rule.limit` calls; otherwise wait until enough old calls leave it. */
+export const decideWindow = (calls: readonly number[], rule: RateRule, nowMs: number): RateDecision => {
+  const inWindow = calls.filter((call) => call > nowMs - rule.windowSeconds * 1000).sort((a, b) => a - b);
+  if (inWindow.length < rule.limit) return { allowed: true };
+  const freesSlot = inWindow[inWindow.length - rule.limit] ?? nowMs;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freesSlot + rule.windowSeconds * 1000 - nowMs) / 1000)) };
+};
+
+/** A user's fetch log read under their lease: whether one more fetch (or write) is allowed now. */
+export const fetchDecision = (fetches: readonly number[], now: Date): RateDecision => decideWindow(fetches, RULES.userFetch, now.getTime());
+
+/** The fetch log after one more fetch now, pruned to the window (what the lease's end writes back). */
+export const withFetch = (fetches: readonly number[], now: Date): number[] => {
+  const nowMs = now.getTime();
+  return [...fetches.filter((call) => call > nowMs - RULES.userFetch.windowSeconds * 1000), nowMs].sort((a, b) => a - b);
+};
 
 type Limit = { key: RateLogKey; rule: RateRule };
 
@@ -58,16 +78,6 @@ export class CallLimits {
   /** A token import or a ticket exchange (a sign-in made elsewhere: no SSO login from here). */
   tokenImport(userId: string, now: Date): Promise<RateDecision> {
     return this.takeAll([userAuth(userId)], now);
-  }
-
-  /** A sync that will call Garmin. */
-  fetch(userId: string, now: Date): Promise<RateDecision> {
-    return this.takeAll([{ key: { scope: 'user', subject: userId, kind: 'fetch' }, rule: RULES.userFetch }], now);
-  }
-
-  /** A write to Garmin: counted with the fetches (see above). */
-  write(userId: string, now: Date): Promise<RateDecision> {
-    return this.fetch(userId, now);
   }
 
   private async takeAll(limits: Limit[], now: Date): Promise<RateDecision> {

@@ -2,7 +2,7 @@
 import type { ConnectionView } from '../api-schemas';
 import { AppError } from '../errors';
 import { EventRecorder } from '../events/recorder';
-import { DATA_TYPES, type DataType, VersionConflictError } from '../ports';
+import { DATA_TYPES, type DataType, VersionConflictError, withScheduleOf } from '../ports';
 import { REQUIRED_DATA_TYPES } from '../sync/data-types';
 import { toConnectionView } from './connection-view';
 import type { ServiceDeps } from './deps';
@@ -27,7 +27,7 @@ export class ConnectionService {
       const connection = await this.deps.connections.get(userId);
       if (!connection) throw new AppError('NOT_CONNECTED', 'No Garmin account is connected');
       try {
-        return toConnectionView(await this.deps.connections.update(userId, connection.version, { dataTypes: chosen }));
+        return toConnectionView(withScheduleOf(await this.deps.connections.update(userId, connection.version, { dataTypes: chosen }), connection));
       } catch (error) {
         // A sync saving its cursors meanwhile: apply the choice to the record it wrote.
         if (!(error instanceof VersionConflictError) || attempt === MAX_UPDATE_ATTEMPTS) throw error;

@@ -8,8 +8,8 @@ import type {
   EventSink,
   GarminBridge,
   IdempotencyStore,
-  LeaseStore,
   RateLimiter,
+  ScheduleStore,
   SyncQueue,
   Vault,
 } from '../ports';
@@ -21,7 +21,8 @@ export interface ServiceDeps {
   connections: ConnectionStore;
   attempts: AttemptStore;
   data: DataStore;
-  leases: LeaseStore;
+  /** Per user: due time, lease, fetch log (the schedule item). */
+  schedules: ScheduleStore;
   /** Idempotency-Keys of writes (POST /garmin/weight, /hydration). */
   idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;

@@ -1,6 +1,7 @@
 /**
  * Scheduled dispatch: find due connections through the sharded index, claim each with a
- * conditional write (so no user is dispatched twice), and queue them spread with jitter,
+ * conditional write of its schedule item that is the sync's lease (so no user is dispatched
+ * twice, and the job carries the lease's owner), and queue them spread with jitter,
  * within the service-wide Garmin budget and unless the circuit breaker is open.
  *
  * One run:
@@ -18,15 +19,17 @@
  * Connections left unclaimed stay due and are found again by the next run.
  */
 import { LIMITS } from '../limits';
-import type { ConnectionStore, GarminGuardStore, SyncJob, SyncQueue } from '../ports';
+import type { DueSchedule, GarminGuardStore, ScheduleStore, SyncJob, SyncQueue } from '../ports';
 import { DEFAULT_BREAKER, type BreakerPolicy, type BreakerState, breakerState } from '../sync/breaker';
 import { type DelaySegment, delaySegments, jitterIn } from '../sync/budget';
 
 export interface DispatchDeps {
-  connections: ConnectionStore;
+  schedules: ScheduleStore;
   queue: SyncQueue;
   clock: { now(): Date };
   random(): number;
+  /** The owner id of each claim (its lease). */
+  newId(): string;
   /** The service-wide budget and breaker; without it only maxPerRun bounds a run. */
   guard?: GarminGuardStore;
 }
@@ -76,20 +79,15 @@ export interface DispatchResult {
   reservedRequests: number;
 }
 
-interface Due {
-  userId: string;
-  nextSyncTime: string;
-}
-
 interface Slot {
   segment: DelaySegment;
   free: number;
 }
 
 /** The oldest due connections of all shards together: a shard is never starved by another. */
-const findCandidates = async (connections: ConnectionStore, now: Date, cap: number): Promise<Due[]> => {
+const findCandidates = async (schedules: ScheduleStore, now: Date, cap: number): Promise<DueSchedule[]> => {
   const shards = Array.from({ length: LIMITS.dueShards }, (_, shard) => shard);
-  const perShard = await Promise.all(shards.map((shard) => connections.findDue(shard, now, cap)));
+  const perShard = await Promise.all(shards.map((shard) => schedules.findDue(shard, now, cap)));
   return perShard
     .flat()
     .sort((a, b) => (a.nextSyncTime < b.nextSyncTime ? -1 : a.nextSyncTime > b.nextSyncTime ? 1 : a.userId < b.userId ? -1 : 1))
@@ -160,7 +158,7 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
   // Half-open lets only a fraction of the load through: of the run and of the budget.
   const cap = Math.floor(opts.maxPerRun * breaker.fraction);
   if (cap === 0) return nothing;
-  const candidates = await findCandidates(deps.connections, now, cap);
+  const candidates = await findCandidates(deps.schedules, now, cap);
   if (candidates.length === 0) return nothing;
 
   const segments = delaySegments(now, opts.spreadSeconds);
@@ -173,8 +171,9 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
     slots.reduce((sum, s) => sum + s.free, 0),
   );
 
-  // The claim moves the due time one interval ahead: if the message is lost the user is
-  // simply due again then, and a worker recognises its job by this exact value.
+  // The claim is the lease until one interval ahead and moves the due time there: if the
+  // message is lost or its worker crashes the user is simply due again then, and a worker
+  // recognises its job by the lease's owner.
   const claimUntil = new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString();
   let queued = 0;
   let lostClaims = 0;
@@ -183,8 +182,11 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
   while (free > 0 && next < candidates.length) {
     const batch = candidates.slice(next, next + Math.min(free, opts.claimChunk));
     next += batch.length;
-    const won = await mapConcurrent(batch, opts.claimConcurrency, (due) =>
-      deps.connections.claimDue(due.userId, due.nextSyncTime, claimUntil),
+    const owners = batch.map(() => deps.newId());
+    const won = await mapConcurrent(
+      batch.map((due, i) => ({ due, owner: owners[i] as string })),
+      opts.claimConcurrency,
+      ({ due, owner }) => deps.schedules.claim(due, owner, claimUntil, now),
     );
     const jobs: Array<SyncJob & { delaySeconds: number }> = [];
     batch.forEach(({ userId }, i) => {
@@ -195,7 +197,7 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
       const slot = drawSlot(slots, deps.random);
       slot.free--;
       free--;
-      jobs.push({ userId, reason: 'scheduled', dueAt: claimUntil, delaySeconds: jitterIn(slot.segment, deps.random) });
+      jobs.push({ userId, reason: 'scheduled', dueAt: claimUntil, claim: owners[i] as string, delaySeconds: jitterIn(slot.segment, deps.random) });
     });
     const sends = Array.from({ length: Math.ceil(jobs.length / SEND_BATCH) }, (_, i) => jobs.slice(i * SEND_BATCH, (i + 1) * SEND_BATCH));
     await mapConcurrent(sends, opts.sendConcurrency, (send) => deps.queue.enqueue(send));

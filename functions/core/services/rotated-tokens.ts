@@ -2,7 +2,7 @@
  * Garmin rotated the tokens during a call (a refresh): the old refresh token is dead, so the
  * new ones are stored before anything else can fail. One rule for syncs and writes.
  */
-import { type ConnectionRecord, type ConnectionStore, VersionConflictError, type Vault } from '../ports';
+import { type ConnectionRecord, type ConnectionStore, VersionConflictError, type Vault, withScheduleOf } from '../ports';
 
 /** Token saves racing other writes of the connection item (dispatch claims, a sync's save): a few rounds at most. */
 const MAX_ATTEMPTS = 5;
@@ -23,7 +23,8 @@ export const persistRotatedTokens = async (
   let base: ConnectionRecord | undefined = connection;
   for (let attempt = 1; base && (base.generation ?? 0) === (connection.generation ?? 0); attempt++) {
     try {
-      return await deps.connections.update(base.userId, base.version, { tokens: encrypted, cursors: { ...base.cursors, tokensRefreshedAt: now.toISOString() } });
+      const cursors = { ...base.cursors, tokensRefreshedAt: now.toISOString() };
+      return withScheduleOf(await deps.connections.update(base.userId, base.version, { tokens: encrypted, cursors }), base);
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt === MAX_ATTEMPTS) throw error;
     }

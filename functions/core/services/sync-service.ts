@@ -2,7 +2,13 @@
  * One user's sync: lease, fetch limit, only-new-data plan, idempotent writes, rotated
  * tokens persisted first, cursors advanced only past stored data, and the connection's
  * next state (active, backing off, needs re-authentication) decided from what failed.
+ *
+ * The lease is the user's schedule item (ports ScheduleStore): taken by dispatch's claim (the
+ * job carries its owner) or here, and ended by one write that also sets the next due time,
+ * lastSyncTime, the probe's time and the fetch log. The connection item (tokens, cursors,
+ * status) is written only when something in it changed.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { type BridgeError, type FetchResult, fetchResultOf } from '../bridge-protocol';
 import { rateLimited } from '../errors';
 import { EventRecorder } from '../events/recorder';
@@ -10,16 +16,20 @@ import type { DataChanges } from '../events/rules';
 import { LIMITS } from '../limits';
 import { addDays } from '../local-time';
 import {
+  type ConnectionChanges,
   type ConnectionRecord,
   type GarminObject,
+  type ScheduleEnd,
+  type ScheduleRecord,
   type SyncJob,
   VersionConflictError,
+  withScheduleOf,
 } from '../ports';
 import { storedActivities } from '../stored-activities';
 import { sameContent } from '../sync/summary-finality';
 import { nextSyncSeconds } from '../sync/cadence';
 import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, probeCursors, reconcileFrom, reconcileWindowStart } from '../sync/sync-plan';
-import { CallLimits } from './call-limits';
+import { CallLimits, fetchDecision, withFetch } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from './login-gate';
 import { persistRotatedTokens } from './rotated-tokens';
@@ -40,7 +50,8 @@ export interface SyncRun {
   dataChanges?: DataChanges;
 }
 
-type Changes = Parameters<ServiceDeps['connections']['update']>[2];
+/** A sync's changes of the connection, the schedule's fields included (save routes them). */
+type Changes = ConnectionChanges & { nextSyncTime?: string; lastSyncTime?: string };
 
 export interface SyncOptions {
   /** When the calling function is cut off (epoch ms, wall clock like every bridge deadline, never a test's clock). */
@@ -93,7 +104,23 @@ class ConnectionGoneError extends Error {
 /** [those that pass, those that do not]. */
 const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [items.filter(test), items.filter((item) => !test(item))];
 
-/** Re-applying a sync's changes on concurrent writes of the same connection (dispatch claims): a few rounds at most. */
+/** Equal as stored (JSON: undefined members are absent), whatever the key order. */
+const sameStored = (a: unknown, b: unknown): boolean =>
+  isDeepStrictEqual(a === undefined ? undefined : JSON.parse(JSON.stringify(a)), b === undefined ? undefined : JSON.parse(JSON.stringify(b)));
+
+/** The changes that differ from `connection` (cursors compared without the probe's time, which is the schedule's). */
+const changedFields = (connection: ConnectionRecord, changes: ConnectionChanges): ConnectionChanges => {
+  const withoutProbe = (cursors: ConnectionRecord['cursors']) => ({ ...cursors, probedAt: undefined });
+  return Object.fromEntries(
+    Object.entries(changes).filter(([field, value]) =>
+      field === 'cursors'
+        ? !sameStored(withoutProbe(value as ConnectionRecord['cursors']), withoutProbe(connection.cursors))
+        : !sameStored(value, connection[field as keyof ConnectionRecord]),
+    ),
+  ) as ConnectionChanges;
+};
+
+/** Re-applying a sync's changes on concurrent writes of the same connection (a PATCH, a token save): a few rounds at most. */
 const MAX_SAVE_ATTEMPTS = 5;
 
 export class SyncService {
@@ -125,31 +152,59 @@ export class SyncService {
         return { status: 'fresh', ...NOTHING, connection: seen };
       }
     }
-    const owner = this.deps.newId();
-    if (!(await this.deps.leases.acquire(userId, owner, LIMITS.leaseTtlSeconds, now))) {
-      return { status: 'in_progress', ...NOTHING, ...(seen ? { connection: seen } : {}) };
-    }
+    const lease = await this.lease(job, now);
+    if (lease === 'held') return { status: 'in_progress', ...NOTHING, ...(seen ? { connection: seen } : {}) };
+    // A duplicate or stale delivery: its claim's lease has ended (the sync happened) or is another's.
+    if (lease === 'stale') return { status: 'skipped', ...NOTHING };
+    const end: ScheduleEnd = {};
     try {
       // Read again under the lease: a sync that just finished may have moved the cursors.
       const connection = await this.deps.connections.get(userId);
-      if (!connection?.isActive) return { status: connection ? 'skipped' : 'not_connected', ...NOTHING };
-      // A scheduled job carries the due time dispatch claimed; anything else means a
-      // duplicate or stale delivery of a sync that already happened.
-      if (job.dueAt !== undefined && connection.nextSyncTime !== job.dueAt) {
-        return { status: 'skipped', ...NOTHING, connection };
+      if (!connection?.isActive) {
+        // Nothing to sync until the user connects (again): a schedule left behind is dropped.
+        end.nextSyncTime = null;
+        return { status: connection ? 'skipped' : 'not_connected', ...NOTHING };
       }
-      const run = await this.syncUnderLease(job, connection, now, options);
+      const run = await this.syncUnderLease(job, connection, lease.schedule, end, now, options);
       if (run.connection && (run.status === 'synced' || run.status === 'failed')) await this.events.synced(connection, run.connection);
       return run;
     } catch (error) {
-      if (error instanceof ConnectionGoneError) return { status: 'not_connected', ...NOTHING };
+      if (error instanceof ConnectionGoneError) {
+        // The schedule is the new connection's now (or none): only the fetches this sync made are recorded.
+        for (const field of ['nextSyncTime', 'lastSyncTime', 'probedAt'] as const) delete end[field];
+        return { status: 'not_connected', ...NOTHING };
+      }
       throw error;
     } finally {
-      await this.deps.leases.release(userId, owner);
+      await this.deps.schedules.end(userId, lease.owner, end);
     }
   }
 
-  private async syncUnderLease(job: SyncJob, connection: ConnectionRecord, now: Date, options: SyncOptions): Promise<SyncRun> {
+  /**
+   * The user's lease: a dispatched job's is its claim (still live and its own, or the job is
+   * stale); any other job takes it now, unless someone holds it.
+   */
+  private async lease(job: SyncJob, now: Date): Promise<{ owner: string; schedule: ScheduleRecord } | 'held' | 'stale'> {
+    if (job.claim !== undefined) {
+      const schedule = await this.deps.schedules.get(job.userId);
+      const held = schedule?.lease;
+      return schedule && held?.owner === job.claim && held.until > now.toISOString() ? { owner: job.claim, schedule } : 'stale';
+    }
+    // Queued by a version whose claim was not a lease: that version's schedule is claimed again when due.
+    if (job.dueAt !== undefined) return 'stale';
+    const owner = this.deps.newId();
+    const schedule = await this.deps.schedules.acquire(job.userId, owner, later(now, LIMITS.leaseTtlSeconds), now);
+    return schedule ? { owner, schedule } : 'held';
+  }
+
+  private async syncUnderLease(
+    job: SyncJob,
+    connection: ConnectionRecord,
+    schedule: ScheduleRecord,
+    end: ScheduleEnd,
+    now: Date,
+    options: SyncOptions,
+  ): Promise<SyncRun> {
     const { userId } = job;
     // The cursors know when the profile was stored; older connections read the profile item.
     const { profileFetchedAt } = connection.cursors;
@@ -160,17 +215,19 @@ export class SyncService {
     const admission = await this.guard.admit(job, plannedRequests(plan), now);
     if (!admission.admitted) {
       if (job.reason === 'manual') throw heldBack(admission, now);
-      const deferred = await this.save(connection, { nextSyncTime: admission.retryAt.toISOString() });
+      const deferred = await this.save(connection, { nextSyncTime: admission.retryAt.toISOString() }, end);
       return { status: 'deferred', ...NOTHING, connection: deferred };
     }
-    const decision = await this.limits.fetch(userId, now);
+    // Every fetch of this user happens under this lease: the log read with it is exact.
+    const decision = fetchDecision(schedule.fetches, now);
     if (!decision.allowed) {
       await this.guard.release(admission);
       if (job.reason === 'manual') throw rateLimited(decision.retryAfterSeconds);
       // Over the limit is not a failure: the sync just happens later.
-      const deferred = await this.save(connection, { nextSyncTime: later(now, decision.retryAfterSeconds) });
+      const deferred = await this.save(connection, { nextSyncTime: later(now, decision.retryAfterSeconds) }, end);
       return { status: 'deferred', ...NOTHING, connection: deferred };
     }
+    end.fetches = withFetch(schedule.fetches, now);
     const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
     const response = await this.deps.bridge.call({ op: 'fetch', tokens, ...plan, ...bridgeDeadline(options) });
     await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
@@ -207,12 +264,12 @@ export class SyncService {
         nextSyncTime: later(now, nextSyncSeconds(cursors, timeZone, now)),
         consecutiveFailures: 0,
         lastError: undefined,
-      });
+      }, end);
       if (!current.cursors.backfillDone) await this.deps.queue.enqueue([{ userId, reason: 'backfill' }]);
       return { status: 'synced', ...counts, connection: current };
     }
     const failure = await this.failureChanges(current, response.error, now, options);
-    current = await this.save(current, { ...stored.changes, ...failure });
+    current = await this.save(current, { ...stored.changes, ...failure }, end);
     return { status: 'failed', ...counts, error: response.error, connection: current };
   }
 
@@ -362,12 +419,33 @@ export class SyncService {
     }
   }
 
-  /** Optimistic write; on a concurrent change re-applies the (absolute) changes to the latest record. */
-  private async save(connection: ConnectionRecord, changes: Changes): Promise<ConnectionRecord> {
+  /**
+   * The schedule's fields go to the lease's end; the connection item is written (optimistically,
+   * re-applying the absolute changes to the latest record on a concurrent change) only with
+   * what differs from it. Returns the connection as it will read once the lease ends.
+   */
+  private async save(connection: ConnectionRecord, changes: Changes, end: ScheduleEnd): Promise<ConnectionRecord> {
+    const { nextSyncTime, lastSyncTime, ...rest } = changes;
+    if ('nextSyncTime' in changes) end.nextSyncTime = nextSyncTime ?? null;
+    if (lastSyncTime !== undefined) end.lastSyncTime = lastSyncTime;
+    const probedAt = rest.cursors?.probedAt;
+    if (probedAt !== undefined) end.probedAt = probedAt;
+    const scheduled = (record: ConnectionRecord): ConnectionRecord => {
+      const { nextSyncTime: _next, ...unscheduled } = record;
+      const next = end.nextSyncTime === undefined ? record.nextSyncTime : (end.nextSyncTime ?? undefined);
+      return {
+        ...unscheduled,
+        ...(next ? { nextSyncTime: next } : {}),
+        ...(end.lastSyncTime ? { lastSyncTime: end.lastSyncTime } : {}),
+        cursors: { ...record.cursors, ...(end.probedAt ? { probedAt: end.probedAt } : {}) },
+      };
+    };
+    const changed = changedFields(connection, rest);
+    if (Object.keys(changed).length === 0) return scheduled(connection);
     let base = connection;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.connections.update(base.userId, base.version, changes);
+        return scheduled(withScheduleOf(await this.deps.connections.update(base.userId, base.version, changed), base));
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
       }

@@ -14,12 +14,12 @@ import { EventRecorder } from '../events/recorder';
 import { type DataChanges, NO_DATA_CHANGES } from '../events/rules';
 import { LIMITS } from '../limits';
 import { localTimestamp } from '../local-time';
-import type { ConnectionRecord, GarminObject, WriteOutcome } from '../ports';
+import type { ConnectionRecord, GarminObject, ScheduleEnd, WriteOutcome } from '../ports';
 import { hydrationOf, weighInsOf } from '../read/wellness';
 import { sameContent } from '../sync/summary-finality';
 import { weightDayOf } from '../sync/wellness-days';
 import { bridgeErrorToApp } from './bridge-errors';
-import { CallLimits } from './call-limits';
+import { fetchDecision, withFetch } from './call-limits';
 import type { ServiceDeps } from './deps';
 import { persistRotatedTokens } from './rotated-tokens';
 import { SyncGuard, heldBack } from './sync-guard';
@@ -49,14 +49,12 @@ const WRITE_REQUESTS = 2;
 const errorBody = (error: AppError): GarminObject => ({ error: { code: error.code, message: error.message } });
 
 export class WriteService {
-  private readonly limits: CallLimits;
   /** The service-wide breaker and budget: a write is admitted like a manual sync (the user waits). */
   private readonly guard: SyncGuard;
   private readonly events: EventRecorder;
 
   constructor(private readonly deps: ServiceDeps) {
     this.events = new EventRecorder(deps);
-    this.limits = new CallLimits(deps.rateLimiter);
     this.guard = new SyncGuard(deps.rateLimiter.global);
   }
 
@@ -89,9 +87,12 @@ export class WriteService {
   private async perform(userId: string, input: WriteInput, now: Date): Promise<Performed> {
     const owner = this.deps.newId();
     // The sync lease: a sync and a write using the same refresh token at once would burn it.
-    if (!(await this.deps.leases.acquire(userId, owner, LIMITS.leaseTtlSeconds, now))) {
+    const schedule = await this.deps.schedules.acquire(userId, owner, new Date(now.getTime() + LIMITS.leaseTtlSeconds * 1000).toISOString(), now);
+    if (!schedule) {
       throw new NotSent(new AppError('GARMIN_CALL_IN_PROGRESS', 'A sync of this user is talking to Garmin; try again shortly', BUSY_RETRY_SECONDS));
     }
+    // The lease ends with the fetch log, when this write reached for Garmin.
+    const end: ScheduleEnd = {};
     try {
       const connection = await this.deps.connections.get(userId);
       if (!connection?.isActive) throw new NotSent(new AppError('NOT_CONNECTED', connection ? 'The connection needs the user to log in again' : 'No Garmin account is connected'));
@@ -100,8 +101,10 @@ export class WriteService {
       if (!admission.admitted) {
         throw new NotSent(heldBack(admission, now));
       }
-      const decision = await this.limits.write(userId, now);
+      // A write counts with the user's fetches (call-limits.ts), whose log the lease holds.
+      const decision = fetchDecision(schedule.fetches, now);
       if (!decision.allowed) throw new NotSent(rateLimited(decision.retryAfterSeconds));
+      end.fetches = withFetch(schedule.fetches, now);
       const tokens = await this.deps.vault.decrypt(userId, 'tokens', connection.tokens);
       const response = await this.deps.bridge.call(this.request(input, tokens, connection));
       await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
@@ -115,7 +118,7 @@ export class WriteService {
       const { body, changes } = await this.storeDay(userId, input.kind, writeResultOf(response));
       return { outcome: { status: CREATED, body }, ...(changes ? { changes } : {}) };
     } finally {
-      await this.deps.leases.release(userId, owner);
+      await this.deps.schedules.end(userId, owner, end);
     }
   }
 

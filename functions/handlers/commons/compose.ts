@@ -5,7 +5,7 @@ import { DynamoAttemptStore } from '../../adapters/dynamo/attempt-store';
 import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
 import { DynamoDataStore } from '../../adapters/dynamo/data-store';
 import { DynamoIdempotencyStore } from '../../adapters/dynamo/idempotency-store';
-import { DynamoLeaseStore } from '../../adapters/dynamo/lease-store';
+import { DynamoScheduleStore } from '../../adapters/dynamo/schedule-store';
 import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
 import type { TableKey } from '../../adapters/dynamo/tables';
 import { DynamoEventFeed } from '../../adapters/events/dynamo-event-feed';
@@ -40,7 +40,7 @@ export const composeServices = (adapters: Adapters): Services => {
     connections: new DynamoConnectionStore(doc, tables.connections, tables.attempts),
     attempts: new DynamoAttemptStore(doc, tables.attempts),
     data: new DynamoDataStore(doc, tables.data),
-    leases: new DynamoLeaseStore(doc, tables.data),
+    schedules: new DynamoScheduleStore(doc, tables.connections),
     idempotency: new DynamoIdempotencyStore(doc, tables.data),
     rateLimiter: new DynamoRateLimiter(doc, tables.data),
     events: new FeedAndWebhooks(feed, adapters.webhooks),

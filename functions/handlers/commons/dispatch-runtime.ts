@@ -2,9 +2,10 @@
  * Dispatch's deployed runtime: only the adapters dispatch uses, not the whole service graph
  * (runtime.ts): no vault, bridge or Lambda client in its bundle, which keeps its cold start short.
  */
+import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../adapters/dynamo/client';
-import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
 import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
+import { DynamoScheduleStore } from '../../adapters/dynamo/schedule-store';
 import { SqsSyncQueue } from '../../adapters/queue/sqs-sync-queue';
 import { ENV, readEnv } from '../../core/env';
 import type { DispatchServices } from '../dispatch';
@@ -17,10 +18,11 @@ export const dispatchServicesFromEnvironment = (): DispatchServices => {
     const doc = createDocumentClient();
     deployed = {
       deps: {
-        connections: new DynamoConnectionStore(doc, readEnv(ENV.connectionsTable)),
+        schedules: new DynamoScheduleStore(doc, readEnv(ENV.connectionsTable)),
         rateLimiter: new DynamoRateLimiter(doc, readEnv(ENV.dataTable)),
         queue: new SqsSyncQueue(readEnv(ENV.syncQueueUrl)),
         clock: { now: () => new Date() },
+        newId: randomUUID,
       },
     };
   }

@@ -1,4 +1,4 @@
-/** Small fakes of the ports: clock, ids, leases, rate limiter, vault, event sink, connect worker, idempotency. */
+/** Small fakes of the ports: clock, ids, rate limiter, vault, event sink, connect worker, idempotency. */
 import type { AppEvent } from '../../../functions/core/events/schema';
 import type {
   Clock,
@@ -8,7 +8,6 @@ import type {
   GarminGuardStore,
   IdempotencyRecord,
   IdempotencyStore,
-  LeaseStore,
   RateDecision,
   RateLimiter,
   RateLogKey,
@@ -34,21 +33,6 @@ export const sequentialIds = (): (() => string) => {
   let n = 0;
   return () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 };
-
-export class MemoryLeases implements LeaseStore {
-  readonly held = new Map<string, { owner: string; until: number }>();
-
-  async acquire(userId: string, owner: string, ttlSeconds: number, now: Date): Promise<boolean> {
-    const lease = this.held.get(userId);
-    if (lease && lease.owner !== owner && lease.until > now.getTime()) return false;
-    this.held.set(userId, { owner, until: now.getTime() + ttlSeconds * 1000 });
-    return true;
-  }
-
-  async release(userId: string, owner: string): Promise<void> {
-    if (this.held.get(userId)?.owner === owner) this.held.delete(userId);
-  }
-}
 
 /** Sliding logs of calls, as the DynamoDB limiter keeps them. */
 export class MemoryRateLimiter implements RateLimiter {

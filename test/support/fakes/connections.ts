@@ -1,14 +1,18 @@
-/** The connection store in memory: versioned updates, fenced puts, the due schedule. */
+/**
+ * The connection store in memory: versioned updates, fenced puts; with a schedule store, the
+ * schedule's fields live there as in DynamoDB (get merges them, put and delete write them).
+ */
 import {
+  type ConnectionChanges,
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
   VersionConflictError,
 } from '../../../functions/core/ports';
 import type { MemoryAttemptStore } from './attempts';
-import { shardOf } from './schedule';
+import type { MemoryScheduleStore } from './schedules';
 
-type Changes = Parameters<ConnectionStore['update']>[2];
+type Changes = ConnectionChanges;
 
 export class MemoryConnectionStore implements ConnectionStore {
   readonly records = new Map<string, ConnectionRecord>();
@@ -17,19 +21,27 @@ export class MemoryConnectionStore implements ConnectionStore {
    * turn: each gets the stored record and returns what replaces it (undefined: deleted).
    */
   readonly races: Array<(stored: ConnectionRecord) => ConnectionRecord | undefined> = [];
-  /** Dispatch claims tried, won or not. */
-  claims = 0;
-  /** Users whose claim another dispatcher wins (the condition fails). */
-  readonly stolen = new Set<string>();
   /** Every update applied, in order. */
   readonly updates: Array<{ userId: string; changes: Changes }> = [];
 
   /** `attempts`: what a put fenced on a connect attempt checks (the attempt must still be running). */
-  constructor(private readonly attempts?: MemoryAttemptStore) {}
+  constructor(
+    private readonly attempts?: MemoryAttemptStore,
+    private readonly schedules?: MemoryScheduleStore,
+  ) {}
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
     const record = this.records.get(userId);
-    return record && structuredClone(record);
+    if (!record) return undefined;
+    const schedule = this.schedules?.records.get(userId);
+    if (!schedule) return structuredClone(record);
+    const { nextSyncTime: _next, lastSyncTime: _last, ...rest } = structuredClone(record);
+    return {
+      ...rest,
+      ...(schedule.nextSyncTime ? { nextSyncTime: schedule.nextSyncTime } : {}),
+      ...(schedule.lastSyncTime ? { lastSyncTime: schedule.lastSyncTime } : {}),
+      cursors: { ...rest.cursors, ...(schedule.probedAt ? { probedAt: schedule.probedAt } : {}) },
+    };
   }
 
   async put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean> {
@@ -40,7 +52,11 @@ export class MemoryConnectionStore implements ConnectionStore {
       const status = this.attempts?.attempts.get(`${record.userId}#${fence.attemptId}`)?.status;
       if (status !== 'pending' && status !== 'mfa_required') return false;
     }
-    this.records.set(record.userId, structuredClone(record));
+    if (this.schedules) {
+      const { nextSyncTime, lastSyncTime, ...connection } = structuredClone(record);
+      this.records.set(record.userId, connection);
+      this.schedules.schedule(record.userId, { nextSyncTime, lastSyncTime, probedAt: record.cursors.probedAt });
+    } else this.records.set(record.userId, structuredClone(record));
     return true;
   }
 
@@ -66,24 +82,8 @@ export class MemoryConnectionStore implements ConnectionStore {
   }
 
   async delete(userId: string): Promise<boolean> {
+    this.schedules?.unschedule(userId);
     return this.records.delete(userId);
-  }
-
-  async findDue(shard: number, now: Date, limit: number): Promise<Array<{ userId: string; nextSyncTime: string }>> {
-    return [...this.records.values()]
-      .flatMap((r) => (r.nextSyncTime && r.nextSyncTime <= now.toISOString() && shardOf(r.userId) === shard ? [{ userId: r.userId, nextSyncTime: r.nextSyncTime }] : []))
-      .sort((a, b) => (a.nextSyncTime < b.nextSyncTime ? -1 : 1))
-      .slice(0, limit);
-  }
-
-  async claimDue(userId: string, expected: string, next: string): Promise<boolean> {
-    // A turn of the event loop, as a network call gives: concurrent dispatchers interleave here.
-    await Promise.resolve();
-    this.claims++;
-    const current = this.records.get(userId);
-    if (this.stolen.has(userId) || current?.nextSyncTime !== expected) return false;
-    this.records.set(userId, { ...current, nextSyncTime: next, version: current.version + 1 });
-    return true;
   }
 
   /** Stores an active connection due at `nextSyncTime`: what dispatch looks for. */
@@ -94,11 +94,11 @@ export class MemoryConnectionStore implements ConnectionStore {
       tokens: 'sealed',
       isActive: true,
       status: 'active',
-      nextSyncTime,
       consecutiveFailures: 0,
       cursors: {},
       createdAt: nextSyncTime,
       version: 1,
     });
+    this.schedules?.due(userId, nextSyncTime);
   }
 }

@@ -1,20 +1,22 @@
 /** ServiceDeps made of the in-memory fakes, each kept by name so a test can script and inspect it. */
 import type { ServiceDeps } from '../../../functions/core/services/deps';
 import { MemoryAttemptStore } from './attempts';
-import { FixedClock, MemoryIdempotency, MemoryLeases, MemoryRateLimiter, RecordingConnectWorker, RecordingEvents, TagVault, sequentialIds } from './basics';
+import { FixedClock, MemoryIdempotency, MemoryRateLimiter, RecordingConnectWorker, RecordingEvents, TagVault, sequentialIds } from './basics';
 import { ScriptedBridge } from './bridge';
 import { MemoryConnectionStore } from './connections';
 import { MemoryDataStore } from './data';
 import { RecordingQueue } from './queue';
+import { MemoryScheduleStore } from './schedules';
 
 export const fakeDeps = (now: Date) => {
   const attempts = new MemoryAttemptStore();
+  const schedules = new MemoryScheduleStore();
   const fakes = {
     clock: new FixedClock(now),
-    connections: new MemoryConnectionStore(attempts),
+    connections: new MemoryConnectionStore(attempts, schedules),
     attempts,
     data: new MemoryDataStore(),
-    leases: new MemoryLeases(),
+    schedules,
     idempotency: new MemoryIdempotency(),
     rateLimiter: new MemoryRateLimiter(),
     vault: new TagVault(),

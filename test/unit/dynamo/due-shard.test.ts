@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueShardOf } from '../../../functions/adapters/dynamo/connection-store';
+import { dueShardOf } from '../../../functions/adapters/dynamo/schedule-store';
 import { LIMITS } from '../../../functions/core/limits';
 
 describe('dueShardOf', () => {

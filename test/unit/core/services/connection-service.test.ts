@@ -52,7 +52,8 @@ describe('ConnectionService.selectDataTypes', () => {
     const fakes = setup();
     await fakes.connections.put(RECORD);
     // A sync saves its cursors between the service's read and its write.
-    fakes.connections.races.push((stored) => ({ ...stored, lastSyncTime: NOW.toISOString(), version: stored.version + 1 }));
+    const cursors = { activitiesNewestLocal: '2026-11-30 07:00:00' };
+    fakes.connections.races.push((stored) => ({ ...stored, cursors, version: stored.version + 1 }));
 
     await fakes.service.selectDataTypes('u1', ['sleep']);
 
@@ -60,7 +61,7 @@ describe('ConnectionService.selectDataTypes', () => {
     expect(stored?.dataTypes).toEqual(expect.arrayContaining(['sleep', ...REQUIRED_DATA_TYPES]));
     expect(stored?.dataTypes).toHaveLength(new Set(['sleep', ...REQUIRED_DATA_TYPES]).size);
     // The sync's write was kept, not overwritten.
-    expect(stored?.lastSyncTime).toBe(NOW.toISOString());
+    expect(stored?.cursors).toEqual(cursors);
   });
 
   it('answers NOT_CONNECTED without a connection', async () => {

@@ -4,8 +4,8 @@ import { type DispatchDeps, dispatchDue } from '../../../../functions/core/servi
 import { budgetWindow } from '../../../../functions/core/sync/budget';
 import { MemoryGuardStore } from '../../../support/fakes/guard';
 import { RecordingQueue } from '../../../support/fakes/queue';
-import { MemoryConnectionStore } from '../../../support/fakes/connections';
 import { seededRandom } from '../../../support/fakes/schedule';
+import { MemoryScheduleStore } from '../../../support/fakes/schedules';
 
 // 12:00:20 UTC: a 60 s spread reaches into the next minute window.
 const NOW = new Date('2026-11-23T12:00:20.000Z');
@@ -15,14 +15,18 @@ const users = (count: number, nextSyncTime = DUE) =>
   Array.from({ length: count }, (_, i) => ({ userId: `user-${String(i).padStart(4, '0')}`, nextSyncTime }));
 
 const setup = (count: number, options: { guard?: boolean; random?: () => number } = {}) => {
-  const schedule = new MemoryConnectionStore();
+  const schedule = new MemoryScheduleStore();
   for (const u of users(count)) schedule.due(u.userId, u.nextSyncTime);
   const queue = new RecordingQueue();
   const guard = options.guard ? new MemoryGuardStore() : undefined;
   const deps: DispatchDeps = {
-    connections: schedule,
+    schedules: schedule,
     queue,
     clock: { now: () => NOW },
+    newId: (() => {
+      let n = 0;
+      return () => `claim-${++n}`;
+    })(),
     random: options.random ?? seededRandom(7),
     ...(guard ? { guard } : {}),
   };
@@ -39,6 +43,11 @@ describe('dispatchDue: claims', () => {
     expect(result).toMatchObject({ claimed: 50, lostClaims: 0, leftForLater: 0, breaker: 'closed' });
     expect(new Set(queue.jobs.map((j) => j.userId)).size).toBe(50);
     expect(queue.jobs.every((j) => j.reason === 'scheduled' && j.dueAt === claimUntil)).toBe(true);
+    // Each job carries its claim, which is the user's lease until the due time it set.
+    for (const job of queue.jobs) {
+      expect((await schedule.get(job.userId))?.lease).toEqual({ owner: job.claim, until: claimUntil });
+    }
+    expect(new Set(queue.jobs.map((j) => j.claim)).size).toBe(50);
     expect((await schedule.get('later'))?.nextSyncTime).toBe(new Date(NOW.getTime() + 60_000).toISOString());
     // A second run finds nobody due: the claim moved them one interval ahead.
     expect((await dispatchDue(deps)).claimed).toBe(0);
@@ -165,5 +174,31 @@ describe('dispatchDue: the circuit breaker', () => {
     expect(byRun).toMatchObject({ breaker: 'half_open', claimed: Math.floor(200 * fraction) });
     const byBudget = await dispatchDue(halfOpen().deps, { spreadSeconds: 0, maxPerRun: 1000, requestsPerMinute: 600, requestsPerSync: 3 });
     expect(byBudget.claimed).toBe(Math.floor((600 * fraction) / 3));
+  });
+});
+
+describe('dispatchDue: the claim is the lease', () => {
+  it('claims nobody whose lease is live (a manual sync or a write running), and claims them once it ended', async () => {
+    const { schedule, queue, deps } = setup(2);
+    const held = await schedule.acquire('user-0000', 'manual-sync', new Date(NOW.getTime() + 60_000).toISOString(), NOW);
+    expect(held).toBeDefined();
+    expect(await dispatchDue(deps)).toMatchObject({ claimed: 1, lostClaims: 1 });
+    expect(queue.jobs.map((j) => j.userId)).toEqual(['user-0001']);
+    expect(await schedule.end('user-0000', 'manual-sync', {})).toBe(true);
+    expect((await dispatchDue(deps)).claimed).toBe(1);
+  });
+
+  it('claims a user again once a crashed worker’s lease ran out: the claim moved the due time to its end', async () => {
+    const { schedule, queue, deps } = setup(1);
+    await dispatchDue(deps);
+    const [first] = queue.jobs;
+    const later = new Date(NOW.getTime() + LIMITS.syncIntervalSeconds * 1000 + 1000);
+    const next = await dispatchDue({ ...deps, clock: { now: () => later } });
+    expect(next.claimed).toBe(1);
+    const second = queue.jobs[1];
+    expect(second?.claim).not.toBe(first?.claim);
+    // The crashed worker's late end writes nothing: the lease is another's.
+    expect(await schedule.end('user-0000', first?.claim ?? '', { nextSyncTime: null })).toBe(false);
+    expect((await schedule.get('user-0000'))?.lease?.owner).toBe(second?.claim);
   });
 });

@@ -1,0 +1,182 @@
+/**
+ * Schedules: one small item per user in the connections table (tables.ts says why there),
+ * key `__schedule__#<user id>`: `due_shard` + `next_sync_time` (the sparse `due` index, only
+ * while scheduled), `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms),
+ * `last_sync_time`, `probed_at`, `read_pulled_at`. Every write is one conditional UpdateItem
+ * of it; claiming it is the lease. A connection item written by an older version may still
+ * carry `due_shard` + `next_sync_time`: dispatch finds it in the same index and its claim moves
+ * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
+ */
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { LIMITS } from '../../core/limits';
+import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/ports';
+import { conditionally } from './conditional-write';
+import { SCHEDULE_KEY_PREFIX, TABLES } from './tables';
+
+const DUE_INDEX = TABLES.connections.globalIndexes[0].name;
+
+/** The index partition of a user's schedule: stable, and spreads users evenly over the shards. */
+export const dueShardOf = (userId: string): number =>
+  createHash('sha256').update(userId).digest().readUInt32BE(0) % LIMITS.dueShards;
+
+/**
+ * Times are compared as strings by the `due` index and by the claim, so they are stored in
+ * one canonical form (toISOString); "…:00Z" and "…:00.000Z" would otherwise sort apart.
+ */
+export const canonicalTime = (time: string): string => {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) throw new Error(`not a time: ${time}`);
+  return date.toISOString();
+};
+
+export const scheduleKey = (userId: string) => ({ user_id: `${SCHEDULE_KEY_PREFIX}${userId}` });
+
+export const ScheduleItem = z.object({
+  user_id: z.string(),
+  next_sync_time: z.string().optional(),
+  last_sync_time: z.string().optional(),
+  probed_at: z.string().optional(),
+  lease_owner: z.string().optional(),
+  lease_until: z.string().optional(),
+  fetches: z.array(z.number()).optional(),
+});
+
+export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
+  const item = ScheduleItem.parse(raw);
+  return {
+    userId,
+    ...(item.next_sync_time ? { nextSyncTime: item.next_sync_time } : {}),
+    ...(item.last_sync_time ? { lastSyncTime: item.last_sync_time } : {}),
+    ...(item.probed_at ? { probedAt: item.probed_at } : {}),
+    ...(item.lease_owner && item.lease_until ? { lease: { owner: item.lease_owner, until: item.lease_until } } : {}),
+    fetches: item.fetches ?? [],
+  };
+};
+
+const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
+
+/** No live lease: none, or one that ran out (its holder crashed or was cut off). */
+const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)';
+
+export class DynamoScheduleStore implements ScheduleStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(userId: string): Promise<ScheduleRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: scheduleKey(userId), ConsistentRead: true }));
+    return Item ? scheduleOf(userId, Item) : undefined;
+  }
+
+  async findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'due_shard = :shard AND next_sync_time <= :now',
+        ProjectionExpression: 'user_id, next_sync_time',
+        ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return Items.map((raw) => {
+      const item = DueItem.parse(raw);
+      return item.user_id.startsWith(SCHEDULE_KEY_PREFIX)
+        ? { userId: item.user_id.slice(SCHEDULE_KEY_PREFIX.length), nextSyncTime: item.next_sync_time }
+        : { userId: item.user_id, nextSyncTime: item.next_sync_time, legacy: true };
+    });
+  }
+
+  async claim(due: DueSchedule, owner: string, until: string, now: Date): Promise<boolean> {
+    const lease = {
+      TableName: this.table,
+      Key: scheduleKey(due.userId),
+      UpdateExpression: 'SET next_sync_time = :until, due_shard = :shard, lease_owner = :owner, lease_until = :until',
+      ExpressionAttributeValues: {
+        ':until': canonicalTime(until),
+        ':shard': dueShardOf(due.userId),
+        ':owner': owner,
+        ':now': now.toISOString(),
+        ...(due.legacy ? {} : { ':expected': canonicalTime(due.nextSyncTime) }),
+      },
+      ConditionExpression: due.legacy ? NO_LIVE_LEASE : `next_sync_time = :expected AND ${NO_LIVE_LEASE}`,
+    };
+    if (!due.legacy) return (await conditionally(this.doc.send(new UpdateCommand(lease)))).written;
+    // An older version's schedule on the connection item: moved into the schedule item by this claim.
+    const unscheduleLegacy = {
+      TableName: this.table,
+      Key: { user_id: due.userId },
+      UpdateExpression: 'REMOVE next_sync_time, due_shard',
+      ConditionExpression: 'next_sync_time = :expected',
+      ExpressionAttributeValues: { ':expected': canonicalTime(due.nextSyncTime) },
+    };
+    const transaction = new TransactWriteCommand({ TransactItems: [{ Update: unscheduleLegacy }, { Update: lease }] });
+    return (await conditionally(this.doc.send(transaction))).written;
+  }
+
+  async acquire(userId: string, owner: string, until: string, now: Date): Promise<ScheduleRecord | undefined> {
+    const taken = await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: scheduleKey(userId),
+          UpdateExpression: 'SET lease_owner = :owner, lease_until = :until',
+          ConditionExpression: NO_LIVE_LEASE,
+          ExpressionAttributeValues: { ':owner': owner, ':until': canonicalTime(until), ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return taken.written ? scheduleOf(userId, taken.output.Attributes) : undefined;
+  }
+
+  async end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean> {
+    const sets: string[] = [];
+    const removes = ['lease_owner', 'lease_until'];
+    const values: Record<string, unknown> = { ':owner': owner };
+    const set = (attribute: string, value: unknown) => {
+      sets.push(`${attribute} = :${attribute}`);
+      values[`:${attribute}`] = value;
+    };
+    if (end.nextSyncTime === null) removes.push('next_sync_time', 'due_shard');
+    else if (end.nextSyncTime !== undefined) {
+      set('next_sync_time', canonicalTime(end.nextSyncTime));
+      set('due_shard', dueShardOf(userId));
+    }
+    if (end.lastSyncTime !== undefined) set('last_sync_time', end.lastSyncTime);
+    if (end.probedAt !== undefined) set('probed_at', end.probedAt);
+    if (end.fetches !== undefined) set('fetches', end.fetches);
+    const { written } = await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: scheduleKey(userId),
+          UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE ${removes.join(', ')}`,
+          // Not ours any more (expired and taken, or a disconnect ended it): nothing of this lease is written.
+          ConditionExpression: 'lease_owner = :owner',
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    return written;
+  }
+
+  async pullForward(userId: string, to: string, readSince: string, now: Date): Promise<boolean> {
+    const { written } = await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: scheduleKey(userId),
+          UpdateExpression: 'SET next_sync_time = :to, read_pulled_at = :now',
+          ConditionExpression: `next_sync_time > :to AND ${NO_LIVE_LEASE} AND (attribute_not_exists(read_pulled_at) OR read_pulled_at < :since)`,
+          ExpressionAttributeValues: { ':to': canonicalTime(to), ':now': now.toISOString(), ':since': readSince },
+        }),
+      ),
+    );
+    return written;
+  }
+}
