@@ -41,9 +41,10 @@ const PUBLISH_EVENTS = [
 /** SyncService, for the manual sync and the worker alike. */
 const SYNC = [
   ...LOGS,
-  // Connection: read, and every state change as a conditional UpdateItem (connection-store.ts).
-  ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
-  // Lease (Put/Delete), fetch limit and Garmin budget/breaker (Get/Put/Update), synced items, and a
+  // Connection with its schedule item (BatchGetItem), the schedule alone (GetItem), and every state
+  // change as a conditional UpdateItem: the lease, its end, the connection (connection-store.ts, schedule-store.ts).
+  ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
+  // Login limits and Garmin budget/breaker (Get/Put/Update), Idempotency-Keys (Put/Delete), synced items, and a
   // user's erasure when a disconnect races the sync (keys-only Query + BatchWriteItem).
   ...code(
     { table: 'data' },
@@ -67,7 +68,7 @@ const SYNC = [
 export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermission[]> = {
   connect: [
     ...LOGS,
-    ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+    ...code({ table: 'connections' }, 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
     // Rate limit (Get/Put), the API throttle's counter (Update) and a disconnect's erasure of synced data (Query + BatchWriteItem).
     ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'),
     // Attempts and the MFA mailbox; a disconnect erases them too.
@@ -92,7 +93,7 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
     ...LOGS,
     // ConditionCheckItem: the connection is written in one transaction with a check that the attempt still runs.
     ...code({ table: 'attempts' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'),
-    ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    ...code({ table: 'connections' }, 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
     // Connecting another Garmin account erases the old account's data (Query + BatchWriteItem);
     // the service-wide login block (login-gate.ts: Get + Put).
     ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'),
@@ -129,7 +130,8 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
   ],
   read: [
     ...LOGS,
-    ...code({ table: 'connections' }, 'dynamodb:GetItem'),
+    // The connection with its schedule (BatchGet); a read of the user's data pulls the schedule forward (Get, Update).
+    ...code({ table: 'connections' }, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
     // The profile (Get), daily summaries (Query), activities newest first (Query on by_start);
     // the per-user API throttle's counter (Update), as on every API function.
     ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),

@@ -82,13 +82,15 @@ export type ConnectionChanges = Partial<Omit<ConnectionRecord, 'userId' | 'versi
 
 /** `updated` (what ConnectionStore.update returned) with the schedule's fields of `read`, which an update never changes. */
 export const withScheduleOf = (updated: ConnectionRecord, read: ConnectionRecord): ConnectionRecord => {
-  const { nextSyncTime: _next, lastSyncTime: _last, ...rest } = updated;
-  const { probedAt: _probed, ...cursors } = updated.cursors;
+  const record: ConnectionRecord = { ...updated, cursors: { ...updated.cursors } };
+  delete record.nextSyncTime;
+  delete record.lastSyncTime;
+  delete record.cursors.probedAt;
   return {
-    ...rest,
+    ...record,
     ...(read.nextSyncTime ? { nextSyncTime: read.nextSyncTime } : {}),
     ...(read.lastSyncTime ? { lastSyncTime: read.lastSyncTime } : {}),
-    cursors: { ...cursors, ...(read.cursors.probedAt ? { probedAt: read.cursors.probedAt } : {}) },
+    cursors: { ...record.cursors, ...(read.cursors.probedAt ? { probedAt: read.cursors.probedAt } : {}) },
   };
 };
 
@@ -122,6 +124,8 @@ export interface ScheduleRecord {
   lease?: { owner: string; until: string };
   /** Epoch ms of the user's Garmin fetches and writes (services/call-limits.ts), oldest first; may hold expired ones. */
   fetches: number[];
+  /** When the app last read the user's data, as recorded (at most once per LIMITS.cadenceReadWindowSeconds). */
+  lastReadAt?: string;
 }
 
 /** How a lease ends: the schedule's new fields (absent: unchanged; nextSyncTime null: unscheduled) and the fetch log. */
@@ -156,10 +160,11 @@ export interface ScheduleStore {
   /** Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease was no longer its own. */
   end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean>;
   /**
-   * The app read the user's data: the due time moves to `to` if it is later, no lease is live
-   * and no read moved it since `readSince` (at most one write per user and window).
+   * The app read the user's data: records the read unless one was recorded since `readSince`
+   * (at most one write per user and window), while the user is scheduled; with `pullTo`, only
+   * if no lease is live and the due time is later, which then moves to `pullTo`. False: nothing written.
    */
-  pullForward(userId: string, to: string, readSince: string, now: Date): Promise<boolean>;
+  recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean>;
 }
 
 export interface AttemptRecord {

@@ -5,14 +5,15 @@
  *
  * | function       | connections            | data                                   | attempts                          | other |
  * |----------------|------------------------|----------------------------------------|-----------------------------------|-------|
- * | connect        | Get, Update, Delete    | Get, Put (rate limit), Update (API throttle), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
- * | connect-worker | Get, Update            | Query+BatchWrite (new account erases old data) | Get, Update, ConditionCheck | keyring, invoke bridge, SendMessage (backfill) |
- * | sync, sync-wkr | Get, Update            | Get, Put, Delete (lease), Update (Garmin budget/breaker), Query+BatchWrite (erase on disconnect race), Query `by_start` (changed activities) | –  | keyring, invoke bridge, SendMessage (backfill) |
- * | dispatch       | Query `due`, Update    | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
- * | read           | Get                    | Get, Query (+ `by_start`), Update (API throttle) | –                                 | – |
+ * | connect        | BatchGet, Update, Delete | Get, Put (rate limit), Update (API throttle), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
+ * | connect-worker | BatchGet, Update       | Query+BatchWrite (new account erases old data) | Get, Update, ConditionCheck | keyring, invoke bridge, SendMessage (backfill) |
+ * | sync, sync-wkr | Get, BatchGet, Update  | Get, Put, Delete, Update (limits, Garmin budget/breaker, Idempotency-Keys), Query+BatchWrite (erase on disconnect race), Query `by_start` (changed activities) | –  | keyring, invoke bridge, SendMessage (backfill) |
+ * | dispatch       | Query `due`, Update (claim) | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
+ * | read           | Get, BatchGet, Update (reads pull the schedule) | Get, Query (+ `by_start`), Update (API throttle) | –                                 | – |
  *
- * Connection "put" is an UpdateItem (connection-store.ts), the lease and rate-limit logs
- * are Put/Delete on the data table, a user's erasure is a keys-only Query + BatchWriteItem.
+ * Connection "put" is an UpdateItem (connection-store.ts), the lease is an UpdateItem of the
+ * user's schedule item (schedule-store.ts), a connection is read with it in one BatchGetItem,
+ * the rate-limit logs are Puts on the data table, a user's erasure is a keys-only Query + BatchWriteItem.
  */
 import type { aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -108,7 +109,7 @@ export class AppFunctions extends Construct {
     });
 
     // connect
-    allowTable(this.connect.role, connections, ['GetItem', 'UpdateItem', 'DeleteItem']);
+    allowTable(this.connect.role, connections, ['BatchGetItem', 'UpdateItem', 'DeleteItem']);
     // UpdateItem: the per-user API throttle's counter (request-counter.ts), on every API function.
     allowTable(this.connect.role, data, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem']);
     allowTable(this.connect.role, attempts, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem']);
@@ -118,26 +119,27 @@ export class AppFunctions extends Construct {
     // connect-worker
     // ConditionCheckItem: the connection is written only while its attempt still runs (one transaction).
     allowTable(this.connectWorker.role, attempts, ['GetItem', 'UpdateItem', 'ConditionCheckItem']);
-    allowTable(this.connectWorker.role, connections, ['GetItem', 'UpdateItem']);
+    allowTable(this.connectWorker.role, connections, ['BatchGetItem', 'UpdateItem']);
     // Query+BatchWrite: a new account erases the old data; Get+Put: the service-wide login block (login-gate.ts).
     allowTable(this.connectWorker.role, data, ['GetItem', 'PutItem', 'Query', 'BatchWriteItem']);
     allowInvoke(this.connectWorker.role, bridge.fn);
 
     // sync and sync-worker: the same SyncService
     for (const fn of [this.sync, this.syncWorker]) {
-      allowTable(fn.role, connections, ['GetItem', 'UpdateItem']);
+      allowTable(fn.role, connections, ['GetItem', 'BatchGetItem', 'UpdateItem']);
       // `by_start`: the activities changed in the reconcile window (SyncService.changedActivities).
       allowTable(fn.role, data, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'], ['by_start']);
       allowInvoke(fn.role, bridge.fn);
     }
 
-    // dispatch: the `due` index and the claim, nothing else of the table
+    // dispatch: the `due` index and the claim (of a legacy connection: a transaction of two updates), nothing else of the table
     allowTable(this.dispatch.role, connections, ['UpdateItem'], ['due']);
     // The service-wide Garmin request budget and circuit breaker (the data table's `__system__` items).
     allowTable(this.dispatch.role, data, ['GetItem', 'UpdateItem']);
 
     // read: reads only, but for the per-user API throttle's counter (UpdateItem of a `__rate__#` item)
-    allowTable(this.read.role, connections, ['GetItem']);
+    // The connection with its schedule (BatchGet); a read pulls the schedule forward (Get, then at most one Update per window).
+    allowTable(this.read.role, connections, ['GetItem', 'BatchGetItem', 'UpdateItem']);
     allowTable(this.read.role, data, ['GetItem', 'UpdateItem', 'Query'], ['by_start']);
     allowTable(this.read.role, events, ['Query']);
 

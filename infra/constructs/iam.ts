@@ -21,7 +21,7 @@ export const allow = (grantee: iam.IGrantable, actions: string[], resources: str
 };
 
 /** DynamoDB actions by what the stores do (functions/adapters/dynamo). */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem' | 'ConditionCheckItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem' | 'ConditionCheckItem';
 
 /**
  * Allows `actions` on the table itself and `indexActions` (Query) on the named indexes

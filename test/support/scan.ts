@@ -22,11 +22,13 @@ export const scanUserItems = async (
 
 /**
  * What an erasure keeps of a user, by design: the Garmin call limits (the service's, in
- * `__rate__#` partitions, so a disconnect resets nothing) and the change feed's counter with
+ * `__rate__#` partitions, and the fetch log of the user's schedule item, unscheduled: so a
+ * disconnect resets nothing) and the change feed's counter with
  * its `connection.disconnected` event (so an app polling the feed learns of the disconnect).
  */
 export const keptAfterErasure = ({ table, item }: { table: string; item: Record<string, unknown> }): boolean =>
   String(item.user_id).startsWith('__rate__#') ||
+  (String(item.user_id).startsWith('__schedule__#') && Object.keys(item).every((name) => name === 'user_id' || name === 'fetches')) ||
   (table.endsWith('-events') && (item.sk === 'SEQ' || String(item.body).includes('"type":"connection.disconnected"')));
 
 /** Every item of the user an erasure must have removed (scanUserItems less what it keeps by design). */

@@ -137,7 +137,8 @@ const attributesOf = (fields: ConnectionFields): Map<string, unknown> => {
   // Only the known cursors, checked: an unreadable map is refused here rather than on the next read.
   // The probe's time is the schedule item's (it moves on every probe).
   if (fields.cursors) {
-    const { probedAt: _scheduled, ...cursors } = SyncCursorsSchema.parse(fields.cursors);
+    const cursors = SyncCursorsSchema.parse(fields.cursors);
+    delete cursors.probedAt;
     attributes.set('cursors', cursors);
   }
   return attributes;
@@ -310,7 +311,7 @@ export class DynamoConnectionStore implements ConnectionStore {
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: 'REMOVE next_sync_time, due_shard, lease_owner, lease_until, last_sync_time, probed_at, read_pulled_at',
+          UpdateExpression: 'REMOVE next_sync_time, due_shard, lease_owner, lease_until, last_sync_time, probed_at, read_at',
           ConditionExpression: 'attribute_exists(user_id)',
         }),
       ),

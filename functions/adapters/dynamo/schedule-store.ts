@@ -2,7 +2,7 @@
  * Schedules: one small item per user in the connections table (tables.ts says why there),
  * key `__schedule__#<user id>`: `due_shard` + `next_sync_time` (the sparse `due` index, only
  * while scheduled), `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms),
- * `last_sync_time`, `probed_at`, `read_pulled_at`. Every write is one conditional UpdateItem
+ * `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read). Every write is one conditional UpdateItem
  * of it; claiming it is the lease. A connection item written by an older version may still
  * carry `due_shard` + `next_sync_time`: dispatch finds it in the same index and its claim moves
  * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
@@ -41,6 +41,7 @@ export const ScheduleItem = z.object({
   lease_owner: z.string().optional(),
   lease_until: z.string().optional(),
   fetches: z.array(z.number()).optional(),
+  read_at: z.string().optional(),
 });
 
 export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
@@ -52,6 +53,7 @@ export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
     ...(item.probed_at ? { probedAt: item.probed_at } : {}),
     ...(item.lease_owner && item.lease_until ? { lease: { owner: item.lease_owner, until: item.lease_until } } : {}),
     fetches: item.fetches ?? [],
+    ...(item.read_at ? { lastReadAt: item.read_at } : {}),
   };
 };
 
@@ -165,15 +167,16 @@ export class DynamoScheduleStore implements ScheduleStore {
     return written;
   }
 
-  async pullForward(userId: string, to: string, readSince: string, now: Date): Promise<boolean> {
+  async recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean> {
+    const once = 'attribute_exists(next_sync_time) AND (attribute_not_exists(read_at) OR read_at < :since)';
     const { written } = await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: 'SET next_sync_time = :to, read_pulled_at = :now',
-          ConditionExpression: `next_sync_time > :to AND ${NO_LIVE_LEASE} AND (attribute_not_exists(read_pulled_at) OR read_pulled_at < :since)`,
-          ExpressionAttributeValues: { ':to': canonicalTime(to), ':now': now.toISOString(), ':since': readSince },
+          UpdateExpression: pullTo === undefined ? 'SET read_at = :now' : 'SET read_at = :now, next_sync_time = :to',
+          ConditionExpression: pullTo === undefined ? once : `${once} AND next_sync_time > :to AND ${NO_LIVE_LEASE}`,
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':since': readSince, ...(pullTo === undefined ? {} : { ':to': canonicalTime(pullTo) }) },
         }),
       ),
     );

@@ -261,7 +261,7 @@ export class SyncService {
         status: 'active',
         isActive: true,
         lastSyncTime: now.toISOString(),
-        nextSyncTime: later(now, nextSyncSeconds(cursors, timeZone, now)),
+        nextSyncTime: later(now, nextSyncSeconds(cursors, timeZone, now, schedule.lastReadAt)),
         consecutiveFailures: 0,
         lastError: undefined,
       }, end);
@@ -431,7 +431,8 @@ export class SyncService {
     const probedAt = rest.cursors?.probedAt;
     if (probedAt !== undefined) end.probedAt = probedAt;
     const scheduled = (record: ConnectionRecord): ConnectionRecord => {
-      const { nextSyncTime: _next, ...unscheduled } = record;
+      const unscheduled = { ...record };
+      delete unscheduled.nextSyncTime;
       const next = end.nextSyncTime === undefined ? record.nextSyncTime : (end.nextSyncTime ?? undefined);
       return {
         ...unscheduled,

@@ -88,8 +88,19 @@ export const cadenceSeconds = (input: CadenceInput, now: Date): number => {
   return Math.max(LIMITS.syncIntervalSeconds, Math.min(LIMITS.cadenceSleepSeconds, untilAwake));
 };
 
-/** Seconds until a connection's next scheduled sync, from its cursors; the fixed interval until its zone is known. */
-export const nextSyncSeconds = (cursors: SyncCursors, timeZone: string | undefined, now: Date): number =>
+/**
+ * Seconds until a connection's next scheduled sync, from its cursors and the app's last recorded
+ * read of the user's data (the schedule's); the fixed interval until its zone is known.
+ */
+export const nextSyncSeconds = (cursors: SyncCursors, timeZone: string | undefined, now: Date, lastReadAt?: string): number =>
   timeZone === undefined
     ? LIMITS.syncIntervalSeconds
-    : cadenceSeconds({ histogram: histogramOf(cursors), timeZone, ...(cursors.deviceUploadAt ? { lastUploadAt: new Date(cursors.deviceUploadAt) } : {}) }, now);
+    : cadenceSeconds(
+        {
+          histogram: histogramOf(cursors),
+          timeZone,
+          ...(cursors.deviceUploadAt ? { lastUploadAt: new Date(cursors.deviceUploadAt) } : {}),
+          ...(lastReadAt ? { lastReadAt: new Date(lastReadAt) } : {}),
+        },
+        now,
+      );

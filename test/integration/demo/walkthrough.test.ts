@@ -13,6 +13,7 @@ import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { startLocalServer } from '../../../scripts/local/server';
 import { SimulatorClient } from '../../support/simulator-client';
 import { type DemoHarness, startDemoHarness } from './harness';
+import { scheduleAt } from '../../support/claim';
 
 let h: DemoHarness;
 beforeAll(async () => {
@@ -191,11 +192,9 @@ describe('the demo server', () => {
     expect(connection?.backfill.done).toBe(true);
 
     // Make the connection due: the next dispatch run (every 2 s here) claims it and queues a sync.
-    const { connections } = h.runtime.services.deps;
-    const record = await connections.get(user);
-    if (!record) throw new Error('no connection record');
+    const { connections, schedules } = h.runtime.services.deps;
     const due = new Date(Date.now() - 60_000).toISOString();
-    await connections.update(user, record.version, { nextSyncTime: due });
+    await scheduleAt(schedules, user, due, new Date());
     const claimedBefore = h.sources?.stats.claimed ?? 0;
     for (let i = 0; i < 40 && (await connections.get(user))?.nextSyncTime === due; i++) await sleep(250);
     expect((await connections.get(user))?.nextSyncTime).not.toBe(due);

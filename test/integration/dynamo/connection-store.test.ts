@@ -1,15 +1,18 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoConnectionStore, dueShardOf } from '../../../functions/adapters/dynamo/connection-store';
+import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
+import { DynamoScheduleStore, dueShardOf, scheduleKey } from '../../../functions/adapters/dynamo/schedule-store';
 import { VersionConflictError, type ConnectionRecord } from '../../../functions/core/ports';
 import { createTestTables, type TestTables } from './tables';
 
 let tables: TestTables;
 let store: DynamoConnectionStore;
+let schedules: DynamoScheduleStore;
 
 beforeAll(async () => {
   tables = await createTestTables();
   store = new DynamoConnectionStore(tables.doc, tables.names.connections, tables.names.attempts);
+  schedules = new DynamoScheduleStore(tables.doc, tables.names.connections);
 });
 
 let userCounter = 0;
@@ -34,25 +37,75 @@ const record = (userId: string, overrides: Partial<ConnectionRecord> = {}): Conn
 
 const rawItem = async (userId: string) =>
   (await tables.doc.send(new GetCommand({ TableName: tables.names.connections, Key: { user_id: userId }, ConsistentRead: true }))).Item;
+const rawSchedule = async (userId: string) =>
+  (await tables.doc.send(new GetCommand({ TableName: tables.names.connections, Key: scheduleKey(userId), ConsistentRead: true }))).Item;
 
 describe('DynamoConnectionStore', () => {
-  it('stores the seed attributes in snake_case and reads the record back', async () => {
+  it('stores the seed attributes in snake_case, the schedule in the schedule item, and reads the record back', async () => {
     const userId = newUserId();
-    await store.put(record(userId));
+    await store.put(record(userId, { cursors: { backfillFrom: '2025-12-01', backfillDone: false, probedAt: '2026-03-01T09:30:00.000Z' } }));
 
     // Records from before generations read as generation 0.
-    expect(await store.get(userId)).toEqual({ ...record(userId), lastSyncTime: undefined, lastError: undefined, generation: 0 });
-    expect(await rawItem(userId)).toMatchObject({
+    expect(await store.get(userId)).toEqual({
+      ...record(userId, { cursors: { backfillFrom: '2025-12-01', backfillDone: false, probedAt: '2026-03-01T09:30:00.000Z' } }),
+      lastError: undefined,
+      generation: 0,
+    });
+    const item = await rawItem(userId);
+    expect(item).toMatchObject({
       user_id: userId,
       username: 'runner@example.com',
       password: 'v1:ciphertext-password',
       is_active: true,
-      next_sync_time: '2026-03-01T10:00:00.000Z',
-      due_shard: dueShardOf(userId),
       cursors: { backfillFrom: '2025-12-01', backfillDone: false },
       version: 1,
     });
+    expect(item).not.toHaveProperty('next_sync_time');
+    expect(item).not.toHaveProperty('due_shard');
+    expect(item?.cursors).not.toHaveProperty('probedAt');
+    expect(await rawSchedule(userId)).toEqual({
+      ...scheduleKey(userId),
+      next_sync_time: '2026-03-01T10:00:00.000Z',
+      due_shard: dueShardOf(userId),
+      probed_at: '2026-03-01T09:30:00.000Z',
+    });
     expect(await store.get(newUserId())).toBeUndefined();
+  });
+
+  it('reads a connection an older version wrote, its schedule on the connection item, until the schedule item has its own', async () => {
+    const userId = newUserId();
+    await tables.doc.send(
+      new PutCommand({
+        TableName: tables.names.connections,
+        Item: {
+          user_id: userId,
+          username: 'runner@example.com',
+          tokens: 'v1:ciphertext-tokens',
+          is_active: true,
+          status: 'active',
+          last_sync_time: '2026-03-01T09:45:00.000Z',
+          next_sync_time: '2026-03-01T10:00:00.000Z',
+          due_shard: dueShardOf(userId),
+          consecutive_failures: 0,
+          cursors: { probedAt: '2026-03-01T09:45:00.000Z' },
+          created_at: '2026-03-01T09:00:00.000Z',
+          version: 4,
+        },
+      }),
+    );
+    expect(await store.get(userId)).toMatchObject({
+      lastSyncTime: '2026-03-01T09:45:00.000Z',
+      nextSyncTime: '2026-03-01T10:00:00.000Z',
+      cursors: { probedAt: '2026-03-01T09:45:00.000Z' },
+    });
+    const owner = 'manual';
+    await schedules.acquire(userId, owner, '2026-03-01T10:06:00.000Z', new Date('2026-03-01T10:00:00.000Z'));
+    await schedules.end(userId, owner, { lastSyncTime: '2026-03-01T10:01:00.000Z', probedAt: '2026-03-01T10:01:00.000Z', nextSyncTime: '2026-03-01T10:16:00.000Z' });
+    expect(await store.get(userId)).toMatchObject({
+      lastSyncTime: '2026-03-01T10:01:00.000Z',
+      nextSyncTime: '2026-03-01T10:16:00.000Z',
+      cursors: { probedAt: '2026-03-01T10:01:00.000Z' },
+    });
   });
 
   it('writes a fenced connection only over the generation it read, and only while its attempt runs', async () => {
@@ -80,15 +133,18 @@ describe('DynamoConnectionStore', () => {
   it('replaces a connection on put: absent fields removed, version still counting', async () => {
     const userId = newUserId();
     await store.put(record(userId));
-    const held = await store.update(userId, 1, { lastSyncTime: '2026-03-01T10:05:00.000Z' });
+    const held = await store.update(userId, 1, { status: 'backing_off' });
 
-    await store.put(record(userId, { password: undefined, displayName: undefined, tokens: 'v1:new-tokens' }));
+    await store.put(record(userId, { password: undefined, displayName: undefined, tokens: 'v1:new-tokens', nextSyncTime: undefined }));
 
     const replaced = await store.get(userId);
     expect(replaced).toMatchObject({ tokens: 'v1:new-tokens', version: 3 });
     expect(replaced?.password).toBeUndefined();
     expect(replaced?.displayName).toBeUndefined();
-    expect(replaced?.lastSyncTime).toBeUndefined();
+    expect(replaced?.status).toBe('active');
+    // Unscheduled by the put: out of the index.
+    expect(replaced?.nextSyncTime).toBeUndefined();
+    expect(await rawSchedule(userId)).not.toHaveProperty('due_shard');
     // A sync still holding the replaced record cannot write its stale tokens over the new ones.
     await expect(store.update(userId, held.version, { tokens: 'v1:stale' })).rejects.toBeInstanceOf(VersionConflictError);
   });
@@ -123,61 +179,19 @@ describe('DynamoConnectionStore', () => {
     expect((await store.get(userId))?.version).toBe(1);
   });
 
-  it('removes next_sync_time and due_shard when a connection is unscheduled, and restores both on rescheduling', async () => {
+  it('deletes a connection and says whether there was one; its schedule is unscheduled and its lease ended, its fetch log kept', async () => {
     const userId = newUserId();
     await store.put(record(userId));
+    const now = new Date('2026-03-01T10:00:00.000Z');
+    await schedules.acquire(userId, 'sync', '2026-03-01T10:06:00.000Z', now);
+    await schedules.end(userId, 'sync', { fetches: [now.getTime()] });
+    await schedules.acquire(userId, 'running-sync', '2026-03-01T10:07:00.000Z', now);
 
-    const unscheduled = await store.update(userId, 1, { status: 'needs_reauth', nextSyncTime: undefined });
-    expect(unscheduled.nextSyncTime).toBeUndefined();
-    const item = await rawItem(userId);
-    expect(item).not.toHaveProperty('next_sync_time');
-    expect(item).not.toHaveProperty('due_shard');
-    expect(await store.findDue(dueShardOf(userId), new Date('2030-01-01T00:00:00Z'), 100)).not.toContainEqual(
-      expect.objectContaining({ userId }),
-    );
-
-    // Stored canonically, so the index compares like with like.
-    await store.update(userId, 2, { status: 'active', nextSyncTime: '2026-03-02T08:00:00Z' });
-    expect(await rawItem(userId)).toMatchObject({ next_sync_time: '2026-03-02T08:00:00.000Z', due_shard: dueShardOf(userId) });
-  });
-
-  it('finds due connections of a shard, oldest first, and lets exactly one of two concurrent claims win', async () => {
-    // Users of one shard, so they share the index partition.
-    const shard = dueShardOf('anchor');
-    const users: string[] = [];
-    for (let i = 0; users.length < 3; i++) if (dueShardOf(`due-${i}-${userCounter}`) === shard) users.push(`due-${i}-${userCounter}`);
-    const [late, early, future] = users as [string, string, string];
-    await store.put(record(late, { nextSyncTime: '2026-04-01T10:30:00.000Z' }));
-    await store.put(record(early, { nextSyncTime: '2026-04-01T10:00:00.000Z' }));
-    await store.put(record(future, { nextSyncTime: '2026-04-01T12:00:00.000Z' }));
-
-    const now = new Date('2026-04-01T11:00:00.000Z');
-    const due = await store.findDue(shard, now, 100);
-    const ours = due.filter((entry) => users.includes(entry.userId));
-    expect(ours).toEqual([
-      { userId: early, nextSyncTime: '2026-04-01T10:00:00.000Z' },
-      { userId: late, nextSyncTime: '2026-04-01T10:30:00.000Z' },
-    ]);
-    expect(await store.findDue(shard, now, 1)).toHaveLength(1);
-
-    const claims = await Promise.all([
-      store.claimDue(early, '2026-04-01T10:00:00.000Z', '2026-04-01T11:15:00.000Z'),
-      store.claimDue(early, '2026-04-01T10:00:00.000Z', '2026-04-01T11:16:00.000Z'),
-    ]);
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    const claimed = await store.get(early);
-    expect(['2026-04-01T11:15:00.000Z', '2026-04-01T11:16:00.000Z']).toContain(claimed?.nextSyncTime);
-    // A claim is a write: holders of the old version must re-read.
-    expect(claimed?.version).toBe(2);
-    expect((await store.findDue(shard, now, 100)).map((entry) => entry.userId)).not.toContain(early);
-    expect(await store.claimDue(early, '2026-04-01T10:00:00.000Z', '2026-04-01T11:20:00.000Z')).toBe(false);
-  });
-
-  it('deletes a connection and says whether there was one', async () => {
-    const userId = newUserId();
-    await store.put(record(userId));
     expect(await store.delete(userId)).toBe(true);
     expect(await store.get(userId)).toBeUndefined();
+    expect(await rawSchedule(userId)).toEqual({ ...scheduleKey(userId), fetches: [now.getTime()] });
+    // The sync that was running ends without rescheduling anybody.
+    expect(await schedules.end(userId, 'running-sync', { nextSyncTime: '2026-03-01T10:15:00.000Z' })).toBe(false);
     expect(await store.delete(userId)).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDataStore } from '../../../functions/adapters/dynamo/data-store';
-import { DynamoLeaseStore } from '../../../functions/adapters/dynamo/lease-store';
 import { InvalidCursorError, type GarminObject, type StoredActivity } from '../../../functions/core/ports';
 import { createTestTables, scanAll, type TestTables } from './tables';
 
@@ -197,7 +196,7 @@ describe('DynamoDataStore daily summaries and profile', () => {
 });
 
 describe('DynamoDataStore.deleteAllForUser', () => {
-  it("removes everything synced in the user's partition, leaves a held lease to its holder, and touches nobody else", async () => {
+  it("removes everything synced in the user's partition and touches nobody else", async () => {
     const seed = async (userId: string) => {
       await store.upsertActivities(
         userId,
@@ -208,18 +207,17 @@ describe('DynamoDataStore.deleteAllForUser', () => {
         { date: '2026-06-02', summary: { totalSteps: 2 }, final: false },
       ]);
       await store.putProfile(userId, { displayName: userId }, new Date());
-      await new DynamoLeaseStore(tables.doc, tables.names.data).acquire(userId, 'worker-1', 360, new Date());
     };
     await seed('leaving-user');
     await seed('staying-user');
     const before = await scanAll(tables.doc, tables.names.data);
     const stayingBefore = before.filter((item) => item.user_id === 'staying-user');
-    expect(stayingBefore).toHaveLength(40 + 2 + 1 + 1);
+    expect(stayingBefore).toHaveLength(40 + 2 + 1);
 
     expect(await store.deleteAllForUser('leaving-user')).toBe(43);
 
     const after = await scanAll(tables.doc, tables.names.data);
-    expect(after.filter((item) => item.user_id === 'leaving-user')).toEqual([expect.objectContaining({ sk: 'LEASE', owner: 'worker-1' })]);
+    expect(after.filter((item) => item.user_id === 'leaving-user')).toEqual([]);
     expect(after.filter((item) => item.user_id === 'staying-user')).toEqual(stayingBefore);
     expect(after).toHaveLength(before.length - 43);
   });

@@ -16,9 +16,9 @@ beforeAll(async () => {
 const t0 = new Date('2026-03-01T10:00:00Z');
 const HOUR = LIMITS.rateWindowSeconds;
 const AUTH: RateRule = { limit: LIMITS.authCallsPerHour, windowSeconds: HOUR };
-const FETCH: RateRule = { limit: LIMITS.fetchesPerHour, windowSeconds: HOUR };
+const ACCOUNT_LOGIN: RateRule = { limit: LIMITS.garminAccountLoginsPerHour, windowSeconds: HOUR };
 const auth = (subject: string): RateLogKey => ({ scope: 'user', subject, kind: 'auth' });
-const fetches = (subject: string): RateLogKey => ({ scope: 'user', subject, kind: 'fetch' });
+const logins = (subject: string): RateLogKey => ({ scope: 'user', subject, kind: 'login' });
 const atMinutes = (minutes: number, seconds = 0) => new Date(t0.getTime() + (minutes * 60 + seconds) * 1000);
 
 describe('DynamoRateLimiter', () => {
@@ -31,8 +31,8 @@ describe('DynamoRateLimiter', () => {
     // Calls at 0, 10, 20, 30 and 40 minutes; at 45 the first frees a slot in 15 minutes.
     expect(await limiter.take(auth(userId), AUTH, atMinutes(45))).toEqual({ allowed: false, retryAfterSeconds: 900 });
     expect(await limiter.peek(auth(userId), AUTH, atMinutes(45))).toEqual({ allowed: false, retryAfterSeconds: 900 });
-    // Fetches are counted separately.
-    expect(await limiter.take(fetches(userId), FETCH, atMinutes(45))).toEqual({ allowed: true });
+    // Other kinds are counted separately.
+    expect(await limiter.take(logins(userId), ACCOUNT_LOGIN, atMinutes(45))).toEqual({ allowed: true });
 
     const item = await tables.doc.send(
       new GetCommand({ TableName: tables.names.data, Key: { user_id: `__rate__#user#${userId}`, sk: 'RATE#auth' }, ConsistentRead: true }),
@@ -82,8 +82,8 @@ describe('DynamoRateLimiter', () => {
     expect(await limiter.peek(auth('scoped-user'), AUTH, atMinutes(1, 1))).toEqual({ allowed: true });
   });
 
-  it('lets exactly 15 of 20 concurrent fetches through', async () => {
-    const decisions = await Promise.all(Array.from({ length: 20 }, () => limiter.take(fetches('fetching-user'), FETCH, t0)));
-    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(LIMITS.fetchesPerHour);
+  it('lets exactly the limit of 20 concurrent calls through', async () => {
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => limiter.take(logins('login-user'), ACCOUNT_LOGIN, t0)));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(LIMITS.garminAccountLoginsPerHour);
   });
 });

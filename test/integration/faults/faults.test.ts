@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
+import { LIMITS } from '../../../functions/core/limits';
 import type { ConnectionRecord } from '../../../functions/core/ports';
 import { type DynamoThrottle, type FaultInjector, killBridgeProcess } from '../../../scripts/local/fault-injection';
 import { REPO_ROOT } from '../../../scripts/local/paths';
@@ -23,6 +24,7 @@ import { personalItemsLeft } from '../../support/scan';
 import { harnessForFile, PASSWORD } from '../core/harness';
 import { advance, readActivities, scheduledSync } from '../garmin/garmin-world';
 import { type FaultFigures, type GarminHolds, eventually, faultTable, garminAccount, logins, lost, requests, toAfternoon, upload } from './fault-world';
+import { claimedJob } from '../../support/claim';
 
 // A failed sync job is visible again at once: the next drain is SQS's redelivery.
 const h = harnessForFile({ injectFaults: true, syncVisibilityTimeoutSeconds: 0 });
@@ -59,8 +61,8 @@ const connected = async (): Promise<{ holds: GarminHolds; user: string }> => {
 
 /** What dispatch enqueues for a due connection (not yet delivered). */
 const scheduledJob = async (user: string): Promise<void> => {
-  const { connections, queue } = h.runtime.services.deps;
-  await queue.enqueue([{ userId: user, reason: 'scheduled', dueAt: (await connections.get(user))?.nextSyncTime ?? '' }]);
+  const { schedules, queue } = h.runtime.services.deps;
+  await queue.enqueue([await claimedJob(schedules, user, h.clock.now())]);
 };
 
 const connection = async (user: string): Promise<ConnectionRecord | undefined> => h.runtime.services.deps.connections.get(user);
@@ -284,17 +286,14 @@ describe('faults, and what they cost', () => {
 
   it('SQS delivers twice and out of order', async () => {
     const { holds, user } = await connected();
-    const stale = (await connection(user))?.nextSyncTime ?? '';
-    await scheduledSync(h, user);
-    const current = (await connection(user))?.nextSyncTime ?? '';
+    const { schedules } = h.runtime.services.deps;
+    const stale = await claimedJob(schedules, user, h.clock.now());
+    // Its worker crashed: the lease ran out and the user was claimed again.
+    await advance(h, LIMITS.syncIntervalSeconds + 1);
+    const current = await claimedJob(schedules, user, h.clock.now());
     await upload(h, holds);
-    // The current job twice, then the previous schedule's job late, then a backfill job.
-    await h.runtime.services.deps.queue.enqueue([
-      { userId: user, reason: 'scheduled', dueAt: current },
-      { userId: user, reason: 'scheduled', dueAt: current },
-      { userId: user, reason: 'scheduled', dueAt: stale },
-      { userId: user, reason: 'backfill' },
-    ]);
+    // The current job twice, then the previous claim's job late, then a backfill job.
+    await h.runtime.services.deps.queue.enqueue([current, current, stale, { userId: user, reason: 'backfill' }]);
     expect(await h.runtime.drainQueue()).toBe(4);
     const row = await figuresOf('SQS: a job delivered twice, a stale one late, with a backfill job', user, holds, {
       outcome: 'duplicates and the stale job skipped or held off by the lease',

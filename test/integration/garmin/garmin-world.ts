@@ -8,6 +8,7 @@ import { RECORDED_ACTIVITY } from '../../simulator/recorded';
 import type { RawGarminActivity } from '../../support/simulator-client';
 import { type ApiAnswer, type Harness, PASSWORD } from '../core/harness';
 import { OpenApiChecker } from '../demo/openapi-check';
+import { claimedJob } from '../../support/claim';
 
 let openapi: OpenApiChecker | undefined;
 const ACCOUNT_ZONE = 'Europe/Berlin';
@@ -72,9 +73,8 @@ export const readActivities = async (h: Harness, user: string): Promise<Map<stri
 
 /** What dispatch does when the connection is due: one scheduled sync through the queue; the connection after it. */
 export const scheduledSync = async (h: Harness, user: string) => {
-  const { connections, queue } = h.runtime.services.deps;
-  const connection = await connections.get(user);
-  await queue.enqueue([{ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' }]);
+  const { connections, schedules, queue } = h.runtime.services.deps;
+  await queue.enqueue([await claimedJob(schedules, user, h.clock.now())]);
   await h.runtime.drainQueue();
   return connections.get(user);
 };

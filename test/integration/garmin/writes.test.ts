@@ -114,13 +114,14 @@ describe('writes', () => {
 
   it('frees the key of a write refused while a sync holds the tokens, so its retry writes', async () => {
     const { email, user, day } = await connected();
-    const { leases } = h.runtime.services.deps;
+    const { schedules } = h.runtime.services.deps;
     const key = randomUUID();
     const body = { timestamp: `${day}T05:15:00Z`, weightKg: 64 };
-    expect(await leases.acquire(user, 'a-sync', LIMITS.leaseTtlSeconds, h.clock.now())).toBe(true);
+    const until = new Date(h.clock.now().getTime() + LIMITS.leaseTtlSeconds * 1000).toISOString();
+    expect(await schedules.acquire(user, 'a-sync', until, h.clock.now())).toBeDefined();
 
     const busy = await write(user, 'weight', body, key);
-    await leases.release(user, 'a-sync');
+    expect(await schedules.end(user, 'a-sync', {})).toBe(true);
     const retry = await write(user, 'weight', body, key);
 
     expect([busy.status, busy.body.error?.code, Number(busy.headers['retry-after'])]).toEqual([409, 'GARMIN_CALL_IN_PROGRESS', 5]);

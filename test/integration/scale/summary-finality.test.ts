@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../functions/core/limits';
 import { addDays, localDate } from '../../../functions/core/local-time';
 import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
+import { claimedJob } from '../../support/claim';
 
 const ZONE = 'Europe/Berlin';
 const h = harnessForFile();
@@ -49,8 +50,7 @@ describe('daily summary finality', () => {
       // The watch uploaded: the scheduled sync's probe lets its whole plan run (summary-finality is about that plan).
       await h.sim.deviceSync(ATHLETE, at.toISOString());
       await h.sim.resetCounters();
-      const connection = await h.runtime.services.deps.connections.get(user);
-      const run = await h.runtime.services.sync.run({ userId: user, reason: 'scheduled', dueAt: connection?.nextSyncTime ?? '' });
+      const run = await h.runtime.services.sync.run(await claimedJob(h.runtime.services.deps.schedules, user, h.clock.now()));
       expect(run.status).toBe('synced');
       const stored = await h.runtime.services.deps.data.queryDailySummaries(user, day, day);
       return {

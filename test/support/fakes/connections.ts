@@ -35,7 +35,9 @@ export class MemoryConnectionStore implements ConnectionStore {
     if (!record) return undefined;
     const schedule = this.schedules?.records.get(userId);
     if (!schedule) return structuredClone(record);
-    const { nextSyncTime: _next, lastSyncTime: _last, ...rest } = structuredClone(record);
+    const rest = structuredClone(record);
+    delete rest.nextSyncTime;
+    delete rest.lastSyncTime;
     return {
       ...rest,
       ...(schedule.nextSyncTime ? { nextSyncTime: schedule.nextSyncTime } : {}),

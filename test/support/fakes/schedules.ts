@@ -10,8 +10,8 @@ export class MemoryScheduleStore implements ScheduleStore {
   claims = 0;
   /** Users whose claim another dispatcher wins (the condition fails). */
   readonly stolen = new Set<string>();
-  /** Every write that changed a schedule (claims, acquisitions, ends, pulls), in order. */
-  readonly writes: Array<{ userId: string; op: 'claim' | 'acquire' | 'end' | 'pull' | 'put' | 'delete' }> = [];
+  /** Every write that changed a schedule (claims, acquisitions, ends, reads recorded), in order. */
+  readonly writes: Array<{ userId: string; op: 'claim' | 'acquire' | 'end' | 'read' | 'put' | 'delete' }> = [];
 
   async get(userId: string): Promise<ScheduleRecord | undefined> {
     const record = this.records.get(userId);
@@ -48,8 +48,8 @@ export class MemoryScheduleStore implements ScheduleStore {
   async end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean> {
     const current = this.records.get(userId);
     if (current?.lease?.owner !== owner) return false;
-    const { lease: _released, ...rest } = current;
-    const next: ScheduleRecord = { ...rest };
+    const next: ScheduleRecord = { ...current };
+    delete next.lease;
     if (end.nextSyncTime === null) delete next.nextSyncTime;
     else if (end.nextSyncTime !== undefined) next.nextSyncTime = end.nextSyncTime;
     if (end.lastSyncTime !== undefined) next.lastSyncTime = end.lastSyncTime;
@@ -60,16 +60,12 @@ export class MemoryScheduleStore implements ScheduleStore {
     return true;
   }
 
-  /** When a read last moved each user's due time (the store's `read_pulled_at`). */
-  readonly pulledAt = new Map<string, string>();
-
-  async pullForward(userId: string, to: string, readSince: string, now: Date): Promise<boolean> {
+  async recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean> {
     const current = this.records.get(userId);
-    const pulled = this.pulledAt.get(userId);
-    if (!current?.nextSyncTime || current.nextSyncTime <= to || live(current, now) || (pulled !== undefined && pulled >= readSince)) return false;
-    this.records.set(userId, { ...current, nextSyncTime: to });
-    this.pulledAt.set(userId, now.toISOString());
-    this.writes.push({ userId, op: 'pull' });
+    if (!current?.nextSyncTime || (current.lastReadAt !== undefined && current.lastReadAt >= readSince)) return false;
+    if (pullTo !== undefined && (current.nextSyncTime <= pullTo || live(current, now))) return false;
+    this.records.set(userId, { ...current, lastReadAt: now.toISOString(), ...(pullTo === undefined ? {} : { nextSyncTime: pullTo }) });
+    this.writes.push({ userId, op: 'read' });
     return true;
   }
 

@@ -1,8 +1,8 @@
 /**
- * The connection store's `cursors` map: written as the record holds it, and items written
- * before that (snake_case names) still read. A fake client keeps the one item in memory.
+ * The connection store's `cursors` map: written as the record holds it (the probe's time in
+ * the schedule item), and items written before that (snake_case names) still read. A fake client keeps the one item in memory.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import type { ConnectionRecord, SyncCursors } from '../../../functions/core/ports';
@@ -11,14 +11,25 @@ const USER = 'user-1';
 
 const itemStore = (item?: Record<string, unknown>) => {
   const written: Array<Record<string, unknown>> = [];
+  const items = new Map<string, Record<string, unknown>>(item ? [[USER, item]] : []);
+  // Enough of an update for these tests: every value under its attribute's name.
+  const update = (input: { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> }) => {
+    const key = String(input.Key?.user_id);
+    const values = input.ExpressionAttributeValues ?? {};
+    if (key === USER) written.push(values);
+    const next = { user_id: key, version: 1, ...items.get(key), ...Object.fromEntries(Object.entries(values).map(([name, value]) => [name.slice(1), value])) };
+    items.set(key, next);
+    return next;
+  };
   const send = (command: unknown) => {
-    if (command instanceof GetCommand) return Promise.resolve({ Item: item });
-    if (command instanceof UpdateCommand) {
-      const values = command.input.ExpressionAttributeValues ?? {};
-      written.push(values);
-      // Enough of an update for these tests: every value under its attribute's name.
-      item = { user_id: USER, version: 1, ...item, ...Object.fromEntries(Object.entries(values).map(([name, value]) => [name.slice(1), value])) };
-      return Promise.resolve({ Attributes: item });
+    if (command instanceof BatchGetCommand) {
+      const keys: Array<Record<string, unknown>> = command.input.RequestItems?.connections?.Keys ?? [];
+      return Promise.resolve({ Responses: { connections: keys.flatMap((key) => items.get(String(key.user_id)) ?? []) } });
+    }
+    if (command instanceof UpdateCommand) return Promise.resolve({ Attributes: update(command.input) });
+    if (command instanceof TransactWriteCommand) {
+      for (const entry of command.input.TransactItems ?? []) if (entry.Update) update(entry.Update);
+      return Promise.resolve({});
     }
     return Promise.reject(new Error('not faked'));
   };
@@ -73,7 +84,9 @@ describe('connection cursors in DynamoDB', () => {
   it('writes every cursor under its own name and reads it back as written', async () => {
     const { store, written } = itemStore();
     await store.put(record(ALL_CURSORS));
-    expect(written[0]?.[':cursors']).toEqual(ALL_CURSORS);
+    const { probedAt, ...connectionCursors } = ALL_CURSORS;
+    expect(written[0]?.[':cursors']).toEqual(connectionCursors);
+    expect(probedAt).toBeDefined();
     expect((await store.get(USER))?.cursors).toEqual(ALL_CURSORS);
   });
 
@@ -95,6 +108,9 @@ describe('connection cursors in DynamoDB', () => {
     expect(old?.cursors).toEqual(ALL_CURSORS);
 
     await store.update(USER, 3, { cursors: { ...old?.cursors, fullSyncAt: '2026-11-24T08:00:00.000Z' } });
-    expect(written[0]?.[':cursors']).toEqual({ ...ALL_CURSORS, fullSyncAt: '2026-11-24T08:00:00.000Z' });
+    // The probe's time is the schedule's from now on (the item's own stays readable until the schedule has one).
+    const expected: SyncCursors = { ...ALL_CURSORS, fullSyncAt: '2026-11-24T08:00:00.000Z' };
+    delete expected.probedAt;
+    expect(written[0]?.[':cursors']).toEqual(expected);
   });
 });

@@ -173,3 +173,99 @@ describe('SyncService: the connection changes during the sync', () => {
     expect(await fakes.data.getProfile('u1')).toBeUndefined();
   });
 });
+
+describe('SyncService: the schedule item holds the lease and what every sync moves', () => {
+  const UPLOAD_MS = NOW.getTime() - 3 * 3600 * SECOND;
+  const caughtUp = async () => {
+    const fakes = await setup();
+    await fakes.connections.update('u1', 7, { timeZone: 'UTC', cursors: { ...fakes.record.cursors, deviceUploadAt: new Date(UPLOAD_MS).toISOString() } });
+    fakes.schedules.due('u1', new Date(NOW.getTime() - 60 * SECOND).toISOString());
+    fakes.connections.updates.length = 0;
+    fakes.schedules.writes.length = 0;
+    return fakes;
+  };
+  const claim = async (fakes: Awaited<ReturnType<typeof setup>>, owner: string) => {
+    const due = (await fakes.schedules.get('u1'))?.nextSyncTime ?? '';
+    const until = new Date(fakes.clock.now().getTime() + LIMITS.syncIntervalSeconds * SECOND).toISOString();
+    expect(await fakes.schedules.claim({ userId: 'u1', nextSyncTime: due }, owner, until, fakes.clock.now())).toBe(true);
+    return { userId: 'u1', reason: 'scheduled' as const, dueAt: until, claim: owner };
+  };
+  const probeStopped = succeeded({ ...EMPTY_FETCH, probe: { lastUploadMs: UPLOAD_MS, stopped: true } });
+
+  it('a scheduled sync the probe stops writes the schedule twice (claim, end) and the connection item never', async () => {
+    const fakes = await caughtUp();
+    fakes.bridge.answer('fetch', probeStopped);
+    const run = await fakes.service.run(await claim(fakes, 'claim-1'));
+
+    expect(run.status).toBe('synced');
+    expect(fakes.connections.updates).toEqual([]);
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'end']);
+    const schedule = await fakes.schedules.get('u1');
+    expect(schedule).toMatchObject({ lastSyncTime: NOW.toISOString(), probedAt: NOW.toISOString(), fetches: [NOW.getTime()] });
+    expect(schedule?.lease).toBeUndefined();
+    expect(schedule?.nextSyncTime && schedule.nextSyncTime > NOW.toISOString()).toBe(true);
+    // Read back as one connection, as the API shows it.
+    expect(await stored(fakes)).toMatchObject({ lastSyncTime: NOW.toISOString(), nextSyncTime: schedule?.nextSyncTime, cursors: { probedAt: NOW.toISOString() } });
+  });
+
+  it('skips a duplicate delivery and a stale one: their claim is no longer the lease', async () => {
+    const fakes = await caughtUp();
+    fakes.bridge.answer('fetch', probeStopped);
+    const job = await claim(fakes, 'claim-1');
+    expect((await fakes.service.run(job)).status).toBe('synced');
+    expect((await fakes.service.run(job)).status).toBe('skipped');
+    // Queued by a version whose claim was not a lease.
+    expect((await fakes.service.run({ userId: 'u1', reason: 'scheduled', dueAt: job.dueAt })).status).toBe('skipped');
+    expect(fakes.bridge.ops()).toEqual(['fetch']);
+  });
+
+  it('a worker that crashed mid-sync loses nothing: its lease runs out, the user is claimed again, its late end writes nothing', async () => {
+    const fakes = await caughtUp();
+    const crashed = await claim(fakes, 'claim-1');
+    // The worker died before its end: the lease is still held, so nobody else syncs meanwhile.
+    expect((await fakes.service.run({ userId: 'u1', reason: 'manual', force: true })).status).toBe('in_progress');
+    fakes.clock.advance(LIMITS.syncIntervalSeconds + 1);
+    const again = await claim(fakes, 'claim-2');
+    fakes.bridge.answer('fetch', probeStopped);
+    expect((await fakes.service.run(again)).status).toBe('synced');
+    expect((await fakes.service.run(crashed)).status).toBe('skipped');
+    expect(await fakes.schedules.end('u1', crashed.claim, { nextSyncTime: null })).toBe(false);
+    expect((await stored(fakes)).nextSyncTime).toBeDefined();
+    expect((await stored(fakes)).tokens).toBe(fakes.record.tokens);
+  });
+
+  it('counts every fetch in the log it read under the lease: the 16th manual sync within the hour is refused with 429', async () => {
+    const fakes = await caughtUp();
+    for (let i = 0; i < LIMITS.fetchesPerHour; i++) {
+      fakes.bridge.answer('fetch', succeeded(EMPTY_FETCH));
+      expect((await fakes.service.run({ userId: 'u1', reason: 'manual', force: true })).status).toBe('synced');
+      fakes.clock.advance(60);
+    }
+    await expect(fakes.service.run({ userId: 'u1', reason: 'manual', force: true })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(fakes.bridge.ops()).toHaveLength(LIMITS.fetchesPerHour);
+    expect((await fakes.schedules.get('u1'))?.fetches).toHaveLength(LIMITS.fetchesPerHour);
+    // The lease was given back with the refusal.
+    expect((await fakes.schedules.get('u1'))?.lease).toBeUndefined();
+  });
+
+  it('a disconnect during a sync ends its lease: the sync’s end reschedules nobody', async () => {
+    const fakes = await caughtUp();
+    const job = await claim(fakes, 'claim-1');
+    fakes.bridge.answer('fetch', probeStopped, () => fakes.connections.delete('u1'));
+    await fakes.service.run(job);
+    const schedule = await fakes.schedules.get('u1');
+    expect(schedule?.nextSyncTime).toBeUndefined();
+    expect(schedule?.lease).toBeUndefined();
+    expect(await fakes.connections.get('u1')).toBeUndefined();
+  });
+
+  it('unschedules a claimed user whose connection is gone', async () => {
+    const fakes = await caughtUp();
+    const job = await claim(fakes, 'claim-1');
+    fakes.connections.records.delete('u1');
+    expect((await fakes.service.run(job)).status).toBe('not_connected');
+    expect(await fakes.schedules.get('u1')).toMatchObject({ userId: 'u1' });
+    expect((await fakes.schedules.get('u1'))?.nextSyncTime).toBeUndefined();
+    expect(fakes.bridge.ops()).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../../functions/core/limits';
 import type { ConnectionRecord } from '../../../../functions/core/ports';
 import { type WriteInput, WriteService } from '../../../../functions/core/services/write-service';
 import { failed, succeeded } from '../../../support/fakes/bridge';
@@ -72,5 +73,30 @@ describe('WriteService', () => {
     expect(await refusal(fakes.service.write('u1', 'key-1', INTAKE))).toBe('NOT_CONNECTED');
     expect(fakes.bridge.requests).toEqual([]);
     expect(fakes.idempotency.keys.size).toBe(0);
+  });
+
+  it('takes the user’s lease (refused while a sync holds it) and ends it with the write in the fetch log', async () => {
+    const fakes = await setup();
+    const until = new Date(NOW.getTime() + 60_000).toISOString();
+    expect(await fakes.schedules.acquire('u1', 'a-sync', until, NOW)).toBeDefined();
+    expect(await refusal(fakes.service.write('u1', 'key-1', INTAKE))).toBe('GARMIN_CALL_IN_PROGRESS');
+    expect(fakes.bridge.ops()).toEqual([]);
+    await fakes.schedules.end('u1', 'a-sync', {});
+
+    fakes.bridge.answer('addHydration', succeeded({ date: DATE, written: {}, hydration: DAY }));
+    expect((await fakes.service.write('u1', 'key-1', INTAKE)).status).toBe(201);
+    const schedule = await fakes.schedules.get('u1');
+    expect(schedule?.fetches).toEqual([NOW.getTime()]);
+    expect(schedule?.lease).toBeUndefined();
+  });
+
+  it('refuses a write over the user’s fetches of the hour with 429, before Garmin', async () => {
+    const fakes = await setup();
+    const full = Array.from({ length: LIMITS.fetchesPerHour }, (_, i) => NOW.getTime() - (i + 1) * 60_000);
+    await fakes.schedules.acquire('u1', 'earlier', NOW.toISOString(), new Date(0));
+    await fakes.schedules.end('u1', 'earlier', { fetches: full });
+    expect(await refusal(fakes.service.write('u1', 'key-1', INTAKE))).toBe('RATE_LIMITED');
+    expect(fakes.bridge.ops()).toEqual([]);
+    expect((await fakes.schedules.get('u1'))?.fetches).toEqual(full);
   });
 });
