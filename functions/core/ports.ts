@@ -108,7 +108,7 @@ export interface ConnectionStore {
    * record (schedule fields unspecified: withScheduleOf) or throws VersionConflictError.
    */
   update(userId: string, expectedVersion: number, changes: ConnectionChanges): Promise<ConnectionRecord>;
-  /** Deletes the connection and unschedules it (its lease ends; its fetch log stays). */
+  /** Deletes the connection and unschedules it (a running sync keeps its lease but reschedules nobody; the fetch log stays). */
   delete(userId: string): Promise<boolean>;
 }
 
@@ -157,7 +157,10 @@ export interface ScheduleStore {
   claim(due: DueSchedule, owner: string, until: string, now: Date): Promise<boolean>;
   /** Takes the lease if none is live (a manual sync, a write, a backfill chunk): the schedule under it, or undefined. */
   acquire(userId: string, owner: string, until: string, now: Date): Promise<ScheduleRecord | undefined>;
-  /** Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease was no longer its own. */
+  /**
+   * Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease
+   * was no longer its own, or the user disconnected meanwhile (then only the lease and the fetch log are written).
+   */
   end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean>;
   /**
    * The app read the user's data: records the read unless one was recorded since `readSince`

@@ -28,7 +28,7 @@ export const scanUserItems = async (
  */
 export const keptAfterErasure = ({ table, item }: { table: string; item: Record<string, unknown> }): boolean =>
   String(item.user_id).startsWith('__rate__#') ||
-  (String(item.user_id).startsWith('__schedule__#') && Object.keys(item).every((name) => name === 'user_id' || name === 'fetches')) ||
+  (String(item.user_id).startsWith('__schedule__#') && Object.keys(item).every((name) => ['user_id', 'fetches', 'disconnected'].includes(name))) ||
   (table.endsWith('-events') && (item.sk === 'SEQ' || String(item.body).includes('"type":"connection.disconnected"')));
 
 /** Every item of the user an erasure must have removed (scanUserItems less what it keeps by design). */

@@ -254,6 +254,8 @@ export class DynamoConnectionStore implements ConnectionStore {
       ['due_shard', record.nextSyncTime === undefined ? undefined : dueShardOf(record.userId)],
       ['last_sync_time', record.lastSyncTime],
       ['probed_at', record.cursors.probedAt],
+      // Connected again: syncs reschedule it.
+      ['disconnected', undefined],
     ]);
     const sets = [...schedule].filter(([, value]) => value !== undefined);
     const removes = [...schedule].filter(([, value]) => value === undefined).map(([name]) => name);
@@ -304,15 +306,17 @@ export class DynamoConnectionStore implements ConnectionStore {
     const { Attributes } = await this.doc.send(
       new DeleteCommand({ TableName: this.table, Key: { user_id: userId }, ReturnValues: 'ALL_OLD' }),
     );
-    // Unscheduled, and a running sync's lease ended (its end then writes nothing); the fetch log stays.
+    // Unscheduled, and marked so that a sync still running releases its lease without rescheduling
+    // (the lease stays with it: no sync of a new connection starts before it ends); the fetch log stays.
     // Left scheduled by a crash in between, dispatch's claim finds no connection and the sync unschedules it.
     await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: 'REMOVE next_sync_time, due_shard, lease_owner, lease_until, last_sync_time, probed_at, read_at',
+          UpdateExpression: 'SET disconnected = :yes REMOVE next_sync_time, due_shard, last_sync_time, probed_at, read_at',
           ConditionExpression: 'attribute_exists(user_id)',
+          ExpressionAttributeValues: { ':yes': true },
         }),
       ),
     );

@@ -2,7 +2,8 @@
  * Schedules: one small item per user in the connections table (tables.ts says why there),
  * key `__schedule__#<user id>`: `due_shard` + `next_sync_time` (the sparse `due` index, only
  * while scheduled), `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms),
- * `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read). Every write is one conditional UpdateItem
+ * `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read), `disconnected`
+ * (set by a disconnect, removed by the next connect: a sync still running then reschedules nobody). Every write is one conditional UpdateItem
  * of it; claiming it is the lease. A connection item written by an older version may still
  * carry `due_shard` + `next_sync_time`: dispatch finds it in the same index and its claim moves
  * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
@@ -152,19 +153,33 @@ export class DynamoScheduleStore implements ScheduleStore {
     if (end.lastSyncTime !== undefined) set('last_sync_time', end.lastSyncTime);
     if (end.probedAt !== undefined) set('probed_at', end.probedAt);
     if (end.fetches !== undefined) set('fetches', end.fetches);
-    const { written } = await conditionally(
+    const reschedules = typeof end.nextSyncTime === 'string';
+    const ended = await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
           UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}REMOVE ${removes.join(', ')}`,
-          // Not ours any more (expired and taken, or a disconnect ended it): nothing of this lease is written.
-          ConditionExpression: 'lease_owner = :owner',
+          // Not ours any more (expired and taken): nothing of this lease is written. Disconnected
+          // meanwhile: nobody is rescheduled, the lease is only released (below).
+          ConditionExpression: reschedules ? 'lease_owner = :owner AND attribute_not_exists(disconnected)' : 'lease_owner = :owner',
           ExpressionAttributeValues: values,
         }),
       ),
     );
-    return written;
+    if (ended.written || !reschedules) return ended.written;
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: scheduleKey(userId),
+          UpdateExpression: `${end.fetches === undefined ? '' : 'SET fetches = :fetches '}REMOVE lease_owner, lease_until`,
+          ConditionExpression: 'lease_owner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ...(end.fetches === undefined ? {} : { ':fetches': end.fetches }) },
+        }),
+      ),
+    );
+    return false;
   }
 
   async recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { createDocumentClient } from '../../../functions/adapters/dynamo/client'
 import { LIMITS } from '../../../functions/core/limits';
 import { scanUserItems } from '../../support/scan';
 import { ATHLETE, harnessForFile, PASSWORD } from './harness';
+import { claimedJob } from '../../support/claim';
 
 const h = harnessForFile();
 beforeEach(async () => {
@@ -36,10 +37,9 @@ describe('sync under faults', () => {
   it('runs a scheduled job once even when it is delivered twice', async () => {
     const user = await connect();
     await h.runtime.drainQueue();
-    const { connections, queue } = h.runtime.services.deps;
-    const record = await connections.get(user);
-    const dueAt = record?.nextSyncTime ?? '';
-    await queue.enqueue([{ userId: user, reason: 'scheduled', dueAt }, { userId: user, reason: 'scheduled', dueAt }]);
+    const { schedules, queue } = h.runtime.services.deps;
+    const job = await claimedJob(schedules, user, h.clock.now());
+    await queue.enqueue([job, job]);
     await h.sim.resetCounters();
     expect(await h.runtime.drainQueue()).toBe(2);
     expect(await h.sim.count('activities')).toBe(1);

@@ -179,7 +179,7 @@ describe('DynamoConnectionStore', () => {
     expect((await store.get(userId))?.version).toBe(1);
   });
 
-  it('deletes a connection and says whether there was one; its schedule is unscheduled and its lease ended, its fetch log kept', async () => {
+  it('deletes a connection and says whether there was one; its schedule is unscheduled, its fetch log kept', async () => {
     const userId = newUserId();
     await store.put(record(userId));
     const now = new Date('2026-03-01T10:00:00.000Z');
@@ -189,9 +189,15 @@ describe('DynamoConnectionStore', () => {
 
     expect(await store.delete(userId)).toBe(true);
     expect(await store.get(userId)).toBeUndefined();
-    expect(await rawSchedule(userId)).toEqual({ ...scheduleKey(userId), fetches: [now.getTime()] });
-    // The sync that was running ends without rescheduling anybody.
-    expect(await schedules.end(userId, 'running-sync', { nextSyncTime: '2026-03-01T10:15:00.000Z' })).toBe(false);
+    // The sync that was running keeps its lease (nobody syncs a new connection before it ended) …
+    expect(await schedules.acquire(userId, 'new-connection', '2026-03-01T10:08:00.000Z', now)).toBeUndefined();
+    // … and its end releases it without rescheduling anybody, its fetch counted.
+    const fetches = [now.getTime(), now.getTime() + 1000];
+    expect(await schedules.end(userId, 'running-sync', { nextSyncTime: '2026-03-01T10:15:00.000Z', fetches })).toBe(false);
+    expect(await rawSchedule(userId)).toEqual({ ...scheduleKey(userId), fetches, disconnected: true });
     expect(await store.delete(userId)).toBe(false);
+    // Connected again: scheduled, and syncs reschedule it.
+    await store.put(record(userId));
+    expect(await rawSchedule(userId)).toEqual({ ...scheduleKey(userId), fetches, next_sync_time: '2026-03-01T10:00:00.000Z', due_shard: dueShardOf(userId) });
   });
 });

@@ -45,11 +45,20 @@ export class MemoryScheduleStore implements ScheduleStore {
     return structuredClone(taken);
   }
 
+  /** Users disconnected since they last connected (the store's `disconnected`). */
+  readonly disconnected = new Set<string>();
+
   async end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean> {
     const current = this.records.get(userId);
     if (current?.lease?.owner !== owner) return false;
     const next: ScheduleRecord = { ...current };
     delete next.lease;
+    if (typeof end.nextSyncTime === 'string' && this.disconnected.has(userId)) {
+      // Released, nobody rescheduled.
+      this.records.set(userId, { ...next, ...(end.fetches ? { fetches: [...end.fetches] } : {}) });
+      this.writes.push({ userId, op: 'end' });
+      return false;
+    }
     if (end.nextSyncTime === null) delete next.nextSyncTime;
     else if (end.nextSyncTime !== undefined) next.nextSyncTime = end.nextSyncTime;
     if (end.lastSyncTime !== undefined) next.lastSyncTime = end.lastSyncTime;
@@ -73,14 +82,16 @@ export class MemoryScheduleStore implements ScheduleStore {
   schedule(userId: string, fields: Pick<ScheduleRecord, 'nextSyncTime' | 'lastSyncTime' | 'probedAt'>): void {
     const { lease, fetches } = this.records.get(userId) ?? { fetches: [] };
     this.records.set(userId, { userId, fetches, ...(lease ? { lease } : {}), ...definedOf(fields) });
+    this.disconnected.delete(userId);
     this.writes.push({ userId, op: 'put' });
   }
 
-  /** What ConnectionStore.delete does to it: unscheduled, the lease ended, the fetch log kept. */
+  /** What ConnectionStore.delete does to it: unscheduled, marked, the lease and the fetch log kept. */
   unschedule(userId: string): void {
     const current = this.records.get(userId);
     if (!current) return;
-    this.records.set(userId, { userId, fetches: current.fetches });
+    this.records.set(userId, { userId, fetches: current.fetches, ...(current.lease ? { lease: current.lease } : {}) });
+    this.disconnected.add(userId);
     this.writes.push({ userId, op: 'delete' });
   }
 

@@ -248,7 +248,7 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     expect((await fakes.schedules.get('u1'))?.lease).toBeUndefined();
   });
 
-  it('a disconnect during a sync ends its lease: the sync’s end reschedules nobody', async () => {
+  it('a disconnect during a sync: the sync’s end releases its lease and reschedules nobody', async () => {
     const fakes = await caughtUp();
     const job = await claim(fakes, 'claim-1');
     fakes.bridge.answer('fetch', probeStopped, () => fakes.connections.delete('u1'));
