@@ -1,6 +1,6 @@
 /**
  * Counts what the benchmark's DynamoDB client does: every operation by kind of item
- * (connection, activity, daily summary, lease, ...), items actually written, and the
+ * (connection, schedule, activity, daily summary, ...), items actually written, and the
  * capacity units DynamoDB reports (ReturnConsumedCapacity). A conditional write whose
  * condition fails writes nothing but is still billed (at least 1 WRU, by the item's size):
  * the meter estimates those from the size of the item it tried to write.
@@ -12,7 +12,7 @@ export type ItemKind =
   | 'activity'
   | 'daily-summary'
   | 'profile'
-  | 'lease'
+  | 'schedule'
   | 'rate-limit'
   | 'system'
   | 'attempt'
@@ -30,7 +30,7 @@ export interface KindCounts {
 
 export type MeterSnapshot = Record<ItemKind, KindCounts>;
 
-const KINDS: ItemKind[] = ['connection', 'activity', 'daily-summary', 'profile', 'lease', 'rate-limit', 'system', 'attempt', 'other'];
+const KINDS: ItemKind[] = ['connection', 'activity', 'daily-summary', 'profile', 'schedule', 'rate-limit', 'system', 'attempt', 'other'];
 
 const zero = (): KindCounts => ({ written: 0, refused: 0, reads: 0, wru: 0, rru: 0 });
 
@@ -45,14 +45,14 @@ const stringOf = (value: unknown): string | undefined => {
 };
 
 const kindOf = (table: string, key: Attr | undefined): ItemKind => {
-  if (table.endsWith('-connections')) return 'connection';
+  // The user's schedule item (due time, lease, fetch log) lives beside the connection.
+  if (table.endsWith('-connections')) return stringOf(key?.user_id)?.startsWith('__schedule__#') ? 'schedule' : 'connection';
   if (table.endsWith('-attempts')) return 'attempt';
   if (stringOf(key?.user_id) === '__system__') return 'system';
   const sk = stringOf(key?.sk) ?? '';
   if (sk.startsWith('ACT#')) return 'activity';
   if (sk.startsWith('DAY#')) return 'daily-summary';
   if (sk === 'PROFILE') return 'profile';
-  if (sk === 'LEASE') return 'lease';
   if (sk.startsWith('RATE#')) return 'rate-limit';
   return 'other';
 };
@@ -61,7 +61,7 @@ const kindOf = (table: string, key: Attr | undefined): ItemKind => {
 const sizeOf = (item: Attr | undefined): number => (item ? JSON.stringify(item).length : 0);
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand']);
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
 
 export class DynamoMeter {
   private counts = emptySnapshot();
@@ -77,11 +77,15 @@ export class DynamoMeter {
         const table = input.TableName ?? '';
         const tracked = WRITES.has(command) || READS.has(command);
         if (tracked) input.ReturnConsumedCapacity = 'TOTAL';
-        const kind = kindOf(table, input.Key ?? input.Item);
+        // A BatchGetItem here is a connection read with its schedule item (connection-store.ts).
+        const kind = command === 'BatchGetItemCommand' ? 'connection' : kindOf(table, input.Key ?? input.Item);
         try {
           const result = await next(args);
-          const output = result.output as { ConsumedCapacity?: { CapacityUnits?: number; WriteCapacityUnits?: number; ReadCapacityUnits?: number } };
-          const units = output.ConsumedCapacity?.CapacityUnits ?? 0;
+          type Consumed = { CapacityUnits?: number };
+          const output = result.output as { ConsumedCapacity?: Consumed | Consumed[] };
+          // A batch reports one entry per table.
+          const consumed = output.ConsumedCapacity;
+          const units = Array.isArray(consumed) ? consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) : (consumed?.CapacityUnits ?? 0);
           if (WRITES.has(command)) {
             this.counts[kind].written += 1;
             this.counts[kind].wru += units || Math.max(1, Math.ceil(sizeOf(input.Item) / 1024));

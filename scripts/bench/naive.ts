@@ -9,7 +9,7 @@
 import { fetchResultOf, type BridgeResponse, type FetchResult } from '../../functions/core/bridge-protocol';
 import { LIMITS } from '../../functions/core/limits';
 import { addDays, datesBetween, localDate } from '../../functions/core/local-time';
-import type { SyncJob } from '../../functions/core/ports';
+import type { ConnectionChanges, SyncJob } from '../../functions/core/ports';
 import type { ServiceDeps } from '../../functions/core/services/deps';
 import type { SyncRun } from '../../functions/core/services/sync-service';
 
@@ -20,8 +20,17 @@ const NOTHING = { activitiesWritten: 0, dailySummariesWritten: 0, profileUpdated
 export class NaiveSync {
   constructor(private readonly deps: ServiceDeps) {}
 
-  run(job: SyncJob): Promise<SyncRun> {
-    return this.sync(job.userId, NAIVE_WINDOW_DAYS, false);
+  async run(job: SyncJob): Promise<SyncRun> {
+    const run = await this.sync(job.userId, NAIVE_WINDOW_DAYS, false);
+    // Dispatch's claim took the user's lease: given back with the next due time (the schedule item is the dispatcher's, not a lease of the baseline's).
+    if (job.claim !== undefined) {
+      const now = this.deps.clock.now();
+      await this.deps.schedules.end(job.userId, job.claim, {
+        lastSyncTime: now.toISOString(),
+        nextSyncTime: new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString(),
+      });
+    }
+    return run;
   }
 
   /** The whole history at once: one login, one fetch of `days` days (and today), profile included. */
@@ -54,11 +63,8 @@ export class NaiveSync {
       (result?.dailySummaries?.items ?? []).flatMap((day) => ('summary' in day ? [{ date: day.date, summary: day.summary, final: day.date < today }] : [])),
     );
     if (result?.profile) await deps.data.putProfile(userId, { ...result.profile.basics, timeZone: result.profile.timeZone }, now);
-    const changes = {
-      lastSyncTime: now.toISOString(),
-      nextSyncTime: new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString(),
-      ...(result?.profile?.timeZone ? { timeZone: result.profile.timeZone } : {}),
-    };
+    // The naive sync rewrites its connection at every sync, changed or not.
+    const changes: ConnectionChanges = { status: 'active', ...(result?.profile?.timeZone ? { timeZone: result.profile.timeZone } : {}) };
     // Last write wins: a naive implementation has no lease; a concurrent copy of this sync just wrote the same.
     const updated = await deps.connections.update(userId, connection.version, changes).catch(async () => {
       const latest = await deps.connections.get(userId);
