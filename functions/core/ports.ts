@@ -158,6 +158,11 @@ export interface ScheduleStore {
   /** Takes the lease if none is live (a manual sync, a write, a backfill chunk): the schedule under it, or undefined. */
   acquire(userId: string, owner: string, until: string, now: Date): Promise<ScheduleRecord | undefined>;
   /**
+   * Extends `owner`'s lease to `until` if it is still its own (even run out: nobody claimed it since):
+   * the schedule under it, or undefined. For a redelivered job whose first delivery failed.
+   */
+  renew(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined>;
+  /**
    * Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease
    * was no longer its own, or the user disconnected meanwhile (then only the lease and the fetch log are written).
    */

@@ -137,6 +137,22 @@ export class DynamoScheduleStore implements ScheduleStore {
     return taken.written ? scheduleOf(userId, taken.output.Attributes) : undefined;
   }
 
+  async renew(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined> {
+    const renewed = await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: scheduleKey(userId),
+          UpdateExpression: 'SET lease_until = :until',
+          ConditionExpression: 'lease_owner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':until': canonicalTime(until) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return renewed.written ? scheduleOf(userId, renewed.output.Attributes) : undefined;
+  }
+
   async end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean> {
     const sets: string[] = [];
     const removes = ['lease_owner', 'lease_until'];

@@ -157,26 +157,34 @@ export class SyncService {
     // A duplicate or stale delivery: its claim's lease has ended (the sync happened) or is another's.
     if (lease === 'stale') return { status: 'skipped', ...NOTHING };
     const end: ScheduleEnd = {};
+    // Until the run ends (returns): a claimed job that fails keeps its lease for its redelivery.
+    let ended = false;
     try {
       // Read again under the lease: a sync that just finished may have moved the cursors.
       const connection = await this.deps.connections.get(userId);
       if (!connection?.isActive) {
         // Nothing to sync until the user connects (again): a schedule left behind is dropped.
         end.nextSyncTime = null;
+        ended = true;
         return { status: connection ? 'skipped' : 'not_connected', ...NOTHING };
       }
       const run = await this.syncUnderLease(job, connection, lease.schedule, end, now, options);
       if (run.connection && (run.status === 'synced' || run.status === 'failed')) await this.events.synced(connection, run.connection);
+      ended = true;
       return run;
     } catch (error) {
       if (error instanceof ConnectionGoneError) {
         // The schedule is the new connection's now (or none): only the fetches this sync made are recorded.
         for (const field of ['nextSyncTime', 'lastSyncTime', 'probedAt'] as const) delete end[field];
+        ended = true;
         return { status: 'not_connected', ...NOTHING };
       }
       throw error;
     } finally {
-      await this.deps.schedules.end(userId, lease.owner, end);
+      // A claimed job that failed is redelivered by SQS and finds its lease (renewed if it ran out,
+      // unless dispatch claimed the user again); the fetch it made is not logged (at most one per failure).
+      // Any other lease is released: the job's retry takes a new one.
+      if (ended || job.claim === undefined) await this.deps.schedules.end(userId, lease.owner, end);
     }
   }
 
@@ -187,8 +195,11 @@ export class SyncService {
   private async lease(job: SyncJob, now: Date): Promise<{ owner: string; schedule: ScheduleRecord } | 'held' | 'stale'> {
     if (job.claim !== undefined) {
       const schedule = await this.deps.schedules.get(job.userId);
-      const held = schedule?.lease;
-      return schedule && held?.owner === job.claim && held.until > now.toISOString() ? { owner: job.claim, schedule } : 'stale';
+      if (!schedule || schedule.lease?.owner !== job.claim) return 'stale';
+      if (schedule.lease.until > now.toISOString()) return { owner: job.claim, schedule };
+      // Ran out (a redelivery after a failed run): still this claim's unless dispatch claimed the user again.
+      const renewed = await this.deps.schedules.renew(job.userId, job.claim, later(now, LIMITS.leaseTtlSeconds));
+      return renewed ? { owner: job.claim, schedule: renewed } : 'stale';
     }
     // Queued by a version whose claim was not a lease: that version's schedule is claimed again when due.
     if (job.dueAt !== undefined) return 'stale';

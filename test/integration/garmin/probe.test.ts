@@ -39,6 +39,8 @@ describe('a scheduled sync probes first', () => {
     expect(after?.lastSyncTime).toBeDefined();
     expect(after?.cursors).toEqual({ ...before?.cursors, probedAt: after?.lastSyncTime });
     expect(after?.nextSyncTime && after.nextSyncTime > h.clock.now().toISOString()).toBe(true);
+    // Only the schedule item was written: the connection item (tokens, cursors) is as it was.
+    expect(after?.version).toBe(before?.version);
   });
 
   it('an upload since then: the whole plan runs and the new activity is readable', async () => {

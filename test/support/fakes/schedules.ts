@@ -11,7 +11,7 @@ export class MemoryScheduleStore implements ScheduleStore {
   /** Users whose claim another dispatcher wins (the condition fails). */
   readonly stolen = new Set<string>();
   /** Every write that changed a schedule (claims, acquisitions, ends, reads recorded), in order. */
-  readonly writes: Array<{ userId: string; op: 'claim' | 'acquire' | 'end' | 'read' | 'put' | 'delete' }> = [];
+  readonly writes: Array<{ userId: string; op: 'claim' | 'acquire' | 'renew' | 'end' | 'read' | 'put' | 'delete' }> = [];
 
   async get(userId: string): Promise<ScheduleRecord | undefined> {
     const record = this.records.get(userId);
@@ -43,6 +43,15 @@ export class MemoryScheduleStore implements ScheduleStore {
     this.records.set(userId, taken);
     this.writes.push({ userId, op: 'acquire' });
     return structuredClone(taken);
+  }
+
+  async renew(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined> {
+    const current = this.records.get(userId);
+    if (current?.lease?.owner !== owner) return undefined;
+    const renewed = { ...current, lease: { owner, until } };
+    this.records.set(userId, renewed);
+    this.writes.push({ userId, op: 'renew' });
+    return structuredClone(renewed);
   }
 
   /** Users disconnected since they last connected (the store's `disconnected`). */

@@ -234,6 +234,22 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     expect((await stored(fakes)).tokens).toBe(fakes.record.tokens);
   });
 
+  it('a claimed job that failed keeps its lease for its redelivery, which renews it once it ran out', async () => {
+    const fakes = await caughtUp();
+    const job = await claim(fakes, 'claim-1');
+    fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
+    fakes.data.failWrites = new Error('storage is down');
+    await expect(fakes.service.run(job)).rejects.toThrow('storage is down');
+    expect((await fakes.schedules.get('u1'))?.lease?.owner).toBe('claim-1');
+
+    delete fakes.data.failWrites;
+    fakes.clock.advance(LIMITS.syncIntervalSeconds + 1);
+    fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
+    expect((await fakes.service.run(job, { redelivery: true })).status).toBe('synced');
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'renew', 'end']);
+    expect((await fakes.schedules.get('u1'))?.lease).toBeUndefined();
+  });
+
   it('counts every fetch in the log it read under the lease: the 16th manual sync within the hour is refused with 429', async () => {
     const fakes = await caughtUp();
     for (let i = 0; i < LIMITS.fetchesPerHour; i++) {

@@ -1,0 +1,86 @@
+/**
+ * The schedule item end to end (handlers, queue, bridge, simulator, DynamoDB Local with the
+ * synthesized IAM): a connection an older version scheduled keeps syncing, and the app's reads
+ * pull the schedule with at most one write per window.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
+import { dueShardOf, scheduleKey } from '../../../functions/adapters/dynamo/schedule-store';
+import { LIMITS } from '../../../functions/core/limits';
+import { advance, connectAndBackfill, newAccount } from '../garmin/garmin-world';
+import { harnessForFile } from './harness';
+
+const h = harnessForFile();
+beforeEach(async () => h.sim.reset());
+
+const doc = createDocumentClient();
+const raw = async (key: Record<string, string>) =>
+  (await doc.send(new GetCommand({ TableName: h.runtime.tables.connections, Key: key, ConsistentRead: true }))).Item;
+
+describe('the schedule item', () => {
+  it('keeps a connection an older version scheduled on its connection item syncing: dispatch moves it into the schedule item', async () => {
+    const user = await connectAndBackfill(h, await newAccount(h));
+    const before = await h.runtime.services.deps.connections.get(user);
+    // As the version before the schedule item left it: due on the connection item, no schedule item.
+    const due = new Date(h.clock.now().getTime() - 60_000).toISOString();
+    await doc.send(
+      new UpdateCommand({
+        TableName: h.runtime.tables.connections,
+        Key: scheduleKey(user),
+        UpdateExpression: 'REMOVE next_sync_time, due_shard, last_sync_time, probed_at',
+      }),
+    );
+    await doc.send(
+      new UpdateCommand({
+        TableName: h.runtime.tables.connections,
+        Key: { user_id: user },
+        UpdateExpression: 'SET next_sync_time = :due, due_shard = :shard, last_sync_time = :last',
+        ExpressionAttributeValues: { ':due': due, ':shard': dueShardOf(user), ':last': before?.lastSyncTime },
+      }),
+    );
+    expect((await h.runtime.services.deps.connections.get(user))?.nextSyncTime).toBe(due);
+
+    const dispatched = await h.runtime.dispatch({ spreadSeconds: 0 });
+    expect(dispatched.claimed).toBe(1);
+    await h.runtime.drainQueue();
+
+    const after = await h.runtime.services.deps.connections.get(user);
+    expect(after?.lastSyncTime).toBe(h.clock.now().toISOString());
+    expect(after?.nextSyncTime && after.nextSyncTime > h.clock.now().toISOString()).toBe(true);
+    expect(await raw({ user_id: user })).not.toHaveProperty('next_sync_time');
+    expect(await raw(scheduleKey(user))).toMatchObject({ next_sync_time: after?.nextSyncTime, due_shard: dueShardOf(user) });
+    expect(await raw(scheduleKey(user))).not.toHaveProperty('lease_owner');
+    // Once, not again: nobody is due now.
+    expect((await h.runtime.dispatch({ spreadSeconds: 0 })).claimed).toBe(0);
+  });
+
+  it('app reads pull a later due time to the short cadence, with one write per user and window', async () => {
+    const user = await connectAndBackfill(h, await newAccount(h));
+    const later = new Date(h.clock.now().getTime() + 3 * 3600_000).toISOString();
+    await doc.send(
+      new UpdateCommand({ TableName: h.runtime.tables.connections, Key: scheduleKey(user), UpdateExpression: 'SET next_sync_time = :later', ExpressionAttributeValues: { ':later': later } }),
+    );
+    const soon = new Date(h.clock.now().getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString();
+    const from = new Date(h.clock.now().getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
+    const to = h.clock.now().toISOString().slice(0, 10);
+
+    expect((await h.api('GET /garmin/energy', { userId: user, query: { from, to } })).status).toBe(200);
+    expect(await raw(scheduleKey(user))).toMatchObject({ next_sync_time: soon, read_at: h.clock.now().toISOString() });
+    expect((await h.api('GET /garmin/connection', { userId: user })).body).toMatchObject({ connection: { nextSyncTime: soon } });
+
+    // Further reads within the window write nothing, even after the due time moved away again.
+    await doc.send(
+      new UpdateCommand({ TableName: h.runtime.tables.connections, Key: scheduleKey(user), UpdateExpression: 'SET next_sync_time = :later', ExpressionAttributeValues: { ':later': later } }),
+    );
+    await advance(h, 60);
+    expect((await h.api('GET /garmin/activities', { userId: user })).status).toBe(200);
+    expect((await h.api('GET /garmin/sleep', { userId: user, query: { from, to } })).status).toBe(200);
+    expect(await raw(scheduleKey(user))).toMatchObject({ next_sync_time: later });
+
+    // A bad request records nothing.
+    await advance(h, LIMITS.cadenceReadWindowSeconds);
+    expect((await h.api('GET /garmin/activities', { userId: user, query: { cursor: 'forged' } })).status).toBe(400);
+    expect(await raw(scheduleKey(user))).toMatchObject({ next_sync_time: later });
+  });
+});
