@@ -158,10 +158,13 @@ export interface ScheduleStore {
   /** Takes the lease if none is live (a manual sync, a write, a backfill chunk): the schedule under it, or undefined. */
   acquire(userId: string, owner: string, until: string, now: Date): Promise<ScheduleRecord | undefined>;
   /**
-   * Extends `owner`'s lease to `until` if it is still its own (even run out: nobody claimed it since):
-   * the schedule under it, or undefined. For a redelivered job whose first delivery failed.
+   * A worker starts the job of dispatch's claim `owner`: if the lease is still that claim's (even run
+   * out: nobody claimed the user since) and no delivery of the job runs, it runs until `until`; the
+   * schedule under it, or undefined (a duplicate running, or a stale job).
    */
-  renew(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined>;
+  start(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined>;
+  /** The run `start` began failed: the claim stays the lease, for SQS's redelivery of the job. */
+  stop(userId: string, owner: string): Promise<void>;
   /**
    * Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease
    * was no longer its own, or the user disconnected meanwhile (then only the lease and the fetch log are written).

@@ -2,7 +2,7 @@
  * Schedules: one small item per user in the connections table (tables.ts says why there),
  * key `__schedule__#<user id>`: `due_shard` + `next_sync_time` (the sparse `due` index, only
  * while scheduled), `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms),
- * `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read), `disconnected`
+ * `lease_started` (a worker runs the claim's job), `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read), `disconnected`
  * (set by a disconnect, removed by the next connect: a sync still running then reschedules nobody). Every write is one conditional UpdateItem
  * of it; claiming it is the lease. A connection item written by an older version may still
  * carry `due_shard` + `next_sync_time`: dispatch finds it in the same index and its claim moves
@@ -98,7 +98,7 @@ export class DynamoScheduleStore implements ScheduleStore {
     const lease = {
       TableName: this.table,
       Key: scheduleKey(due.userId),
-      UpdateExpression: 'SET next_sync_time = :until, due_shard = :shard, lease_owner = :owner, lease_until = :until',
+      UpdateExpression: 'SET next_sync_time = :until, due_shard = :shard, lease_owner = :owner, lease_until = :until REMOVE lease_started',
       ExpressionAttributeValues: {
         ':until': canonicalTime(until),
         ':shard': dueShardOf(due.userId),
@@ -127,7 +127,7 @@ export class DynamoScheduleStore implements ScheduleStore {
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: 'SET lease_owner = :owner, lease_until = :until',
+          UpdateExpression: 'SET lease_owner = :owner, lease_until = :until REMOVE lease_started',
           ConditionExpression: NO_LIVE_LEASE,
           ExpressionAttributeValues: { ':owner': owner, ':until': canonicalTime(until), ':now': now.toISOString() },
           ReturnValues: 'ALL_NEW',
@@ -137,25 +137,40 @@ export class DynamoScheduleStore implements ScheduleStore {
     return taken.written ? scheduleOf(userId, taken.output.Attributes) : undefined;
   }
 
-  async renew(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined> {
-    const renewed = await conditionally(
+  async start(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined> {
+    const started = await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: 'SET lease_until = :until',
-          ConditionExpression: 'lease_owner = :owner',
-          ExpressionAttributeValues: { ':owner': owner, ':until': canonicalTime(until) },
+          UpdateExpression: 'SET lease_until = :until, lease_started = :yes',
+          // SQS may deliver one job twice at once: only one delivery runs it.
+          ConditionExpression: 'lease_owner = :owner AND attribute_not_exists(lease_started)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': canonicalTime(until), ':yes': true },
           ReturnValues: 'ALL_NEW',
         }),
       ),
     );
-    return renewed.written ? scheduleOf(userId, renewed.output.Attributes) : undefined;
+    return started.written ? scheduleOf(userId, started.output.Attributes) : undefined;
+  }
+
+  async stop(userId: string, owner: string): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: scheduleKey(userId),
+          UpdateExpression: 'REMOVE lease_started',
+          ConditionExpression: 'lease_owner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ),
+    );
   }
 
   async end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean> {
     const sets: string[] = [];
-    const removes = ['lease_owner', 'lease_until'];
+    const removes = ['lease_owner', 'lease_until', 'lease_started'];
     const values: Record<string, unknown> = { ':owner': owner };
     const set = (attribute: string, value: unknown) => {
       sets.push(`${attribute} = :${attribute}`);
@@ -189,7 +204,7 @@ export class DynamoScheduleStore implements ScheduleStore {
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: `${end.fetches === undefined ? '' : 'SET fetches = :fetches '}REMOVE lease_owner, lease_until`,
+          UpdateExpression: `${end.fetches === undefined ? '' : 'SET fetches = :fetches '}REMOVE lease_owner, lease_until, lease_started`,
           ConditionExpression: 'lease_owner = :owner',
           ExpressionAttributeValues: { ':owner': owner, ...(end.fetches === undefined ? {} : { ':fetches': end.fetches }) },
         }),

@@ -181,10 +181,11 @@ export class SyncService {
       }
       throw error;
     } finally {
-      // A claimed job that failed is redelivered by SQS and finds its lease (renewed if it ran out,
-      // unless dispatch claimed the user again); the fetch it made is not logged (at most one per failure).
+      // A claimed job that failed is redelivered by SQS and finds its claim still the lease (unless
+      // dispatch claimed the user again); the fetch it made is not logged (at most one per failure).
       // Any other lease is released: the job's retry takes a new one.
       if (ended || job.claim === undefined) await this.deps.schedules.end(userId, lease.owner, end);
+      else await this.deps.schedules.stop(userId, lease.owner);
     }
   }
 
@@ -194,12 +195,10 @@ export class SyncService {
    */
   private async lease(job: SyncJob, now: Date): Promise<{ owner: string; schedule: ScheduleRecord } | 'held' | 'stale'> {
     if (job.claim !== undefined) {
-      const schedule = await this.deps.schedules.get(job.userId);
-      if (!schedule || schedule.lease?.owner !== job.claim) return 'stale';
-      if (schedule.lease.until > now.toISOString()) return { owner: job.claim, schedule };
-      // Ran out (a redelivery after a failed run): still this claim's unless dispatch claimed the user again.
-      const renewed = await this.deps.schedules.renew(job.userId, job.claim, later(now, LIMITS.leaseTtlSeconds));
-      return renewed ? { owner: job.claim, schedule: renewed } : 'stale';
+      // Still this claim's lease (even run out: nobody claimed the user since, as after a failed
+      // delivery), and no other delivery of the job running: this one runs it for a sync's time.
+      const schedule = await this.deps.schedules.start(job.userId, job.claim, later(now, LIMITS.leaseTtlSeconds));
+      return schedule ? { owner: job.claim, schedule } : 'stale';
     }
     // Queued by a version whose claim was not a lease: that version's schedule is claimed again when due.
     if (job.dueAt !== undefined) return 'stale';

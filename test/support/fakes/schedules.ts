@@ -11,7 +11,7 @@ export class MemoryScheduleStore implements ScheduleStore {
   /** Users whose claim another dispatcher wins (the condition fails). */
   readonly stolen = new Set<string>();
   /** Every write that changed a schedule (claims, acquisitions, ends, reads recorded), in order. */
-  readonly writes: Array<{ userId: string; op: 'claim' | 'acquire' | 'renew' | 'end' | 'read' | 'put' | 'delete' }> = [];
+  readonly writes: Array<{ userId: string; op: 'claim' | 'acquire' | 'start' | 'end' | 'read' | 'put' | 'delete' }> = [];
 
   async get(userId: string): Promise<ScheduleRecord | undefined> {
     const record = this.records.get(userId);
@@ -32,6 +32,7 @@ export class MemoryScheduleStore implements ScheduleStore {
     const current = this.records.get(due.userId);
     if (this.stolen.has(due.userId) || !current || current.nextSyncTime !== due.nextSyncTime || live(current, now)) return false;
     this.records.set(due.userId, { ...current, nextSyncTime: until, lease: { owner, until } });
+    this.started.delete(due.userId);
     this.writes.push({ userId: due.userId, op: 'claim' });
     return true;
   }
@@ -40,18 +41,27 @@ export class MemoryScheduleStore implements ScheduleStore {
     const current = this.records.get(userId) ?? { userId, fetches: [] };
     if (live(current, now)) return undefined;
     const taken = { ...current, lease: { owner, until } };
+    this.started.delete(userId);
     this.records.set(userId, taken);
     this.writes.push({ userId, op: 'acquire' });
     return structuredClone(taken);
   }
 
-  async renew(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined> {
+  /** Users whose claim's job a worker runs (the store's `lease_started`). */
+  readonly started = new Set<string>();
+
+  async start(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined> {
     const current = this.records.get(userId);
-    if (current?.lease?.owner !== owner) return undefined;
-    const renewed = { ...current, lease: { owner, until } };
-    this.records.set(userId, renewed);
-    this.writes.push({ userId, op: 'renew' });
-    return structuredClone(renewed);
+    if (current?.lease?.owner !== owner || this.started.has(userId)) return undefined;
+    const running = { ...current, lease: { owner, until } };
+    this.records.set(userId, running);
+    this.started.add(userId);
+    this.writes.push({ userId, op: 'start' });
+    return structuredClone(running);
+  }
+
+  async stop(userId: string, owner: string): Promise<void> {
+    if (this.records.get(userId)?.lease?.owner === owner) this.started.delete(userId);
   }
 
   /** Users disconnected since they last connected (the store's `disconnected`). */
@@ -62,6 +72,7 @@ export class MemoryScheduleStore implements ScheduleStore {
     if (current?.lease?.owner !== owner) return false;
     const next: ScheduleRecord = { ...current };
     delete next.lease;
+    this.started.delete(userId);
     if (typeof end.nextSyncTime === 'string' && this.disconnected.has(userId)) {
       // Released, nobody rescheduled.
       this.records.set(userId, { ...next, ...(end.fetches ? { fetches: [...end.fetches] } : {}) });

@@ -192,14 +192,14 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
   };
   const probeStopped = succeeded({ ...EMPTY_FETCH, probe: { lastUploadMs: UPLOAD_MS, stopped: true } });
 
-  it('a scheduled sync the probe stops writes the schedule twice (claim, end) and the connection item never', async () => {
+  it('a scheduled sync the probe stops writes the schedule three times (claim, start, end) and the connection item never', async () => {
     const fakes = await caughtUp();
     fakes.bridge.answer('fetch', probeStopped);
     const run = await fakes.service.run(await claim(fakes, 'claim-1'));
 
     expect(run.status).toBe('synced');
     expect(fakes.connections.updates).toEqual([]);
-    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'end']);
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'end']);
     const schedule = await fakes.schedules.get('u1');
     expect(schedule).toMatchObject({ lastSyncTime: NOW.toISOString(), probedAt: NOW.toISOString(), fetches: [NOW.getTime()] });
     expect(schedule?.lease).toBeUndefined();
@@ -219,6 +219,15 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     expect(fakes.bridge.ops()).toEqual(['fetch']);
   });
 
+  it('runs a job delivered twice at once only once', async () => {
+    const fakes = await caughtUp();
+    fakes.bridge.answer('fetch', probeStopped);
+    const job = await claim(fakes, 'claim-1');
+    const runs = await Promise.all([fakes.service.run(job), fakes.service.run(job)]);
+    expect(runs.map((r) => r.status).sort()).toEqual(['skipped', 'synced']);
+    expect(fakes.bridge.ops()).toEqual(['fetch']);
+  });
+
   it('a worker that crashed mid-sync loses nothing: its lease runs out, the user is claimed again, its late end writes nothing', async () => {
     const fakes = await caughtUp();
     const crashed = await claim(fakes, 'claim-1');
@@ -234,7 +243,7 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     expect((await stored(fakes)).tokens).toBe(fakes.record.tokens);
   });
 
-  it('a claimed job that failed keeps its lease for its redelivery, which renews it once it ran out', async () => {
+  it('a claimed job that failed keeps its claim as the lease for its redelivery, even once it ran out', async () => {
     const fakes = await caughtUp();
     const job = await claim(fakes, 'claim-1');
     fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
@@ -246,7 +255,7 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     fakes.clock.advance(LIMITS.syncIntervalSeconds + 1);
     fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
     expect((await fakes.service.run(job, { redelivery: true })).status).toBe('synced');
-    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'renew', 'end']);
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'start', 'end']);
     expect((await fakes.schedules.get('u1'))?.lease).toBeUndefined();
   });
 
