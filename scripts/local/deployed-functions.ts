@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
+import { sqsApi } from '../../functions/adapters/aws/sqs-api';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
@@ -31,7 +32,7 @@ import type { AwsRules } from './aws-rules';
 import type { FunctionIdentity } from './aws-rules/function-identity';
 import { bridgeInvokedBy, checkInvoke, invokeWithTimeout } from './aws-rules/lambda-invoke';
 import { functionArn } from './aws-rules/local-resources';
-import { enforceAwsRules } from './aws-rules/sdk-middleware';
+import { awsRulesGuard, enforceAwsRules } from './aws-rules/sdk-middleware';
 import { FUNCTION_NAMES, type FunctionName } from './aws-rules/stack-policies';
 
 /** The connect worker invoked like a Lambda Event invoke: accepted now, run in the background. */
@@ -112,6 +113,8 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
     const dynamo = guard(new DynamoDBClient({}), 'dynamodb');
     options.onDynamoClient?.(dynamo);
     const sqs = guard(new SQSClient({}), 'sqs');
+    // The queues send as deployed (signed calls, no SDK client), checked as this function.
+    const queues = sqsApi(identity && local ? { guard: awsRulesGuard({ identity, local }) } : {});
     const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
     const bridge = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
     const services = composeServices({
@@ -120,9 +123,9 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
       ...(options.clock ? { clock: options.clock } : {}),
       vault: once(() => createSecretsManagerVault(options.keyringSecretId, secretsManager)),
       bridge: () => bridge,
-      queue: once(() => new SqsSyncQueue(options.queueUrl, sqs)),
+      queue: once(() => new SqsSyncQueue(options.queueUrl, queues)),
       connectWorker: once(() => connectWorkerFor(identity)),
-      ...(options.webhookQueueUrl ? { webhooks: new SqsWebhookQueue(options.webhookQueueUrl, sqs) } : {}),
+      ...(options.webhookQueueUrl ? { webhooks: new SqsWebhookQueue(options.webhookQueueUrl, queues) } : {}),
       ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
     });
     const timeoutMs = timeoutOf(name);

@@ -341,7 +341,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(options.clock ? { clock: options.clock } : {}),
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
     bridge: () => bridge,
-    queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
+    queue: once(() => new SqsSyncQueue(queueUrl)),
     connectWorker: () => functions.connect.services.deps.connectWorker,
   });
 
