@@ -78,7 +78,7 @@ const endpointOf = (service: AwsService, region: string, options: SignedCallOpti
       `https://${service}.${region}.amazonaws.${region.startsWith('cn-') ? 'com.cn' : 'com'}`,
   );
 
-/** The error code as the SDK finds it: the query-compatible code, the error-type header, or the body's `__type`/`code`. */
+/** The error code as the SDK names the error: the error-type header, else the body's `__type`/`code` (namespace dropped). */
 const errorOf = (answer: AwsAnswer): AwsServiceError => {
   const text = new TextDecoder().decode(answer.body);
   let body: { __type?: unknown; code?: unknown; Code?: unknown; message?: unknown; Message?: unknown } = {};
@@ -88,7 +88,6 @@ const errorOf = (answer: AwsAnswer): AwsServiceError => {
     // Not JSON (a proxy's page): the status alone classifies it.
   }
   const raw =
-    answer.headers['x-amzn-query-error']?.split(';')[0] ??
     answer.headers['x-amzn-errortype'] ??
     [body.__type, body.code, body.Code].find((v): v is string => typeof v === 'string') ??
     `Http${answer.status}Error`;

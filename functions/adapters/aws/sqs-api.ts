@@ -18,8 +18,6 @@ export const sqsApi = (options?: SignedCallOptions): SqsApi => {
         headers: {
           'content-type': 'application/x-amz-json-1.0',
           'x-amz-target': 'AmazonSQS.SendMessageBatch',
-          // SQS then names its errors as its query protocol did (x-amzn-query-error), as the SDK asks.
-          'x-amzn-query-mode': 'true',
         },
         body: JSON.stringify(input),
       });
