@@ -1,27 +1,38 @@
-/** SQS's SendMessageBatch over its JSON protocol (what the SDK's client speaks), signed by signed-call.ts. */
-import type { SendMessageBatchRequest, SendMessageBatchResult } from '@aws-sdk/client-sqs';
+/** The SQS calls the functions make, over SQS's JSON protocol (what the SDK's client speaks), signed by signed-call.ts. */
+import type {
+  ChangeMessageVisibilityRequest,
+  SendMessageBatchRequest,
+  SendMessageBatchResult,
+  SendMessageRequest,
+  SendMessageResult,
+} from '@aws-sdk/client-sqs';
 import { type SignedCallOptions, signedCaller } from './signed-call';
 
-/** The one SQS call the functions' queues make; the local runtime passes its guarded instance. */
+/** The functions' SQS calls; the local runtime passes an instance guarded as the calling function. */
 export interface SqsApi {
   sendMessageBatch(input: SendMessageBatchRequest): Promise<SendMessageBatchResult>;
+  sendMessage(input: SendMessageRequest): Promise<SendMessageResult>;
+  changeMessageVisibility(input: ChangeMessageVisibilityRequest): Promise<void>;
 }
 
 export const sqsApi = (options?: SignedCallOptions): SqsApi => {
   const call = signedCaller('sqs', options);
+  const json = async (operation: string, input: object): Promise<unknown> => {
+    const answer = await call({
+      operation,
+      input: { ...input },
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${operation}` },
+      body: JSON.stringify(input),
+    });
+    // ChangeMessageVisibility answers with an empty body.
+    return answer.body.length ? JSON.parse(new TextDecoder().decode(answer.body)) : {};
+  };
   return {
-    sendMessageBatch: async (input) => {
-      const answer = await call({
-        operation: 'SendMessageBatch',
-        input: { ...input },
-        path: '/',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': 'AmazonSQS.SendMessageBatch',
-        },
-        body: JSON.stringify(input),
-      });
-      return JSON.parse(new TextDecoder().decode(answer.body)) as SendMessageBatchResult;
+    sendMessageBatch: async (input) => (await json('SendMessageBatch', input)) as SendMessageBatchResult,
+    sendMessage: async (input) => (await json('SendMessage', input)) as SendMessageResult,
+    changeMessageVisibility: async (input) => {
+      await json('ChangeMessageVisibility', input);
     },
   };
 };

@@ -1,6 +1,6 @@
 /** The deployed webhook delivery: the endpoint, its signing secrets and the queues, named by the environment. */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { sqsApi } from '../../adapters/aws/sqs-api';
 import type { DeliveryDeps } from '../../adapters/webhooks/delivery-worker';
 import { SigningSecretsSource } from '../../adapters/webhooks/signing-secrets';
 import { ENV, readEnv } from '../../core/env';
@@ -14,7 +14,7 @@ export const deliveryFromEnvironment: () => DeliveryDeps = once(() => {
   return {
     // Deployed: https:// to public addresses only (url-guard.ts), whatever the configuration says.
     target: { endpoint: readEnv(ENV.webhookUrl), urlPolicy: {}, secrets: () => secrets.load(), wallClock: () => new Date() },
-    sqs: new SQSClient({}),
+    sqs: sqsApi(),
     queueUrl: readEnv(ENV.webhookQueueUrl),
     deadLetterQueueUrl: readEnv(ENV.webhookDeadLetterQueueUrl),
     clock: { now: () => new Date() },
