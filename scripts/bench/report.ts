@@ -167,8 +167,8 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
       return largest
         ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
             'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
-            'and SQS SendMessageBatch already go without their clients, functions/adapters/aws; the delivery function still ' +
-            'has the SQS client for its own calls), and zod 4 classic keeps every schema method (~100 KB). About 40% of a ' +
+            'and SQS already go without their clients, functions/adapters/aws), and zod 4 classic keeps every schema ' +
+            'method (~100 KB). About 40% of a ' +
             'cold import is running the modules, most of it building ~350 zod schemas at import, the route table\'s ' +
             'response schemas among them, which only the OpenAPI document reads. What the rest would take: every schema in ' +
             'zod/mini (measured on like schemas: -70 KB and ~-5 ms a bundle; building a schema costs mini as much as classic), ' +
