@@ -309,7 +309,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## A simulated day (ours)', '');
   lines.push(
-    `One caught-up user (zone ${r.day.zone}), a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
+    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
       'the simulator\'s and our clocks moved together. Garmin requests per sync: ' +
       Object.entries(d.histogram)
         .map(([n, c]) => `${n} requests × ${c}`)
