@@ -520,6 +520,8 @@ results.meta = {
     summaryFinalAfterHours: LIMITS.summaryFinalAfterHours,
     summaryRecheckSeconds: LIMITS.summaryRecheckSeconds,
     summaryDatesPerSync: LIMITS.summaryDatesPerSync,
+    fullSyncSeconds: LIMITS.fullSyncSeconds,
+    fullSyncMaxSeconds: LIMITS.fullSyncMaxSeconds,
     garminRequestsPerMinute: LIMITS.garminRequestsPerMinute,
     estimatedRequestsPerSync: LIMITS.estimatedRequestsPerSync,
   },
