@@ -5,8 +5,8 @@
  * at synth instead of in production.
  */
 import { DEFAULT_BRIDGE_TIMEOUTS_MS } from '../functions/adapters/bridge/timeouts';
-import { AWS_LIMITS } from '../functions/core/aws-limits';
-import { LIMITS } from '../functions/core/limits';
+import { AWS_LIMITS } from '../functions/core/shared/aws-limits';
+import { LIMITS } from '../functions/core/shared/limits';
 
 const seconds = (ms: number): number => Math.ceil(ms / 1000);
 

@@ -16,7 +16,7 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metrics';
+import { METRIC, METRICS_NAMESPACE } from '../../functions/core/shared/metrics';
 import { SERVICE_NAME } from '../config';
 
 export interface ObservabilityProps {

@@ -31,7 +31,7 @@ import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ROUTE_KEYS } from '../../functions/api/routes';
-import { AWS_LIMITS } from '../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
 import type { LocalAuth } from './auth';
 import { deviceSignInRoutes } from './device-signin-routes';

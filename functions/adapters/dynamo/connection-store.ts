@@ -15,17 +15,17 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
-import { LIMITS } from '../../core/limits';
-import { ConnectionStatusSchema } from '../../core/statuses';
+import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
+import { LIMITS } from '../../core/shared/limits';
+import { ConnectionStatusSchema } from '../../core/shared/statuses';
 import {
   DATA_TYPES,
   VersionConflictError,
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
-} from '../../core/ports';
-import { SyncCursorsSchema } from '../../core/sync-cursors';
+} from '../../core/shared/ports';
+import { SyncCursorsSchema } from '../../core/shared/sync-cursors';
 import { conditionally } from './conditional-write';
 import { TABLES } from './tables';
 

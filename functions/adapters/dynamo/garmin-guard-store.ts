@@ -17,9 +17,9 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
+import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
-import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
+import { RESERVED_PARTITION_PREFIX } from '../../core/shared/reserved-partitions';
 import { TABLES } from './tables';
 import { epochSeconds } from './time';
 

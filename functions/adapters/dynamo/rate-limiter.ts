@@ -9,7 +9,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/ports';
+import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
 import { DynamoRequestCounter } from './request-counter';

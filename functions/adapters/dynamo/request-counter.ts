@@ -6,7 +6,7 @@
  * limit, so it is exact under concurrency, needs no read, and a refused request writes nothing.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApiRequestKind, RequestCounter } from '../../core/ports';
+import type { ApiRequestKind, RequestCounter } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DATA_SK, TABLES, ratePartition } from './tables';
 
