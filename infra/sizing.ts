@@ -1,6 +1,6 @@
 /**
  * Timeouts and memory of every function, derived from the product's own limits
- * (functions/core/limits.ts) and the bridge client's per-operation timeouts, so a change
+ * (functions/core/shared/limits.ts) and the bridge client's per-operation timeouts, so a change
  * there moves the infrastructure with it, and a change that breaks an invariant fails
  * at synth instead of in production.
  */

@@ -1,7 +1,7 @@
 /**
  * Connections: one item per user in the connections table, attributes in snake_case
  * (the seed's `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the
- * sync state); the `cursors` map alone is stored as the record holds it (core/sync-cursors.ts).
+ * sync state); the `cursors` map alone is stored as the record holds it (core/shared/sync-cursors.ts).
  * A scheduled connection also carries `due_shard`, which puts it in the sparse `due` index;
  * an unscheduled one has neither `due_shard` nor `next_sync_time`.
  */

@@ -10,7 +10,7 @@
  * - `RL429#<bucket start>`   `users`: a string set of users Garmin answered 429 in that
  *   bucket (bounded), TTL two buckets later;
  * - `LOGIN_BLOCK`            until when Garmin's SSO refuses this service's logins
- *   (core/services/login-gate.ts), TTL well after that so consecutive blocks lengthen.
+ *   (core/connect/login-gate.ts), TTL well after that so consecutive blocks lengthen.
  *
  * The partition is one item per minute for the budget, written by dispatch a few times per
  * run plus the syncs that used more than dispatch reserved: far below a partition's limits.

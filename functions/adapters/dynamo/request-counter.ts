@@ -1,5 +1,5 @@
 /**
- * The per-user API throttle's counters (functions/core/services/request-throttle.ts): one
+ * The per-user API throttle's counters (functions/core/shared/request-throttle.ts): one
  * item per user, kind and window, `REQ#<kind>#<window start>` in the user's rate partition
  * `__rate__#user#<userId>` (outside the user's data, so a disconnect resets nothing). A
  * request is one UpdateItem: ADD 1 on the condition that the window holds fewer than the

@@ -133,7 +133,7 @@ export const errorResponse = (error: unknown): HttpResponse => {
   return json(500, { error: { code: 'INTERNAL', message: 'Something went wrong; please try again' } });
 };
 
-/** The per-user API throttle (core/services/request-throttle.ts): resolves when the request may run, else throws a 429. */
+/** The per-user API throttle (core/shared/request-throttle.ts): resolves when the request may run, else throws a 429. */
 export interface Throttle {
   admit(userId: string, routeKey: string): Promise<void>;
 }

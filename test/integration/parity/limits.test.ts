@@ -1,5 +1,5 @@
 /**
- * AWS's quotas, enforced locally at the figures of functions/core/aws-limits.ts: just
+ * AWS's quotas, enforced locally at the figures of functions/core/shared/aws-limits.ts: just
  * under a limit passes, just over fails the way AWS fails it. Garmin's answers are slowed
  * with the simulator's latency faults, so a timeout is a fact, not a guess about timing.
  */
