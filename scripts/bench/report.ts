@@ -1,5 +1,5 @@
 /** The benchmark's results: their shape (bench/results.json) and the markdown table (bench/results.md). */
-import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import type { MeterSnapshot } from './ddb-meter';
 import type { BridgeImportResult, BundleResult } from './static';

@@ -1,7 +1,7 @@
 /** The deployed transport: a synchronous Lambda Invoke of the Python bridge function. */
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
-import type { GarminBridge } from '../../core/ports';
+import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { GarminBridge } from '../../core/shared/ports';
 import { BridgeTransportError, functionFailed, invokeFailed } from './errors';
 import { validateRequest, validateResponse } from './protocol-io';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS, timeoutFor, type BridgeTimeouts } from './timeouts';

@@ -10,9 +10,9 @@
  * for a prompt sync with POST /garmin/sync; which plan a sync runs (probe or the check of what
  * the probe cannot see) is sync-plan.ts's business, which asks `inUsersNight` when to check.
  */
-import { LIMITS } from '../limits';
-import { localHour } from '../local-time';
-import type { SyncCursors } from '../ports';
+import { LIMITS } from '../shared/limits';
+import { localHour } from '../shared/local-time';
+import type { SyncCursors } from '../shared/ports';
 
 /** Uploads per hour of the user's day (24 numbers, faded), and how many uploads were counted. */
 export interface UploadHistogram {

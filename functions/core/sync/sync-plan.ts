@@ -2,13 +2,13 @@
  * What one sync asks Garmin for, and how its results move the cursors: pure functions,
  * so "only new data" and "cursors only past what was stored" are tested without I/O.
  */
-import type { FetchRequest, FetchResult } from '../bridge-protocol';
-import { LIMITS } from '../limits';
-import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
-import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
+import type { FetchRequest, FetchResult } from '../shared/bridge-protocol';
+import { LIMITS } from '../shared/limits';
+import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../shared/local-time';
+import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../shared/ports';
 import { countUpload, histogramOf, inUsersNight } from './cadence';
 import { isGivenUp, isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
-import { syncsActivities, wellnessKindsOf } from './data-types';
+import { syncsActivities, wellnessKindsOf } from '../shared/data-types';
 import { planWellness, wellnessRequests } from './wellness-days';
 
 export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;

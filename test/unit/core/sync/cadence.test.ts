@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../../functions/core/limits';
-import { localHour } from '../../../../functions/core/local-time';
+import { LIMITS } from '../../../../functions/core/shared/limits';
+import { localHour } from '../../../../functions/core/shared/local-time';
 import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourKinds, inUsersNight, nextSyncSeconds } from '../../../../functions/core/sync/cadence';
 
 const ZONE = 'Europe/Berlin';

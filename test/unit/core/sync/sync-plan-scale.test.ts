@@ -1,9 +1,9 @@
 /** What a sync asks Garmin for once caught up, and when a daily summary becomes final. */
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../../functions/core/limits';
-import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../../../functions/core/ports';
-import { toConnectionView } from '../../../../functions/core/services/connection-view';
+import type { FetchResult } from '../../../../functions/core/shared/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/shared/limits';
+import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../../../functions/core/shared/ports';
+import { toConnectionView } from '../../../../functions/core/connect/connection-view';
 import { isSummaryFinal, sameContent } from '../../../../functions/core/sync/summary-finality';
 import { applyFetchResult, planFetch, plannedRequests } from '../../../../functions/core/sync/sync-plan';
 import { connectionRecord } from '../../../support/fakes/records';
