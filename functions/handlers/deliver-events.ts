@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { METRIC } from '../core/metrics';
+import { METRIC } from '../core/shared/metrics';
 import { logger } from './commons/logger';
 import { metrics, metricsPublisher } from './commons/metrics';
 import { type DeliveryDeps, type DeliveryObserver, deliverRecord, deliveryFromEnvironment } from './commons/webhook-runtime';

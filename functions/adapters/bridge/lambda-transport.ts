@@ -1,6 +1,6 @@
 /** The deployed transport: a synchronous Lambda Invoke of the Python bridge function. */
-import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
-import type { GarminBridge } from '../../core/ports';
+import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { GarminBridge } from '../../core/shared/ports';
 import { type InvokeOutput, type LambdaApi, lambdaApi } from '../aws/lambda-api';
 import { BridgeTransportError, functionFailed, invokeFailed } from './errors';
 import { validateRequest, validateResponse } from './protocol-io';

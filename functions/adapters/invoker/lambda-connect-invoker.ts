@@ -1,4 +1,4 @@
-import type { ConnectJob, ConnectWorkerInvoker } from '../../core/ports';
+import type { ConnectJob, ConnectWorkerInvoker } from '../../core/shared/ports';
 import { type LambdaApi, lambdaApi } from '../aws/lambda-api';
 
 /** Starts the connect worker with an asynchronous (Event) invoke: a login may take minutes. */

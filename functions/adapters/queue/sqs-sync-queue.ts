@@ -1,4 +1,4 @@
-import type { SyncJob, SyncQueue } from '../../core/ports';
+import type { SyncJob, SyncQueue } from '../../core/shared/ports';
 import { type SqsApi, sendInBatches, sqsApi } from '../aws/sqs-api';
 
 /** Sync jobs on SQS; a job's delay spreads dispatched syncs over time. */

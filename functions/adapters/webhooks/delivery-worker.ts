@@ -7,7 +7,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { AppEvent } from '../../core/events/schema';
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/shared/ports';
 import type { SqsApi } from '../aws/sqs-api';
 import { type DeliveryTarget, WEBHOOK_RETRY, deliverEvent, retryDelaySeconds } from './delivery';
 

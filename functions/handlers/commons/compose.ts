@@ -11,9 +11,9 @@ import type { TableKey } from '../../adapters/dynamo/tables';
 import { DynamoEventFeed } from '../../adapters/events/dynamo-event-feed';
 import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
 import type { SqsWebhookQueue } from '../../adapters/webhooks/sqs-webhook-queue';
-import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/ports';
+import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/shared/ports';
 import { type Services, createServices } from '../../core/services';
-import type { ApiRequestLimits } from '../../core/services/request-throttle';
+import type { ApiRequestLimits } from '../../core/shared/request-throttle';
 
 export interface Adapters {
   doc: DynamoDBDocumentClient;

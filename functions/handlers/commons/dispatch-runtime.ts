@@ -6,7 +6,7 @@ import { createDocumentClient } from '../../adapters/dynamo/client';
 import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
 import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
 import { SqsSyncQueue } from '../../adapters/queue/sqs-sync-queue';
-import { ENV, readEnv } from '../../core/env';
+import { ENV, readEnv } from '../../core/shared/env';
 import type { DispatchServices } from '../dispatch';
 
 let deployed: DispatchServices | undefined;

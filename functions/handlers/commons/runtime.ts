@@ -5,7 +5,7 @@ import { TABLES, type TableKey } from '../../adapters/dynamo/tables';
 import { LambdaConnectInvoker } from '../../adapters/invoker/lambda-connect-invoker';
 import { SqsSyncQueue } from '../../adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../adapters/vault';
-import { ENV, readEnv } from '../../core/env';
+import { ENV, readEnv } from '../../core/shared/env';
 import type { Services } from '../../core/services';
 import { type Adapters, composeServices, once } from './compose';
 

@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sqsApi } from '../../adapters/aws/sqs-api';
 import type { DeliveryDeps } from '../../adapters/webhooks/delivery-worker';
 import { SigningSecretsSource } from '../../adapters/webhooks/signing-secrets';
-import { ENV, readEnv } from '../../core/env';
+import { ENV, readEnv } from '../../core/shared/env';
 import { once } from './compose';
 
 export { type DeliveryDeps, type DeliveryObserver, deliverRecord } from '../../adapters/webhooks/delivery-worker';

@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsApi } from '../../../functions/adapters/aws/sqs-api';
 import { SqsSyncQueue } from '../../../functions/adapters/queue/sqs-sync-queue';
-import type { SyncJob } from '../../../functions/core/ports';
+import type { SyncJob } from '../../../functions/core/shared/ports';
 
 const refusal = async (promise: Promise<unknown>) => {
   const error: unknown = await promise.then(

@@ -4,9 +4,9 @@
  * delivered again, nothing is stored twice, and the API shows how far it got.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ConnectionStore } from '../../../functions/core/ports';
-import { SyncService } from '../../../functions/core/services/sync-service';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import type { ConnectionStore } from '../../../functions/core/shared/ports';
+import { SyncService } from '../../../functions/core/sync/sync-service';
 import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
 const h = harnessForFile();

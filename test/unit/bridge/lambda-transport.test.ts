@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BridgeRequest, BridgeResponse } from '../../../functions/core/bridge-protocol';
-import type { ConnectJob } from '../../../functions/core/ports';
+import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
+import type { ConnectJob } from '../../../functions/core/shared/ports';
 import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';

@@ -11,7 +11,7 @@ const problems = async (filePath: string, source: string): Promise<string[]> => 
 
 describe('dependency direction', () => {
   it.each([
-    ['functions/core/services/x.ts', "import { TABLES } from '../../adapters/dynamo/tables';"],
+    ['functions/core/sync/x.ts', "import { TABLES } from '../../adapters/dynamo/tables';"],
     ['functions/core/x.ts', "import { handler } from '../handlers/read';"],
     ['functions/adapters/dynamo/x.ts', "import { handler } from '../../handlers/read';"],
     ['functions/handlers/read.ts', "import { DynamoDataStore } from '../adapters/dynamo/data-store';"],
@@ -24,7 +24,7 @@ describe('dependency direction', () => {
 
   it.each([
     ['functions/handlers/commons/runtime.ts', "import { createDocumentClient } from '../../adapters/dynamo/client';"],
-    ['functions/adapters/dynamo/x.ts', "import { LIMITS } from '../../core/limits';"],
+    ['functions/adapters/dynamo/x.ts', "import { LIMITS } from '../../core/shared/limits';"],
     ['functions/handlers/read.ts', "import type { Services } from '../core/services';"],
     ['functions/handlers/commons/http.ts', "import { API_ROUTES } from '../../api/routes';"],
   ])('allows %s importing %s', async (file, line) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../../functions/core/limits';
-import type { ConnectionRecord } from '../../../../functions/core/ports';
+import type { FetchResult } from '../../../../functions/core/shared/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/shared/limits';
+import type { ConnectionRecord } from '../../../../functions/core/shared/ports';
 import { applyFetchResult, planFetch, reconcileFrom } from '../../../../functions/core/sync/sync-plan';
 import { connectionRecord } from '../../../support/fakes/records';
 
