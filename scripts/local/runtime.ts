@@ -67,6 +67,8 @@ export interface LocalRuntimeOptions {
   timeoutsMs?: Partial<Record<FunctionName, number>>;
   /** The per-user API throttle's limits, for a load generator (Schemathesis); LIMITS.apiRequestsPerWindow otherwise. */
   apiRequestLimits?: ApiRequestLimits;
+  /** How many days back a new connection's backfill reaches, for a test of a long backfill; LIMITS.backfillDays otherwise. */
+  backfillDays?: number;
   /** Test seam: DynamoDB throttling and per-function clock skew (scripts/local/fault-injection.ts), as `faults`. */
   injectFaults?: boolean;
   /** How long a received sync job stays invisible (default 30 s); tests: 0 redelivers a failed one on the next drain. */
@@ -331,6 +333,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(rules ? { rules } : {}),
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
+    ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
   });
   faults?.attach(functions);
   const dynamo = new DynamoDBClient({});
@@ -343,6 +346,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
     connectWorker: () => functions.connect.services.deps.connectWorker,
+    ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
   });
 
   const api = httpApiOf(functions);

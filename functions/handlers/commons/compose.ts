@@ -29,6 +29,8 @@ export interface Adapters {
   clock?: Clock;
   /** The per-user API throttle's limits, when the local runtime sets others than LIMITS.apiRequestsPerWindow. */
   apiRequestLimits?: ApiRequestLimits;
+  /** The backfill's depth, when the local runtime sets another than LIMITS.backfillDays. */
+  backfillDays?: number;
 }
 
 export const composeServices = (adapters: Adapters): Services => {
@@ -58,6 +60,7 @@ export const composeServices = (adapters: Adapters): Services => {
       return adapters.connectWorker();
     },
     ...(adapters.apiRequestLimits ? { apiRequestLimits: adapters.apiRequestLimits } : {}),
+    ...(adapters.backfillDays !== undefined ? { backfillDays: adapters.backfillDays } : {}),
     newId: randomUUID,
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
