@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   // Dependencies point one way: handlers → core ← adapters; only the composition roots
-  // (handlers/commons/*runtime.ts, compose.ts) wire adapters in; nothing deployed imports
+  // (handlers/commons/compose.ts, runtime.ts) wire adapters in; nothing deployed imports
   // the local runtime, the tests or the stack. Inside core: shared → events → connect → sync
   // → read → write, each folder importing only from those before it (README, "Where things live").
   layer('functions/core/**', [CORE]),
@@ -79,7 +79,7 @@ export default tseslint.config(
   },
   layer(
     'functions/handlers/**',
-    [folders(['adapters'], 'handlers reach adapters only through the composition roots (handlers/commons/*runtime.ts, compose.ts)')],
-    ['functions/handlers/commons/compose.ts', 'functions/handlers/commons/runtime.ts', 'functions/handlers/commons/dispatch-runtime.ts', 'functions/handlers/commons/webhook-runtime.ts'],
+    [folders(['adapters'], 'handlers reach adapters only through the composition roots (handlers/commons/compose.ts, runtime.ts)')],
+    ['functions/handlers/commons/compose.ts', 'functions/handlers/commons/runtime.ts'],
   ),
 );
