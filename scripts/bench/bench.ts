@@ -132,8 +132,8 @@ const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted
  * Freshness under the adaptive cadence: the user's histogram holds LEARNT_DAYS of the upload
  * routine (what the probe would have counted), then a simulated day of that routine (device
  * syncs at the simulator), dispatch every ADAPTIVE_STEP_MINUTES, a sync whenever the user is due.
- * An upload's data is readable once a whole plan ran after it (the probe let it through);
- * its lag is that sync's time minus the upload's.
+ * An upload's data is readable once a whole plan ran after the probe saw it; its lag is that
+ * sync's time minus the upload's.
  */
 const adaptiveDay = async (sim: SimulatorClient, rt: BenchRuntime, userId: string, zone: string) => {
   const { connections } = rt.services.deps;
@@ -162,8 +162,11 @@ const adaptiveDay = async (sim: SimulatorClient, rt: BenchRuntime, userId: strin
     if (dispatched.claimed === 0) continue;
     await rt.work({ workers: 1, target: dispatched.claimed, idleMs: 3000 });
     if (now <= dayEnd) syncs++;
-    const whole = Date.parse((await connections.get(userId))?.cursors.fullSyncAt ?? '');
-    for (const at of uploads) if (!readable.has(at) && whole >= at) readable.set(at, whole);
+    // Readable once the probe saw the upload and a plan ran with it (a check between probes reads less).
+    const cursors = (await connections.get(userId))?.cursors;
+    const whole = Date.parse(cursors?.fullSyncAt ?? '');
+    const seen = Date.parse(cursors?.deviceUploadAt ?? '');
+    for (const at of uploads) if (!readable.has(at) && whole >= at && seen >= at) readable.set(at, whole);
   }
   const lags = uploads.map((at) => ((readable.get(at) ?? rt.clock.now().getTime()) - at) / MINUTE).sort((a, b) => a - b);
   log(`adaptive day: ${syncs} syncs, ${uploads.length} uploads, lags (min) ${lags.map((l) => l.toFixed(0)).join(', ')}`);
@@ -466,6 +469,12 @@ try {
   for (const other of [naiveUser, deep, naiveDeep]) await rt.services.deps.connections.delete(other);
   const day: BenchResults['day']['syncs'] = [];
   const zone = caughtUp.timeZone ?? 'UTC';
+  // A day with no device upload (the issue's definition): the simulator would count the end of
+  // each of its generated activities as one, so the device's last upload is held where the
+  // user's last probe saw it.
+  const lastSeen = (await rt.services.deps.connections.get(steady))?.cursors.deviceUploadAt;
+  if (lastSeen === undefined) throw new Error('the steady user\'s probe never saw an upload');
+  await sim.deviceSync(ATHLETE, lastSeen);
   for (let step = 0; step < DAY_STEPS; step++) {
     rt.clock.offsetMs += 15 * MINUTE + 5000;
     await setSimClock(sim, rt.clock.now());
@@ -507,6 +516,8 @@ results.meta = {
     summaryFinalAfterHours: LIMITS.summaryFinalAfterHours,
     summaryRecheckSeconds: LIMITS.summaryRecheckSeconds,
     summaryDatesPerSync: LIMITS.summaryDatesPerSync,
+    fullSyncSeconds: LIMITS.fullSyncSeconds,
+    fullSyncMaxSeconds: LIMITS.fullSyncMaxSeconds,
     garminRequestsPerMinute: LIMITS.garminRequestsPerMinute,
     estimatedRequestsPerSync: LIMITS.estimatedRequestsPerSync,
   },

@@ -96,10 +96,13 @@ export const LIMITS = {
 
   /**
    * A scheduled sync first asks when the device last uploaded (one request) and stops there
-   * when nothing came since; its whole plan runs anyway once this long after the last whole
-   * one: manual entries, edits, a scale or a second device may not move the device's upload time.
+   * when nothing came since (sync/sync-plan.ts). What that time cannot show (manual weigh-ins,
+   * hydration and activities, a scale, other sources of today's summary) is checked by a plan
+   * of its own fullSyncSeconds after the last plan, put off while the user sleeps but never
+   * past fullSyncMaxSeconds.
    */
-  fullSyncMaxSeconds: 6 * 3600,
+  fullSyncSeconds: 12 * 3600,
+  fullSyncMaxSeconds: 24 * 3600,
   /**
    * Adaptive cadence (sync/cadence.ts): the next scheduled sync comes after syncIntervalSeconds
    * while the app reads the user's data (within cadenceReadWindowSeconds) or around the hours
