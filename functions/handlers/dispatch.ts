@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import { METRIC } from '../core/shared/metrics';
 import type { ServiceDeps } from '../core/shared/deps';
 import { type DispatchOptions, dispatchDue } from '../core/sync/dispatch-service';
-import { dispatchServicesFromEnvironment } from './commons/dispatch-runtime';
+import { dispatchServicesFromEnvironment } from './commons/runtime';
 import { logger } from './commons/logger';
 import { metrics, metricsPublisher } from './commons/metrics';
 

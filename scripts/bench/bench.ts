@@ -13,6 +13,7 @@ import { SimulatorClient, type SimCounters } from '../../test/support/simulator-
 import { dueShardOf } from '../../functions/adapters/dynamo/connection-store';
 import { LIMITS } from '../../functions/core/shared/limits';
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
+import { SyncService } from '../../functions/core/sync/sync-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import { addDays, localDate, localTimestamp } from '../../functions/core/shared/local-time';
 import { EMPTY_HISTOGRAM, countUpload } from '../../functions/core/sync/cadence';
@@ -306,26 +307,21 @@ try {
   // ---- 365-day backfill ----
   log('ours: connect + 365-day backfill');
   const deep = 'bench-backfill-365';
-  const defaultDepth = LIMITS.backfillDays;
-  (LIMITS as { backfillDays: number }).backfillDays = 365;
-  let backfillOurs: Measured<{ chunks: number; progress: number[] }>;
-  try {
-    await connectViaApi(rt, deep);
-    const fetchesBefore = rt.bridge.stats.calls.fetch ?? 0;
-    backfillOurs = await measure(sim, rt, async () => {
-      // Chunk by chunk, to watch the progress the API shows.
-      const progress: number[] = [];
-      for (;;) {
-        const run = await rt.work({ workers: 1, target: 1, idleMs: 2000 });
-        if (run.processed === 0) break;
-        const view = await rt.api('GET /garmin/connection', { userId: deep });
-        progress.push((view.body.connection as { backfill: { percent: number } }).backfill.percent);
-      }
-      return { chunks: (rt.bridge.stats.calls.fetch ?? 0) - fetchesBefore, progress };
-    });
-  } finally {
-    (LIMITS as { backfillDays: number }).backfillDays = defaultDepth;
-  }
+  // The workers' own sync service, its backfill reaching 365 days instead of LIMITS.backfillDays.
+  const deepRt = rt.withSync(new SyncService({ ...rt.functions.syncWorker.services.deps, backfillDays: 365 }));
+  await connectViaApi(rt, deep);
+  const fetchesBefore = rt.bridge.stats.calls.fetch ?? 0;
+  const backfillOurs = await measure(sim, rt, async () => {
+    // Chunk by chunk, to watch the progress the API shows.
+    const progress: number[] = [];
+    for (;;) {
+      const run = await deepRt.work({ workers: 1, target: 1, idleMs: 2000 });
+      if (run.processed === 0) break;
+      const view = await rt.api('GET /garmin/connection', { userId: deep });
+      progress.push((view.body.connection as { backfill: { percent: number } }).backfill.percent);
+    }
+    return { chunks: (rt.bridge.stats.calls.fetch ?? 0) - fetchesBefore, progress };
+  });
   const deepView = await rt.api('GET /garmin/connection', { userId: deep });
   const deepConnection = deepView.body.connection as { backfill: { from: string; done: boolean; through: string | null } };
   const storedDays = (await rt.services.deps.data.queryDailySummaries(deep, deepConnection.backfill.from, '2999-12-31')).length;

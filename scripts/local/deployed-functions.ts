@@ -78,6 +78,8 @@ export interface DeployedFunctionsOptions {
   timeoutsMs?: Partial<Record<FunctionName, number>>;
   /** The per-user API throttle's limits, when not LIMITS.apiRequestsPerWindow (a load generator such as Schemathesis). */
   apiRequestLimits?: ApiRequestLimits;
+  /** The backfill's depth, when not LIMITS.backfillDays (a test of a long backfill). */
+  backfillDays?: number;
   /** Sees every DynamoDB client made (the benchmark meters them). */
   onDynamoClient?: (client: DynamoDBClient) => void;
 }
@@ -125,6 +127,7 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
       connectWorker: once(() => connectWorkerFor(identity)),
       ...(options.webhookQueueUrl ? { webhooks: new SqsWebhookQueue(options.webhookQueueUrl, sqs) } : {}),
       ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
+      ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
     });
     const timeoutMs = timeoutOf(name);
     const functionName = rules?.local.functionName(name) ?? name;

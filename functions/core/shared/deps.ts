@@ -35,6 +35,8 @@ export interface ServiceDeps {
   feed?: EventFeed;
   /** The per-user API throttle's limits: LIMITS.apiRequestsPerWindow unless the local runtime sets others. */
   apiRequestLimits?: ApiRequestLimits;
+  /** How many days back a new connection's backfill reaches: LIMITS.backfillDays unless a test or the benchmark sets another. */
+  backfillDays?: number;
   newId(): string;
   /** Pause between polls of a bounded wait (real timers in production). */
   pause(ms: number): Promise<void>;

@@ -16,8 +16,8 @@ export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
 export const profileIsStale = (profile: StoredProfile | undefined, now: Date): boolean =>
   !profile || now.getTime() - Date.parse(profile.fetchedAt) >= LIMITS.profileCacheTtlSeconds * 1000;
 
-export const backfillStart = (now: Date, timeZone: string | undefined): string =>
-  addDays(localDate(now, timeZone ?? EARLIEST_ZONE), -LIMITS.backfillDays);
+export const backfillStart = (now: Date, timeZone: string | undefined, backfillDays: number = LIMITS.backfillDays): string =>
+  addDays(localDate(now, timeZone ?? EARLIEST_ZONE), -backfillDays);
 
 const secondsSince = (time: string | undefined, now: Date): number =>
   time === undefined ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(time)) / 1000;
@@ -137,12 +137,13 @@ export const planFetch = (
   now: Date,
   reason?: SyncReason,
   reconcileStart?: string,
+  backfillDays: number = LIMITS.backfillDays,
 ): FetchPlan => {
   const { cursors } = connection;
   const probe = probeFirst(connection, now, reason);
   // Until Garmin tells us the user's zone, reach as far forward as any zone's "today".
   const today = localDate(now, connection.timeZone ?? EARLIEST_ZONE);
-  const backfillFrom = cursors.backfillFrom ?? backfillStart(now, connection.timeZone);
+  const backfillFrom = cursors.backfillFrom ?? backfillStart(now, connection.timeZone, backfillDays);
   const newest = cursors.activitiesNewestLocal?.slice(0, 10);
   const incremental = newest ? addDays(newest, -LIMITS.activityOverlapDays) : backfillFrom;
   const activitiesFrom = reconcileStart !== undefined && reconcileStart < incremental ? reconcileStart : incremental;

@@ -155,7 +155,7 @@ export class SyncService {
     const { profileFetchedAt } = connection.cursors;
     const profile = profileFetchedAt ? { profile: {}, fetchedAt: profileFetchedAt } : await this.deps.data.getProfile(userId);
     const reconcileStart = reconcileFrom(connection, now, job.force);
-    const plan = planFetch(connection, profile, now, job.reason, reconcileStart);
+    const plan = planFetch(connection, profile, now, job.reason, reconcileStart, this.deps.backfillDays);
     // Service-wide first (breaker, budget): a sync held back there must not use up the user's own limit.
     const admission = await this.guard.admit(job, plannedRequests(plan), now);
     if (!admission.admitted) {

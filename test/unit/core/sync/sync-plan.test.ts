@@ -23,6 +23,12 @@ describe('planFetch', () => {
     expect(plan.dailySummaries?.dates).toHaveLength(LIMITS.summaryDatesPerSync);
   });
 
+  it('backfills from an injected depth instead of LIMITS.backfillDays', () => {
+    const plan = planFetch(connection({ timeZone: 'Europe/Berlin' }), undefined, NOW, 'backfill', undefined, 365);
+    expect(plan.activities?.startDate).toBe('2025-11-23');
+    expect(plan.dailySummaries?.dates[0]).toBe('2025-11-23');
+  });
+
   it('asks only for what is new once cursors exist', () => {
     const plan = planFetch(
       connection({
