@@ -1,7 +1,7 @@
 /** What dispatch does for one user, for tests that drive a scheduled sync themselves. */
 import { randomUUID } from 'node:crypto';
-import { LIMITS } from '../../functions/core/limits';
-import type { ScheduleStore, SyncJob } from '../../functions/core/ports';
+import { LIMITS } from '../../functions/core/shared/limits';
+import type { ScheduleStore, SyncJob } from '../../functions/core/shared/ports';
 
 /** Claims the user's schedule at `now` as dispatch would (whatever its due time) and returns the job dispatch queues. */
 export const claimedJob = async (schedules: ScheduleStore, userId: string, now: Date): Promise<SyncJob> => {

@@ -2,8 +2,8 @@
  * The Garmin bridge as the functions see it: `createGarminBridge` picks the transport
  * (Lambda when deployed, a stdio child process locally) behind the caller's deadline.
  */
-import { ENV, readEnv } from '../../core/env';
-import type { GarminBridge } from '../../core/ports';
+import { ENV, readEnv } from '../../core/shared/env';
+import type { GarminBridge } from '../../core/shared/ports';
 import { DeadlineBridge } from './deadline';
 import { LambdaBridgeTransport, type LambdaTransportOptions } from './lambda-transport';
 import { StdioBridgeTransport, type StdioTransportOptions } from './stdio-transport';

@@ -6,8 +6,8 @@
  * less the time one Garmin request in flight may still take plus the answer's way back.
  * The bridge starts no Garmin request after it and answers with what it has.
  */
-import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
-import type { GarminBridge } from '../../core/ports';
+import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { GarminBridge } from '../../core/shared/ports';
 import { type BridgeTimeouts, timeoutFor } from './timeouts';
 
 /** One Garmin request in flight (the library's own HTTP timeout is shorter) and the answer's transport. */

@@ -4,8 +4,8 @@
  * concurrently; a crashed process is replaced on the next call.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
-import type { GarminBridge } from '../../core/ports';
+import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { GarminBridge } from '../../core/shared/ports';
 import { BridgeProcess, type BridgeLogger, type BridgeProcessConfig } from './bridge-process';
 import { BridgeTransportError, invokeFailed } from './errors';
 import { validateRequest } from './protocol-io';

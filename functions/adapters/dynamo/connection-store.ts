@@ -1,7 +1,7 @@
 /**
  * Connections: one item per user in the connections table, attributes in snake_case
  * (the seed's `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the
- * sync state); the `cursors` map alone is stored as the record holds it (core/sync-cursors.ts).
+ * sync state); the `cursors` map alone is stored as the record holds it (core/shared/sync-cursors.ts).
  * What every sync changes (due time, lastSyncTime, the probe's time) is in the user's
  * schedule item beside it (schedule-store.ts): `get` reads both in one BatchGetItem and
  * merges them, `put` writes both in one transaction, `update` writes the connection item
@@ -17,8 +17,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
-import { ConnectionStatusSchema } from '../../core/statuses';
+import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
+import { ConnectionStatusSchema } from '../../core/shared/statuses';
 import {
   DATA_TYPES,
   VersionConflictError,
@@ -26,8 +26,8 @@ import {
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
-} from '../../core/ports';
-import { SyncCursorsSchema } from '../../core/sync-cursors';
+} from '../../core/shared/ports';
+import { SyncCursorsSchema } from '../../core/shared/sync-cursors';
 import { conditionally } from './conditional-write';
 import { ScheduleItem, canonicalTime, dueShardOf, scheduleKey } from './schedule-store';
 

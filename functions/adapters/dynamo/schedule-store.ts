@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { LIMITS } from '../../core/limits';
-import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/ports';
+import { LIMITS } from '../../core/shared/limits';
+import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { SCHEDULE_KEY_PREFIX, TABLES } from './tables';
 

@@ -3,9 +3,9 @@
  * on the target, the payload quota of the invocation type, and the function's timeout.
  */
 import type { Context } from 'aws-lambda';
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
-import type { BridgeRequest, BridgeResponse } from '../../../functions/core/bridge-protocol';
-import type { GarminBridge } from '../../../functions/core/ports';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
+import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
+import type { GarminBridge } from '../../../functions/core/shared/ports';
 import { lambdaContext } from '../apigw-events';
 import { invokePayloadTooLarge } from './aws-errors';
 import type { FunctionIdentity } from './function-identity';

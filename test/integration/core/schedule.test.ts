@@ -7,7 +7,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { dueShardOf, scheduleKey } from '../../../functions/adapters/dynamo/schedule-store';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { advance, connectAndBackfill, newAccount } from '../garmin/garmin-world';
 import { harnessForFile } from './harness';
 

@@ -8,7 +8,7 @@ import {
   type ConnectionRecord,
   type ConnectionStore,
   VersionConflictError,
-} from '../../../functions/core/ports';
+} from '../../../functions/core/shared/ports';
 import type { MemoryAttemptStore } from './attempts';
 import type { MemoryScheduleStore } from './schedules';
 

@@ -1,5 +1,5 @@
 /** The schedule store in memory: due times by shard, the claim that is the lease, the fetch log. */
-import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../../functions/core/ports';
+import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../../functions/core/shared/ports';
 import { shardOf } from './schedule';
 
 const live = (record: ScheduleRecord | undefined, now: Date): boolean => record?.lease !== undefined && record.lease.until >= now.toISOString();
