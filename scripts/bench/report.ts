@@ -430,9 +430,10 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       'clock does not turn into 401s.',
   );
   out.push(
-    `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** The user's small schedule item is written twice ` +
-      '(dispatch\'s claim, which is the lease, and the sync\'s end with the next due time, lastSyncTime and the fetch log): both ' +
-      'are needed for "never dispatched twice" and rescheduling; the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
+    `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** Besides these the user's small schedule item is written ` +
+      'three times (dispatch\'s claim, which is the lease; the worker\'s start, so a job SQS delivers twice at once runs once; the ' +
+      'end with the next due time, lastSyncTime and the fetch log), the claim and the end moving its key in the `due` index (2 more ' +
+      'units each); the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
       'continuously (it models a watch that uploads all the time); against Garmin with no device upload since the last ' +
       'sync it is not written. Unchanged activities and summaries are read back (one query each) and not written at ' +
       `all (refused conditional writes: ${f(ours.noChange.refusedWrites)}; the naive baseline re-puts its whole window, ` +
