@@ -4,6 +4,7 @@ import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-cl
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';
 import { startFakeLambda, type FakeLambda } from './fake-lambda-server';
+import { rejectionOf } from '../../support/rejection';
 
 const TOKEN = '{"di_token":"eyJsecret.token.value","di_refresh_token":"refresh-me"}';
 
@@ -15,15 +16,6 @@ const PONG: BridgeResponse = {
   tokensChanged: false,
   garminRequests: 0,
   durationMs: 1,
-};
-
-const transportError = async (promise: Promise<unknown>): Promise<BridgeTransportError> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BridgeTransportError);
-  return error as BridgeTransportError;
 };
 
 describe('Lambda transport (real LambdaClient against a local Invoke endpoint)', () => {
@@ -52,7 +44,7 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
       functionError: 'Unhandled',
       payload: JSON.stringify({ errorMessage: `boom ${TOKEN}`, errorType: 'KeyError', stackTrace: [TOKEN] }),
     });
-    const error = await transportError(bridge.call({ op: 'verify', tokens: TOKEN }));
+    const error = await rejectionOf(bridge.call({ op: 'verify', tokens: TOKEN }), BridgeTransportError);
     expect(error.reason).toBe('function-error');
     expect(error.message).toContain('verify');
     expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
@@ -63,21 +55,21 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
     ['not a bridge response', JSON.stringify({ ok: true, tokens: TOKEN, surprise: TOKEN })],
   ])('refuses a payload that is %s, without echoing it', async (_case, payload) => {
     lambda.reply({ payload });
-    const error = await transportError(bridge.call({ op: 'verify', tokens: TOKEN }));
+    const error = await rejectionOf(bridge.call({ op: 'verify', tokens: TOKEN }), BridgeTransportError);
     expect(error.reason).toBe('invalid-response');
     expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
   });
 
   it('reports a failed invoke by the service error name only', async () => {
     lambda.reply({ status: 429, errorType: 'TooManyRequestsException', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }) });
-    const error = await transportError(bridge.call({ op: 'ping' }));
+    const error = await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError);
     expect(error.reason).toBe('invoke-failed');
     expect(error.message).toContain('TooManyRequestsException');
   });
 
   it('gives up after the operation timeout', async () => {
     lambda.reply('hang');
-    const error = await transportError(bridge.call({ op: 'fetch', tokens: TOKEN, profile: true }));
+    const error = await rejectionOf(bridge.call({ op: 'fetch', tokens: TOKEN, profile: true }), BridgeTransportError);
     expect(error.reason).toBe('timeout');
     expect(error.message).toBe('bridge fetch timed out after 300 ms');
   });
