@@ -63,8 +63,7 @@ describe('stdio transport (real Python bridge)', () => {
   it('rejects a request that breaks the schema without starting (or reaching) the process', async () => {
     const bridge = open([]);
     const bad = { op: 'login', username: 'someone', password: 'p'.repeat(300) } as BridgeRequest;
-    const error: unknown = await bridge.call(bad).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidBridgeRequestError);
+    const error = await rejectionOf(bridge.call(bad), InvalidBridgeRequestError);
     expect(String(error)).not.toContain('ppp');
     await expect(bridge.call({ op: 'dance' } as unknown as BridgeRequest)).rejects.toBeInstanceOf(InvalidBridgeRequestError);
     expect(bridge.pid).toBeUndefined();

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
+import type { ConnectJob } from '../../../functions/core/shared/ports';
 import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';
+import { LambdaConnectInvoker } from '../../../functions/adapters/invoker/lambda-connect-invoker';
 import { startFakeLambda, type FakeLambda } from './fake-lambda-server';
 import { rejectionOf } from '../../support/rejection';
 
@@ -18,7 +20,7 @@ const PONG: BridgeResponse = {
   durationMs: 1,
 };
 
-describe('Lambda transport (real LambdaClient against a local Invoke endpoint)', () => {
+describe('Lambda transport (the signed Invoke against a local Invoke endpoint)', () => {
   let lambda: FakeLambda;
   let bridge: LambdaBridgeTransport;
 
@@ -35,8 +37,20 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
     lambda.reply({ payload: JSON.stringify(PONG) });
     expect(await bridge.call({ id: 'r1', op: 'ping' })).toEqual(PONG);
     expect(lambda.seen).toEqual([
-      { path: '/2015-03-31/functions/garmin-bridge/invocations', invocationType: 'RequestResponse', body: '{"id":"r1","op":"ping"}' },
+      {
+        path: '/2015-03-31/functions/garmin-bridge/invocations',
+        invocationType: 'RequestResponse',
+        authorization: expect.stringMatching(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/),
+        body: '{"id":"r1","op":"ping"}',
+      },
     ]);
+  });
+
+  it('invokes a function named by its ARN (the name is one path segment)', async () => {
+    lambda.reply({ payload: JSON.stringify(PONG) });
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:garmin-bridge';
+    await new LambdaBridgeTransport({ client: lambda.client, functionName: arn }).call({ op: 'ping' });
+    expect(lambda.seen[0]?.path).toBe(`/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`);
   });
 
   it('turns a function error into a BridgeTransportError that does not echo the payload', async () => {
@@ -60,11 +74,32 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
     expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
   });
 
-  it('reports a failed invoke by the service error name only', async () => {
+  it('reports a failed invoke by the service error name only, without retrying it', async () => {
     lambda.reply({ status: 429, errorType: 'TooManyRequestsException', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }) });
     const error = await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError);
     expect(error.reason).toBe('invoke-failed');
     expect(error.message).toContain('TooManyRequestsException');
+    expect(lambda.seen).toHaveLength(1);
+  });
+
+  it("starts the connect worker with an Event invoke, retrying a throttled one as the SDK's standard mode does", async () => {
+    lambda.reply({ status: 429, errorType: 'TooManyRequestsException:Rate Exceeded.', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }), times: 1 });
+    const job: ConnectJob = { userId: 'u1', attemptId: 'a1' };
+    await new LambdaConnectInvoker('connect-worker', lambda.clientWith(3)).start(job);
+    expect(lambda.seen.map((s) => [s.invocationType, s.body])).toEqual([
+      ['Event', JSON.stringify(job)],
+      ['Event', JSON.stringify(job)],
+    ]);
+  });
+
+  it('fails a start whose invoke stays refused, with the service error name', async () => {
+    lambda.reply({ status: 403, errorType: 'AccessDeniedException', payload: JSON.stringify({ Type: 'User', message: 'denied' }) });
+    const job: ConnectJob = { userId: 'u1', attemptId: 'a1' };
+    await expect(new LambdaConnectInvoker('connect-worker', lambda.clientWith(3)).start(job)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(lambda.seen).toHaveLength(1);
   });
 
   it('gives up after the operation timeout', async () => {
@@ -76,9 +111,8 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
 
   it('rejects an invalid request before invoking anything, naming fields but not values', async () => {
     const request = { op: 'login', username: '', password: 'hunter2-password' } as BridgeRequest;
-    const error: unknown = await bridge.call(request).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidBridgeRequestError);
-    expect((error as InvalidBridgeRequestError).paths).toEqual(['username']);
+    const error = await rejectionOf(bridge.call(request), InvalidBridgeRequestError);
+    expect(error.paths).toEqual(['username']);
     expect(String(error)).not.toContain('hunter2');
     const extra = { op: 'verify', tokens: TOKEN, mfa: 'x' } as BridgeRequest;
     await expect(bridge.call(extra)).rejects.toThrow('invalid bridge request at: mfa');
