@@ -122,8 +122,8 @@ export const REQUIRED_PERMISSIONS: Record<FunctionName | 'bridge', RequiredPermi
   dispatch: [
     ...LOGS,
     ...code({ table: 'connections', index: 'due' }, 'dynamodb:Query'),
-    // The claim.
-    ...code({ table: 'connections' }, 'dynamodb:UpdateItem'),
+    // The leases of the users found due (BatchGet), the claim.
+    ...code({ table: 'connections' }, 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'),
     // The service-wide Garmin request budget and circuit breaker (the data table's `__system__` items).
     ...code({ table: 'data' }, 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
     ...ENQUEUE,

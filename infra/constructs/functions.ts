@@ -8,7 +8,7 @@
  * | connect        | BatchGet, Update, Delete | Get, Put (rate limit), Update (API throttle), Query+BatchWrite (erase) | Put, Get, Update, Query+BatchWrite | keyring, invoke connect-worker + bridge, SendMessage |
  * | connect-worker | BatchGet, Update       | Query+BatchWrite (new account erases old data) | Get, Update, ConditionCheck | keyring, invoke bridge, SendMessage (backfill) |
  * | sync, sync-wkr | Get, BatchGet, Update  | Get, Put, Delete, Update (limits, Garmin budget/breaker, Idempotency-Keys), Query+BatchWrite (erase on disconnect race), Query `by_start` (changed activities) | –  | keyring, invoke bridge, SendMessage (backfill) |
- * | dispatch       | Query `due`, Update (claim) | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
+ * | dispatch       | Query `due`, BatchGet (leases), Update (claim) | Get, Update (Garmin budget/breaker)    | –                                 | SendMessage |
  * | read           | Get, BatchGet, Update (reads pull the schedule) | Get, Query (+ `by_start`), Update (API throttle) | –                                 | – |
  *
  * Connection "put" is an UpdateItem (connection-store.ts), the lease is an UpdateItem of the
@@ -132,8 +132,8 @@ export class AppFunctions extends Construct {
       allowInvoke(fn.role, bridge.fn);
     }
 
-    // dispatch: the `due` index and the claim (of a legacy connection: a transaction of two updates), nothing else of the table
-    allowTable(this.dispatch.role, connections, ['UpdateItem'], ['due']);
+    // dispatch: the `due` index, the leases of the users it finds (BatchGet) and the claim (of a legacy connection: a transaction of two updates)
+    allowTable(this.dispatch.role, connections, ['BatchGetItem', 'UpdateItem'], ['due']);
     // The service-wide Garmin request budget and circuit breaker (the data table's `__system__` items).
     allowTable(this.dispatch.role, data, ['GetItem', 'UpdateItem']);
 

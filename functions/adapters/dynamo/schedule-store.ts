@@ -4,12 +4,13 @@
  * while scheduled), `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms),
  * `lease_started` (a worker runs the claim's job), `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read), `disconnected`
  * (set by a disconnect, removed by the next connect: a sync still running then reschedules nobody). Every write is one conditional UpdateItem
- * of it; claiming it is the lease. A connection item written by an older version may still
+ * of it; claiming it is the lease, and only a sync's end moves the due time (one index move per
+ * sync). A connection item written by an older version may still
  * carry `due_shard` + `next_sync_time`: dispatch finds it in the same index and its claim moves
  * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/shared/ports';
@@ -59,6 +60,10 @@ export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
 };
 
 const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
+const LeaseItem = z.object({ user_id: z.string(), lease_until: z.string().optional() });
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
 
 /** No live lease: none, or one that ran out (its holder crashed or was cut off). */
 const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)';
@@ -74,37 +79,75 @@ export class DynamoScheduleStore implements ScheduleStore {
     return Item ? scheduleOf(userId, Item) : undefined;
   }
 
+  /**
+   * A claim leaves the due time where it is, so the index also holds users whose claimed job
+   * waits or runs: they are left out here (their schedule items' leases read alongside, reads
+   * being cheaper than the claims they would refuse), and the index is read on until `limit`
+   * claimable ones are found, so leased users never crowd out due ones.
+   */
   async findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]> {
-    const { Items = [] } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: DUE_INDEX,
-        KeyConditionExpression: 'due_shard = :shard AND next_sync_time <= :now',
-        ProjectionExpression: 'user_id, next_sync_time',
-        ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
-        ScanIndexForward: true,
-        Limit: limit,
-      }),
-    );
-    return Items.map((raw) => {
-      const item = DueItem.parse(raw);
-      return item.user_id.startsWith(SCHEDULE_KEY_PREFIX)
-        ? { userId: item.user_id.slice(SCHEDULE_KEY_PREFIX.length), nextSyncTime: item.next_sync_time }
-        : { userId: item.user_id, nextSyncTime: item.next_sync_time, legacy: true };
-    });
+    const found: DueSchedule[] = [];
+    let from: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'due_shard = :shard AND next_sync_time <= :now',
+          ProjectionExpression: 'user_id, next_sync_time',
+          ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
+          ScanIndexForward: true,
+          Limit: limit - found.length,
+          ...(from ? { ExclusiveStartKey: from } : {}),
+        }),
+      );
+      const due = Items.map((raw) => {
+        const item = DueItem.parse(raw);
+        return item.user_id.startsWith(SCHEDULE_KEY_PREFIX)
+          ? { userId: item.user_id.slice(SCHEDULE_KEY_PREFIX.length), nextSyncTime: item.next_sync_time }
+          : { userId: item.user_id, nextSyncTime: item.next_sync_time, legacy: true };
+      });
+      const leased = await this.leasedOf(due.map((d) => d.userId), now);
+      found.push(...due.filter((d) => !leased.has(d.userId)));
+      from = LastEvaluatedKey;
+    } while (from && found.length < limit);
+    return found;
+  }
+
+  /** Those of `userIds` whose schedule item holds a live lease (eventually consistent: the claim's condition decides). */
+  private async leasedOf(userIds: string[], now: Date): Promise<Set<string>> {
+    const leased = new Set<string>();
+    for (let i = 0; i < userIds.length; i += BATCH_GET_KEYS) {
+      // BatchGetItem may leave keys unprocessed under throttling: asked again until none is left.
+      for (let pending = userIds.slice(i, i + BATCH_GET_KEYS).map(scheduleKey); pending.length > 0; ) {
+        const { Responses, UnprocessedKeys } = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'user_id, lease_until' } } }),
+        );
+        for (const raw of Responses?.[this.table] ?? []) {
+          const item = LeaseItem.parse(raw);
+          if (item.lease_until !== undefined && item.lease_until >= now.toISOString()) leased.add(item.user_id.slice(SCHEDULE_KEY_PREFIX.length));
+        }
+        pending = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Array<{ user_id: string }>;
+      }
+    }
+    return leased;
   }
 
   async claim(due: DueSchedule, owner: string, until: string, now: Date): Promise<boolean> {
+    // The due time stays where it is (moving an index key costs two more write units): the live
+    // lease keeps other claims off, and once it runs out (a crashed worker) the user is claimable again.
     const lease = {
       TableName: this.table,
       Key: scheduleKey(due.userId),
-      UpdateExpression: 'SET next_sync_time = :until, due_shard = :shard, lease_owner = :owner, lease_until = :until REMOVE lease_started',
+      UpdateExpression: due.legacy
+        ? 'SET next_sync_time = :expected, due_shard = :shard, lease_owner = :owner, lease_until = :until REMOVE lease_started'
+        : 'SET lease_owner = :owner, lease_until = :until REMOVE lease_started',
       ExpressionAttributeValues: {
         ':until': canonicalTime(until),
-        ':shard': dueShardOf(due.userId),
         ':owner': owner,
         ':now': now.toISOString(),
-        ...(due.legacy ? {} : { ':expected': canonicalTime(due.nextSyncTime) }),
+        ':expected': canonicalTime(due.nextSyncTime),
+        ...(due.legacy ? { ':shard': dueShardOf(due.userId) } : {}),
       },
       ConditionExpression: due.legacy ? NO_LIVE_LEASE : `next_sync_time = :expected AND ${NO_LIVE_LEASE}`,
     };

@@ -147,12 +147,13 @@ export interface DueSchedule {
 export interface ScheduleStore {
   /** Strongly consistent. */
   get(userId: string): Promise<ScheduleRecord | undefined>;
-  /** Schedules of one shard due at or before `now`, oldest first. */
+  /** Schedules of one shard due at or before `now` and without a live lease (claimable), oldest first. */
   findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]>;
   /**
    * The dispatch claim, which is the lease: if the due time is still `due.nextSyncTime` and no
-   * lease is live, `owner` holds the lease until `until` and the due time moves to `until` (a
-   * crashed worker's user is due again then). A legacy schedule is moved into the schedule item.
+   * lease is live, `owner` holds the lease until `until`; the due time stays (findDue may return
+   * the user meanwhile, and its claim is refused until the lease runs out: a crashed worker's user
+   * is claimed again then). A legacy schedule is moved into the schedule item.
    */
   claim(due: DueSchedule, owner: string, until: string, now: Date): Promise<boolean>;
   /** Takes the lease if none is live (a manual sync, a write, a backfill chunk): the schedule under it, or undefined. */

@@ -171,9 +171,9 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
     slots.reduce((sum, s) => sum + s.free, 0),
   );
 
-  // The claim is the lease until one interval ahead and moves the due time there: if the
-  // message is lost or its worker crashes the user is simply due again then, and a worker
-  // recognises its job by the lease's owner.
+  // The claim is the lease until one interval ahead, the due time left as it is: if the message
+  // is lost or its worker crashes the user is claimed again once the lease ran out, and a worker
+  // recognises its job by the lease's owner (a job whose lease was claimed again is skipped).
   const claimUntil = new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString();
   let queued = 0;
   let lostClaims = 0;

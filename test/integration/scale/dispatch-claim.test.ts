@@ -63,11 +63,24 @@ describe('dispatch on DynamoDB', () => {
     const queued = [...a.jobs, ...b.jobs].map((j) => j.userId);
     expect(queued.sort()).toEqual([...ids].sort());
     expect(ra.claimed + rb.claimed).toBe(120);
-    // Each job carries its claim, the lease until the due time the claim wrote: a duplicate delivery is recognised by it.
+    // Each job carries its claim, the lease for one interval (a duplicate delivery is recognised by it); the due time stays.
     const claimUntil = new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString();
     const job = [...a.jobs, ...b.jobs].find((j) => j.userId === 'pair-7');
-    expect(await schedules.get('pair-7')).toMatchObject({ nextSyncTime: claimUntil, lease: { owner: job?.claim, until: claimUntil } });
+    expect(await schedules.get('pair-7')).toMatchObject({ nextSyncTime: new Date(now.getTime() - 60_000).toISOString(), lease: { owner: job?.claim, until: claimUntil } });
     expect([...a.jobs, ...b.jobs].every((j) => j.dueAt === claimUntil)).toBe(true);
+
+    // Still in the due index, but leased: a later run reads past them to users it can claim.
+    const after = await seed('after', 6, new Date(now.getTime() - 30_000));
+    const later = new Date(now.getTime() + 60_000);
+    for (const shard of new Set(after.map(dueShardOf))) {
+      const found = await schedules.findDue(shard, later, 1);
+      expect(found).toHaveLength(1);
+      expect(after).toContain(found[0]?.userId);
+    }
+    const c = recorder();
+    const rc = await dispatchDue({ ...deps, clock: { now: () => later }, queue: c.queue }, { spreadSeconds: 0 });
+    expect(rc).toMatchObject({ claimed: 6, lostClaims: 0 });
+    expect(c.jobs.map((j) => j.userId).sort()).toEqual([...after].sort());
   });
 
   it('claims no more users than the shared budget allows, across dispatchers', async () => {
@@ -117,10 +130,13 @@ describe('dispatch on DynamoDB', () => {
     const legacy = await raw({ user_id: userId });
     expect(legacy).not.toHaveProperty('next_sync_time');
     expect(legacy).not.toHaveProperty('due_shard');
-    expect(await raw(scheduleKey(userId))).toMatchObject({ next_sync_time: claimUntil, due_shard: dueShardOf(userId), lease_owner: jobs[0]?.claim });
+    expect(await raw(scheduleKey(userId))).toMatchObject({ next_sync_time: due, due_shard: dueShardOf(userId), lease_owner: jobs[0]?.claim, lease_until: claimUntil });
     // Read as before: the connection's lastSyncTime until a sync of this version writes its own.
-    expect(await connections.get(userId)).toMatchObject({ nextSyncTime: claimUntil, lastSyncTime: '2001-03-01T11:44:00.000Z' });
-    // Once the lease ran out the user is due again, from the schedule item alone.
+    expect(await connections.get(userId)).toMatchObject({ nextSyncTime: due, lastSyncTime: '2001-03-01T11:44:00.000Z' });
+    // While the lease lives nobody claims the user; once it ran out it is claimed again, from the schedule item alone.
+    const during = recorder();
+    await dispatchDue({ ...deps, clock: { now: () => new Date(Date.parse(claimUntil) - 1000) }, queue: during.queue }, { spreadSeconds: 0 });
+    expect(during.jobs.filter((j) => j.userId === userId)).toHaveLength(0);
     const later = new Date(Date.parse(claimUntil) + 1000);
     const again = recorder();
     await dispatchDue({ ...deps, clock: { now: () => later }, queue: again.queue }, { spreadSeconds: 0 });

@@ -20,7 +20,9 @@ export class MemoryScheduleStore implements ScheduleStore {
 
   async findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]> {
     return [...this.records.values()]
-      .flatMap((r) => (r.nextSyncTime && r.nextSyncTime <= now.toISOString() && shardOf(r.userId) === shard ? [{ userId: r.userId, nextSyncTime: r.nextSyncTime }] : []))
+      .flatMap((r) =>
+        r.nextSyncTime && r.nextSyncTime <= now.toISOString() && shardOf(r.userId) === shard && !live(r, now) ? [{ userId: r.userId, nextSyncTime: r.nextSyncTime }] : [],
+      )
       .sort((a, b) => (a.nextSyncTime < b.nextSyncTime ? -1 : 1))
       .slice(0, limit);
   }
@@ -31,7 +33,7 @@ export class MemoryScheduleStore implements ScheduleStore {
     this.claims++;
     const current = this.records.get(due.userId);
     if (this.stolen.has(due.userId) || !current || current.nextSyncTime !== due.nextSyncTime || live(current, now)) return false;
-    this.records.set(due.userId, { ...current, nextSyncTime: until, lease: { owner, until } });
+    this.records.set(due.userId, { ...current, lease: { owner, until } });
     this.started.delete(due.userId);
     this.writes.push({ userId: due.userId, op: 'claim' });
     return true;

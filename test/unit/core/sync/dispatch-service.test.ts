@@ -43,14 +43,14 @@ describe('dispatchDue: claims', () => {
     expect(result).toMatchObject({ claimed: 50, lostClaims: 0, leftForLater: 0, breaker: 'closed' });
     expect(new Set(queue.jobs.map((j) => j.userId)).size).toBe(50);
     expect(queue.jobs.every((j) => j.reason === 'scheduled' && j.dueAt === claimUntil)).toBe(true);
-    // Each job carries its claim, which is the user's lease until the due time it set.
+    // Each job carries its claim, which is the user's lease, one interval long.
     for (const job of queue.jobs) {
       expect((await schedule.get(job.userId))?.lease).toEqual({ owner: job.claim, until: claimUntil });
     }
     expect(new Set(queue.jobs.map((j) => j.claim)).size).toBe(50);
     expect((await schedule.get('later'))?.nextSyncTime).toBe(new Date(NOW.getTime() + 60_000).toISOString());
-    // A second run finds nobody due: the claim moved them one interval ahead.
-    expect((await dispatchDue(deps)).claimed).toBe(0);
+    // A second run finds nobody claimable: their due times stayed, but their leases are live.
+    expect(await dispatchDue(deps)).toMatchObject({ claimed: 0, lostClaims: 0, leftForLater: 0 });
   });
 
   it('never queues a user whose claim another dispatcher won', async () => {
@@ -182,16 +182,24 @@ describe('dispatchDue: the claim is the lease', () => {
     const { schedule, queue, deps } = setup(2);
     const held = await schedule.acquire('user-0000', 'manual-sync', new Date(NOW.getTime() + 60_000).toISOString(), NOW);
     expect(held).toBeDefined();
-    expect(await dispatchDue(deps)).toMatchObject({ claimed: 1, lostClaims: 1 });
+    // Not even tried: a leased user is not among the due ones dispatch finds.
+    expect(await dispatchDue(deps)).toMatchObject({ claimed: 1, lostClaims: 0, leftForLater: 0 });
+    expect(schedule.claims).toBe(1);
     expect(queue.jobs.map((j) => j.userId)).toEqual(['user-0001']);
     expect(await schedule.end('user-0000', 'manual-sync', {})).toBe(true);
     expect((await dispatchDue(deps)).claimed).toBe(1);
   });
 
-  it('claims a user again once a crashed worker’s lease ran out: the claim moved the due time to its end', async () => {
+  it('claims a user again once a crashed worker’s lease ran out: the claim left the due time, the lease keeps runs off until then', async () => {
     const { schedule, queue, deps } = setup(1);
+    const dueAt = (await schedule.get('user-0000'))?.nextSyncTime;
     await dispatchDue(deps);
     const [first] = queue.jobs;
+    expect(await schedule.get('user-0000')).toMatchObject({ nextSyncTime: dueAt, lease: { owner: first?.claim } });
+    // A run while the lease lives finds nobody and tries no claim.
+    const before = new Date(NOW.getTime() + LIMITS.syncIntervalSeconds * 1000 - 1000);
+    expect(await dispatchDue({ ...deps, clock: { now: () => before } })).toMatchObject({ claimed: 0, lostClaims: 0, leftForLater: 0 });
+    expect(schedule.claims).toBe(1);
     const later = new Date(NOW.getTime() + LIMITS.syncIntervalSeconds * 1000 + 1000);
     const next = await dispatchDue({ ...deps, clock: { now: () => later } });
     expect(next.claimed).toBe(1);
