@@ -106,11 +106,14 @@ const makeDue = async (rt: BenchRuntime, userId: string): Promise<void> => {
 };
 
 /** One scheduled sync of whoever is due, through the real dispatch → SQS → sync-worker path. */
-const scheduledSync = async (rt: BenchRuntime): Promise<{ workerMs: number; bridgeMs: number }> => {
+const scheduledSync = async (rt: BenchRuntime): Promise<{ workerMs: number; bridgeMs: number; runWru: number }> => {
+  const before = rt.meter.snapshot();
   const dispatched = await rt.dispatch({ spreadSeconds: 0 });
+  // The run's service-wide writes (budget windows): one run's, whatever the number of users it claims.
+  const runWru = diffSnapshots(rt.meter.snapshot(), before).system.wru;
   const worked = await rt.work({ workers: 1, target: dispatched.claimed, idleMs: 3000 });
   if (dispatched.claimed !== 1 || worked.processed !== 1) throw new Error(`expected one sync, got ${JSON.stringify({ dispatched, worked: worked.processed })}`);
-  return { workerMs: worked.batchMs[0] ?? 0, bridgeMs: rt.bridge.stats.fetchDurationsMs.at(-1) ?? 0 };
+  return { workerMs: worked.batchMs[0] ?? 0, bridgeMs: rt.bridge.stats.fetchDurationsMs.at(-1) ?? 0, runWru };
 };
 
 /** A watch that uploads a few times a day: these local times, each moved by up to ±UPLOAD_JITTER_MINUTES. */
@@ -490,6 +493,7 @@ try {
       itemsWritten: itemsWritten(m.ddb),
       allWrites: totals(m.ddb).written,
       wru: totals(m.ddb).wru,
+      runWru: m.value.runWru,
       rru: totals(m.ddb).rru,
       workerMs: m.value.workerMs,
       bridgeMs: m.value.bridgeMs,

@@ -3,13 +3,14 @@ import { LIMITS } from '../../functions/core/shared/limits';
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_MAX_CONCURRENCY } from '../../infra/sizing';
 import type { BenchResults } from './report';
-import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, costInputs, costLines, fmt, naiveCostInputs, summarize } from './summary';
+import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, costInputs, costLines, fmt, naiveCostInputs, summarize, syncWriteUnits } from './summary';
 
 const usd = (n: number): string => `$${n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(2) : fmt(n)}`;
 const perUser = (inputs: CostInputs): number => costLines(inputs).reduce((s, l) => s + l.usd, 0) / ASSUMPTIONS.users;
 
 export const renderCostModel = (r: BenchResults, baseline: Baseline): string => {
   const ours = costInputs(r);
+  const writes = syncWriteUnits(r);
   const naive = naiveCostInputs(r);
   const before = baseline.costInputs.ours;
   const summary = summarize(r);
@@ -58,6 +59,9 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
       `requests × ${a.garminLatencySeconds} s + ${a.bridgeOwnSeconds} s of its own, the sync worker for the bridge's time + ${a.workerOwnSeconds} s.`,
     `* Memory as deployed (\`infra/sizing.ts\`): bridge ${MEMORY_MB.bridge} MB, sync worker ${MEMORY_MB.syncWorker} MB, dispatch ${MEMORY_MB.dispatch} MB; ` +
       `dispatch every ${DISPATCH_RATE_MINUTES} min, ${a.dispatchSecondsPerRun} s a run.`,
+    `* A dispatch run's service-wide writes (the Garmin budget's windows, ${fmt(writes.perRun)} WRU a run as measured) are shared by the users ` +
+      `it claims: ${a.users.toLocaleString('en-US')} users × ${fmt(ours.syncsPerUserDay)} syncs a day / ${(24 * 60) / DISPATCH_RATE_MINUTES} runs ≈ ` +
+      `${fmt(writes.claimsPerRun)} claims a run, so a sync's WRU above is its own ${fmt(writes.own)} + ${fmt(writes.perRun)} / ${fmt(writes.claimsPerRun)}.`,
     `* SQS ${a.sqsRequestsPerSync} requests per sync (send batched by 10, receive, delete); logs ${a.logKbPerSync} KB per sync; ` +
       `storage ${a.storageMbPerUser} MB per user; the keyring read every 5 min by ${a.warmWorkerContainers} warm worker containers.`,
     `* ${a.days}-day month, ${a.users.toLocaleString('en-US')} users; free tiers ignored.`,

@@ -57,6 +57,12 @@ const kindOf = (table: string, key: Attr | undefined): ItemKind => {
   return 'other';
 };
 
+const batchGetKind = (input: Attr): ItemKind => {
+  const requests = Object.entries((input.RequestItems ?? {}) as Record<string, { Keys?: Attr[] }>);
+  const kinds = new Set(requests.flatMap(([table, request]) => (request.Keys ?? []).map((key) => kindOf(table, key))));
+  return kinds.size === 1 && kinds.has('schedule') ? 'schedule' : 'connection';
+};
+
 /** DynamoDB's item size, roughly: names plus values (good enough for started-KB billing). */
 const sizeOf = (item: Attr | undefined): number => (item ? JSON.stringify(item).length : 0);
 
@@ -77,8 +83,9 @@ export class DynamoMeter {
         const table = input.TableName ?? '';
         const tracked = WRITES.has(command) || READS.has(command);
         if (tracked) input.ReturnConsumedCapacity = 'TOTAL';
-        // A BatchGetItem here is a connection read with its schedule item (connection-store.ts).
-        const kind = command === 'BatchGetItemCommand' ? 'connection' : kindOf(table, input.Key ?? input.Item);
+        // A BatchGetItem here is a connection read with its schedule item (connection-store.ts), or
+        // dispatch's read of the leases of the users it found due (schedule items only).
+        const kind = command === 'BatchGetItemCommand' ? batchGetKind(input) : kindOf(table, input.Key ?? input.Item);
         try {
           const result = await next(args);
           type Consumed = { CapacityUnits?: number };

@@ -17,6 +17,7 @@ import {
   requestsByDataType,
   summarize,
   summarizeNaive,
+  syncWriteUnits,
 } from './summary';
 
 export interface SyncCost {
@@ -64,7 +65,10 @@ export interface DaySync {
   byEndpoint: Record<string, number>;
   itemsWritten: number;
   allWrites: number;
+  /** Every write unit of the sync, its dispatch run's (`runWru`) included. */
   wru: number;
+  /** The dispatch run's writes to the service-wide `__system__` item (budget windows): per run, not per claimed user. */
+  runWru: number;
   rru: number;
   /** The sync-worker handler's wall time for this one job, and the bridge's own duration of its fetch (simulator at zero latency). */
   workerMs: number;
@@ -184,6 +188,10 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
         .map((l) => `${l.item} $${fmt(l.usd / ASSUMPTIONS.users)}`)
         .join(', ')} (docs/cost-model.md)`;
     }
+    case 'noChangeSyncWriteUnits': {
+      const w = syncWriteUnits(r);
+      return `the sync's own ${f(w.own)} (schedule item, data), plus its dispatch run's ${f(w.perRun)} service-wide units / ${f(w.claimsPerRun, 0)} claims a run`;
+    }
     case 'noChangeSyncGarminRequestsMean':
       return `by data type: ${Object.entries(requestsByDataType(r))
         .map(([type, n]) => `${type} ${f(n)}`)
@@ -214,6 +222,7 @@ const summaryRows = (r: BenchResults, baseline: Baseline, row: (...cells: string
 export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   const { ours, naive } = r.perSync;
   const d = daySummary(r.day);
+  const w = syncWriteUnits(r);
   const t = r.throughput;
   const b = r.backfill365;
   const profileRequests = (cost: SyncCost) =>
@@ -280,6 +289,12 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
     `${f(naive.noChange.allWrites)} / ${f(naive.noChange.refusedWrites)} / ${f(naive.noChange.wru)} / ${f(naive.noChange.rru)}`,
   );
   row(
+    `… of the simulated day's WRU: the sync's own / its dispatch run's service-wide \`__system__\` writes, per run (one user a run here; ≈ ${f(w.claimsPerRun, 0)} claims a run at ${ASSUMPTIONS.users.toLocaleString('en-US')} users)`,
+    '–',
+    `${f(w.own)} / ${f(w.perRun)} per run → **${f(w.perSync)}** per sync`,
+    '–',
+  );
+  row(
     `User-syncs per minute, ${r.meta.users} users through dispatch → SQS → ${r.meta.workers} workers (simulator at zero latency)`,
     `${r.meta.users} in < 60 s`,
     `**${f(t.ours.syncsPerMinute, 0)}/min** (${t.ours.processed - t.ours.duplicates} in ${f(t.ours.elapsedSeconds, 1)} s) ${mark(t.ours.processed - t.ours.duplicates >= r.meta.users && t.ours.elapsedSeconds < 60)}`,
@@ -319,6 +334,12 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
         .map(([n, c]) => `${n} requests × ${c}`)
         .join(', ') +
       `. Items written per sync ${f(d.itemsWritten)}, all writes ${f(d.allWrites)}, WRU ${f(d.wru)}, RRU ${f(d.rru)} (means). ` +
+      `Of the WRU, the dispatch run's writes to the service-wide \`__system__\` item (the Garmin budget's windows) are ` +
+      `**${f(w.perRun)} per run**, whatever the number of users it claims; here every run claims this one user. ` +
+      `\`noChangeSyncWriteUnits\` counts the sync's own **${f(w.own)}** plus that run's units shared by the users one run ` +
+      `claims at ${ASSUMPTIONS.users.toLocaleString('en-US')} users (assumed, not run: ${ASSUMPTIONS.users.toLocaleString('en-US')} × ` +
+      `${f(w.claimsPerRun * ((24 * 60) / DISPATCH_RATE_MINUTES) / ASSUMPTIONS.users, 1)} syncs per user-day / ${(24 * 60) / DISPATCH_RATE_MINUTES} runs a day ` +
+      `≈ ${f(w.claimsPerRun, 0)} claims per run): **${f(w.perSync)}**. ` +
       `One sync alone (median): sync-worker handler ${f(d.workerMs, 0)} ms, of which the bridge's fetch ${f(d.bridgeMs, 0)} ms ` +
       '(Garmin answering at once; docs/cost-model.md adds Garmin\'s latency).',
     '',
@@ -380,7 +401,8 @@ const scaleSection = (x: NonNullable<BenchResults['scale']>, syncIntervalSeconds
   const extrapolated = SCALE_USERS / perSecond;
   const period = DISPATCH_RATE_MINUTES * 60;
   const perRun = (SCALE_USERS * period) / syncIntervalSeconds;
-  // A claim moves the schedule's key in the KEYS_ONLY `due` index: a delete and a put there, 1 WCU each.
+  // A claim leaves the index alone; the sync's end moves the schedule's key in the KEYS_ONLY `due`
+  // index (a delete and a put there, 1 WCU each), one end per claim.
   const shardWcu = (claimsPerSecond: number) => (claimsPerSecond / x.perShard.length) * 2 * (max / mean);
   return [
     '## Dispatch at scale', '',
@@ -405,7 +427,8 @@ const scaleSection = (x: NonNullable<BenchResults['scale']>, syncIntervalSeconds
       `${DISPATCH_RATE_MINUTES} min claims ≈ ${Math.round(perRun).toLocaleString('en-US')}; all ${SCALE_USERS.toLocaleString('en-US')} due at ` +
       `once (after an outage) take ≈ ${f(extrapolated, 0)} s at this run's rate (extrapolated, not run) ${extrapolated <= period ? `(within one ${period} s period ✅)` : `(${f(extrapolated / period)}× the ${period} s period ❌: the rest stays due and the next run takes it). A claim took ${f((x.claimConcurrency / perSecond) * 1000, 0)} ms here (${x.claimConcurrency} in flight, DynamoDB Local sharing 2 cores with everything else); DynamoDB answers a conditional update in single-digit ms, so on AWS the same ${x.claimConcurrency} in flight would be ≈ ${(x.claimConcurrency / 0.01).toLocaleString('en-US')}/s at 10 ms`}. ` +
       `Capacity: ${Math.round(wruPerClaim * SCALE_USERS).toLocaleString('en-US')} WRU for the claims of ${SCALE_USERS.toLocaleString('en-US')} (on-demand; provisioned, a run within one period needs ${Math.round((wruPerClaim * SCALE_USERS) / period).toLocaleString('en-US')} WCU/s). ` +
-      `Hot partitions: the table's partition key is the user, one write each per run; the busiest index shard takes ` +
+      `Hot partitions: the table's partition key is the user, one write each per run; the claims leave the \`due\` index alone, and the syncs' ends ` +
+      `(one key move per claim, as fast as the workers end them) put on the busiest index shard ` +
       `≈ ${f(shardWcu(perSecond), 0)} WCU/s at this run's rate and ≈ ${f(shardWcu(SCALE_USERS / period), 0)} WCU/s if 100,000 claims are ` +
       `spread over one period, against ${PARTITION_WCU_PER_SECOND} WCU/s per partition ${shardWcu(SCALE_USERS / period) <= PARTITION_WCU_PER_SECOND ? '✅' : '❌'}; ` +
       `the \`__system__\` partition takes a few writes per run, not one per claim.`,
@@ -431,9 +454,9 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
   );
   out.push(
     `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** Besides these the user's small schedule item is written ` +
-      'three times (dispatch\'s claim, which is the lease; the worker\'s start, so a job SQS delivers twice at once runs once; the ' +
-      'end with the next due time, lastSyncTime and the fetch log), the claim and the end moving its key in the `due` index (2 more ' +
-      'units each); the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
+      'three times (dispatch\'s claim, which is the lease and leaves the due time alone; the worker\'s start, so a job SQS delivers twice ' +
+      'at once runs once; the end with the next due time, lastSyncTime and the fetch log), the end moving its key in the `due` index (2 more ' +
+      'units): 5 units; the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
       'continuously (it models a watch that uploads all the time); against Garmin with no device upload since the last ' +
       'sync it is not written. Unchanged activities and summaries are read back (one query each) and not written at ' +
       `all (refused conditional writes: ${f(ours.noChange.refusedWrites)}; the naive baseline re-puts its whole window, ` +

@@ -104,7 +104,7 @@ export const costPerUserMonth = (inputs: CostInputs): number =>
 export interface Summary {
   /** Garmin requests per scheduled sync over a simulated day of one caught-up user (mean). */
   noChangeSyncGarminRequestsMean: number;
-  /** DynamoDB write request units per scheduled sync over that day (mean). */
+  /** DynamoDB write request units per scheduled sync over that day (mean): its own, plus its dispatch run's service-wide writes shared by the run's claims at ASSUMPTIONS.users (syncWriteUnits). */
   noChangeSyncWriteUnits: number;
   /** 15-minute freshness, Garmin answering in ASSUMPTIONS.garminLatencySeconds per request, PRICES. */
   costPerUserMonthUsd: number;
@@ -143,11 +143,25 @@ const staticFigures = (r: BenchResults) => ({
   bridgeImportMs: r.static.bridgeImport.importMs,
 });
 
+/**
+ * A scheduled sync's write units: its own (claim, start, end, data) plus its share of its dispatch
+ * run's service-wide writes. In the simulated day each run claims that one user; at
+ * ASSUMPTIONS.users the run's writes are shared by the users one run claims (an assumption: every
+ * user at the measured cadence, runs every DISPATCH_RATE_MINUTES, none left for a later run).
+ */
+export const syncWriteUnits = (r: BenchResults) => {
+  const syncsPerUserDay = r.freshness?.syncsPerUserDay ?? daySyncsPerDay(r);
+  const claimsPerRun = (ASSUMPTIONS.users * syncsPerUserDay) / ((24 * 60) / DISPATCH_RATE_MINUTES);
+  const own = mean(r.day.syncs.map((s) => s.wru - s.runWru));
+  const perRun = mean(r.day.syncs.map((s) => s.runWru));
+  return { own, perRun, claimsPerRun, perSync: own + perRun / claimsPerRun };
+};
+
 /** Ours, per scheduled sync: the simulated day's means, at the cadence the run measured. */
 export const costInputs = (r: BenchResults): CostInputs => ({
   syncsPerUserDay: r.freshness?.syncsPerUserDay ?? daySyncsPerDay(r),
   garminRequestsPerSync: mean(r.day.syncs.map((s) => s.garminRequests)),
-  wruPerSync: mean(r.day.syncs.map((s) => s.wru)),
+  wruPerSync: syncWriteUnits(r).perSync,
   rruPerSync: mean(r.day.syncs.map((s) => s.rru)),
 });
 
