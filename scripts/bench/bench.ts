@@ -442,7 +442,7 @@ try {
   const perShard = Array.from({ length: LIMITS.dueShards }, () => 0);
   for (const userId of scaleIds) perShard[dueShardOf(userId)] = (perShard[dueShardOf(userId)] ?? 0) + 1;
   const now = big.clock.now();
-  // What one run finds: findDue reads one page (≤ 1 MB) of each shard.
+  // What one run finds: findDue reads each shard until it has the run's cap of claimable users.
   const found = await Promise.all(Array.from({ length: LIMITS.dueShards }, async (_, shard) => (await big.services.deps.schedules.findDue(shard, now, 10 * SCALE_DUE)).length));
   const due = found.reduce((a, b) => a + b, 0);
   log(`scale: one dispatch run over ${due} due connections (the jobs are kept, not sent to SQS)`);

@@ -409,8 +409,8 @@ const scaleSection = (x: NonNullable<BenchResults['scale']>, syncIntervalSeconds
     `${x.seeded.toLocaleString('en-US')} connections made due at once (in ${f(x.seedSeconds, 0)} s), one dispatch run over the ` +
       `**${x.due.toLocaleString('en-US')} due connections it found** ` +
       (x.due < x.seeded
-        ? `(fewer than seeded: \`findDue\` reads one page, at most 1 MB, of each shard of the KEYS_ONLY \`due\` index, ` +
-          `~${Math.floor(x.due / x.perShard.length)} connections per shard and page here; the rest stays due for the next run; ` +
+        ? `(fewer than seeded: \`findDue\` reads each shard of the KEYS_ONLY \`due\` index up to the run's cap, ` +
+          `~${Math.floor(x.due / x.perShard.length)} connections per shard here; the rest stays due for the next run; ` +
           'the jobs are kept instead of sent: '
         : '(the jobs are kept instead of sent: ') +
       `sending is ${Math.ceil(x.claimed / 10).toLocaleString('en-US')} SendMessageBatch calls, ` +
