@@ -470,7 +470,7 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
             profile = _load_profile(garmin)
             profile["timeZone"] = _time_zone(garmin)
             result["profile"] = profile
-        budget = _Budget(limit("maxResultBytes"))
+        budget = _Budget(request.max_result_bytes or limit("maxResultBytes"))
         if request.activities:
             _fetch_activities(garmin, request.activities, result, budget)
         if request.weight:
