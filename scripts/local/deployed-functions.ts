@@ -9,13 +9,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import { BatchingBridge, type BatchCapableBridge } from '../../functions/adapters/bridge/batching-bridge';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { type ApiFunction, routeSpec } from '../../functions/api/routes';
-import type { Clock, ConnectJob, ConnectWorkerInvoker, GarminBridge } from '../../functions/core/ports';
+import type { Clock, ConnectJob, ConnectWorkerInvoker } from '../../functions/core/ports';
 import type { Services } from '../../functions/core/services';
 import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
@@ -70,7 +71,7 @@ export interface DeployedFunctionsOptions {
   webhookQueueUrl?: string;
   /** The keyring secret's ARN, as the deployed functions get it. */
   keyringSecretId: string;
-  bridge: GarminBridge;
+  bridge: BatchCapableBridge;
   clock?: Clock;
   /** Absent: no IAM, no limits (LOCAL_AWS_RULES=off). */
   rules?: AwsRules;
@@ -113,7 +114,9 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
     options.onDynamoClient?.(dynamo);
     const sqs = guard(new SQSClient({}), 'sqs');
     const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
-    const bridge = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
+    const invoked = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
+    // As deployed (functions/handlers/commons/runtime.ts): the sync worker batches its fetches.
+    const bridge = name === 'syncWorker' ? new BatchingBridge(invoked) : invoked;
     const services = composeServices({
       doc: createDocumentClient(dynamo),
       tables: options.tables,
