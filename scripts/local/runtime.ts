@@ -176,15 +176,16 @@ export class BridgePool implements BatchCapableBridge {
   }
 
   async call(request: BridgeRequest): Promise<BridgeResponse> {
+    // Counted when sent: an invocation that fails was made all the same.
+    if (request.op === 'fetch') this.stats.fetchesPerInvocation.push(1);
     const response = await this.pick().call(request);
     this.count(request.op, response);
-    if (request.op === 'fetch') this.stats.fetchesPerInvocation.push(1);
     return response;
   }
 
   async callBatch(request: BatchRequest): Promise<BatchResponse> {
-    const answer = await this.pick().callBatch(request);
     this.stats.fetchesPerInvocation.push(request.calls.length);
+    const answer = await this.pick().callBatch(request);
     if (answer.ok) for (const response of answer.responses) this.count('fetch', response);
     return answer;
   }
