@@ -66,8 +66,11 @@ export const MEMORY_MB = {
   read: 512,
   /** Background functions mostly wait on the bridge: the smallest size that starts quickly. */
   connectWorker: 256,
-  /** A batch of syncs at once: up to BRIDGE_LIMITS.maxResultBytes of results to parse, hash and store. */
-  syncWorker: 512,
+  /**
+   * A batch of syncs at once, mostly waiting on the bridge; their results together hold at most
+   * BRIDGE_LIMITS.maxResultBytes of Garmin JSON, as one sync's did.
+   */
+  syncWorker: 256,
   dispatch: 256,
   keyringInit: 256,
   deliverEvents: 256,

@@ -215,6 +215,8 @@ const throughputOf = (
   elapsedMs: number,
   measured: Measured<unknown>,
   fetchMs: number[],
+  /** Fetches per bridge invocation during the run (BridgeStats.fetchesPerInvocation). */
+  fetchesPerInvocation: number[],
 ): Throughput => {
   const sorted = [...fetchMs].sort((a, b) => a - b);
   const batchPerJob = work.batchMs.reduce((s, v) => s + v, 0) / Math.max(1, work.processed);
@@ -236,6 +238,8 @@ const throughputOf = (
     rruPerSync: totals(measured.ddb).rru / unique,
     workerMsPerSync: batchPerJob,
     bridgeFetchMsP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    bridgeInvocationsPerSync: fetchesPerInvocation.length / unique,
+    usersPerBridgeInvocation: fetchesPerInvocation.reduce((s, n) => s + n, 0) / Math.max(1, fetchesPerInvocation.length),
   };
 };
 
@@ -257,8 +261,10 @@ try {
 
   const rt = await startBenchRuntime({ prefix: `bench-${randomUUID().slice(0, 8)}`, garminBaseUrl: stack.simulator.endpoint, bridgeProcesses: BRIDGES });
   runtimes.push(rt);
-  const naiveRt = rt.withSync(new NaiveSync(rt.functions.syncWorker.services.deps));
-  const naive = new NaiveSync(rt.functions.syncWorker.services.deps);
+  // The naive baseline calls the bridge one sync at a time, unbatched.
+  const naiveDeps = { ...rt.functions.syncWorker.services.deps, bridge: rt.bridge };
+  const naiveRt = rt.withSync(new NaiveSync(naiveDeps));
+  const naive = new NaiveSync(naiveDeps);
 
   // ---- ours: one user, connected through the API, 90-day backfill, then steady state ----
   log('ours: connect + 90-day backfill of one user');
@@ -357,6 +363,7 @@ try {
 
   log(`ours: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
   const fetchMark = big.bridge.stats.fetchDurationsMs.length;
+  const invocationMark = big.bridge.stats.fetchesPerInvocation.length;
   let oursRun!: Awaited<ReturnType<BenchRuntime['work']>>;
   let oursDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;
   let t0 = performance.now();
@@ -378,8 +385,9 @@ try {
 
   log(`naive: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
   big.clock.offsetMs += 16 * MINUTE;
-  const bigNaive = big.withSync(new NaiveSync(big.functions.syncWorker.services.deps));
+  const bigNaive = big.withSync(new NaiveSync({ ...big.functions.syncWorker.services.deps, bridge: big.bridge }));
   const naiveFetchMark = big.bridge.stats.fetchDurationsMs.length;
+  const naiveInvocationMark = big.bridge.stats.fetchesPerInvocation.length;
   let naiveRun!: Awaited<ReturnType<BenchRuntime['work']>>;
   let naiveDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;
   const naiveBig = await measure(sim, big, async () => {
@@ -389,8 +397,22 @@ try {
   });
   const naiveElapsed = performance.now() - t0;
   results.throughput = {
-    ours: throughputOf(oursDispatch.claimed, oursRun, oursElapsed, oursBig, big.bridge.stats.fetchDurationsMs.slice(fetchMark, naiveFetchMark)),
-    naive: throughputOf(naiveDispatch.claimed, naiveRun, naiveElapsed, naiveBig, big.bridge.stats.fetchDurationsMs.slice(naiveFetchMark)),
+    ours: throughputOf(
+      oursDispatch.claimed,
+      oursRun,
+      oursElapsed,
+      oursBig,
+      big.bridge.stats.fetchDurationsMs.slice(fetchMark, naiveFetchMark),
+      big.bridge.stats.fetchesPerInvocation.slice(invocationMark, naiveInvocationMark),
+    ),
+    naive: throughputOf(
+      naiveDispatch.claimed,
+      naiveRun,
+      naiveElapsed,
+      naiveBig,
+      big.bridge.stats.fetchDurationsMs.slice(naiveFetchMark),
+      big.bridge.stats.fetchesPerInvocation.slice(naiveInvocationMark),
+    ),
   };
 
   // ---- the budget and the breaker, end to end ----

@@ -54,6 +54,10 @@ export interface Throughput {
   rruPerSync: number;
   /** Sync-worker wall time per job (its batch's time / batch size). */
   workerMsPerSync: number;
+  /** Bridge invocations that carried fetches, per sync (a batch is one invocation). */
+  bridgeInvocationsPerSync: number;
+  /** Fetches (users) per such invocation, mean. */
+  usersPerBridgeInvocation: number;
   bridgeFetchMsP50: number;
 }
 
@@ -284,6 +288,12 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   row('… Garmin requests per sync in that run', '–', f(t.ours.garminRequestsPerSync), f(t.naive.garminRequestsPerSync));
   row('… DynamoDB writes / WRU / RRU per sync in that run', '–', `${f(t.ours.writesPerSync)} / ${f(t.ours.wruPerSync)} / ${f(t.ours.rruPerSync)}`, `${f(t.naive.writesPerSync)} / ${f(t.naive.wruPerSync)} / ${f(t.naive.rruPerSync)}`);
   row('… sync-worker ms per sync / bridge fetch ms (p50)', '–', `${f(t.ours.workerMsPerSync, 0)} / ${f(t.ours.bridgeFetchMsP50, 0)}`, `${f(t.naive.workerMsPerSync, 0)} / ${f(t.naive.bridgeFetchMsP50, 0)}`);
+  row(
+    '… bridge invocations per sync / users per bridge invocation',
+    '–',
+    `${f(t.ours.bridgeInvocationsPerSync)} / ${f(t.ours.usersPerBridgeInvocation)}`,
+    `${f(t.naive.bridgeInvocationsPerSync)} / ${f(t.naive.usersPerBridgeInvocation)}`,
+  );
   lines.push('');
 
   lines.push('## Bundles and cold loads', '');
