@@ -16,10 +16,10 @@ import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import { addDays, localDate, localTimestamp } from '../../functions/core/local-time';
 import { EMPTY_HISTOGRAM, countUpload } from '../../functions/core/sync/cadence';
-import type { ConnectionRecord, GarminObject } from '../../functions/core/ports';
 import { REPO_ROOT } from '../local/paths';
 import { type MeterSnapshot, diffSnapshots, emptySnapshot, totals } from './ddb-meter';
 import { NaiveSync } from './naive';
+import { ATHLETE, connectViaApi, PASSWORD, seedUser, seedUsers } from './seed';
 import { renderMarkdown, type BenchResults, type SyncCost, type Throughput } from './report';
 import { BenchClock, type BenchRuntime, startBenchRuntime } from './runtime';
 import { startBenchStack } from './stack';
@@ -27,8 +27,6 @@ import { measureBridgeImport, measureBundles } from './static';
 import { renderCostModel } from './cost-model';
 import { loadBaseline, summarize } from './summary';
 
-const ATHLETE = 'athlete@example.com';
-const PASSWORD = 'correct-horse';
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 10);
 const BRIDGES = Number(process.env.BENCH_BRIDGES ?? 2);
@@ -176,37 +174,6 @@ const setSimClock = async (sim: SimulatorClient, now: Date) => {
     body: JSON.stringify({ now: now.toISOString() }),
   });
   if (!response.ok) throw new Error(`simulator clock: ${response.status}`);
-};
-
-const connectViaApi = async (rt: BenchRuntime, userId: string): Promise<void> => {
-  const answer = await rt.api('POST /garmin/connection', { userId, body: { username: ATHLETE, password: PASSWORD } });
-  if (answer.status !== 201) throw new Error(`connect answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  await rt.settleConnectWorkers();
-};
-
-/** A connection as if connected and caught up: its own tokens from its own real login, cursors copied from a caught-up user. */
-const seedUser = async (rt: BenchRuntime, template: ConnectionRecord, userId: string, profile: GarminObject | undefined): Promise<void> => {
-  const { deps } = rt.services;
-  const login = await deps.bridge.call({ op: 'login', username: ATHLETE, password: PASSWORD });
-  if (!login.ok || !login.tokens) throw new Error('seeding login failed');
-  await deps.connections.put({
-    ...template,
-    userId,
-    password: await deps.vault.encrypt(userId, 'password', PASSWORD),
-    tokens: await deps.vault.encrypt(userId, 'tokens', login.tokens),
-    nextSyncTime: new Date(rt.clock.now().getTime() - MINUTE).toISOString(),
-    lastError: undefined,
-    version: 1,
-  });
-  if (profile) await deps.data.putProfile(userId, profile, rt.clock.now());
-};
-
-const seedUsers = async (rt: BenchRuntime, template: ConnectionRecord, profile: GarminObject | undefined, count: number): Promise<void> => {
-  const ids = Array.from({ length: count }, (_, i) => `bench-user-${String(i).padStart(5, '0')}`);
-  const BATCH = 50;
-  for (let i = 0; i < ids.length; i += BATCH) {
-    await Promise.all(ids.slice(i, i + BATCH).map((userId) => seedUser(rt, template, userId, profile)));
-  }
 };
 
 const throughputOf = (
