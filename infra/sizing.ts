@@ -1,13 +1,13 @@
 /**
  * Timeouts and memory of every function, derived from the product's own limits
- * (functions/core/limits.ts) and the bridge client's per-operation timeouts, so a change
+ * (functions/core/shared/limits.ts) and the bridge client's per-operation timeouts, so a change
  * there moves the infrastructure with it, and a change that breaks an invariant fails
  * at synth instead of in production.
  */
 import { DEFAULT_BRIDGE_TIMEOUTS_MS } from '../functions/adapters/bridge/timeouts';
-import { AWS_LIMITS } from '../functions/core/aws-limits';
-import { BRIDGE_LIMITS } from '../functions/core/bridge-protocol';
-import { LIMITS } from '../functions/core/limits';
+import { AWS_LIMITS } from '../functions/core/shared/aws-limits';
+import { BRIDGE_LIMITS } from '../functions/core/shared/bridge-protocol';
+import { LIMITS } from '../functions/core/shared/limits';
 
 const seconds = (ms: number): number => Math.ceil(ms / 1000);
 

@@ -1,6 +1,6 @@
-/** Writes the bridge protocol (zod, functions/core/bridge-protocol.ts) as JSON Schema for the Python side. */
+/** Writes the bridge protocol (zod, functions/core/shared/bridge-protocol.ts) as JSON Schema for the Python side. */
 import { writeFileSync } from 'node:fs';
-import { bridgeJsonSchema } from '../functions/core/bridge-protocol';
+import { bridgeJsonSchema } from '../functions/core/shared/bridge-protocol';
 import { BRIDGE_SCHEMA_PATH, renderBridgeSchema } from './bridge-schema';
 
 writeFileSync(BRIDGE_SCHEMA_PATH, renderBridgeSchema(bridgeJsonSchema()));

@@ -10,13 +10,13 @@
  * and 500, and 413 when it takes a body (scripts/local/openapi.ts documents them).
  */
 import type * as z from 'zod';
-import * as api from '../core/api-schemas';
-import * as writes from '../core/api-write-schemas';
-import { GARMIN_SERVICE_URLS } from '../core/bridge-protocol';
-import type { ApiErrorCode } from '../core/errors';
+import * as api from '../core/shared/api-schemas';
+import * as writes from '../core/shared/api-write-schemas';
+import { GARMIN_SERVICE_URLS } from '../core/shared/bridge-protocol';
+import type { ApiErrorCode } from '../core/shared/errors';
 import { ChangesQuery, ChangesResponse, MAX_FEED_PAGE } from '../core/events/feed-service';
 import { EVENT_LIMITS } from '../core/events/rules';
-import { LIMITS } from '../core/limits';
+import { LIMITS } from '../core/shared/limits';
 
 /** The Lambda functions behind the API. */
 export type ApiFunction = 'connect' | 'sync' | 'read';

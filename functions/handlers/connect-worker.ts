@@ -1,9 +1,9 @@
 /** Connect worker: invoked asynchronously with one attempt; runs the Garmin login (MFA included). */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { ConnectJobMessage } from '../core/jobs';
+import { ConnectJobMessage } from '../core/shared/jobs';
 import type { Services } from '../core/services';
-import { completeConnectAttempt } from '../core/services/connect-worker';
+import { completeConnectAttempt } from '../core/connect/connect-worker';
 import { logger } from './commons/logger';
 import { recordConnect, metricsPublisher } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';

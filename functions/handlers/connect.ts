@@ -1,6 +1,6 @@
 /** Connect function: connect (password, token import or service ticket), attempts, MFA codes, what to sync, disconnect. */
 import type { Services } from '../core/services';
-import type { ConnectOutcome } from '../core/services/connect-service';
+import type { ConnectOutcome } from '../core/connect/connect-service';
 import { type HttpResult, type RouteHandlers, httpHandler } from './commons/http';
 import { servicesFromEnvironment } from './commons/runtime';
 

@@ -8,10 +8,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { METRIC } from '../core/metrics';
+import { METRIC } from '../core/shared/metrics';
 import { logger } from './commons/logger';
 import { metrics, metricsPublisher } from './commons/metrics';
-import { type DeliveryDeps, type DeliveryObserver, deliverRecord, deliveryFromEnvironment } from './commons/webhook-runtime';
+import { type DeliveryDeps, type DeliveryObserver, deliverRecord, deliveryFromEnvironment } from './commons/runtime';
 
 /** Logs and counts each outcome: the event's id and type, never its data. */
 const observer: DeliveryObserver = {

@@ -2,10 +2,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import { METRIC } from '../core/metrics';
-import type { ServiceDeps } from '../core/services/deps';
-import { type DispatchOptions, dispatchDue } from '../core/services/dispatch-service';
-import { dispatchServicesFromEnvironment } from './commons/dispatch-runtime';
+import { METRIC } from '../core/shared/metrics';
+import type { ServiceDeps } from '../core/shared/deps';
+import { type DispatchOptions, dispatchDue } from '../core/sync/dispatch-service';
+import { dispatchServicesFromEnvironment } from './commons/runtime';
 import { logger } from './commons/logger';
 import { metrics, metricsPublisher } from './commons/metrics';
 

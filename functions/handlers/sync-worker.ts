@@ -10,7 +10,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { SyncJobMessage } from '../core/jobs';
+import { SyncJobMessage } from '../core/shared/jobs';
 import type { Services } from '../core/services';
 import { logger } from './commons/logger';
 import { recordSync, metricsPublisher } from './commons/metrics';

@@ -1,8 +1,8 @@
 /** Manual sync (POST /garmin/sync) and the writes to Garmin (handlers/write.ts). */
-import { AppError } from '../core/errors';
+import { AppError } from '../core/shared/errors';
 import type { Services } from '../core/services';
-import { toConnectionView } from '../core/services/connection-view';
-import type { SyncRun } from '../core/services/sync-service';
+import { toConnectionView } from '../core/connect/connection-view';
+import type { SyncRun } from '../core/sync/sync-service';
 import { type RouteHandlers, httpHandler } from './commons/http';
 import { publishMetrics, recordSync } from './commons/metrics';
 import { servicesFromEnvironment } from './commons/runtime';

@@ -4,7 +4,7 @@
  * the lease, the user's limits, the data table) and nothing more, so it adds no grant.
  */
 import type { Services } from '../core/services';
-import type { WriteInput } from '../core/services/write-service';
+import type { WriteInput } from '../core/write/write-service';
 import type { HttpResult, RouteHandlers } from './commons/http';
 
 const write = async (services: () => Services, userId: string, key: string, input: WriteInput): Promise<HttpResult> => {

@@ -16,7 +16,7 @@
  */
 import type { aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ENV } from '../../functions/core/env';
+import { ENV } from '../../functions/core/shared/env';
 import { MEMORY_MB, TIMEOUT_SECONDS } from '../sizing';
 import type { Bridge } from './bridge';
 import { allow, allowInvoke, allowTable } from './iam';

@@ -2,7 +2,7 @@
  * Alarms (all to one SNS topic) and one dashboard. Alarms fire on what needs a human:
  * jobs in a dead-letter queue, any function error or throttle, a sync backlog, API 5xx.
  * The dashboard shows the product metrics the functions emit through Powertools (EMF,
- * namespace and names from functions/core/metrics.ts, dimension `service`) next to the
+ * namespace and names from functions/core/shared/metrics.ts, dimension `service`) next to the
  * Lambda / SQS / API Gateway basics.
  */
 import {
@@ -16,7 +16,7 @@ import {
   type aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metrics';
+import { METRIC, METRICS_NAMESPACE } from '../../functions/core/shared/metrics';
 import { SERVICE_NAME } from '../config';
 
 export interface ObservabilityProps {

@@ -13,7 +13,7 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { LIMITS } from '../../functions/core/limits';
+import { LIMITS } from '../../functions/core/shared/limits';
 import {
   DISPATCH_RATE_MINUTES,
   SYNC_BATCH_SIZE,

@@ -6,7 +6,7 @@
 import { Duration, RemovalPolicy, Validations, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_logs as logs } from 'aws-cdk-lib';
 import type { aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/core/metrics';
+import { METRICS_NAMESPACE } from '../../functions/core/shared/metrics';
 import { SERVICE_NAME } from '../config';
 import { BUNDLE_OPTIONS } from '../bundling';
 import { HANDLERS_DIR, LOCK_FILE, REPO_ROOT, TSCONFIG } from '../paths';

@@ -11,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { SimulatorClient, type SimCounters } from '../../test/support/simulator-client';
 import { dueShardOf } from '../../functions/adapters/dynamo/connection-store';
-import { LIMITS } from '../../functions/core/limits';
-import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { LIMITS } from '../../functions/core/shared/limits';
+import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
+import { SyncService } from '../../functions/core/sync/sync-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
-import { addDays, localDate, localTimestamp } from '../../functions/core/local-time';
+import { addDays, localDate, localTimestamp } from '../../functions/core/shared/local-time';
 import { EMPTY_HISTOGRAM, countUpload } from '../../functions/core/sync/cadence';
+
 import { REPO_ROOT } from '../local/paths';
 import { type MeterSnapshot, diffSnapshots, emptySnapshot, totals } from './ddb-meter';
 import { NaiveSync } from './naive';
@@ -129,8 +131,8 @@ const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted
  * Freshness under the adaptive cadence: the user's histogram holds LEARNT_DAYS of the upload
  * routine (what the probe would have counted), then a simulated day of that routine (device
  * syncs at the simulator), dispatch every ADAPTIVE_STEP_MINUTES, a sync whenever the user is due.
- * An upload's data is readable once a whole plan ran after it (the probe let it through);
- * its lag is that sync's time minus the upload's.
+ * An upload's data is readable once a whole plan ran after the probe saw it; its lag is that
+ * sync's time minus the upload's.
  */
 const adaptiveDay = async (sim: SimulatorClient, rt: BenchRuntime, userId: string, zone: string) => {
   const { connections } = rt.services.deps;
@@ -159,8 +161,11 @@ const adaptiveDay = async (sim: SimulatorClient, rt: BenchRuntime, userId: strin
     if (dispatched.claimed === 0) continue;
     await rt.work({ workers: 1, target: dispatched.claimed, idleMs: 3000 });
     if (now <= dayEnd) syncs++;
-    const whole = Date.parse((await connections.get(userId))?.cursors.fullSyncAt ?? '');
-    for (const at of uploads) if (!readable.has(at) && whole >= at) readable.set(at, whole);
+    // Readable once the probe saw the upload and a plan ran with it (a check between probes reads less).
+    const cursors = (await connections.get(userId))?.cursors;
+    const whole = Date.parse(cursors?.fullSyncAt ?? '');
+    const seen = Date.parse(cursors?.deviceUploadAt ?? '');
+    for (const at of uploads) if (!readable.has(at) && whole >= at && seen >= at) readable.set(at, whole);
   }
   const lags = uploads.map((at) => ((readable.get(at) ?? rt.clock.now().getTime()) - at) / MINUTE).sort((a, b) => a - b);
   log(`adaptive day: ${syncs} syncs, ${uploads.length} uploads, lags (min) ${lags.map((l) => l.toFixed(0)).join(', ')}`);
@@ -276,26 +281,21 @@ try {
   // ---- 365-day backfill ----
   log('ours: connect + 365-day backfill');
   const deep = 'bench-backfill-365';
-  const defaultDepth = LIMITS.backfillDays;
-  (LIMITS as { backfillDays: number }).backfillDays = 365;
-  let backfillOurs: Measured<{ chunks: number; progress: number[] }>;
-  try {
-    await connectViaApi(rt, deep);
-    const fetchesBefore = rt.bridge.stats.calls.fetch ?? 0;
-    backfillOurs = await measure(sim, rt, async () => {
-      // Chunk by chunk, to watch the progress the API shows.
-      const progress: number[] = [];
-      for (;;) {
-        const run = await rt.work({ workers: 1, target: 1, idleMs: 2000 });
-        if (run.processed === 0) break;
-        const view = await rt.api('GET /garmin/connection', { userId: deep });
-        progress.push((view.body.connection as { backfill: { percent: number } }).backfill.percent);
-      }
-      return { chunks: (rt.bridge.stats.calls.fetch ?? 0) - fetchesBefore, progress };
-    });
-  } finally {
-    (LIMITS as { backfillDays: number }).backfillDays = defaultDepth;
-  }
+  // The workers' own sync service, its backfill reaching 365 days instead of LIMITS.backfillDays.
+  const deepRt = rt.withSync(new SyncService({ ...rt.functions.syncWorker.services.deps, backfillDays: 365 }));
+  await connectViaApi(rt, deep);
+  const fetchesBefore = rt.bridge.stats.calls.fetch ?? 0;
+  const backfillOurs = await measure(sim, rt, async () => {
+    // Chunk by chunk, to watch the progress the API shows.
+    const progress: number[] = [];
+    for (;;) {
+      const run = await deepRt.work({ workers: 1, target: 1, idleMs: 2000 });
+      if (run.processed === 0) break;
+      const view = await rt.api('GET /garmin/connection', { userId: deep });
+      progress.push((view.body.connection as { backfill: { percent: number } }).backfill.percent);
+    }
+    return { chunks: (rt.bridge.stats.calls.fetch ?? 0) - fetchesBefore, progress };
+  });
   const deepView = await rt.api('GET /garmin/connection', { userId: deep });
   const deepConnection = deepView.body.connection as { backfill: { from: string; done: boolean; through: string | null } };
   const storedDays = (await rt.services.deps.data.queryDailySummaries(deep, deepConnection.backfill.from, '2999-12-31')).length;
@@ -459,6 +459,12 @@ try {
   for (const other of [naiveUser, deep, naiveDeep]) await rt.services.deps.connections.delete(other);
   const day: BenchResults['day']['syncs'] = [];
   const zone = caughtUp.timeZone ?? 'UTC';
+  // A day with no device upload (the issue's definition): the simulator would count the end of
+  // each of its generated activities as one, so the device's last upload is held where the
+  // user's last probe saw it.
+  const lastSeen = (await rt.services.deps.connections.get(steady))?.cursors.deviceUploadAt;
+  if (lastSeen === undefined) throw new Error('the steady user\'s probe never saw an upload');
+  await sim.deviceSync(ATHLETE, lastSeen);
   for (let step = 0; step < DAY_STEPS; step++) {
     rt.clock.offsetMs += 15 * MINUTE + 5000;
     await setSimClock(sim, rt.clock.now());
@@ -500,6 +506,8 @@ results.meta = {
     summaryFinalAfterHours: LIMITS.summaryFinalAfterHours,
     summaryRecheckSeconds: LIMITS.summaryRecheckSeconds,
     summaryDatesPerSync: LIMITS.summaryDatesPerSync,
+    fullSyncSeconds: LIMITS.fullSyncSeconds,
+    fullSyncMaxSeconds: LIMITS.fullSyncMaxSeconds,
     garminRequestsPerMinute: LIMITS.garminRequestsPerMinute,
     estimatedRequestsPerSync: LIMITS.estimatedRequestsPerSync,
   },

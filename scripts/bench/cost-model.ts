@@ -1,6 +1,6 @@
 /** docs/cost-model.md, rendered by `npm run bench` from the run's measured units and summary.ts's prices and assumptions. */
-import { LIMITS } from '../../functions/core/limits';
-import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { LIMITS } from '../../functions/core/shared/limits';
+import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_BATCH_SIZE, SYNC_BATCHING_WINDOW_SECONDS, SYNC_MAX_CONCURRENCY } from '../../infra/sizing';
 import type { BenchResults } from './report';
 import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, batchUsers, costInputs, costLines, fmt, naiveCostInputs, summarize } from './summary';

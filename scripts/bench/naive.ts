@@ -6,12 +6,12 @@
  * DynamoDB writes are not inflated on purpose), and reschedules the connection. No lease,
  * no per-user limit, no cursors. Its "backfill" is one login and one fetch of everything.
  */
-import { fetchResultOf, type BridgeResponse, type FetchResult } from '../../functions/core/bridge-protocol';
-import { LIMITS } from '../../functions/core/limits';
-import { addDays, datesBetween, localDate } from '../../functions/core/local-time';
-import type { SyncJob } from '../../functions/core/ports';
-import type { ServiceDeps } from '../../functions/core/services/deps';
-import type { SyncRun } from '../../functions/core/services/sync-service';
+import { fetchResultOf, type BridgeResponse, type FetchResult } from '../../functions/core/shared/bridge-protocol';
+import { LIMITS } from '../../functions/core/shared/limits';
+import { addDays, datesBetween, localDate } from '../../functions/core/shared/local-time';
+import type { SyncJob } from '../../functions/core/shared/ports';
+import type { ServiceDeps } from '../../functions/core/shared/deps';
+import type { SyncRun } from '../../functions/core/sync/sync-service';
 
 export const NAIVE_WINDOW_DAYS = 7;
 

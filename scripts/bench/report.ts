@@ -1,5 +1,5 @@
 /** The benchmark's results: their shape (bench/results.json) and the markdown table (bench/results.md). */
-import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import type { MeterSnapshot } from './ddb-meter';
 import type { BridgeImportResult, BundleResult } from './static';
@@ -319,7 +319,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## A simulated day (ours)', '');
   lines.push(
-    `One caught-up user (zone ${r.day.zone}), a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
+    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
       'the simulator\'s and our clocks moved together. Garmin requests per sync: ' +
       Object.entries(d.histogram)
         .map(([n, c]) => `${n} requests × ${c}`)
@@ -424,13 +424,13 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
   const { ours } = r.perSync;
   const b = r.backfill365;
   out.push(
-    `* **Requests per no-change sync.** A sync asks for the activity list from a day before the newest stored ` +
-      'activity (late uploads; 1 request) and for today\'s provisional summary (1 request): 2. Yesterday stays provisional ' +
-      `until ${r.meta.limits.summaryFinalAfterHours} h after it ended and is final only once a re-read finds it unchanged; ` +
-      `it is re-read right after midnight, every ${(r.meta.limits.summaryRecheckSeconds ?? 0) / 3600} h, and at the threshold, so ` +
-      `${d.syncs - d.above2.length} of ${d.syncs} syncs of the day cost 2 and the mean is ${f(d.mean)}. Re-reading yesterday at ` +
-      'every sync (the previous behaviour) would make every morning sync 3 (mean ≈ 2.5). The daily profile refresh (3 requests) ' +
-      'is in the day\'s mean too. Not in it: token refreshes. garminconnect refreshes the access token 15 min before it ' +
+    `* **Requests per no-change sync.** A scheduled sync of a caught-up user first asks Garmin when the device last ` +
+      'synced (1 request) and stops there when nothing came since. What that time cannot show (manual weigh-ins, hydration ' +
+      `and activities, edits) is checked ${(r.meta.limits.fullSyncSeconds ?? 0) / 3600} h after the last plan, out of the user's ` +
+      `night, at most ${(r.meta.limits.fullSyncMaxSeconds ?? 0) / 3600} h apart: the activity list, today's summary with hydration, ` +
+      'weight (4 requests; sleep and past days change only with a device sync and wait for the plan after it). ' +
+      `${d.histogram[1] ?? 0} of ${d.syncs} syncs of the day cost 1 and the mean is ${f(d.mean)}. The daily profile refresh ` +
+      '(3 requests) is in the day\'s mean when it falls in the day. Not in it: token refreshes. garminconnect refreshes the access token 15 min before it ' +
       'expires; with Garmin\'s access-token lifetime L that is one more request per (L − 15 min) per user (with the ' +
       'simulator\'s 1 h: one per 3 syncs, +0.33 per sync). The benchmark gives tokens a long lifetime so that moving the ' +
       'clock does not turn into 401s.',

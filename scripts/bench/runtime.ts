@@ -5,9 +5,9 @@
  * benchmark asks: API answers as JSON, dispatch's decisions without queueing, and the
  * naive baseline's sync strategy behind the real sync-worker handler.
  */
-import type { Clock, SyncJob } from '../../functions/core/ports';
+import type { Clock, SyncJob } from '../../functions/core/shared/ports';
 import type { Services } from '../../functions/core/services';
-import { type DispatchOptions, type DispatchResult, dispatchDue } from '../../functions/core/services/dispatch-service';
+import { type DispatchOptions, type DispatchResult, dispatchDue } from '../../functions/core/sync/dispatch-service';
 import { httpEvent, type EventInput } from '../local/apigw-events';
 import { type LocalRuntime, type WorkOptions, startLocalRuntime } from '../local/runtime';
 import { DynamoMeter } from './ddb-meter';

@@ -1,5 +1,5 @@
 /** Users for the benchmark: one connected through the API, the rest seeded as caught-up copies of it with tokens of their own. */
-import type { ConnectionRecord, GarminObject } from '../../functions/core/ports';
+import type { ConnectionRecord, GarminObject } from '../../functions/core/shared/ports';
 import type { BenchRuntime } from './runtime';
 
 export const ATHLETE = 'athlete@example.com';

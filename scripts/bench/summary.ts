@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_DISPATCH } from '../../functions/core/services/dispatch-service';
+import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_BATCH_SIZE, SYNC_BATCHING_WINDOW_SECONDS } from '../../infra/sizing';
 import { REPO_ROOT } from '../local/paths';
 import type { BenchResults, SyncCost } from './report';

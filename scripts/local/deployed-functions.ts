@@ -16,9 +16,9 @@ import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { type ApiFunction, routeSpec } from '../../functions/api/routes';
-import type { Clock, ConnectJob, ConnectWorkerInvoker } from '../../functions/core/ports';
+import type { Clock, ConnectJob, ConnectWorkerInvoker } from '../../functions/core/shared/ports';
 import type { Services } from '../../functions/core/services';
-import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
+import type { ApiRequestLimits } from '../../functions/core/shared/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
 import { type HttpEvent, type HttpResponse, httpHandler } from '../../functions/handlers/commons/http';
 import { connectRoutes } from '../../functions/handlers/connect';
@@ -79,6 +79,8 @@ export interface DeployedFunctionsOptions {
   timeoutsMs?: Partial<Record<FunctionName, number>>;
   /** The per-user API throttle's limits, when not LIMITS.apiRequestsPerWindow (a load generator such as Schemathesis). */
   apiRequestLimits?: ApiRequestLimits;
+  /** The backfill's depth, when not LIMITS.backfillDays (a test of a long backfill). */
+  backfillDays?: number;
   /** Sees every DynamoDB client made (the benchmark meters them). */
   onDynamoClient?: (client: DynamoDBClient) => void;
 }
@@ -127,6 +129,7 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
       connectWorker: once(() => connectWorkerFor(identity)),
       ...(options.webhookQueueUrl ? { webhooks: new SqsWebhookQueue(options.webhookQueueUrl, sqs) } : {}),
       ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
+      ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
     });
     const timeoutMs = timeoutOf(name);
     const functionName = rules?.local.functionName(name) ?? name;

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { type DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
-import type { Clock } from '../../functions/core/ports';
+import type { Clock } from '../../functions/core/shared/ports';
 import type { FunctionName } from './aws-rules/stack-policies';
 import type { DeployedFunction } from './deployed-functions';
 

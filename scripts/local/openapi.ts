@@ -14,9 +14,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { API_ROUTES, EVERY_ROUTE, NAMED_SCHEMAS, type Refusal, type RouteSpec } from '../../functions/api/routes';
-import { API_ERRORS } from '../../functions/core/errors';
+import { API_ERRORS } from '../../functions/core/shared/errors';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
-import { AWS_LIMITS } from '../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
 import { AppEvent, EVENT_SCHEMAS, type AppEventType } from '../../functions/core/events/schema';
 import { REPO_ROOT } from './paths';
 

@@ -29,14 +29,14 @@ import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { initKeyringSecret } from '../../functions/adapters/vault/keyring-secret';
-import { AWS_LIMITS } from '../../functions/core/aws-limits';
-import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../functions/core/bridge-protocol';
-import { ENV } from '../../functions/core/env';
-import type { Clock } from '../../functions/core/ports';
+import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../functions/core/shared/bridge-protocol';
+import { ENV } from '../../functions/core/shared/env';
+import type { Clock } from '../../functions/core/shared/ports';
 import type { BatchCapableBridge } from '../../functions/adapters/bridge/batching-bridge';
 import type { Services } from '../../functions/core/services';
-import type { DispatchOptions, DispatchResult } from '../../functions/core/services/dispatch-service';
-import type { ApiRequestLimits } from '../../functions/core/services/request-throttle';
+import type { DispatchOptions, DispatchResult } from '../../functions/core/sync/dispatch-service';
+import type { ApiRequestLimits } from '../../functions/core/shared/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
 import { dispatcher } from '../../functions/handlers/dispatch';
@@ -68,6 +68,8 @@ export interface LocalRuntimeOptions {
   timeoutsMs?: Partial<Record<FunctionName, number>>;
   /** The per-user API throttle's limits, for a load generator (Schemathesis); LIMITS.apiRequestsPerWindow otherwise. */
   apiRequestLimits?: ApiRequestLimits;
+  /** How many days back a new connection's backfill reaches, for a test of a long backfill; LIMITS.backfillDays otherwise. */
+  backfillDays?: number;
   /** Test seam: DynamoDB throttling and per-function clock skew (scripts/local/fault-injection.ts), as `faults`. */
   injectFaults?: boolean;
   /** How long a received sync job stays invisible (default 30 s); tests: 0 redelivers a failed one on the next drain. */
@@ -295,14 +297,10 @@ const receiveLoop =
     return run;
   };
 
-export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+/** The runtime's AWS resources on the emulators: tables, sync queues, keyring, webhook queues and secret. */
+const provision = async (options: LocalRuntimeOptions) => {
   const tables = tableNamesFor(options.prefix);
   await createTables(new DynamoDBClient({}), tables);
-  const faults = options.injectFaults ? new FaultInjector(tables) : undefined;
-  const onDynamoClient = (client: DynamoDBClient) => {
-    faults?.instrument(client);
-    options.onDynamoClient?.(client);
-  };
   const sqs = new SQSClient({});
   const { queueUrl, dlqUrl } = await ensureQueues(
     sqs,
@@ -327,6 +325,76 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     sqs,
     secretsManager,
   });
+  return { tables, sqs, queueUrl, dlqUrl, secretsManager, keyringSecretId, webhookQueues, webhookSecretId, webhookSecret, local };
+};
+
+type Resources = Awaited<ReturnType<typeof provision>>;
+
+/** The unrestricted services (no IAM, no limits) for test setup and inspection, over the same resources. */
+const inspectionServices = (options: LocalRuntimeOptions, resources: Resources, bridge: BridgePool, functions: Record<FunctionName, DeployedFunction>): Services => {
+  const { tables, sqs, queueUrl, secretsManager, keyringSecretId } = resources;
+  const dynamo = new DynamoDBClient({});
+  options.onDynamoClient?.(dynamo);
+  return composeServices({
+    doc: createDocumentClient(dynamo),
+    tables,
+    ...(options.clock ? { clock: options.clock } : {}),
+    vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
+    bridge: () => bridge,
+    queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
+    connectWorker: () => functions.connect.services.deps.connectWorker,
+    ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
+  });
+};
+
+/** Webhook delivery as deployed, when an endpoint is configured: the deliver-events function fed by its queue. */
+const localWebhooks = (options: LocalRuntimeOptions, resources: Resources, functions: Record<FunctionName, DeployedFunction>): LocalWebhooks | undefined => {
+  if (!options.webhookUrl) return undefined;
+  const { sqs, webhookQueues, webhookSecretId, webhookSecret, local } = resources;
+  const pump = new WebhookPump({
+    fn: functions.deliverEvents,
+    sqs,
+    queues: webhookQueues,
+    endpoint: options.webhookUrl,
+    secretId: local.webhookSecret.arn,
+    clock: options.clock ?? { now: () => new Date() },
+    ...(options.webhookBackoffSeconds ? { backoffSeconds: options.webhookBackoffSeconds } : {}),
+  });
+  return {
+    queues: webhookQueues,
+    secretId: webhookSecretId,
+    secret: `whsec_${webhookSecret}`,
+    deliver: (opts?: { dueNow?: boolean }) => pump.deliver(opts),
+  };
+};
+
+/** Each function as deployed (its own clients and identity), with the faults injected when asked. */
+const deployFunctions = (options: LocalRuntimeOptions, resources: Resources, bridge: BridgePool, rules: AwsRules | undefined, faults: FaultInjector | undefined) => {
+  const { tables, queueUrl, webhookQueues, local } = resources;
+  const deployed = startDeployedFunctions({
+    tables,
+    queueUrl,
+    ...(options.webhookUrl ? { webhookQueueUrl: webhookQueues.queueUrl } : {}),
+    keyringSecretId: local.secret.arn,
+    bridge,
+    ...(faults ? { clock: faults.clock(options.clock ?? { now: () => new Date() }) } : options.clock ? { clock: options.clock } : {}),
+    onDynamoClient: (client) => {
+      faults?.instrument(client);
+      options.onDynamoClient?.(client);
+    },
+    ...(rules ? { rules } : {}),
+    ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
+    ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
+    ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
+  });
+  faults?.attach(deployed.functions);
+  return deployed;
+};
+
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const resources = await provision(options);
+  const { tables, sqs, queueUrl, dlqUrl, local } = resources;
+  const faults = options.injectFaults ? new FaultInjector(tables) : undefined;
   const rules = awsRulesEnforced(options.enforceAwsRules) ? loadAwsRules(local, options.awsRules) : undefined;
 
   const bridge = new BridgePool(
@@ -343,54 +411,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       }),
     ),
   );
-  const { functions, connectWorkers } = startDeployedFunctions({
-    tables,
-    queueUrl,
-    ...(options.webhookUrl ? { webhookQueueUrl: webhookQueues.queueUrl } : {}),
-    keyringSecretId: local.secret.arn,
-    bridge,
-    ...(faults ? { clock: faults.clock(options.clock ?? { now: () => new Date() }) } : options.clock ? { clock: options.clock } : {}),
-    onDynamoClient,
-    ...(rules ? { rules } : {}),
-    ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
-    ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
-  });
-  faults?.attach(functions);
-  const dynamo = new DynamoDBClient({});
-  options.onDynamoClient?.(dynamo);
-  const services: Services = composeServices({
-    doc: createDocumentClient(dynamo),
-    tables,
-    ...(options.clock ? { clock: options.clock } : {}),
-    vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
-    bridge: () => bridge,
-    queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
-    connectWorker: () => functions.connect.services.deps.connectWorker,
-  });
-
-  const api = httpApiOf(functions);
-  const pump = options.webhookUrl
-    ? new WebhookPump({
-        fn: functions.deliverEvents,
-        sqs,
-        queues: webhookQueues,
-        endpoint: options.webhookUrl,
-        secretId: local.webhookSecret.arn,
-        clock: options.clock ?? { now: () => new Date() },
-        ...(options.webhookBackoffSeconds ? { backoffSeconds: options.webhookBackoffSeconds } : {}),
-      })
-    : undefined;
-
+  const { functions, connectWorkers } = deployFunctions(options, resources, bridge, rules, faults);
+  const webhooks = localWebhooks(options, resources, functions);
   const work = receiveLoop(sqs, queueUrl, functions.syncWorker, options.onWorkerError);
 
   return {
-    services,
+    services: inspectionServices(options, resources, bridge, functions),
     functions,
     ...(rules ? { awsRules: rules } : {}),
     tables,
     queueUrl,
     dlqUrl,
-    http: api.http,
+    http: httpApiOf(functions).http,
     bridge,
     dispatch: async (dispatchOptions = {}) =>
       (await functions.dispatch.invoke((context) => dispatcher(() => functions.dispatch.services, dispatchOptions)({}, context))) as DispatchResult,
@@ -401,16 +433,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     work,
     settleConnectWorkers: () => connectWorkers.settle(),
     ...(faults ? { faults } : {}),
-    ...(pump
-      ? {
-          webhooks: {
-            queues: webhookQueues,
-            secretId: webhookSecretId,
-            secret: `whsec_${webhookSecret}`,
-            deliver: (opts?: { dueNow?: boolean }) => pump.deliver(opts),
-          },
-        }
-      : {}),
+    ...(webhooks ? { webhooks } : {}),
     stop: async () => {
       await connectWorkers.settle();
       await bridge.close();

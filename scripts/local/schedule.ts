@@ -28,16 +28,16 @@ export interface LocalEventSources {
   stop(): Promise<void>;
 }
 
-export const startLocalEventSources = (runtime: LocalRuntime, options: LocalEventSourcesOptions): LocalEventSources => {
+/** What the loops share: the stop signal, a pause it cuts short, errors reported at most once a minute per kind. */
+const loopControl = (onError: LocalEventSourcesOptions['onError']) => {
   const stopping = new AbortController();
-  const stats = { jobsProcessed: 0, dispatchRuns: 0, claimed: 0 };
   const lastReported = new Map<string, number>();
   const report = (what: string, error: unknown) => {
     if (stopping.signal.aborted) return;
     const now = Date.now();
     if ((lastReported.get(what) ?? 0) > now - 60_000) return;
     lastReported.set(what, now);
-    options.onError?.(what, error);
+    onError?.(what, error);
   };
   const pause = async (ms: number) => {
     try {
@@ -46,52 +46,55 @@ export const startLocalEventSources = (runtime: LocalRuntime, options: LocalEven
       // stopped
     }
   };
+  /** Runs `step` until stopped, reporting its errors as `what`; pauses after a step that left nothing waiting. */
+  const repeat = async (what: string, step: () => Promise<boolean>, pauseMs: number) => {
+    while (!stopping.signal.aborted) {
+      let more = false;
+      try {
+        more = await step();
+      } catch (error) {
+        report(what, error);
+      }
+      if (!more) await pause(pauseMs);
+    }
+  };
+  return { stopping, pause, repeat };
+};
+
+export const startLocalEventSources = (runtime: LocalRuntime, options: LocalEventSourcesOptions): LocalEventSources => {
+  const { stopping, pause, repeat } = loopControl(options.onError);
+  const stats = { jobsProcessed: 0, dispatchRuns: 0, claimed: 0 };
+  const idleMs = options.pollIdleMs ?? 500;
 
   const scheduleLoop = async () => {
     if (!options.dispatchAtStart) await pause(options.dispatchEverySeconds * 1000);
-    while (!stopping.signal.aborted) {
-      try {
-        const result = await runtime.dispatch();
-        stats.dispatchRuns += 1;
-        stats.claimed += result.claimed;
-        if (result.claimed > 0) options.log?.(`schedule: dispatch queued ${result.claimed} sync job(s)`);
-      } catch (error) {
-        report('dispatch', error);
-      }
-      await pause(options.dispatchEverySeconds * 1000);
-    }
+    const dispatch = async () => {
+      const result = await runtime.dispatch();
+      stats.dispatchRuns += 1;
+      stats.claimed += result.claimed;
+      if (result.claimed > 0) options.log?.(`schedule: dispatch queued ${result.claimed} sync job(s)`);
+      return false;
+    };
+    await repeat('dispatch', dispatch, options.dispatchEverySeconds * 1000);
   };
 
-  const pollLoop = async () => {
-    while (!stopping.signal.aborted) {
-      let processed = 0;
-      try {
-        processed = await runtime.drainQueue();
-        stats.jobsProcessed += processed;
-        if (processed > 0) options.log?.(`queue: sync worker processed ${processed} job(s)`);
-      } catch (error) {
-        report('queue poller', error);
-      }
-      if (processed === 0) await pause(options.pollIdleMs ?? 500);
-    }
+  const poll = async () => {
+    const processed = await runtime.drainQueue();
+    stats.jobsProcessed += processed;
+    if (processed > 0) options.log?.(`queue: sync worker processed ${processed} job(s)`);
+    return processed > 0;
   };
 
   // The webhook queue's event source mapping: one delivery round, then a pause (failed
   // deliveries wait out their real backoff in the queue).
-  const webhookLoop = async () => {
-    const { webhooks } = runtime;
-    while (webhooks && !stopping.signal.aborted) {
-      try {
-        const delivered = await webhooks.deliver();
-        if (delivered > 0) options.log?.(`webhooks: ${delivered} event(s) delivered`);
-      } catch (error) {
-        report('webhook delivery', error);
-      }
-      await pause(options.pollIdleMs ?? 500);
-    }
+  const { webhooks } = runtime;
+  const deliver = async () => {
+    const delivered = (await webhooks?.deliver()) ?? 0;
+    if (delivered > 0) options.log?.(`webhooks: ${delivered} event(s) delivered`);
+    return false;
   };
 
-  const loops = Promise.all([scheduleLoop(), pollLoop(), webhookLoop()]);
+  const loops = Promise.all([scheduleLoop(), repeat('queue poller', poll, idleMs), webhooks ? repeat('webhook delivery', deliver, idleMs) : undefined]);
   let stopped: Promise<void> | undefined;
   return {
     stats,

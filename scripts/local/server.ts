@@ -11,7 +11,7 @@
  *     lower-cased headers, the raw body) and writes the handler's structured result back;
  *     a handler that throws is 500 {"message":"Internal Server Error"}; bodies over 10 MB
  *     are 413; a request line and headers over 10,240 bytes are 431 (no body); a handler still running after 30 s is answered 503 {"message":"Service
- *     Unavailable"} while it runs on (the HTTP API quotas, functions/core/aws-limits.ts).
+ *     Unavailable"} while it runs on (the HTTP API quotas, functions/core/shared/aws-limits.ts).
  *
  * Besides the API, for local use only (none of these exist when deployed):
  *   GET /health              200 {status:"ok",components} when every component answers, else 503
@@ -31,7 +31,7 @@ import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ROUTE_KEYS } from '../../functions/api/routes';
-import { AWS_LIMITS } from '../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
 import type { HttpEvent, HttpResponse } from '../../functions/handlers/commons/http';
 import type { LocalAuth } from './auth';
 import { deviceSignInRoutes } from './device-signin-routes';

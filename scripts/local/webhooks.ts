@@ -20,7 +20,7 @@ import {
 import type { SQSBatchResponse } from 'aws-lambda';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
 import { SigningSecretsSource, type SigningSecretsDocument } from '../../functions/adapters/webhooks/signing-secrets';
-import type { Clock } from '../../functions/core/ports';
+import type { Clock } from '../../functions/core/shared/ports';
 import { eventDelivery } from '../../functions/handlers/deliver-events';
 import { TIMEOUT_SECONDS } from '../../infra/sizing';
 import type { DeployedFunction } from './deployed-functions';

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../../functions/core/local-time';
+import { addDays, localDate } from '../../functions/core/shared/local-time';
 import { MFA_ACCOUNT } from '../../scripts/demo/walkthrough';
 import { REPO_ROOT } from '../../scripts/local/paths';
 import { RECORDED_DAILY_SUMMARY } from '../simulator/recorded';

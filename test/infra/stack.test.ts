@@ -2,9 +2,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLES, type TableKey, type TableSpec } from '../../functions/adapters/dynamo/tables';
-import { ENV } from '../../functions/core/env';
-import { LIMITS } from '../../functions/core/limits';
-import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metrics';
+import { ENV } from '../../functions/core/shared/env';
+import { LIMITS } from '../../functions/core/shared/limits';
+import { METRIC, METRICS_NAMESPACE } from '../../functions/core/shared/metrics';
 import { ROUTE_FUNCTIONS as ROUTES } from '../../functions/api/routes';
 import { BRIDGE_HANDLER } from '../../infra/constructs/bridge';
 import { SERVICE_NAME } from '../../infra/config';

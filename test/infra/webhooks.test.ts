@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
-import { ENV } from '../../functions/core/env';
+import { ENV } from '../../functions/core/shared/env';
 import { configFromContext, validateConfig } from '../../infra/config';
 import { functionIds, idOf, synth } from './synth';
 

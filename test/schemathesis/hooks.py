@@ -24,8 +24,8 @@ from typing import Any
 import schemathesis
 from schemathesis.generation import GenerationMode
 
-MAX_SUMMARY_RANGE_DAYS = 366  # functions/core/api-schemas.ts
-# WRITE_LIMITS.maxFitWeightKg, functions/core/bridge-protocol.ts
+MAX_SUMMARY_RANGE_DAYS = 366  # functions/core/shared/api-schemas.ts
+# WRITE_LIMITS.maxFitWeightKg, functions/core/shared/bridge-protocol.ts
 MAX_FIT_WEIGHT_KG = 655
 COMPOSITION_FIELDS = ("bodyFatPct", "bodyWaterPct", "muscleMassKg", "boneMassKg", "bmi")
 DAILY_RANGES = {

@@ -14,8 +14,8 @@
  * Logins, verifies, exchanges and writes never wait here: they go out alone, at once.
  */
 import { randomUUID } from 'node:crypto';
-import { type BatchRequest, type BatchResponse, BRIDGE_LIMITS, type BridgeRequest, type BridgeResponse } from '../../core/bridge-protocol';
-import type { GarminBridge } from '../../core/ports';
+import { type BatchRequest, type BatchResponse, BRIDGE_LIMITS, type BridgeRequest, type BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { GarminBridge } from '../../core/shared/ports';
 import { BridgeTransportError } from './errors';
 
 /** A transport that can also carry several fetches in one invocation. */

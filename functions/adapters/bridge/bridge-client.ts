@@ -2,7 +2,7 @@
  * The Garmin bridge as the functions see it: `createGarminBridge` picks the transport
  * (Lambda when deployed, a stdio child process locally) behind the caller's deadline.
  */
-import { ENV, readEnv } from '../../core/env';
+import { ENV, readEnv } from '../../core/shared/env';
 import type { BatchCapableBridge } from './batching-bridge';
 import { DeadlineBridge } from './deadline';
 import { LambdaBridgeTransport, type LambdaTransportOptions } from './lambda-transport';

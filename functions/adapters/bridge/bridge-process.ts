@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
-import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { BridgeTransportError, type BridgeTransportFailure, functionFailed } from './errors';
 import { validateResponse } from './protocol-io';
 

@@ -6,7 +6,7 @@
  * less the time one Garmin request in flight may still take plus the answer's way back.
  * The bridge starts no Garmin request after it and answers with what it has.
  */
-import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import type { BatchCapableBridge } from './batching-bridge';
 import { type BridgeTimeouts, timeoutFor } from './timeouts';
 

@@ -1,6 +1,6 @@
 /** The deployed transport: a synchronous Lambda Invoke of the Python bridge function. */
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import type { BatchCapableBridge } from './batching-bridge';
 import { BridgeTransportError, functionFailed, invokeFailed } from './errors';
 import { validateBatchRequest, validateRequest, validateResponse } from './protocol-io';

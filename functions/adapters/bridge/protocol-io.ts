@@ -1,6 +1,6 @@
 /** Validation at both ends of every transport, with errors that name fields, not values. */
 import type * as z from 'zod';
-import { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { BridgeTransportError, InvalidBridgeRequestError } from './errors';
 
 // Field names only: they come from our schema (or are the unknown keys' names), never values.

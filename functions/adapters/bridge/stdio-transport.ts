@@ -4,7 +4,7 @@
  * concurrently; a crashed process is replaced on the next call.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/bridge-protocol';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import type { BatchCapableBridge } from './batching-bridge';
 import { BridgeProcess, type BridgeLogger, type BridgeProcessConfig } from './bridge-process';
 import { BridgeTransportError, invokeFailed } from './errors';

@@ -3,7 +3,7 @@
  * Giving up abandons the call, it does not cancel it: the bridge may still finish it
  * (and rotate the tokens, whose new blob then never reaches the caller).
  */
-import type { BatchRequest, BridgeRequest } from '../../core/bridge-protocol';
+import type { BatchRequest, BridgeRequest } from '../../core/shared/bridge-protocol';
 
 export type BridgeTimeouts = Record<BridgeRequest['op'], number>;
 

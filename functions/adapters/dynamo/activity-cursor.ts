@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { InvalidCursorError } from '../../core/ports';
+import { InvalidCursorError } from '../../core/shared/ports';
 
 export interface ActivityRange {
   /** Inclusive `start_local` bounds; undefined is open. */

@@ -6,9 +6,9 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/bridge-protocol';
-import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/ports';
-import { AttemptStatusSchema } from '../../core/statuses';
+import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/shared/bridge-protocol';
+import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/shared/ports';
+import { AttemptStatusSchema } from '../../core/shared/statuses';
 import { conditionally } from './conditional-write';
 import { deletePartition } from './partition';
 import { TABLES } from './tables';

@@ -1,7 +1,7 @@
 /**
  * Connections: one item per user in the connections table, attributes in snake_case
  * (the seed's `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the
- * sync state); the `cursors` map alone is stored as the record holds it (core/sync-cursors.ts).
+ * sync state); the `cursors` map alone is stored as the record holds it (core/shared/sync-cursors.ts).
  * A scheduled connection also carries `due_shard`, which puts it in the sparse `due` index;
  * an unscheduled one has neither `due_shard` nor `next_sync_time`.
  */
@@ -15,17 +15,17 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
-import { LIMITS } from '../../core/limits';
-import { ConnectionStatusSchema } from '../../core/statuses';
+import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
+import { LIMITS } from '../../core/shared/limits';
+import { ConnectionStatusSchema } from '../../core/shared/statuses';
 import {
   DATA_TYPES,
   VersionConflictError,
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
-} from '../../core/ports';
-import { SyncCursorsSchema } from '../../core/sync-cursors';
+} from '../../core/shared/ports';
+import { SyncCursorsSchema } from '../../core/shared/sync-cursors';
 import { conditionally } from './conditional-write';
 import { TABLES } from './tables';
 

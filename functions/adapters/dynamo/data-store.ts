@@ -14,7 +14,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { IsoDate } from '../../core/bridge-protocol';
+import { IsoDate } from '../../core/shared/bridge-protocol';
 import type {
   ActivityQuery,
   DailySummaryInput,
@@ -25,7 +25,7 @@ import type {
   StoredProfile,
   WellnessDay,
   WellnessKind,
-} from '../../core/ports';
+} from '../../core/shared/ports';
 import { decodeActivityCursor, encodeActivityCursor, type ActivityRange } from './activity-cursor';
 import { contentHash } from './content-hash';
 import { conditionally } from './conditional-write';

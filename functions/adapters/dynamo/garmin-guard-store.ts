@@ -10,16 +10,16 @@
  * - `RL429#<bucket start>`   `users`: a string set of users Garmin answered 429 in that
  *   bucket (bounded), TTL two buckets later;
  * - `LOGIN_BLOCK`            until when Garmin's SSO refuses this service's logins
- *   (core/services/login-gate.ts), TTL well after that so consecutive blocks lengthen.
+ *   (core/connect/login-gate.ts), TTL well after that so consecutive blocks lengthen.
  *
  * The partition is one item per minute for the budget, written by dispatch a few times per
  * run plus the syncs that used more than dispatch reserved: far below a partition's limits.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/ports';
+import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
-import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
+import { RESERVED_PARTITION_PREFIX } from '../../core/shared/reserved-partitions';
 import { TABLES } from './tables';
 import { epochSeconds } from './time';
 

@@ -5,8 +5,8 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { LIMITS } from '../../core/limits';
-import type { IdempotencyRecord, IdempotencyStore, WriteOutcome } from '../../core/ports';
+import { LIMITS } from '../../core/shared/limits';
+import type { IdempotencyRecord, IdempotencyStore, WriteOutcome } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DATA_SK, IDEMPOTENCY_PARTITION_PREFIX, TABLES } from './tables';
 import { epochSeconds } from './time';

@@ -4,7 +4,7 @@
  * refresh token. `expires_at` is both the lease's end and its TTL.
  */
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LeaseStore } from '../../core/ports';
+import type { LeaseStore } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DATA_SK, TABLES } from './tables';
 import { epochSeconds } from './time';

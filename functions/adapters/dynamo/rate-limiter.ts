@@ -1,5 +1,5 @@
 /**
- * Sliding logs of calls (functions/core/services/call-limits.ts decides which and how many):
+ * Sliding logs of calls (functions/core/shared/call-limits.ts decides which and how many):
  * one item per log, `RATE#<kind>` in the partition `__rate__#<scope>#<subject>` of the data
  * table, outside every user's data so that erasing a user (DELETE /garmin/connection) does
  * not reset them. An item holds the times (epoch ms) of the calls within the window and a
@@ -9,7 +9,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/ports';
+import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DynamoGarminGuardStore } from './garmin-guard-store';
 import { DynamoRequestCounter } from './request-counter';

@@ -1,12 +1,12 @@
 /**
- * The per-user API throttle's counters (functions/core/services/request-throttle.ts): one
+ * The per-user API throttle's counters (functions/core/shared/request-throttle.ts): one
  * item per user, kind and window, `REQ#<kind>#<window start>` in the user's rate partition
  * `__rate__#user#<userId>` (outside the user's data, so a disconnect resets nothing). A
  * request is one UpdateItem: ADD 1 on the condition that the window holds fewer than the
  * limit, so it is exact under concurrency, needs no read, and a refused request writes nothing.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApiRequestKind, RequestCounter } from '../../core/ports';
+import type { ApiRequestKind, RequestCounter } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DATA_SK, TABLES, ratePartition } from './tables';
 

@@ -16,10 +16,10 @@
  *   its own: a disconnect erases it explicitly (the counter stays, so positions keep
  *   increasing), and only the functions that emit or read events may touch it.
  */
-import { MFA_MAILBOX_FIELDS } from '../../core/bridge-protocol';
-import { ENV } from '../../core/env';
-import { RESERVED_PARTITION_PREFIX } from '../../core/reserved-partitions';
-import type { RateScope } from '../../core/ports';
+import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
+import { ENV } from '../../core/shared/env';
+import { RESERVED_PARTITION_PREFIX } from '../../core/shared/reserved-partitions';
+import type { RateScope } from '../../core/shared/ports';
 
 export type AttributeType = 'S' | 'N';
 

@@ -15,7 +15,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import * as z from 'zod';
 import { EVENT_LIMITS } from '../../core/events/rules';
 import { AppEvent } from '../../core/events/schema';
-import type { EventFeed, EventSink } from '../../core/ports';
+import type { EventFeed, EventSink } from '../../core/shared/ports';
 import { deletePartition } from '../dynamo/partition';
 import { epochSeconds, sleep } from '../dynamo/time';
 import { decodeFeedCursor, encodeFeedCursor } from './feed-cursor';

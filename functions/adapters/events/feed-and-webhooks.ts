@@ -4,7 +4,7 @@
  * still in the feed, so an app that also polls the feed misses nothing.
  */
 import type { AppEvent } from '../../core/events/schema';
-import type { EventSink } from '../../core/ports';
+import type { EventSink } from '../../core/shared/ports';
 import type { SqsWebhookQueue } from '../webhooks/sqs-webhook-queue';
 import type { DynamoEventFeed } from './dynamo-event-feed';
 

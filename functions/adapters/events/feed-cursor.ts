@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { FeedCursorExpiredError, InvalidCursorError } from '../../core/ports';
+import { FeedCursorExpiredError, InvalidCursorError } from '../../core/shared/ports';
 
 const CursorBody = z.tuple([z.string(), z.int().nonnegative(), z.int().positive()]);
 

@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ConnectJob, ConnectWorkerInvoker } from '../../core/ports';
+import type { ConnectJob, ConnectWorkerInvoker } from '../../core/shared/ports';
 
 /** Starts the connect worker with an asynchronous (Event) invoke: a login may take minutes. */
 export class LambdaConnectInvoker implements ConnectWorkerInvoker {

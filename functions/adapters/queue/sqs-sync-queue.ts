@@ -1,5 +1,5 @@
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { SyncJob, SyncQueue } from '../../core/ports';
+import type { SyncJob, SyncQueue } from '../../core/shared/ports';
 
 const SQS_BATCH = 10;
 

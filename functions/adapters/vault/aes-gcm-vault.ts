@@ -5,7 +5,7 @@
  * authentication instead of decrypting.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { Vault, VaultPurpose } from '../../core/ports';
+import type { Vault, VaultPurpose } from '../../core/shared/ports';
 import { FORMAT_VERSION, IV_BYTES, TAG_BYTES, formatCiphertext, parseCiphertext } from './ciphertext';
 import { VaultDecryptError } from './errors';
 import { KEY_BYTES } from './keyring';

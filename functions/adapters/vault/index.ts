@@ -1,7 +1,7 @@
 /** Building a Vault: over Secrets Manager in the functions, over any KeyringSource in tests. */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ENV, readEnv } from '../../core/env';
-import type { Vault } from '../../core/ports';
+import { ENV, readEnv } from '../../core/shared/env';
+import type { Vault } from '../../core/shared/ports';
 import { AesGcmVault } from './aes-gcm-vault';
 import { KeyringCache, SecretsManagerKeyringSource, type KeyringCacheOptions, type KeyringSource } from './keyring-source';
 

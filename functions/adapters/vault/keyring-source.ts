@@ -4,7 +4,7 @@
  * not seen (another instance already writes with a key rotated in since).
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/shared/ports';
 import { KeyringError, parseKeyring, type Keyring } from './keyring';
 
 export interface KeyringSource {

@@ -8,7 +8,7 @@
 import { ChangeMessageVisibilityCommand, type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { AppEvent } from '../../core/events/schema';
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/shared/ports';
 import { type DeliveryTarget, WEBHOOK_RETRY, deliverEvent, retryDelaySeconds } from './delivery';
 
 /** What the handler logs and counts (event id and type only: never the payload's ids). */

@@ -1,8 +1,8 @@
 /** GET /garmin/changes: the caller's change feed, oldest first, from an opaque cursor. */
 import * as z from 'zod';
-import { AppError } from '../errors';
-import { FeedCursorExpiredError, InvalidCursorError } from '../ports';
-import type { ServiceDeps } from '../services/deps';
+import { AppError } from '../shared/errors';
+import { FeedCursorExpiredError, InvalidCursorError } from '../shared/ports';
+import type { ServiceDeps } from '../shared/deps';
 import { EVENT_LIMITS } from './rules';
 import { AppEvent } from './schema';
 

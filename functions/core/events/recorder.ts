@@ -3,8 +3,8 @@
  * just did into complete events (id, time, user) and publishes them in order. Without a
  * sink (fakes) the hooks do nothing.
  */
-import type { ConnectionRecord } from '../ports';
-import type { ServiceDeps } from '../services/deps';
+import type { ConnectionRecord } from '../shared/ports';
+import type { ServiceDeps } from '../shared/deps';
 import { type DataChanges, type EventDraft, connectionEvents, dataChangedEvents } from './rules';
 import { AppEvent } from './schema';
 

@@ -3,7 +3,7 @@
  * just did (a connection state before and after a sync, the ids a sync wrote), never
  * from a second source of truth, so an event cannot claim what storage does not hold.
  */
-import type { ConnectionRecord, WellnessKind } from '../ports';
+import type { ConnectionRecord, WellnessKind } from '../shared/ports';
 import type { AppEventType, EventData } from './schema';
 
 export const EVENT_LIMITS = {

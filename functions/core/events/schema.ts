@@ -7,7 +7,7 @@
  * error codes, so the app fetches what changed through the API it already uses.
  */
 import * as z from 'zod';
-import { IsoDate } from '../bridge-protocol';
+import { IsoDate } from '../shared/bridge-protocol';
 
 const IsoTime = z.iso.datetime();
 const ActivityIds = z.array(z.string().regex(/^\d+$/));

@@ -5,7 +5,7 @@
  * and never adds `activitiesKcal` on top, which is shown only to say how much of the
  * active energy came from workouts.
  */
-import type { GarminObject, StoredActivity, StoredDailySummary } from '../ports';
+import type { GarminObject, StoredActivity, StoredDailySummary } from '../shared/ports';
 import { holdsWellnessData } from '../sync/summary-finality';
 
 export interface EnergyDay {

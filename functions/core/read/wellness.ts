@@ -3,7 +3,7 @@
  * into kg, percentages and ISO times, a figure Garmin left out null (never zero). Sources:
  * the weight range's `allWeightMetrics`, the hydration daily summary, `dailySleepDTO`.
  */
-import type { GarminObject, WellnessDay } from '../ports';
+import type { GarminObject, WellnessDay } from '../shared/ports';
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const kg = (grams: unknown): number | null => {

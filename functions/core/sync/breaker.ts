@@ -11,8 +11,8 @@
  * Only trips are written: the way back follows from the times in the record, so a quiet
  * breaker costs no writes at all.
  */
-import { LIMITS } from '../limits';
-import type { BreakerRecord } from '../ports';
+import { LIMITS } from '../shared/limits';
+import type { BreakerRecord } from '../shared/ports';
 
 export interface BreakerPolicy {
   tripUsers: number;

@@ -7,12 +7,12 @@
  * are LIMITS.cadence*. The hour before a usual one counts as usual (an upload early in it is
  * not missed); the night ends with the first hour that is not in it. Until enough uploads
  * were seen, every hour counts as a usual one (the fixed cadence). The app asks
- * for a prompt sync with POST /garmin/sync; whole plans every LIMITS.fullSyncMaxSeconds are the
- * probe's business (sync-plan.ts), not this schedule's.
+ * for a prompt sync with POST /garmin/sync; which plan a sync runs (probe or the check of what
+ * the probe cannot see) is sync-plan.ts's business, which asks `inUsersNight` when to check.
  */
-import { LIMITS } from '../limits';
-import { localHour } from '../local-time';
-import type { SyncCursors } from '../ports';
+import { LIMITS } from '../shared/limits';
+import { localHour } from '../shared/local-time';
+import type { SyncCursors } from '../shared/ports';
 
 /** Uploads per hour of the user's day (24 numbers, faded), and how many uploads were counted. */
 export interface UploadHistogram {
@@ -69,6 +69,10 @@ export const hourKinds = (histogram: UploadHistogram): HourKind[] => {
   const night = new Set(Array.from({ length: best.length }, (_, i) => (best.start + i) % 24));
   return usual.map((isUsual, h) => (isUsual ? 'usual' : night.has(h) ? 'sleep' : 'waking'));
 };
+
+/** Whether `now` falls in the user's night (their longest run of hours without uploads, once learnt). */
+export const inUsersNight = (histogram: UploadHistogram, timeZone: string, now: Date): boolean =>
+  hourKinds(histogram)[localHour(now, timeZone)] === 'sleep';
 
 /** Seconds until the next scheduled sync, at `now`. */
 export const cadenceSeconds = (input: CadenceInput, now: Date): number => {

@@ -6,9 +6,9 @@
  * fetched for the first time past the threshold (a backfill) has nothing to compare with and
  * is final at once, so a backfill stays at one request per day.
  */
-import { LIMITS } from '../limits';
-import { LATEST_ZONE, isDayFinal } from '../local-time';
-import type { GarminObject, StoredDailySummary } from '../ports';
+import { LIMITS } from '../shared/limits';
+import { LATEST_ZONE, isDayFinal } from '../shared/local-time';
+import type { GarminObject, StoredDailySummary } from '../shared/ports';
 
 /** JSON with object keys sorted, so two fetches of the same figures compare equal whatever their key order. */
 const canonical = (value: unknown): string =>

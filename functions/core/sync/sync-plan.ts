@@ -2,13 +2,13 @@
  * What one sync asks Garmin for, and how its results move the cursors: pure functions,
  * so "only new data" and "cursors only past what was stored" are tested without I/O.
  */
-import type { FetchRequest, FetchResult } from '../bridge-protocol';
-import { LIMITS } from '../limits';
-import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../local-time';
-import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../ports';
-import { countUpload, histogramOf } from './cadence';
+import type { FetchRequest, FetchResult } from '../shared/bridge-protocol';
+import { LIMITS } from '../shared/limits';
+import { EARLIEST_ZONE, addDays, datesBetween, localDate } from '../shared/local-time';
+import type { ConnectionRecord, DailySummaryInput, GarminObject, StoredDailySummary, StoredProfile, SyncCursors, SyncReason } from '../shared/ports';
+import { countUpload, histogramOf, inUsersNight } from './cadence';
 import { isGivenUp, isPastFinalityThreshold, isSummaryFinal } from './summary-finality';
-import { syncsActivities, wellnessKindsOf } from './data-types';
+import { syncsActivities, wellnessKindsOf } from '../shared/data-types';
 import { planWellness, wellnessRequests } from './wellness-days';
 
 export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
@@ -16,8 +16,8 @@ export type FetchPlan = Omit<FetchRequest, 'op' | 'id' | 'tokens'>;
 export const profileIsStale = (profile: StoredProfile | undefined, now: Date): boolean =>
   !profile || now.getTime() - Date.parse(profile.fetchedAt) >= LIMITS.profileCacheTtlSeconds * 1000;
 
-export const backfillStart = (now: Date, timeZone: string | undefined): string =>
-  addDays(localDate(now, timeZone ?? EARLIEST_ZONE), -LIMITS.backfillDays);
+export const backfillStart = (now: Date, timeZone: string | undefined, backfillDays: number = LIMITS.backfillDays): string =>
+  addDays(localDate(now, timeZone ?? EARLIEST_ZONE), -backfillDays);
 
 const secondsSince = (time: string | undefined, now: Date): number =>
   time === undefined ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(time)) / 1000;
@@ -70,19 +70,46 @@ const wellnessDue = (dates: readonly string[], today: string, cursors: SyncCurso
   dates.some((date) => date < today) || secondsSince(cursors.wellnessCheckedAt, now) >= LIMITS.wellnessRecheckSeconds;
 
 /**
- * Probe first: a scheduled sync of a caught-up connection asks when the device last uploaded
- * (one request) and stops there when that is no later than the last probe saw. Its whole plan
- * runs anyway LIMITS.fullSyncMaxSeconds after the last whole one, without the probe (its
- * request would tell nothing the plan does not fetch). A probe that never named an upload (no
- * device, an answer of another shape) is tried again only with those whole plans. Manual
- * syncs and backfill chunks never probe: the user or the backfill wants the data now.
+ * Probe first. Garmin's `device-service/deviceservice/mylastused` (garminconnect
+ * `get_device_last_used`, "the device that synced last") names the user's last-synced device
+ * and its `lastUsedDeviceUploadTime` in epoch ms (0 or null without a device; garmin-grafana
+ * gates all its fetching on it). It moves when one of the user's devices syncs, and only
+ * then; what a device measures (activities, the figures of today and past days, sleep) reaches
+ * Garmin only with such a sync. It cannot show what reaches Garmin otherwise: entries and
+ * edits in the Garmin Connect app (weigh-ins, hydration intake, manual activities, edits and
+ * deletions), other sources of today's summary (consumed kcal), a Wi-Fi scale (no recording
+ * shows it counts as a device). So a scheduled sync of a caught-up connection runs
+ *  - the whole plan when the probe sees an upload since the last one it saw;
+ *  - nothing more when it sees none (one request);
+ *  - the check (`checkDue`) LIMITS.fullSyncSeconds after the last plan, put off while the user
+ *    sleeps (sync/cadence.ts) but never past LIMITS.fullSyncMaxSeconds: only what the probe
+ *    cannot see (activities with their daily reconciliation, today's summary and hydration,
+ *    weight), not sleep nor past days, which change only with a device sync: the plan after the
+ *    probe sees it reads them, the re-read that makes a day final included. The check does not
+ *    probe, so an upload it did not look for is still new to the next probe.
+ * A probe that never named an upload (no device, an answer of another shape) leaves every
+ * sync to the whole plan and is tried again each period. Manual syncs and backfill chunks
+ * never probe: the user or the backfill wants the data now.
  */
+const periodDue = (connection: ConnectionRecord, now: Date): boolean => {
+  const since = secondsSince(connection.cursors.fullSyncAt, now);
+  if (since >= LIMITS.fullSyncMaxSeconds) return true;
+  if (since < LIMITS.fullSyncSeconds) return false;
+  return connection.timeZone === undefined || !inUsersNight(histogramOf(connection.cursors), connection.timeZone, now);
+};
+
+const probes = (connection: ConnectionRecord, reason: SyncReason | undefined): boolean =>
+  reason === 'scheduled' && connection.cursors.backfillDone === true;
+
+/** Whether this sync is the check of what the probe cannot see (see above). */
+export const checkDue = (connection: ConnectionRecord, now: Date, reason: SyncReason | undefined): boolean =>
+  probes(connection, reason) && connection.cursors.deviceUploadAt !== undefined && periodDue(connection, now);
+
 export const probeFirst = (connection: ConnectionRecord, now: Date, reason: SyncReason | undefined): FetchPlan['probe'] => {
   const { cursors } = connection;
-  if (reason !== 'scheduled' || cursors.backfillDone !== true) return undefined;
-  const wholeDue = secondsSince(cursors.fullSyncAt, now) >= LIMITS.fullSyncMaxSeconds;
-  if (cursors.deviceUploadAt === undefined) return cursors.probedAt === undefined || wholeDue ? {} : undefined;
-  return wholeDue ? undefined : { stopUnlessAfterMs: Date.parse(cursors.deviceUploadAt) };
+  if (!probes(connection, reason)) return undefined;
+  if (cursors.deviceUploadAt === undefined) return cursors.probedAt === undefined || periodDue(connection, now) ? {} : undefined;
+  return periodDue(connection, now) ? undefined : { stopUnlessAfterMs: Date.parse(cursors.deviceUploadAt) };
 };
 
 /**
@@ -110,22 +137,24 @@ export const planFetch = (
   now: Date,
   reason?: SyncReason,
   reconcileStart?: string,
+  backfillDays: number = LIMITS.backfillDays,
 ): FetchPlan => {
   const { cursors } = connection;
   const probe = probeFirst(connection, now, reason);
   // Until Garmin tells us the user's zone, reach as far forward as any zone's "today".
   const today = localDate(now, connection.timeZone ?? EARLIEST_ZONE);
-  const backfillFrom = cursors.backfillFrom ?? backfillStart(now, connection.timeZone);
+  const backfillFrom = cursors.backfillFrom ?? backfillStart(now, connection.timeZone, backfillDays);
   const newest = cursors.activitiesNewestLocal?.slice(0, 10);
   const incremental = newest ? addDays(newest, -LIMITS.activityOverlapDays) : backfillFrom;
   const activitiesFrom = reconcileStart !== undefined && reconcileStart < incremental ? reconcileStart : incremental;
-  const summaryDates = datesBetween(
-    cursors.summariesFinalThrough ? addDays(cursors.summariesFinalThrough, 1) : backfillFrom,
-    today,
-  )
-    .filter((date) => recheckDue(date, today, cursors, connection.timeZone, now))
-    .slice(0, LIMITS.summaryDatesPerSync);
-  const kinds = wellnessKindsOf(connection);
+  const check = checkDue(connection, now, reason);
+  const summaryDates = check
+    ? [today]
+    : datesBetween(cursors.summariesFinalThrough ? addDays(cursors.summariesFinalThrough, 1) : backfillFrom, today)
+        .filter((date) => recheckDue(date, today, cursors, connection.timeZone, now))
+        .slice(0, LIMITS.summaryDatesPerSync);
+  // Sleep comes from the device alone: the check leaves it to the plan after the next upload.
+  const kinds = wellnessKindsOf(connection).filter((kind) => !check || kind !== 'sleep');
   const wellness = kinds.length && wellnessDue(summaryDates, today, cursors, now) ? planWellness(summaryDates, kinds) : {};
   return {
     ...(connection.displayName ? { displayName: connection.displayName } : {}),
@@ -190,7 +219,11 @@ export const applyFetchResult = (
   const provisionalCheckedAt = provisionalPastDay ? now.toISOString() : previous.provisionalCheckedAt;
   const provisionalCheckedThrough = provisionalPastDay ? fetchedDays.map((day) => day.date).sort().at(-1) : previous.provisionalCheckedThrough;
   const wellnessFetched = (result.dailySummaries?.items ?? []).some((day) => 'hydration' in day || 'sleep' in day) || result.weight !== undefined;
-  const wellnessCheckedAt = wellnessFetched ? now.toISOString() : previous.wellnessCheckedAt;
+  // Only a plan that read every wellness kind vouches for them all: after a check (no sleep),
+  // the plan of the next upload still reads the night.
+  const plannedKinds = new Set<string>([...(plan.dailySummaries?.types ?? []), ...(plan.weight ? ['weight'] : [])]);
+  const allWellness = wellnessKindsOf(connection).every((kind) => plannedKinds.has(kind));
+  const wellnessCheckedAt = wellnessFetched && allWellness ? now.toISOString() : previous.wellnessCheckedAt;
   const profileFetchedAt = result.profile ? now.toISOString() : previous.profileFetchedAt;
 
   // Activities left out of the plan were complete minutes ago (a backfill's next chunk), or are not synced at all.

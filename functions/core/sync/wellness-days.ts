@@ -4,9 +4,9 @@
  * over the planned dates in one range request; each day is final exactly when that date's
  * summary is, so the only-new-data and provisional/final rules are the summaries' own.
  */
-import type { DayType, FetchResult } from '../bridge-protocol';
-import { datesBetween } from '../local-time';
-import type { DailySummaryInput, GarminObject, WellnessDay, WellnessKind } from '../ports';
+import type { DayType, FetchResult } from '../shared/bridge-protocol';
+import { datesBetween } from '../shared/local-time';
+import type { DailySummaryInput, GarminObject, WellnessDay, WellnessKind } from '../shared/ports';
 
 export interface WellnessPlan {
   types?: DayType[];

@@ -1,4 +1,10 @@
-/** Builds the services from adapters; the Lambda runtime and the local runtime both use it. */
+/**
+ * The one composition root: which adapter implements each port, for every function. The
+ * deployed runtime (runtime.ts: adapters named by the environment) and the local runtime
+ * (scripts/local/deployed-functions.ts: the emulators' clients under the stack's IAM) both
+ * build their services here. A builder references only the adapters its function uses, so
+ * a function's bundle holds no client it never calls (dispatch: DynamoDB and SQS only).
+ */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttemptStore } from '../../adapters/dynamo/attempt-store';
@@ -11,9 +17,10 @@ import type { TableKey } from '../../adapters/dynamo/tables';
 import { DynamoEventFeed } from '../../adapters/events/dynamo-event-feed';
 import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
 import type { SqsWebhookQueue } from '../../adapters/webhooks/sqs-webhook-queue';
-import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/ports';
+import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/shared/ports';
 import { type Services, createServices } from '../../core/services';
-import type { ApiRequestLimits } from '../../core/services/request-throttle';
+import type { ApiRequestLimits } from '../../core/shared/request-throttle';
+import type { DispatchServices } from '../dispatch';
 
 export interface Adapters {
   doc: DynamoDBDocumentClient;
@@ -29,20 +36,28 @@ export interface Adapters {
   clock?: Clock;
   /** The per-user API throttle's limits, when the local runtime sets others than LIMITS.apiRequestsPerWindow. */
   apiRequestLimits?: ApiRequestLimits;
+  /** The backfill's depth, when the local runtime sets another than LIMITS.backfillDays. */
+  backfillDays?: number;
 }
+
+const clockOf = (adapters: Pick<Adapters, 'clock'>): Clock => adapters.clock ?? { now: () => new Date() };
+
+/** The stores dispatch shares with the service graph, built one way for both. */
+const connectionStore = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoConnectionStore(doc, tables.connections, tables.attempts);
+const rateLimiter = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoRateLimiter(doc, tables.data);
 
 export const composeServices = (adapters: Adapters): Services => {
   const { doc, tables } = adapters;
-  const clock = adapters.clock ?? { now: () => new Date() };
+  const clock = clockOf(adapters);
   const feed = new DynamoEventFeed(doc, tables.events, clock);
   return createServices({
     clock,
-    connections: new DynamoConnectionStore(doc, tables.connections, tables.attempts),
+    connections: connectionStore(adapters),
     attempts: new DynamoAttemptStore(doc, tables.attempts),
     data: new DynamoDataStore(doc, tables.data),
     leases: new DynamoLeaseStore(doc, tables.data),
     idempotency: new DynamoIdempotencyStore(doc, tables.data),
-    rateLimiter: new DynamoRateLimiter(doc, tables.data),
+    rateLimiter: rateLimiter(adapters),
     events: new FeedAndWebhooks(feed, adapters.webhooks),
     feed,
     get vault() {
@@ -58,10 +73,23 @@ export const composeServices = (adapters: Adapters): Services => {
       return adapters.connectWorker();
     },
     ...(adapters.apiRequestLimits ? { apiRequestLimits: adapters.apiRequestLimits } : {}),
+    ...(adapters.backfillDays !== undefined ? { backfillDays: adapters.backfillDays } : {}),
     newId: randomUUID,
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
 };
+
+/** Dispatch's services: the schedule, the sync queue, the clock and the service-wide Garmin limits, nothing else. */
+export const composeDispatch = (adapters: Pick<Adapters, 'doc' | 'tables' | 'queue' | 'clock'>): DispatchServices => ({
+  deps: {
+    connections: connectionStore(adapters),
+    rateLimiter: rateLimiter(adapters),
+    get queue() {
+      return adapters.queue();
+    },
+    clock: clockOf(adapters),
+  },
+});
 
 /** Memoises a factory: built once, on first call. */
 export const once = <T>(make: () => T): (() => T) => {

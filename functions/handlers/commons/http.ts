@@ -10,9 +10,9 @@ import { isThrottlingError } from '@smithy/core/retry';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type ApiFunction, API_ROUTES, type HeaderSpec, type RouteKey, type RouteSpec, type RoutesOf, routeSpec } from '../../api/routes';
-import { isReservedPartition } from '../../core/reserved-partitions';
-import { AppError } from '../../core/errors';
-import { LIMITS } from '../../core/limits';
+import { isReservedPartition } from '../../core/shared/reserved-partitions';
+import { AppError } from '../../core/shared/errors';
+import { LIMITS } from '../../core/shared/limits';
 import { CORRELATION_ID_PATH, logger } from './logger';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -133,7 +133,7 @@ export const errorResponse = (error: unknown): HttpResponse => {
   return json(500, { error: { code: 'INTERNAL', message: 'Something went wrong; please try again' } });
 };
 
-/** The per-user API throttle (core/services/request-throttle.ts): resolves when the request may run, else throws a 429. */
+/** The per-user API throttle (core/shared/request-throttle.ts): resolves when the request may run, else throws a 429. */
 export interface Throttle {
   admit(userId: string, routeKey: string): Promise<void>;
 }

@@ -1,10 +1,10 @@
 /** Business metrics as CloudWatch EMF (Powertools): what the dashboard and alarms read. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
-import { LIMITS } from '../../core/limits';
-import { METRIC, METRICS_NAMESPACE } from '../../core/metrics';
-import type { SyncJob } from '../../core/ports';
-import type { SyncRun } from '../../core/services/sync-service';
+import { LIMITS } from '../../core/shared/limits';
+import { METRIC, METRICS_NAMESPACE } from '../../core/shared/metrics';
+import type { SyncJob } from '../../core/shared/ports';
+import type { SyncRun } from '../../core/sync/sync-service';
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'garmin-sync' });
 

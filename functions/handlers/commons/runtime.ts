@@ -1,4 +1,12 @@
-/** The deployed runtime: services over DynamoDB, Secrets Manager, SQS and Lambda, named by the environment. */
+/**
+ * The deployed runtime: every function's services over DynamoDB, Secrets Manager, SQS and
+ * Lambda, named by the environment, composed by compose.ts. Each export is built on the first
+ * request of a container and reused by the next ones. Each is pure: a bundle drops the exports
+ * its handler does not import and the clients only they use (the read and dispatch functions
+ * have no Lambda or Secrets Manager client, a cold start every app read or schedule may hit).
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BatchingBridge } from '../../adapters/bridge/batching-bridge';
 import { createGarminBridge } from '../../adapters/bridge/bridge-client';
 import { createDocumentClient } from '../../adapters/dynamo/client';
@@ -6,10 +14,15 @@ import { TABLES, type TableKey } from '../../adapters/dynamo/tables';
 import { LambdaConnectInvoker } from '../../adapters/invoker/lambda-connect-invoker';
 import { SqsSyncQueue } from '../../adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../adapters/vault';
-import { ENV, readEnv } from '../../core/env';
-import type { GarminBridge } from '../../core/ports';
+import type { DeliveryDeps } from '../../adapters/webhooks/delivery-worker';
+import { SigningSecretsSource } from '../../adapters/webhooks/signing-secrets';
+import { ENV, readEnv } from '../../core/shared/env';
+import type { GarminBridge } from '../../core/shared/ports';
 import type { Services } from '../../core/services';
-import { type Adapters, composeServices, once } from './compose';
+import type { DispatchServices } from '../dispatch';
+import { type Adapters, composeDispatch, composeServices, once } from './compose';
+
+export { type DeliveryDeps, type DeliveryObserver, deliverRecord } from '../../adapters/webhooks/delivery-worker';
 
 const tableName = (key: TableKey): string => process.env[TABLES[key].envVar] ?? '';
 
@@ -20,20 +33,18 @@ const tables = (): Adapters['tables'] => ({
   events: tableName('events'),
 });
 
+const syncQueue = () => new SqsSyncQueue(readEnv(ENV.syncQueueUrl));
+
 const deployedServices = (bridge: () => GarminBridge): Services =>
   composeServices({
     doc: createDocumentClient(),
     tables: tables(),
     vault: once(() => createSecretsManagerVault()),
     bridge: once(bridge),
-    queue: once(() => new SqsSyncQueue(readEnv(ENV.syncQueueUrl))),
+    queue: once(syncQueue),
     connectWorker: once(() => new LambdaConnectInvoker(readEnv(ENV.connectWorkerFunctionName))),
   });
 
-/**
- * Built on the first request of a container and reused by the next ones. Pure: a bundle that
- * imports only readServicesFromEnvironment drops this one and the clients only it uses.
- */
 export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => deployedServices(() => createGarminBridge({ transport: 'lambda' })));
 
 /** The sync worker's: the fetches of one SQS batch share one bridge invocation (adapters/bridge/batching-bridge.ts). */
@@ -45,10 +56,7 @@ const notInThisFunction = (what: string) => (): never => {
   throw new Error(`${what} is not available to the read function`);
 };
 
-/**
- * The read function's services: DynamoDB only. Its bundle has no Lambda, SQS or Secrets
- * Manager client (a cold start of the function every app read may hit).
- */
+/** The read function's services: DynamoDB only. */
 export const readServicesFromEnvironment: () => Services = /* @__PURE__ */ once(() =>
   composeServices({
     doc: createDocumentClient(),
@@ -59,3 +67,21 @@ export const readServicesFromEnvironment: () => Services = /* @__PURE__ */ once(
     connectWorker: notInThisFunction('the connect worker'),
   }),
 );
+
+/** Dispatch's services: DynamoDB and the sync queue, not the whole service graph. */
+export const dispatchServicesFromEnvironment: () => DispatchServices = /* @__PURE__ */ once(() =>
+  composeDispatch({ doc: createDocumentClient(), tables: tables(), queue: once(syncQueue) }),
+);
+
+/** Webhook delivery: the endpoint, its signing secrets (cached for minutes) and the queues. */
+export const deliveryFromEnvironment: () => DeliveryDeps = /* @__PURE__ */ once(() => {
+  const secrets = new SigningSecretsSource(new SecretsManagerClient({}), readEnv(ENV.webhookSecretId));
+  return {
+    // Deployed: https:// to public addresses only (url-guard.ts), whatever the configuration says.
+    target: { endpoint: readEnv(ENV.webhookUrl), urlPolicy: {}, secrets: () => secrets.load(), wallClock: () => new Date() },
+    sqs: new SQSClient({}),
+    queueUrl: readEnv(ENV.webhookQueueUrl),
+    deadLetterQueueUrl: readEnv(ENV.webhookDeadLetterQueueUrl),
+    clock: { now: () => new Date() },
+  };
+});

@@ -2,7 +2,7 @@
  * Garmin's SSO as Garmin's own apps use it, taken from garminconnect 0.3.20
  * (client/constants.py). A service ticket is bound to the service URL it was issued for;
  * Garmin's DI token endpoint exchanges only tickets issued for these three services, so they
- * are also the backend's allow-list (functions/core/bridge-protocol.ts imports them).
+ * are also the backend's allow-list (functions/core/shared/bridge-protocol.ts imports them).
  */
 export const SSO_BASE_URL = 'https://sso.garmin.com';
 

@@ -3,7 +3,7 @@
  * on the target, the payload quota of the invocation type, and the function's timeout.
  */
 import type { Context } from 'aws-lambda';
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 import type { BatchCapableBridge } from '../../../functions/adapters/bridge/batching-bridge';
 import { lambdaContext } from '../apigw-events';
 import { invokePayloadTooLarge } from './aws-errors';

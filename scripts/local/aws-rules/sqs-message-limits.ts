@@ -3,7 +3,7 @@
  * its body plus each attribute's name, type and value; one SendMessageBatch may carry that
  * much in total. Refused as SQS refuses it.
  */
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 import { awsClientError } from './aws-errors';
 
 interface MessageAttribute {

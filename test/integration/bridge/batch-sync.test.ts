@@ -6,7 +6,7 @@
  * and a batch of big backfills within Lambda's 6 MB answer.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 import { killBridgeProcess } from '../../../scripts/local/fault-injection';
 import { harnessForFile, PASSWORD } from '../core/harness';
 import { eventually, garminAccount, type GarminHolds, lost, requests, toAfternoon, upload } from '../faults/fault-world';

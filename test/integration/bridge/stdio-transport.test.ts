@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BridgeRequest } from '../../../functions/core/bridge-protocol';
+import type { BridgeRequest } from '../../../functions/core/shared/bridge-protocol';
 import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { StdioBridgeTransport, type StdioTransportOptions } from '../../../functions/adapters/bridge/stdio-transport';

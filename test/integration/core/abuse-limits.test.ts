@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { scanUserItems } from '../../support/scan';
 import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 

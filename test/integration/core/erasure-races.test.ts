@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { personalItemsLeft } from '../../support/scan';
 import { ATHLETE, harnessForFile, MFA_USER, PASSWORD } from './harness';
 

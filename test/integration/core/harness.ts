@@ -32,7 +32,7 @@ export interface Harness {
   newUser(): string;
 }
 
-export type HarnessOptions = Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds' | 'injectFaults' | 'syncVisibilityTimeoutSeconds' | 'timeoutsMs'>;
+export type HarnessOptions = Pick<LocalRuntimeOptions, 'webhookUrl' | 'webhookBackoffSeconds' | 'injectFaults' | 'syncVisibilityTimeoutSeconds' | 'timeoutsMs' | 'backfillDays'>;
 
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const { simulatorUrl } = inject('localStack');

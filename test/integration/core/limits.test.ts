@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 
 const h = harnessForFile();

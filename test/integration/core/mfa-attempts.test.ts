@@ -1,6 +1,6 @@
 /** Issue 10, finding 2: MFA codes are counted and capped per attempt, and the cap ends the attempt at once. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { harnessForFile, MFA_USER, PASSWORD } from './harness';
 
 const h = harnessForFile();

@@ -8,9 +8,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
-import { LIMITS } from '../../../functions/core/limits';
-import { METRIC } from '../../../functions/core/metrics';
-import type { SyncJob } from '../../../functions/core/ports';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { METRIC } from '../../../functions/core/shared/metrics';
+import type { SyncJob } from '../../../functions/core/shared/ports';
 import { metrics } from '../../../functions/handlers/commons/metrics';
 import { syncRecord } from '../../../functions/handlers/sync-worker';
 import { TIMEOUT_SECONDS } from '../../../infra/sizing';

@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PORTAL_SERVICE_URL, signIn } from '../../../packages/garmin-device-signin/src';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { SERVICE_TICKET_TTL_SECONDS } from '../../simulator/tokens';
 import { ATHLETE, harnessForFile, PASSWORD } from './harness';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, MFA_ACCOUNT, walkthroughSteps } from '../../../scripts/demo/walkthrough';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { freePort } from '../../../scripts/local/emulators';
 import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { startLocalServer } from '../../../scripts/local/server';

@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAttemptStore } from '../../../functions/adapters/dynamo/attempt-store';
-import { MFA_MAILBOX_FIELDS as MAILBOX } from '../../../functions/core/bridge-protocol';
-import type { AttemptRecord } from '../../../functions/core/ports';
+import { MFA_MAILBOX_FIELDS as MAILBOX } from '../../../functions/core/shared/bridge-protocol';
+import type { AttemptRecord } from '../../../functions/core/shared/ports';
 import { createTestTables, scanAll, type TestTables } from './tables';
 
 let tables: TestTables;

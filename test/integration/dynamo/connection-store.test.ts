@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnectionStore, dueShardOf } from '../../../functions/adapters/dynamo/connection-store';
-import { VersionConflictError, type ConnectionRecord } from '../../../functions/core/ports';
+import { VersionConflictError, type ConnectionRecord } from '../../../functions/core/shared/ports';
 import { createTestTables, type TestTables } from './tables';
 
 let tables: TestTables;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDataStore } from '../../../functions/adapters/dynamo/data-store';
 import { DynamoLeaseStore } from '../../../functions/adapters/dynamo/lease-store';
-import { InvalidCursorError, type GarminObject, type StoredActivity } from '../../../functions/core/ports';
+import { InvalidCursorError, type GarminObject, type StoredActivity } from '../../../functions/core/shared/ports';
 import { createTestTables, scanAll, type TestTables } from './tables';
 
 let tables: TestTables;

@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRateLimiter } from '../../../functions/adapters/dynamo/rate-limiter';
-import { LIMITS } from '../../../functions/core/limits';
-import type { RateLogKey, RateRule } from '../../../functions/core/ports';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import type { RateLogKey, RateRule } from '../../../functions/core/shared/ports';
 import { createTestTables, type TestTables } from './tables';
 
 let tables: TestTables;

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { localDate } from '../../../functions/core/local-time';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { localDate } from '../../../functions/core/shared/local-time';
 import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, scheduledSync } from '../garmin/garmin-world';
 

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'vitest';
-import { addDays, localDate, localTimestamp } from '../../../functions/core/local-time';
+import { addDays, localDate, localTimestamp } from '../../../functions/core/shared/local-time';
 import { RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
 import type { RawGarminActivity } from '../../support/simulator-client';
 import type { Harness } from '../core/harness';

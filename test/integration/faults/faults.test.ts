@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
-import type { ConnectionRecord } from '../../../functions/core/ports';
+import type { ConnectionRecord } from '../../../functions/core/shared/ports';
 import { type DynamoThrottle, type FaultInjector, killBridgeProcess } from '../../../scripts/local/fault-injection';
 import { REPO_ROOT } from '../../../scripts/local/paths';
 import { personalItemsLeft } from '../../support/scan';

@@ -3,7 +3,7 @@
  * delete. Reads must follow within a day without extra logins, and at once on a forced sync.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
 import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, readActivities, recordedActivity, scheduledSync } from './garmin-world';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../../../functions/core/local-time';
+import { addDays, localDate } from '../../../functions/core/shared/local-time';
 import { harnessForFile } from '../core/harness';
 import { asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 

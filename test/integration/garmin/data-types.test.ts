@@ -1,7 +1,7 @@
 /** PATCH /garmin/connection {dataTypes}: what the syncs read, shown in GET /garmin/connection. */
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { DATA_TYPES } from '../../../functions/core/ports';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { DATA_TYPES } from '../../../functions/core/shared/ports';
 import { harnessForFile } from '../core/harness';
 import { advance, asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 

@@ -4,8 +4,8 @@
  * whole; a day with nothing to show affects that day only and is read again later.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { addDays, localDate } from '../../../functions/core/local-time';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { addDays, localDate } from '../../../functions/core/shared/local-time';
 import { RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
 import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';

@@ -1,6 +1,6 @@
 /** GET /garmin/energy: a nutrition diary's view of the synced days, through the handlers. */
 import { describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../../../functions/core/local-time';
+import { addDays, localDate } from '../../../functions/core/shared/local-time';
 import { RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
 import { harnessForFile } from '../core/harness';
 import { connectAndBackfill, newAccount, recordedActivity } from './garmin-world';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { addDays, localDate, localTimestamp } from '../../../functions/core/local-time';
+import { addDays, localDate, localTimestamp } from '../../../functions/core/shared/local-time';
 import { OPENAPI_FILE } from '../../../scripts/local/openapi';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
 import type { RawGarminActivity } from '../../support/simulator-client';

@@ -3,7 +3,7 @@
  * whose answers are held to Lambda's 6 MB synchronous response, as deployed.
  */
 import { describe, expect, it } from 'vitest';
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 import { harnessForFile } from '../core/harness';
 import { connectAndBackfill, newAccount, recordedActivity } from './garmin-world';
 

@@ -4,7 +4,7 @@
  * queue, the real bridge and the simulator.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 import { harnessForFile } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, readActivities, recordedActivity, scheduledSync } from './garmin-world';
 
@@ -68,15 +68,20 @@ describe('a scheduled sync probes first', () => {
     expect(after?.cursors.deviceUploadAt).toBe(uploadedAt);
   });
 
-  it('runs the whole plan unprobed LIMITS.fullSyncMaxSeconds after the last whole one', async () => {
+  it('checks what the probe cannot see, unprobed, LIMITS.fullSyncSeconds after the last plan: no sleep, no past day', async () => {
     const { user } = await caughtUp();
-    await advance(h, LIMITS.fullSyncMaxSeconds);
+    await advance(h, LIMITS.fullSyncSeconds);
 
-    await scheduledSync(h, user);
+    const after = await scheduledSync(h, user);
 
     const counted = await byEndpoint();
     expect(counted['device-last-used']).toBeUndefined();
     expect(counted.activities).toBeGreaterThanOrEqual(1);
+    expect(counted['daily-summary']).toBe(1);
+    expect(counted['hydration-daily']).toBe(1);
+    expect(counted['weight-range']).toBe(1);
+    expect(counted['sleep-daily']).toBeUndefined();
+    expect(after?.cursors.fullSyncAt).toBe(after?.lastSyncTime);
   });
 
   it('a manual sync never probes', async () => {

@@ -4,8 +4,8 @@
  * block of every SSO login from this network.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { LOGIN_BLOCKED_MESSAGE } from '../../../functions/core/services/login-gate';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { LOGIN_BLOCKED_MESSAGE } from '../../../functions/core/connect/login-gate';
 import { harnessForFile, PASSWORD } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 

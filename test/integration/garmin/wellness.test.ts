@@ -1,7 +1,7 @@
 /** GET /garmin/weight, /hydration and /sleep: synced with the days' plan, through the handlers. */
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { addDays, localDate } from '../../../functions/core/local-time';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { addDays, localDate } from '../../../functions/core/shared/local-time';
 import { harnessForFile } from '../core/harness';
 import { connectAndBackfill, newAccount, scheduledSync, advance } from './garmin-world';
 

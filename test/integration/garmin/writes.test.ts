@@ -1,8 +1,8 @@
 /** POST /garmin/weight and /garmin/hydration through the handlers: idempotent, limited, read back. */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { addDays, localDate } from '../../../functions/core/local-time';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { addDays, localDate } from '../../../functions/core/shared/local-time';
 import { harnessForFile } from '../core/harness';
 import { advance, asDocumented, connectAndBackfill, newAccount, scheduledSync } from './garmin-world';
 

@@ -1,5 +1,5 @@
 /**
- * AWS's quotas, enforced locally at the figures of functions/core/aws-limits.ts: just
+ * AWS's quotas, enforced locally at the figures of functions/core/shared/aws-limits.ts: just
  * under a limit passes, just over fails the way AWS fails it. Garmin's answers are slowed
  * with the simulator's latency faults, so a timeout is a fact, not a guess about timing.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SQSClient, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 import { httpEvent } from '../../../scripts/local/apigw-events';
 import { createLocalAuth } from '../../../scripts/local/auth';
 import { enforceAwsRules } from '../../../scripts/local/aws-rules/sdk-middleware';

@@ -3,24 +3,19 @@
  * survives a worker dying at any point: cursors move only past what is stored, the job is
  * delivered again, nothing is stored twice, and the API shows how far it got.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ConnectionStore } from '../../../functions/core/ports';
-import { SyncService } from '../../../functions/core/services/sync-service';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import type { ConnectionStore } from '../../../functions/core/shared/ports';
+import { SyncService } from '../../../functions/core/sync/sync-service';
 import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
-const h = harnessForFile();
+/** Deeper than LIMITS.backfillDays: a chain of several chunks. */
 const DEPTH = 120;
-const defaultDepth = LIMITS.backfillDays;
-const setDepth = (days: number) => {
-  (LIMITS as { backfillDays: number }).backfillDays = days;
-};
+const h = harnessForFile({ backfillDays: DEPTH });
 
 beforeEach(async () => {
   await h.sim.reset();
-  setDepth(DEPTH);
 });
-afterEach(() => setDepth(defaultDepth));
 
 interface BackfillView {
   from: string;

@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import { DynamoGarminGuardStore } from '../../../functions/adapters/dynamo/garmin-guard-store';
-import { LIMITS } from '../../../functions/core/limits';
-import type { ConnectionRecord, SyncJob } from '../../../functions/core/ports';
-import { dispatchDue } from '../../../functions/core/services/dispatch-service';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import type { ConnectionRecord, SyncJob } from '../../../functions/core/shared/ports';
+import { dispatchDue } from '../../../functions/core/sync/dispatch-service';
 import { budgetWindow } from '../../../functions/core/sync/budget';
 import { createTestTables, type TestTables } from '../dynamo/tables';
 

@@ -4,8 +4,8 @@
  * only when a read past the threshold finds Garmin's figures unchanged.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../functions/core/limits';
-import { addDays, localDate } from '../../../functions/core/local-time';
+import { LIMITS } from '../../../functions/core/shared/limits';
+import { addDays, localDate } from '../../../functions/core/shared/local-time';
 import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
 
 const ZONE = 'Europe/Berlin';

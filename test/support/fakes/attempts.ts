@@ -1,5 +1,5 @@
 /** The connect attempts in memory, with the DynamoDB store's conditions (MFA mailbox, submission cap). */
-import type { AttemptRecord, AttemptStore } from '../../../functions/core/ports';
+import type { AttemptRecord, AttemptStore } from '../../../functions/core/shared/ports';
 
 export class MemoryAttemptStore implements AttemptStore {
   readonly attempts = new Map<string, AttemptRecord & { mfaCode?: string; mfaCodeId?: string }>();

@@ -16,7 +16,7 @@ import type {
   Vault,
   VaultPurpose,
   WriteOutcome,
-} from '../../../functions/core/ports';
+} from '../../../functions/core/shared/ports';
 
 /** Stands still until a test moves it. */
 export class FixedClock implements Clock {

@@ -1,6 +1,6 @@
 /** A bridge that answers from a script, one answer per call, and records what it was asked. */
-import type { BridgeError, BridgeRequest, BridgeResponse, BridgeSuccess, FetchResult } from '../../../functions/core/bridge-protocol';
-import type { GarminBridge } from '../../../functions/core/ports';
+import type { BridgeError, BridgeRequest, BridgeResponse, BridgeSuccess, FetchResult } from '../../../functions/core/shared/bridge-protocol';
+import type { GarminBridge } from '../../../functions/core/shared/ports';
 
 type Op = BridgeRequest['op'];
 

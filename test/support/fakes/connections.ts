@@ -4,7 +4,7 @@ import {
   type ConnectionRecord,
   type ConnectionStore,
   VersionConflictError,
-} from '../../../functions/core/ports';
+} from '../../../functions/core/shared/ports';
 import type { MemoryAttemptStore } from './attempts';
 import { shardOf } from './schedule';
 

@@ -9,7 +9,7 @@ import type {
   StoredProfile,
   WellnessDay,
   WellnessKind,
-} from '../../../functions/core/ports';
+} from '../../../functions/core/shared/ports';
 
 const between = (date: string, from?: string, to?: string): boolean => (!from || date >= from) && (!to || date <= to);
 

@@ -1,5 +1,5 @@
 /** ServiceDeps made of the in-memory fakes, each kept by name so a test can script and inspect it. */
-import type { ServiceDeps } from '../../../functions/core/services/deps';
+import type { ServiceDeps } from '../../../functions/core/shared/deps';
 import { MemoryAttemptStore } from './attempts';
 import { FixedClock, MemoryIdempotency, MemoryLeases, MemoryRateLimiter, RecordingConnectWorker, RecordingEvents, TagVault, sequentialIds } from './basics';
 import { ScriptedBridge } from './bridge';

@@ -1,5 +1,5 @@
 /** The DynamoDB guard store (service-wide Garmin budget, breaker, login block), in memory. */
-import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../../functions/core/ports';
+import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../../functions/core/shared/ports';
 
 /** Atomic because single-threaded. */
 export class MemoryGuardStore implements GarminGuardStore {

@@ -1,4 +1,4 @@
-import type { SyncJob, SyncQueue } from '../../../functions/core/ports';
+import type { SyncJob, SyncQueue } from '../../../functions/core/shared/ports';
 
 export class RecordingQueue implements SyncQueue {
   readonly jobs: Array<SyncJob & { delaySeconds?: number }> = [];

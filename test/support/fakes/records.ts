@@ -1,6 +1,6 @@
 /** Fixtures shared by the services' and rules' unit tests. */
-import { AppError } from '../../../functions/core/errors';
-import type { ConnectionRecord } from '../../../functions/core/ports';
+import { AppError } from '../../../functions/core/shared/errors';
+import type { ConnectionRecord } from '../../../functions/core/shared/ports';
 
 /** An active connection of user u1 as a store holds it; each test overrides what it is about. */
 export const connectionRecord = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({

@@ -1,5 +1,5 @@
 /** How the fakes spread a schedule: shards of users, and reproducible randomness. */
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 
 /** The fakes' shard of a user (any stable spread over LIMITS.dueShards will do). */
 export const shardOf = (userId: string): number => {

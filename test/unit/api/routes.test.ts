@@ -6,7 +6,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES, type ApiFunction, ROUTE_FUNCTIONS, ROUTE_KEYS, type RouteSpec } from '../../../functions/api/routes';
-import { API_ERRORS } from '../../../functions/core/errors';
+import { API_ERRORS } from '../../../functions/core/shared/errors';
 import { handler as connect } from '../../../functions/handlers/connect';
 import { handler as read } from '../../../functions/handlers/read';
 import { handler as sync } from '../../../functions/handlers/sync';

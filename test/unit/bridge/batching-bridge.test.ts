@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchingBridge, type BatchCapableBridge, resultShare } from '../../../functions/adapters/bridge/batching-bridge';
 import { BridgeTransportError } from '../../../functions/adapters/bridge/errors';
-import { BRIDGE_LIMITS, type BatchRequest, type BatchResponse, type BridgeRequest, type BridgeResponse } from '../../../functions/core/bridge-protocol';
+import { BRIDGE_LIMITS, type BatchRequest, type BatchResponse, type BridgeRequest, type BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
 
 const answer = (id: string | undefined, garminRequests = 1): BridgeResponse => ({
   id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEADLINE_MARGIN_MS, DeadlineBridge, withDeadline } from '../../../functions/adapters/bridge/deadline';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS } from '../../../functions/adapters/bridge/timeouts';
-import type { BridgeRequest, BridgeResponse } from '../../../functions/core/bridge-protocol';
+import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
 
 const NOW = 1_800_000_000_000;
 

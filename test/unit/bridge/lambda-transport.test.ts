@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BridgeRequest, BridgeResponse } from '../../../functions/core/bridge-protocol';
+import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
 import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeTransportError } from '../../../functions/adapters/bridge/errors';
 import { StdioBridgeTransport } from '../../../functions/adapters/bridge/stdio-transport';
-import { AWS_LIMITS } from '../../../functions/core/aws-limits';
+import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 
 const LIMIT = AWS_LIMITS.lambdaSyncPayloadBytes;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

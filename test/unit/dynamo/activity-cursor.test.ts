@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeActivityCursor, encodeActivityCursor } from '../../../functions/adapters/dynamo/activity-cursor';
-import { InvalidCursorError } from '../../../functions/core/ports';
+import { InvalidCursorError } from '../../../functions/core/shared/ports';
 
 const position = '2026-03-05 07:00:00#123';
 const range = { lower: '2026-03-01', upper: '2026-03-31\uffff' };

@@ -5,7 +5,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
-import type { ConnectionRecord, SyncCursors } from '../../../functions/core/ports';
+import type { ConnectionRecord, SyncCursors } from '../../../functions/core/shared/ports';
 
 const USER = 'user-1';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dueShardOf } from '../../../functions/adapters/dynamo/connection-store';
-import { LIMITS } from '../../../functions/core/limits';
+import { LIMITS } from '../../../functions/core/shared/limits';
 
 describe('dueShardOf', () => {
   it('is stable and spreads users over every shard', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_LIMITS, NO_DATA_CHANGES, connectionEvents, dataChangedEvents } from '../../../functions/core/events/rules';
-import type { ConnectionRecord } from '../../../functions/core/ports';
+import type { ConnectionRecord } from '../../../functions/core/shared/ports';
 import { connectionRecord } from '../../support/fakes/records';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');

@@ -11,22 +11,38 @@ const problems = async (filePath: string, source: string): Promise<string[]> => 
 
 describe('dependency direction', () => {
   it.each([
-    ['functions/core/services/x.ts', "import { TABLES } from '../../adapters/dynamo/tables';"],
+    ['functions/core/sync/x.ts', "import { TABLES } from '../../adapters/dynamo/tables';"],
     ['functions/core/x.ts', "import { handler } from '../handlers/read';"],
     ['functions/adapters/dynamo/x.ts', "import { handler } from '../../handlers/read';"],
     ['functions/handlers/read.ts', "import { DynamoDataStore } from '../adapters/dynamo/data-store';"],
     ['functions/adapters/x.ts', "import { PATHS } from '../../scripts/local/paths';"],
     ['functions/api/routes.ts', "import { DynamoDataStore } from '../adapters/dynamo/data-store';"],
     ['functions/core/x.ts', "import { SimulatorClient } from '../../test/support/simulator-client';"],
+    // Inside core: shared → events → connect → sync → read → write.
+    ['functions/core/read/x.ts', "import { SyncService } from '../sync/sync-service';"],
+    ['functions/core/write/x.ts', "import { dispatchDue } from '../sync/dispatch-service';"],
+    ['functions/core/sync/x.ts', "import { ReadService } from '../read/read-service';"],
+    ['functions/core/connect/x.ts', "import { breakerState } from '../sync/breaker';"],
+    ['functions/core/events/x.ts', "import { LoginGate } from '../connect/login-gate';"],
+    ['functions/core/shared/x.ts', "import { recordEvents } from '../events/recorder';"],
+    ['functions/core/shared/x.ts', "import { energyOf } from '../read/energy';"],
+    ['functions/core/sync/x.ts', "import { createServices } from '../services';"],
+    ['functions/adapters/dynamo/x.ts', "import { SyncService } from '../../core/sync/sync-service';"],
+    ['functions/adapters/dynamo/x.ts', "import { PATHS } from '../../../scripts/local/paths';"],
   ])('refuses %s importing %s', async (file, line) => {
     expect(await problems(file, `${line}\nexport const used = 1;\n`)).toHaveLength(1);
   });
 
   it.each([
     ['functions/handlers/commons/runtime.ts', "import { createDocumentClient } from '../../adapters/dynamo/client';"],
-    ['functions/adapters/dynamo/x.ts', "import { LIMITS } from '../../core/limits';"],
+    ['functions/adapters/dynamo/x.ts', "import { LIMITS } from '../../core/shared/limits';"],
     ['functions/handlers/read.ts', "import type { Services } from '../core/services';"],
     ['functions/handlers/commons/http.ts', "import { API_ROUTES } from '../../api/routes';"],
+    ['functions/core/write/x.ts', "import { SyncGuard } from '../sync/sync-guard';"],
+    ['functions/core/read/x.ts', "import { holdsWellnessData } from '../sync/summary-finality';"],
+    ['functions/core/sync/x.ts', "import { LoginGate } from '../connect/login-gate';"],
+    ['functions/core/shared/x.ts', "import type { AppEvent } from '../events/schema';"],
+    ['functions/adapters/events/x.ts', "import { EVENT_LIMITS } from '../../core/events/rules';"],
   ])('allows %s importing %s', async (file, line) => {
     expect(await problems(file, `${line}\nexport const used = 1;\n`)).toEqual([]);
   });

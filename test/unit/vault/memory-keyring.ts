@@ -1,5 +1,5 @@
 /** In-memory KeyringSource (a port fake) and a settable clock for the vault unit tests. */
-import type { Clock } from '../../../functions/core/ports';
+import type { Clock } from '../../../functions/core/shared/ports';
 import type { Keyring, KeyringSource } from '../../../functions/adapters/vault';
 
 export class MemoryKeyringSource implements KeyringSource {

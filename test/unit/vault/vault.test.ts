@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Vault, VaultPurpose } from '../../../functions/core/ports';
+import type { Vault, VaultPurpose } from '../../../functions/core/shared/ports';
 import { VaultDecryptError, createVault, generateKeyring, rotateKeyring, type Keyring } from '../../../functions/adapters/vault';
 import { DEFAULT_KEYRING_TTL_MS } from '../../../functions/adapters/vault/keyring-source';
 import { ManualClock, MemoryKeyringSource } from './memory-keyring';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredActivity } from '../../../../functions/core/ports';
+import type { StoredActivity } from '../../../../functions/core/shared/ports';
 import { activeEnergyOf, energyDay } from '../../../../functions/core/read/energy';
 
 const summary = {

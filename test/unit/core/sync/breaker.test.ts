@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BreakerRecord } from '../../../../functions/core/ports';
+import type { BreakerRecord } from '../../../../functions/core/shared/ports';
 import { type BreakerPolicy, breakerState, cooldownSeconds, reportBuckets, tripOnRateLimited } from '../../../../functions/core/sync/breaker';
 
 const POLICY: BreakerPolicy = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../../functions/core/limits';
-import { localHour } from '../../../../functions/core/local-time';
-import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourKinds, nextSyncSeconds } from '../../../../functions/core/sync/cadence';
+import { LIMITS } from '../../../../functions/core/shared/limits';
+import { localHour } from '../../../../functions/core/shared/local-time';
+import { EMPTY_HISTOGRAM, type UploadHistogram, cadenceSeconds, countUpload, hourKinds, inUsersNight, nextSyncSeconds } from '../../../../functions/core/sync/cadence';
 
 const ZONE = 'Europe/Berlin';
 /** Berlin is UTC+1 in November: the instant of a Berlin wall-clock time that day. */
@@ -42,6 +42,14 @@ describe('the upload histogram', () => {
     let histogram = EMPTY_HISTOGRAM;
     for (let i = 0; i < LIMITS.cadenceLearnUploads - 1; i++) histogram = countUpload(histogram, berlin('07:20:00'), ZONE);
     expect(new Set(hourKinds(histogram))).toEqual(new Set(['usual']));
+    expect(inUsersNight(histogram, ZONE, berlin('03:00:00'))).toBe(false);
+  });
+
+  it('says whether an instant falls in the user\'s night, in their zone', () => {
+    expect(inUsersNight(routine(), ZONE, berlin('03:00:00'))).toBe(true);
+    expect(inUsersNight(routine(), ZONE, berlin('12:00:00'))).toBe(false);
+    // Noon in Berlin is 06:00 in New York: the hour is read in the zone given.
+    expect(inUsersNight(routine(), 'America/New_York', berlin('12:00:00'))).toBe(true);
   });
 });
 

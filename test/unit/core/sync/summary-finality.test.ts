@@ -1,6 +1,6 @@
 /** When a day is complete at Garmin, and when an incomplete one is given up. */
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../../functions/core/limits';
+import { LIMITS } from '../../../../functions/core/shared/limits';
 import { isGivenUp, isSummaryComplete, isSummaryFinal } from '../../../../functions/core/sync/summary-finality';
 
 const ZONE = 'Europe/Berlin';

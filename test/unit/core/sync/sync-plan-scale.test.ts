@@ -1,9 +1,9 @@
 /** What a sync asks Garmin for once caught up, and when a daily summary becomes final. */
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../../functions/core/limits';
-import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../../../functions/core/ports';
-import { toConnectionView } from '../../../../functions/core/services/connection-view';
+import type { FetchResult } from '../../../../functions/core/shared/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/shared/limits';
+import type { ConnectionRecord, StoredDailySummary, SyncCursors } from '../../../../functions/core/shared/ports';
+import { toConnectionView } from '../../../../functions/core/connect/connection-view';
 import { isSummaryFinal, sameContent } from '../../../../functions/core/sync/summary-finality';
 import { applyFetchResult, planFetch, plannedRequests } from '../../../../functions/core/sync/sync-plan';
 import { connectionRecord } from '../../../support/fakes/records';
@@ -26,15 +26,16 @@ const caughtUp: SyncCursors = {
   summariesFinalThrough: '2026-11-22',
   backfillFrom: '2026-08-25',
   backfillDone: true,
-  // The device's upload is known and no whole plan ran yet: scheduled syncs run the whole plan, unprobed (sync-probe.test.ts).
   deviceUploadAt: '2026-11-23T18:30:00.000Z',
 };
 
+// The whole plan, as a manual sync or the plan after the probe saw an upload runs it (a scheduled
+// sync's probe and check: sync-probe.test.ts).
 // Per planned day: summary + hydration + sleep; once per sync: activities and the weight range.
 describe('planFetch once caught up: 5 requests, yesterday only when it is worth it', () => {
   it('re-reads yesterday right after midnight (not read since it ended), with today: 8 requests', () => {
     const now = berlin('2026-11-24T00:10:00');
-    const plan = planFetch(connection({ ...caughtUp, provisionalCheckedAt: berlin('2026-11-23T23:55:00').toISOString() }), fresh(now), now, 'scheduled');
+    const plan = planFetch(connection({ ...caughtUp, provisionalCheckedAt: berlin('2026-11-23T23:55:00').toISOString() }), fresh(now), now);
     expect(plan.dailySummaries?.dates).toEqual(['2026-11-23', '2026-11-24']);
     expect(plannedRequests(plan)).toBe(8);
   });
@@ -42,7 +43,7 @@ describe('planFetch once caught up: 5 requests, yesterday only when it is worth 
   it('then leaves yesterday alone for summaryRecheckSeconds: 5 requests', () => {
     const checked = berlin('2026-11-24T00:10:00');
     const now = new Date(checked.getTime() + (LIMITS.summaryRecheckSeconds - 60) * 1000);
-    const plan = planFetch(connection({ ...caughtUp, provisionalCheckedAt: checked.toISOString() }), fresh(now), now, 'scheduled');
+    const plan = planFetch(connection({ ...caughtUp, provisionalCheckedAt: checked.toISOString() }), fresh(now), now);
     expect(plan).toEqual({
       displayName: 'athlete-42',
       activities: { startDate: '2026-11-22' },

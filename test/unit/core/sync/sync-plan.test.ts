@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchResult } from '../../../../functions/core/bridge-protocol';
-import { LIMITS } from '../../../../functions/core/limits';
-import type { ConnectionRecord } from '../../../../functions/core/ports';
+import type { FetchResult } from '../../../../functions/core/shared/bridge-protocol';
+import { LIMITS } from '../../../../functions/core/shared/limits';
+import type { ConnectionRecord } from '../../../../functions/core/shared/ports';
 import { applyFetchResult, planFetch, reconcileFrom } from '../../../../functions/core/sync/sync-plan';
 import { connectionRecord } from '../../../support/fakes/records';
 
@@ -21,6 +21,12 @@ describe('planFetch', () => {
     expect(plan.profile).toBe(true);
     expect(plan.dailySummaries?.dates[0]).toBe('2026-08-25');
     expect(plan.dailySummaries?.dates).toHaveLength(LIMITS.summaryDatesPerSync);
+  });
+
+  it('backfills from an injected depth instead of LIMITS.backfillDays', () => {
+    const plan = planFetch(connection({ timeZone: 'Europe/Berlin' }), undefined, NOW, 'backfill', undefined, 365);
+    expect(plan.activities?.startDate).toBe('2025-11-23');
+    expect(plan.dailySummaries?.dates[0]).toBe('2025-11-23');
   });
 
   it('asks only for what is new once cursors exist', () => {
