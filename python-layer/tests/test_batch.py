@@ -1,6 +1,7 @@
 """A batch of fetches: one invocation, each user's call run and answered on its own."""
 
 import datetime as dt
+import json
 import time
 from typing import Any
 
@@ -153,6 +154,36 @@ def test_a_calls_share_of_the_result_bytes_stops_its_paging(
     # The first page spent the share: paging stopped there, to go on in the next chunk.
     assert shared == {**shared, "complete": False, "pages": 1}
     assert shared["items"] == whole["items"][: len(shared["items"])]
+
+
+def test_a_page_that_would_pass_a_share_is_left_for_the_next_chunk(
+    bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
+) -> None:
+    whole = bridge.call(
+        _fetch("w", athlete_tokens, activities={"startDate": _since(365)}), timeout=120
+    )["result"]["activities"]
+    first_page = whole["items"][:100]
+    # Room for the first page and a little more, not for the second.
+    share = len(json.dumps(first_page, separators=(",", ":"))) + 1000
+
+    responses = _by_id(
+        _batch(
+            bridge,
+            _fetch(
+                "a",
+                athlete_tokens,
+                activities={"startDate": _since(365)},
+                maxResultBytes=share,
+            ),
+            _fetch("b", athlete_tokens),
+        )
+    )
+
+    shared = responses["a"]["result"]["activities"]
+    assert whole["pages"] > 2
+    # The second page was fetched, found too big for the share and dropped whole.
+    assert shared == {"items": first_page, "complete": False, "pages": 1}
+    assert responses["a"]["garminRequests"] == 2
 
 
 def test_a_batch_the_schema_refuses_is_one_invalid_request(

@@ -9,8 +9,10 @@
  * SQS redelivers them.
  *
  * Payloads: the calls of a batch share BRIDGE_LIMITS.maxResultBytes (each gets its
- * `maxResultBytes` share), so a batch's answer is bounded like one fetch's and stays within
- * Lambda's 6 MB; a fetch whose share ran out continues in its next chunk, as a single one does.
+ * `maxResultBytes` share), which the bridge holds strictly: a page or day that would pass the
+ * share is dropped and read in the next chunk, unless it is the call's first (progress). So a
+ * call answers at most max(share, one page of 100 activities ≈ 550 KB) plus its weight range,
+ * profile and tokens, and ten of them stay below Lambda's 6 MB, as one 4 MB fetch does.
  * Logins, verifies, exchanges and writes never wait here: they go out alone, at once.
  */
 import { randomUUID } from 'node:crypto';

@@ -105,7 +105,10 @@ export const FetchRequest = z.strictObject({
    * `stopUnlessAfterMs`, the fetch stops there when Garmin names an upload no later than it.
    */
   probe: z.strictObject({ stopUnlessAfterMs: z.int().min(0).optional() }).optional(),
-  /** This call's share of BRIDGE_LIMITS.maxResultBytes when it travels in a batch (default: all of it). */
+  /**
+   * This call's share of BRIDGE_LIMITS.maxResultBytes when it travels in a batch (default: all of
+   * it). Held strictly: a page or day that would pass it is left for the next chunk, unless it is the first.
+   */
   maxResultBytes: z.int().min(1).max(BRIDGE_LIMITS.maxResultBytes).optional(),
 });
 
