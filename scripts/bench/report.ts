@@ -464,7 +464,9 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       'simulator answers at once, so this is our own cost per sync, not Garmin\'s latency. Dispatch ran with no jitter ' +
       '(spreadSeconds 0) to measure capacity; deployed, the jitter spreads the same syncs over the minutes between two ' +
       'dispatch runs on purpose. The machine is shared: with other test runs on it the same measurement has been up to ' +
-      'twice as slow.',
+      `twice as slow. Each worker invocation sent its batch's fetches to the bridge as one invocation: ` +
+      `${f(t.ours.usersPerBridgeInvocation)} users per bridge invocation (naive: ${f(t.naive.usersPerBridgeInvocation)}). ` +
+      '10,000 users end to end (not part of this run, several minutes): `npm run bench -- --users 10000`.',
   );
   return out;
 };
