@@ -170,10 +170,14 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
     case 'maxHandlerColdImportMs':
       return largest
         ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
-            'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code, and zod 4 ' +
-            'classic keeps every schema method (~100 KB). What the rest would take: every schema in zod/mini (~-75 KB; ' +
-            '~300 call sites in 20 files), the Lambda and SQS calls as SigV4-signed fetches instead of their clients ' +
-            '(~-70 KB where the bridge is invoked), and below ~350 KB a DynamoDB client without the SDK; see "Bundles and cold loads"'
+            'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
+            'and SQS already go without their clients, functions/adapters/aws), and zod 4 classic keeps every schema ' +
+            'method (~100 KB). About 40% of a ' +
+            'cold import is running the modules, most of it building ~350 zod schemas at import, the route table\'s ' +
+            'response schemas among them, which only the OpenAPI document reads. What the rest would take: every schema in ' +
+            'zod/mini (measured on like schemas: -70 KB and ~-5 ms a bundle; building a schema costs mini as much as classic), ' +
+            'the documentation-only schemas built on demand, and below ~300 KB a DynamoDB client without the SDK; ' +
+            'see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
       return 'garminconnect (with requests and curl_cffi) is what every Garmin operation runs; boto3 is no longer imported (MFA mailbox only)';

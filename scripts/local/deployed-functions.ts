@@ -7,11 +7,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { BatchingBridge, type BatchCapableBridge } from '../../functions/adapters/bridge/batching-bridge';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
+import { type SqsApi, sqsApi } from '../../functions/adapters/aws/sqs-api';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
@@ -32,7 +32,7 @@ import type { AwsRules } from './aws-rules';
 import type { FunctionIdentity } from './aws-rules/function-identity';
 import { bridgeInvokedBy, checkInvoke, invokeWithTimeout } from './aws-rules/lambda-invoke';
 import { functionArn } from './aws-rules/local-resources';
-import { enforceAwsRules } from './aws-rules/sdk-middleware';
+import { awsRulesGuard, enforceAwsRules } from './aws-rules/sdk-middleware';
 import { FUNCTION_NAMES, type FunctionName } from './aws-rules/stack-policies';
 
 /** The connect worker invoked like a Lambda Event invoke: accepted now, run in the background. */
@@ -57,8 +57,8 @@ export interface DeployedFunction {
   name: FunctionName;
   services: Services;
   timeoutMs: number;
-  /** Its SDK clients (its identity when the AWS rules are enforced), for handlers built outside the services (webhook delivery). */
-  sqs: SQSClient;
+  /** Its AWS clients (its identity when the AWS rules are enforced), for handlers built outside the services (webhook delivery). */
+  sqs: SqsApi;
   secretsManager: SecretsManagerClient;
   /** One invocation: a fresh context, cut at the function's timeout like Lambda would. */
   invoke<T>(run: (context: Context) => Promise<T>): Promise<T>;
@@ -110,11 +110,12 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
   const build = (name: FunctionName): DeployedFunction => {
     const identity = rules?.identities[name];
     const local = rules?.local;
-    const guard = <C extends DynamoDBClient | SQSClient | SecretsManagerClient>(client: C, service: 'dynamodb' | 'sqs' | 'secretsmanager'): C =>
+    const guard = <C extends DynamoDBClient | SecretsManagerClient>(client: C, service: 'dynamodb' | 'secretsmanager'): C =>
       identity && local ? enforceAwsRules(client, { service, identity, local }) : client;
     const dynamo = guard(new DynamoDBClient({}), 'dynamodb');
     options.onDynamoClient?.(dynamo);
-    const sqs = guard(new SQSClient({}), 'sqs');
+    // SQS as deployed (signed calls, no SDK client), checked as this function.
+    const sqs = sqsApi(identity && local ? { guard: awsRulesGuard({ identity, local }) } : {});
     const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
     const invoked = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
     // As deployed (functions/handlers/commons/runtime.ts): the sync worker batches its fetches.

@@ -332,7 +332,7 @@ type Resources = Awaited<ReturnType<typeof provision>>;
 
 /** The unrestricted services (no IAM, no limits) for test setup and inspection, over the same resources. */
 const inspectionServices = (options: LocalRuntimeOptions, resources: Resources, bridge: BridgePool, functions: Record<FunctionName, DeployedFunction>): Services => {
-  const { tables, sqs, queueUrl, secretsManager, keyringSecretId } = resources;
+  const { tables, queueUrl, secretsManager, keyringSecretId } = resources;
   const dynamo = new DynamoDBClient({});
   options.onDynamoClient?.(dynamo);
   return composeServices({
@@ -341,7 +341,7 @@ const inspectionServices = (options: LocalRuntimeOptions, resources: Resources, 
     ...(options.clock ? { clock: options.clock } : {}),
     vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
     bridge: () => bridge,
-    queue: once(() => new SqsSyncQueue(queueUrl, sqs)),
+    queue: once(() => new SqsSyncQueue(queueUrl)),
     connectWorker: () => functions.connect.services.deps.connectWorker,
     ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
   });

@@ -1,6 +1,6 @@
 /** The deployed transport: a synchronous Lambda Invoke of the Python bridge function. */
-import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import { type InvokeOutput, type LambdaApi, lambdaApi } from '../aws/lambda-api';
 import type { BatchCapableBridge } from './batching-bridge';
 import { BridgeTransportError, functionFailed, invokeFailed } from './errors';
 import { validateBatchRequest, validateRequest, validateResponse } from './protocol-io';
@@ -13,19 +13,19 @@ export interface LambdaTransportOptions {
    * login is a second SSO login at Garmin), so failures go back to the caller, whose
    * scheduler backs off.
    */
-  client?: LambdaClient;
+  client?: LambdaApi;
   timeouts?: Partial<BridgeTimeouts>;
 }
 
 export class LambdaBridgeTransport implements BatchCapableBridge {
-  private readonly client: LambdaClient;
+  private readonly client: LambdaApi;
   private readonly ownsClient: boolean;
   private readonly functionName: string;
   private readonly timeouts: BridgeTimeouts;
 
   constructor(options: LambdaTransportOptions) {
     this.ownsClient = !options.client;
-    this.client = options.client ?? new LambdaClient({ maxAttempts: 1 });
+    this.client = options.client ?? lambdaApi({ maxAttempts: 1 });
     this.functionName = options.functionName;
     this.timeouts = { ...DEFAULT_BRIDGE_TIMEOUTS_MS, ...options.timeouts };
   }
@@ -44,19 +44,15 @@ export class LambdaBridgeTransport implements BatchCapableBridge {
   private async invoke(valid: BridgeRequest | BatchRequest): Promise<unknown> {
     const timeoutMs = timeoutFor(valid, this.timeouts);
     const signal = AbortSignal.timeout(timeoutMs);
-    let output: InvokeCommandOutput;
+    let output: InvokeOutput;
     try {
-      output = await this.client.send(
-        new InvokeCommand({
-          FunctionName: this.functionName,
-          InvocationType: 'RequestResponse',
-          Payload: new TextEncoder().encode(JSON.stringify(valid)),
-        }),
+      output = await this.client.invoke(
+        { FunctionName: this.functionName, InvocationType: 'RequestResponse', Payload: JSON.stringify(valid) },
         { abortSignal: signal },
       );
     } catch (error) {
       if (signal.aborted) throw new BridgeTransportError('timeout', `bridge ${valid.op} timed out after ${timeoutMs} ms`);
-      // The SDK's error name (e.g. TooManyRequestsException) is enough to act on; its
+      // The service's error name (e.g. TooManyRequestsException) is enough to act on; its
       // message is left out so nothing from the service can carry request data along.
       throw invokeFailed(valid.op, error instanceof Error ? error.name : 'unknown error');
     }
@@ -72,7 +68,7 @@ export class LambdaBridgeTransport implements BatchCapableBridge {
   }
 }
 
-const parsePayload = (payload: Uint8Array | undefined, op: string): unknown => {
+const parsePayload = (payload: Uint8Array, op: string): unknown => {
   try {
     return JSON.parse(new TextDecoder().decode(payload));
   } catch {

@@ -5,10 +5,10 @@
  * so SQS hands it back then; once the event is older than the retry window it is moved to
  * the dead-letter queue, from which `webhooks-cli.ts replay` sends it again.
  */
-import { ChangeMessageVisibilityCommand, type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { AppEvent } from '../../core/events/schema';
 import type { Clock } from '../../core/shared/ports';
+import type { SqsApi } from '../aws/sqs-api';
 import { type DeliveryTarget, WEBHOOK_RETRY, deliverEvent, retryDelaySeconds } from './delivery';
 
 /** What the handler logs and counts (event id and type only: never the payload's ids). */
@@ -20,7 +20,7 @@ export interface DeliveryObserver {
 
 export interface DeliveryDeps {
   target: DeliveryTarget;
-  sqs: SQSClient;
+  sqs: SqsApi;
   queueUrl: string;
   deadLetterQueueUrl: string;
   /** How old an event is (the retry window): the services' clock. */
@@ -45,14 +45,12 @@ export const deliverRecord =
     const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
     const ageSeconds = (deps.clock.now().getTime() - Date.parse(event.timestamp)) / 1000;
     if (ageSeconds >= WEBHOOK_RETRY.windowSeconds) {
-      await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.deadLetterQueueUrl, MessageBody: record.body }));
+      await deps.sqs.sendMessage({ QueueUrl: deps.deadLetterQueueUrl, MessageBody: record.body });
       observer.deadLettered(event, { receives, reason: outcome.reason });
       return 'dead-lettered';
     }
     const retryInSeconds = (deps.backoffSeconds ?? retryDelaySeconds)(receives);
-    await deps.sqs.send(
-      new ChangeMessageVisibilityCommand({ QueueUrl: deps.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: retryInSeconds }),
-    );
+    await deps.sqs.changeMessageVisibility({ QueueUrl: deps.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: retryInSeconds });
     observer.retrying(event, { receives, reason: outcome.reason, retryInSeconds });
     throw new DeliveryFailed(outcome.reason);
   };

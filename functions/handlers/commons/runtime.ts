@@ -3,10 +3,11 @@
  * Lambda, named by the environment, composed by compose.ts. Each export is built on the first
  * request of a container and reused by the next ones. Each is pure: a bundle drops the exports
  * its handler does not import and the clients only they use (the read and dispatch functions
- * have no Lambda or Secrets Manager client, a cold start every app read or schedule may hit).
+ * have no bridge or Secrets Manager client, a cold start every app read or schedule may hit).
+ * Lambda Invoke and SQS go without SDK clients at all (adapters/aws).
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { sqsApi } from '../../adapters/aws/sqs-api';
 import { BatchingBridge } from '../../adapters/bridge/batching-bridge';
 import { createGarminBridge } from '../../adapters/bridge/bridge-client';
 import { createDocumentClient } from '../../adapters/dynamo/client';
@@ -79,7 +80,7 @@ export const deliveryFromEnvironment: () => DeliveryDeps = /* @__PURE__ */ once(
   return {
     // Deployed: https:// to public addresses only (url-guard.ts), whatever the configuration says.
     target: { endpoint: readEnv(ENV.webhookUrl), urlPolicy: {}, secrets: () => secrets.load(), wallClock: () => new Date() },
-    sqs: new SQSClient({}),
+    sqs: sqsApi(),
     queueUrl: readEnv(ENV.webhookQueueUrl),
     deadLetterQueueUrl: readEnv(ENV.webhookDeadLetterQueueUrl),
     clock: { now: () => new Date() },

@@ -3,12 +3,15 @@
  * stack (before serialization, retries and the network) checks each call against the
  * calling function's IAM policy and against the service's size quotas, and throws the
  * service's own error when AWS would refuse the call. A lib-dynamodb DocumentClient
- * shares its DynamoDBClient's stack, so the check goes on the DynamoDBClient.
+ * shares its DynamoDBClient's stack, so the check goes on the DynamoDBClient. The calls
+ * made without an SDK client (functions/adapters/aws: Lambda Invoke, SQS) take the same
+ * check as their guard, before signing and retries.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CallGuard } from '../../../functions/adapters/aws/signed-call';
 import type { AwsService } from './aws-errors';
 import type { FunctionIdentity } from './function-identity';
 import type { LocalResources } from './local-resources';
@@ -40,13 +43,22 @@ export interface ClientRules {
 
 export const MIDDLEWARE_NAME = 'localAwsRules';
 
+/** Throws what AWS would answer if it refuses the call: IAM first, then the service's quotas. */
+const checkCall = async (rules: ClientRules, operation: string, input: Record<string, unknown>): Promise<void> => {
+  await rules.identity.authorize(rules.service, permissionsFor(rules.service, operation, input, rules.local));
+  if (rules.service === 'sqs') checkSqsMessageSize(operation, input);
+};
+
+/** The same rules for the signed calls of functions/adapters/aws, as the calling function's identity. */
+export const awsRulesGuard =
+  (rules: Omit<ClientRules, 'service'>): CallGuard =>
+  (service, operation, input) =>
+    checkCall({ ...rules, service }, operation, input);
+
 export const enforceAwsRules = <C extends Client>(client: C, rules: ClientRules): C => {
   (client.middlewareStack as unknown as InitializeStack).add(
     (next, context) => async (args) => {
-      const operation = (context.commandName ?? '').replace(/Command$/, '');
-      const input = args.input as Record<string, unknown>;
-      await rules.identity.authorize(rules.service, permissionsFor(rules.service, operation, input, rules.local));
-      if (rules.service === 'sqs') checkSqsMessageSize(operation, input);
+      await checkCall(rules, (context.commandName ?? '').replace(/Command$/, ''), args.input as Record<string, unknown>);
       return next(args);
     },
     { step: 'initialize', name: MIDDLEWARE_NAME, priority: 'high' },

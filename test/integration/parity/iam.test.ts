@@ -81,6 +81,12 @@ describe('IAM enforced on every call a function makes', () => {
     expect(invoke.message).toMatch(/lambda:InvokeFunction on resource: arn:aws:lambda:\S+:function:\S+-garmin-bridge/);
   });
 
+  it('denies the read function the sync queue: the signed SQS call (no SDK client) runs as the function too', async () => {
+    const error = await rejection(h.runtime.functions.read.services.deps.queue.enqueue([{ userId: user, reason: 'scheduled' }]));
+    expect(error).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+    expect(error.message).toMatch(/sqs:SendMessage on resource: arn:aws:sqs:\S+/);
+  });
+
   it('lets only the connect function start the connect worker', async () => {
     const job = { userId: user, attemptId: randomUUID() };
     const error = await rejection(h.runtime.functions.sync.services.deps.connectWorker.start(job));

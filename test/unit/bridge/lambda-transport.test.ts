@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
+import type { ConnectJob } from '../../../functions/core/shared/ports';
 import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';
+import { LambdaConnectInvoker } from '../../../functions/adapters/invoker/lambda-connect-invoker';
 import { startFakeLambda, type FakeLambda } from './fake-lambda-server';
 
 const TOKEN = '{"di_token":"eyJsecret.token.value","di_refresh_token":"refresh-me"}';
@@ -26,7 +28,7 @@ const transportError = async (promise: Promise<unknown>): Promise<BridgeTranspor
   return error as BridgeTransportError;
 };
 
-describe('Lambda transport (real LambdaClient against a local Invoke endpoint)', () => {
+describe('Lambda transport (the signed Invoke against a local Invoke endpoint)', () => {
   let lambda: FakeLambda;
   let bridge: LambdaBridgeTransport;
 
@@ -43,8 +45,20 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
     lambda.reply({ payload: JSON.stringify(PONG) });
     expect(await bridge.call({ id: 'r1', op: 'ping' })).toEqual(PONG);
     expect(lambda.seen).toEqual([
-      { path: '/2015-03-31/functions/garmin-bridge/invocations', invocationType: 'RequestResponse', body: '{"id":"r1","op":"ping"}' },
+      {
+        path: '/2015-03-31/functions/garmin-bridge/invocations',
+        invocationType: 'RequestResponse',
+        authorization: expect.stringMatching(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/),
+        body: '{"id":"r1","op":"ping"}',
+      },
     ]);
+  });
+
+  it('invokes a function named by its ARN (the name is one path segment)', async () => {
+    lambda.reply({ payload: JSON.stringify(PONG) });
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:garmin-bridge';
+    await new LambdaBridgeTransport({ client: lambda.client, functionName: arn }).call({ op: 'ping' });
+    expect(lambda.seen[0]?.path).toBe(`/2015-03-31/functions/${encodeURIComponent(arn)}/invocations`);
   });
 
   it('turns a function error into a BridgeTransportError that does not echo the payload', async () => {
@@ -68,11 +82,32 @@ describe('Lambda transport (real LambdaClient against a local Invoke endpoint)',
     expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
   });
 
-  it('reports a failed invoke by the service error name only', async () => {
+  it('reports a failed invoke by the service error name only, without retrying it', async () => {
     lambda.reply({ status: 429, errorType: 'TooManyRequestsException', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }) });
     const error = await transportError(bridge.call({ op: 'ping' }));
     expect(error.reason).toBe('invoke-failed');
     expect(error.message).toContain('TooManyRequestsException');
+    expect(lambda.seen).toHaveLength(1);
+  });
+
+  it("starts the connect worker with an Event invoke, retrying a throttled one as the SDK's standard mode does", async () => {
+    lambda.reply({ status: 429, errorType: 'TooManyRequestsException:Rate Exceeded.', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }), times: 1 });
+    const job: ConnectJob = { userId: 'u1', attemptId: 'a1' };
+    await new LambdaConnectInvoker('connect-worker', lambda.clientWith(3)).start(job);
+    expect(lambda.seen.map((s) => [s.invocationType, s.body])).toEqual([
+      ['Event', JSON.stringify(job)],
+      ['Event', JSON.stringify(job)],
+    ]);
+  });
+
+  it('fails a start whose invoke stays refused, with the service error name', async () => {
+    lambda.reply({ status: 403, errorType: 'AccessDeniedException', payload: JSON.stringify({ Type: 'User', message: 'denied' }) });
+    const job: ConnectJob = { userId: 'u1', attemptId: 'a1' };
+    await expect(new LambdaConnectInvoker('connect-worker', lambda.clientWith(3)).start(job)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(lambda.seen).toHaveLength(1);
   });
 
   it('gives up after the operation timeout', async () => {
