@@ -21,7 +21,8 @@ from .schema import attempt_status, mailbox_field, protocol_schema
 
 TABLE_ENV_VAR = "ATTEMPTS_TABLE"
 POLL_INTERVAL_SECONDS = 0.5
-# The attempt statuses the bridge writes and waits on (exported from core/statuses.ts).
+# The attempt statuses the bridge writes and waits on
+# (exported from functions/core/shared/statuses.ts).
 PENDING = attempt_status("pending")
 MFA_REQUIRED = attempt_status("mfa_required")
 

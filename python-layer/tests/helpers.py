@@ -1,5 +1,6 @@
 """Shared assertions and waits for the bridge tests."""
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from garmin_bridge.schema import protocol_schema
+from tests.conftest import BridgeProcess
 from tests.simulator import Simulator
 
 ATHLETE = "athlete@example.com"
@@ -23,6 +25,42 @@ def assert_valid_response(response: dict[str, Any]) -> dict[str, Any]:
     errors = [e.message for e in _response_validator.iter_errors(response)]
     assert errors == [], errors
     return response
+
+
+def days_ago(days: int) -> str:
+    """The ISO date `days` before today."""
+    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+def deadline_in(seconds: float) -> int:
+    """A request's `deadlineMs`, `seconds` from now (negative: already past)."""
+    return int((time.time() + seconds) * 1000)
+
+
+def display_name(bridge: BridgeProcess, tokens: str) -> str:
+    """The display name Garmin's profile gives for these tokens (a fetch needs it)."""
+    name: str = bridge.call({"op": "verify", "tokens": tokens})["result"]["profile"][
+        "displayName"
+    ]
+    return name
+
+
+def add_weigh_in(
+    bridge: BridgeProcess,
+    tokens: str,
+    timestamp: str,
+    weight_kg: float,
+    **fields: Any,
+) -> dict[str, Any]:
+    """An addWeighIn through the bridge; its answer is checked against the protocol."""
+    request = {
+        "op": "addWeighIn",
+        "tokens": tokens,
+        "timestamp": timestamp,
+        "weightKg": weight_kg,
+        **fields,
+    }
+    return assert_valid_response(bridge.call(request))
 
 
 def day_weighins(sim: Simulator, date: str) -> list[dict[str, Any]]:

@@ -1,24 +1,14 @@
 """Fetching only what is asked, page by page, keeping what arrived before a failure."""
 
-import datetime as dt
-import time
-
 from tests.conftest import BridgeProcess
-from tests.helpers import assert_valid_response
+from tests.helpers import assert_valid_response, days_ago, deadline_in, display_name
 from tests.simulator import Simulator
-
-
-def _display_name(bridge: BridgeProcess, tokens: str) -> str:
-    name: str = bridge.call({"op": "verify", "tokens": tokens})["result"]["profile"][
-        "displayName"
-    ]
-    return name
 
 
 def test_activities_are_paginated_past_100_items(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    start = days_ago(365)
     response = assert_valid_response(
         bridge.call(
             {
@@ -43,7 +33,7 @@ def test_activities_are_paginated_past_100_items(
 def test_only_what_is_asked_reaches_garmin(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    name = _display_name(bridge, athlete_tokens)
+    name = display_name(bridge, athlete_tokens)
     sim.reset_counters()
     dates = ["2026-01-05", "2026-01-06", "2026-01-07"]
 
@@ -112,8 +102,8 @@ def test_profile_on_request(
 def test_a_5xx_mid_fetch_keeps_what_arrived_before_it(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    name = _display_name(bridge, athlete_tokens)
-    start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    name = display_name(bridge, athlete_tokens)
+    start = days_ago(365)
     sim.fault(endpoint="activities", status=503, skip=1)
 
     response = assert_valid_response(
@@ -147,7 +137,7 @@ def test_no_request_starts_past_the_callers_deadline(
                 "op": "fetch",
                 "tokens": athlete_tokens,
                 "activities": {"startDate": "2025-01-01"},
-                "deadlineMs": int(time.time() * 1000) - 1,
+                "deadlineMs": deadline_in(-0.001),
             }
         )
     )
@@ -161,7 +151,7 @@ def test_no_request_starts_past_the_callers_deadline(
 def test_a_deadline_mid_fetch_keeps_what_arrived_and_the_rotated_tokens(
     bridge: BridgeProcess, sim: Simulator, short_lived_tokens: str
 ) -> None:
-    start = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    start = days_ago(365)
     # The first page arrives only after the deadline has passed.
     sim.fault(endpoint="activities", latencyMs=1500, count=1)
 
@@ -171,7 +161,7 @@ def test_a_deadline_mid_fetch_keeps_what_arrived_and_the_rotated_tokens(
                 "op": "fetch",
                 "tokens": short_lived_tokens,
                 "activities": {"startDate": start},
-                "deadlineMs": int(time.time() * 1000) + 1000,
+                "deadlineMs": deadline_in(1),
             }
         )
     )

@@ -1,25 +1,15 @@
 """Weight, hydration and sleep: read with the day plan, at a known request cost."""
 
-import datetime as dt
-
 from tests.conftest import BridgeProcess
-from tests.helpers import assert_valid_response
+from tests.helpers import assert_valid_response, days_ago, display_name
 from tests.simulator import Simulator
-
-
-def _display_name(bridge: BridgeProcess, tokens: str) -> str:
-    name: str = bridge.call({"op": "verify", "tokens": tokens})["result"]["profile"][
-        "displayName"
-    ]
-    return name
 
 
 def test_day_types_arrive_with_each_day_and_weight_in_one_request(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    name = _display_name(bridge, athlete_tokens)
-    today = dt.date.today()
-    dates = [(today - dt.timedelta(days=n)).isoformat() for n in (3, 2, 1)]
+    name = display_name(bridge, athlete_tokens)
+    dates = [days_ago(n) for n in (3, 2, 1)]
     sim.reset_counters()
 
     response = assert_valid_response(

@@ -8,10 +8,9 @@ import uuid
 from typing import Any
 
 from tests.conftest import BridgeProcess
-from tests.helpers import PASSWORD, assert_valid_response
+from tests.helpers import ATHLETE, PASSWORD, assert_valid_response, display_name
 from tests.simulator import Simulator
 
-ATHLETE = "athlete@example.com"
 LAMBDA_SYNC_RESPONSE_BYTES = 6 * 1024 * 1024
 
 
@@ -19,13 +18,6 @@ def _login(bridge: BridgeProcess, username: str = ATHLETE) -> dict[str, Any]:
     return assert_valid_response(
         bridge.call({"op": "login", "username": username, "password": PASSWORD})
     )
-
-
-def _display_name(bridge: BridgeProcess, tokens: str) -> str:
-    name: str = bridge.call({"op": "verify", "tokens": tokens})["result"]["profile"][
-        "displayName"
-    ]
-    return name
 
 
 def test_a_sign_in_that_ends_without_di_tokens_fails_and_returns_no_tokens(
@@ -76,7 +68,7 @@ def test_an_sso_block_is_reported_as_a_block_not_bad_credentials(
 def test_a_day_garmin_has_nothing_for_affects_that_day_only(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    name = _display_name(bridge, athlete_tokens)
+    name = display_name(bridge, athlete_tokens)
     days = ["2026-01-05", "2026-01-06", "2026-01-07"]
     sim.control("PUT", f"/__sim/accounts/{ATHLETE}/days/{days[0]}", {"empty": True})
     sim.control(
@@ -105,7 +97,7 @@ def test_a_day_garmin_has_nothing_for_affects_that_day_only(
 def test_a_stale_display_name_is_refreshed_once_instead_of_failing(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    name = _display_name(bridge, athlete_tokens)
+    name = display_name(bridge, athlete_tokens)
     sim.reset_counters()
 
     response = assert_valid_response(
@@ -184,7 +176,7 @@ def test_a_401_cured_by_a_refresh_is_not_a_rejected_token(
         {"accessTtlSeconds": 4 * 3600, "refreshTtlSeconds": 30 * 86400},
     )
     tokens = _login(bridge)["tokens"]
-    name = _display_name(bridge, tokens)
+    name = display_name(bridge, tokens)
     sim.advance_clock(5 * 3600)
     sim.fault(endpoint="daily-summary", status=503, skip=1)
 

@@ -74,6 +74,20 @@ def test_garmin_429_at_every_login_strategy_is_a_block(
     assert response["garminRequests"] == sim.counters()["total"]
 
 
+def _mfa_login(user_id: str, attempt_id: str, wait_seconds: int) -> dict[str, Any]:
+    """A login of the MFA account that waits for its code in this attempt's mailbox."""
+    return {
+        "op": "login",
+        "username": MFA_USER,
+        "password": PASSWORD,
+        "mfa": {
+            "userId": user_id,
+            "attemptId": attempt_id,
+            "waitSeconds": wait_seconds,
+        },
+    }
+
+
 def _attempt(ddb: Any, table: str) -> tuple[str, str]:
     user_id, attempt_id = f"user-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
     ddb.put_item(
@@ -121,14 +135,7 @@ def test_mfa_login_through_the_mailbox_wrong_code_then_right_code(
     bridge_log: Path,
 ) -> None:
     user_id, attempt_id = _attempt(ddb, attempts_table)
-    pending = bridge.submit(
-        {
-            "op": "login",
-            "username": MFA_USER,
-            "password": PASSWORD,
-            "mfa": {"userId": user_id, "attemptId": attempt_id, "waitSeconds": 60},
-        }
-    )
+    pending = bridge.submit(_mfa_login(user_id, attempt_id, wait_seconds=60))
 
     def item() -> dict[str, Any]:
         return _item(ddb, attempts_table, user_id, attempt_id)
@@ -162,14 +169,7 @@ def test_mfa_wait_stops_at_once_when_the_attempt_ends(
 ) -> None:
     user_id, attempt_id = _attempt(ddb, attempts_table)
     key = {"user_id": {"S": user_id}, "attempt_id": {"S": attempt_id}}
-    pending = bridge.submit(
-        {
-            "op": "login",
-            "username": MFA_USER,
-            "password": PASSWORD,
-            "mfa": {"userId": user_id, "attemptId": attempt_id, "waitSeconds": 300},
-        }
-    )
+    pending = bridge.submit(_mfa_login(user_id, attempt_id, wait_seconds=300))
     wait_for(
         lambda: (
             _item(ddb, attempts_table, user_id, attempt_id)["status"] == "mfa_required"
@@ -201,14 +201,7 @@ def test_mfa_times_out_without_a_code(
     bridge: BridgeProcess, sim: Simulator, ddb: Any, attempts_table: str
 ) -> None:
     user_id, attempt_id = _attempt(ddb, attempts_table)
-    response = bridge.call(
-        {
-            "op": "login",
-            "username": MFA_USER,
-            "password": PASSWORD,
-            "mfa": {"userId": user_id, "attemptId": attempt_id, "waitSeconds": 1},
-        }
-    )
+    response = bridge.call(_mfa_login(user_id, attempt_id, wait_seconds=1))
 
     assert response["error"]["code"] == "MFA_TIMEOUT"
     assert response["tokens"] is None

@@ -2,10 +2,8 @@
 answer says so (the library's strategy chain swallows each strategy's failure, the
 bridge does not)."""
 
-import time
-
 from tests.conftest import BridgeProcess
-from tests.helpers import ATHLETE, PASSWORD, assert_valid_response
+from tests.helpers import ATHLETE, PASSWORD, assert_valid_response, deadline_in
 from tests.simulator import Simulator
 
 
@@ -18,7 +16,7 @@ def test_a_login_past_its_deadline_sends_nothing(
                 "op": "login",
                 "username": ATHLETE,
                 "password": PASSWORD,
-                "deadlineMs": int(time.time() * 1000) - 1,
+                "deadlineMs": deadline_in(-0.001),
             }
         )
     )
@@ -42,7 +40,7 @@ def test_a_deadline_during_the_sign_in_stops_every_strategy(
                 "op": "login",
                 "username": ATHLETE,
                 "password": PASSWORD,
-                "deadlineMs": int(time.time() * 1000) + 1000,
+                "deadlineMs": deadline_in(1),
             }
         )
     )

@@ -1,30 +1,19 @@
 """Writes: a weigh-in and hydration intake through the library's own writers, each
 followed by one read of the written day, at a known request cost."""
 
-import datetime as dt
-
 from tests.conftest import BridgeProcess
-from tests.helpers import assert_valid_response, day_weighins
+from tests.helpers import add_weigh_in, assert_valid_response, day_weighins, days_ago
 from tests.simulator import Simulator
 
 
 def test_weigh_in_is_written_at_its_local_time_and_read_back(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    date = days_ago(1)
     before = len(day_weighins(sim, date))
     sim.reset_counters()
 
-    response = assert_valid_response(
-        bridge.call(
-            {
-                "op": "addWeighIn",
-                "tokens": athlete_tokens,
-                "timestamp": f"{date}T07:15:00+01:00",
-                "weightKg": 72.4,
-            }
-        )
-    )
+    response = add_weigh_in(bridge, athlete_tokens, f"{date}T07:15:00+01:00", 72.4)
 
     assert response["ok"] is True
     assert sim.by_endpoint() == {"weight-add": 1, "weight-range": 1}
@@ -42,7 +31,7 @@ def test_weigh_in_is_written_at_its_local_time_and_read_back(
 def test_hydration_is_added_to_the_day_and_read_back(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    date = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    date = days_ago(2)
     first = assert_valid_response(
         bridge.call(
             {"op": "addHydration", "tokens": athlete_tokens, "date": date, "ml": 250}
@@ -86,20 +75,11 @@ def test_a_failed_read_back_never_fails_a_write_garmin_took(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
     """Reporting the write as failed would invite a retry, and so a second weigh-in."""
-    date = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    date = days_ago(3)
     before = len(day_weighins(sim, date))
     sim.fault(endpoint="weight-range", status=503)
 
-    response = assert_valid_response(
-        bridge.call(
-            {
-                "op": "addWeighIn",
-                "tokens": athlete_tokens,
-                "timestamp": f"{date}T20:00:00-05:00",
-                "weightKg": 80,
-            }
-        )
-    )
+    response = add_weigh_in(bridge, athlete_tokens, f"{date}T20:00:00-05:00", 80)
 
     sim.clear_faults()
     assert response["ok"] is True

@@ -1,37 +1,33 @@
 """A weigh-in with body composition: the library's add_body_composition uploads it as a
 FIT file (decoded by the simulator with Garmin's FIT SDK), then the day is read back."""
 
-import datetime as dt
 from typing import Any
 
 from tests.conftest import BridgeProcess
-from tests.helpers import assert_valid_response, day_weighins
+from tests.helpers import add_weigh_in, day_weighins, days_ago
 from tests.simulator import Simulator
 
 
 def test_body_composition_is_uploaded_as_fit_and_read_back(
     bridge: BridgeProcess, sim: Simulator, athlete_tokens: str
 ) -> None:
-    date = (dt.date.today() - dt.timedelta(days=4)).isoformat()
+    date = days_ago(4)
     before = len(day_weighins(sim, date))
     sim.reset_counters()
 
-    response = assert_valid_response(
-        bridge.call(
-            {
-                "op": "addWeighIn",
-                "tokens": athlete_tokens,
-                "timestamp": f"{date}T07:15:00+01:00",
-                "weightKg": 74.35,
-                "bodyComposition": {
-                    "bodyFatPct": 18.4,
-                    "bodyWaterPct": 56.2,
-                    "muscleMassKg": 33.1,
-                    "boneMassKg": 3.4,
-                    "bmi": 23.7,
-                },
-            }
-        )
+    composition = {
+        "bodyFatPct": 18.4,
+        "bodyWaterPct": 56.2,
+        "muscleMassKg": 33.1,
+        "boneMassKg": 3.4,
+        "bmi": 23.7,
+    }
+    response = add_weigh_in(
+        bridge,
+        athlete_tokens,
+        f"{date}T07:15:00+01:00",
+        74.35,
+        bodyComposition=composition,
     )
 
     assert response["ok"] is True

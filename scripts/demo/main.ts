@@ -16,6 +16,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderWalkthrough } from './walkthrough';
 import { persistKeyring } from './keyring-file';
+// Types only: the modules themselves load later, in parallel with the emulators.
+import type { LocalAuth } from '../local/auth';
+import type { Emulator } from '../local/emulators';
+import type { LocalRuntime } from '../local/runtime';
+import type { WebhookReceiver } from '../local/webhook-receiver';
 
 type Stoppable = { name: string; stop: () => Promise<unknown> };
 
@@ -192,33 +197,30 @@ const portFree = (p: number, h: string) =>
 // Start
 // --------------------------------------------------------------------------------------
 
-const main = async () => {
+const printBanner = (): void => {
   out(
     mode === 'demo'
       ? 'garmin-sync demo: the whole backend on this machine, offline, against a simulated Garmin Connect'
       : 'garmin-sync dev: the whole backend on this machine, against the REAL Garmin Connect (your own account)',
   );
   out(`  storage: ${dataDir ? `kept in ${dataDir}` : 'in memory (use --data <dir> to keep it)'}`);
+};
 
-  if (port !== 0) {
-    const busy = await portFree(port, host);
-    if (busy) fail(`port ${port} on ${host} is not available (${busy}): set PORT or --port`);
-  }
+interface Emulators {
+  dynamodb: Emulator;
+  moto: Emulator;
+  simulator: Emulator | undefined;
+}
 
-  // Like `npm test`, run the idempotent setup first (a fresh clone has no .venv and no
-  // DynamoDB Local yet); when everything is in place it only checks (~1-2 s).
-  if (!args['no-setup'] && process.env.DEMO_SKIP_SETUP !== '1') await runSetup();
-
-  // Heavy modules load while nothing else happens yet: do it in parallel with the emulators.
-  const modules = Promise.all([import('../local/runtime'), import('../local/server'), import('../local/auth'), import('../local/schedule')]);
+/** DynamoDB Local, moto and (demo) the simulator, in parallel; undefined when one failed (everything is then stopping). */
+const startEmulators = async (): Promise<Emulators | undefined> => {
   const emulators = await import('../local/emulators');
-
   out(`  starting ${mode === 'demo' ? 'DynamoDB Local, moto and the Garmin simulator' : 'DynamoDB Local and moto'} …`);
   const t0 = performance.now();
-  const starts: Array<[string, Promise<import('../local/emulators').Emulator>]> = [
+  const starts: Array<[string, Promise<Emulator>]> = [
     ['DynamoDB Local', emulators.startDynamoDbLocal(dataDir ? { dataDir: path.join(dataDir, 'dynamodb') } : {})],
     ['moto (SQS, Secrets Manager)', emulators.startMoto()],
-    ...(mode === 'demo' ? [['Garmin simulator', emulators.startSimulator()] as [string, Promise<import('../local/emulators').Emulator>]] : []),
+    ...(mode === 'demo' ? [['Garmin simulator', emulators.startSimulator()] as [string, Promise<Emulator>]] : []),
   ];
   const results = await Promise.allSettled(
     starts.map(async ([label, promise]) => {
@@ -234,17 +236,22 @@ const main = async () => {
     for (const f of failures) process.stderr.write(`  ✗ ${f instanceof Error ? f.message : String(f)}\n`);
     process.stderr.write('  (npm run setup installs DynamoDB Local and moto)\n');
     await shutdown('start failed', 1);
-    return;
+    return undefined;
   }
-  const [dynamodb, moto, simulator] = up as [
-    import('../local/emulators').Emulator,
-    import('../local/emulators').Emulator,
-    import('../local/emulators').Emulator | undefined,
-  ];
+  const [dynamodb, moto, simulator] = up as [Emulator, Emulator, Emulator | undefined];
   emulators.applyAwsEnvironment(emulators.emulatorAwsEnvironment({ dynamodb, moto }, region, 'local'));
+  return { dynamodb, moto, simulator };
+};
 
-  const [{ startLocalRuntime }, { startLocalServer }, { createLocalAuth }, { startLocalEventSources }] = await modules;
+interface Backend {
+  runtime: LocalRuntime;
+  receiver: WebhookReceiver;
+  webhookUrl: string;
+  webhookSecret: string;
+}
 
+/** The webhook receiver and the local runtime (tables, queue + DLQ, keyring). */
+const startBackend = async (startLocalRuntime: typeof import('../local/runtime').startLocalRuntime, simulator: Emulator | undefined): Promise<Backend> => {
   const t1 = performance.now();
   // Webhooks go to DEMO_WEBHOOK_URL when set, else to the page's own receiver (verifying every signature).
   const { WebhookReceiver } = await import('../local/webhook-receiver');
@@ -262,13 +269,59 @@ const main = async () => {
   receiver.useSecret(webhookSecret);
   const keyring = dataDir ? await persistKeyring(dataDir, prefix) : undefined;
   out(`  ✓ ${'tables, queue + DLQ, keyring'.padEnd(28)} ${(keyring ? `keyring ${keyring}` : '').padEnd(24)} ${seconds(t1)}`);
+  return { runtime, receiver, webhookUrl, webhookSecret };
+};
 
+/** Pings the Python bridge while the authorizer's keys load. */
+const checkBridge = async (runtime: LocalRuntime, createLocalAuth: typeof import('../local/auth').createLocalAuth): Promise<LocalAuth> => {
   const t2 = performance.now();
   const [ping, auth] = await Promise.all([runtime.services.deps.bridge.call({ op: 'ping' }), createLocalAuth()]);
   if (!ping.ok) throw new Error(`the Python bridge did not answer a ping: ${ping.error.code} ${ping.error.message}`);
   const versions = ping.result as { garminconnectVersion: string; pythonVersion: string };
   out(`  ✓ ${'Python bridge'.padEnd(28)} ${`garminconnect ${versions.garminconnectVersion}`.padEnd(24)} ${seconds(t2)}`);
+  return auth;
+};
 
+const printReady = (serverUrl: string, simulator: Emulator | undefined, backend: Backend, token: string): void => {
+  out();
+  out(`Ready in ${seconds(started)}: ${serverUrl}`);
+  // Exactly this prefix: tests outside the project read the simulator's control API (/__sim) from it.
+  if (simulator) out(`Garmin simulator: ${simulator.endpoint}`);
+  out(`  page      ${serverUrl}/`);
+  out(`  OpenAPI   ${serverUrl}/openapi.json`);
+  out(`  health    ${serverUrl}/health`);
+  out(`  schedule  dispatch every ${dispatchSeconds} s; queue poller feeding the sync worker (DLQ after 3 receives)`);
+  out(`  token     for user "demo-user", valid 12 h (the page uses the same user; more: npm run -s token -- <userId>)`);
+  // Exactly these prefixes: a receiver outside the project verifies the demo's webhooks with the secret.
+  out(`Webhooks: ${backend.webhookUrl}`);
+  out(`Webhook secret: ${backend.webhookSecret}`);
+  out();
+  out(renderWalkthrough(serverUrl, token, new Date(), mode));
+  out();
+  out(mode === 'demo' ? 'MFA: connect mfa@example.com / correct-horse on the page, code 123456.' : 'Connect your own Garmin account on the page.');
+  out('Ctrl-C stops everything.');
+};
+
+const main = async () => {
+  printBanner();
+  if (port !== 0) {
+    const busy = await portFree(port, host);
+    if (busy) fail(`port ${port} on ${host} is not available (${busy}): set PORT or --port`);
+  }
+  // Like `npm test`, run the idempotent setup first (a fresh clone has no .venv and no
+  // DynamoDB Local yet); when everything is in place it only checks (~1-2 s).
+  if (!args['no-setup'] && process.env.DEMO_SKIP_SETUP !== '1') await runSetup();
+
+  // Heavy modules load while nothing else happens yet: do it in parallel with the emulators.
+  const modules = Promise.all([import('../local/runtime'), import('../local/server'), import('../local/auth'), import('../local/schedule')]);
+  const emulators = await startEmulators();
+  if (!emulators) return;
+  const { simulator } = emulators;
+  const [{ startLocalRuntime }, { startLocalServer }, { createLocalAuth }, { startLocalEventSources }] = await modules;
+
+  const backend = await startBackend(startLocalRuntime, simulator);
+  const { runtime, receiver, webhookUrl } = backend;
+  const auth = await checkBridge(runtime, createLocalAuth);
   const server = await startLocalServer({
     runtime,
     auth,
@@ -290,24 +343,7 @@ const main = async () => {
   // Stopped before the runtime (after the server): inserted so the reverse order holds.
   running.splice(running.length - 1, 0, { name: 'event sources', stop: () => sources.stop() });
 
-  const token = await auth.issue('demo-user');
-  out();
-  out(`Ready in ${seconds(started)}: ${server.url}`);
-  // Exactly this prefix: tests outside the project read the simulator's control API (/__sim) from it.
-  if (simulator) out(`Garmin simulator: ${simulator.endpoint}`);
-  out(`  page      ${server.url}/`);
-  out(`  OpenAPI   ${server.url}/openapi.json`);
-  out(`  health    ${server.url}/health`);
-  out(`  schedule  dispatch every ${dispatchSeconds} s; queue poller feeding the sync worker (DLQ after 3 receives)`);
-  out(`  token     for user "demo-user", valid 12 h (the page uses the same user; more: npm run -s token -- <userId>)`);
-  // Exactly these prefixes: a receiver outside the project verifies the demo's webhooks with the secret.
-  out(`Webhooks: ${webhookUrl}`);
-  out(`Webhook secret: ${webhookSecret}`);
-  out();
-  out(renderWalkthrough(server.url, token, new Date(), mode));
-  out();
-  out(mode === 'demo' ? 'MFA: connect mfa@example.com / correct-horse on the page, code 123456.' : 'Connect your own Garmin account on the page.');
-  out('Ctrl-C stops everything.');
+  printReady(server.url, simulator, backend, await auth.issue('demo-user'));
 };
 
 main().catch(async (error: unknown) => {

@@ -112,25 +112,24 @@ const claimString = (value: unknown): string => {
   return String(value);
 };
 
-export const createLocalAuth = async (options: LocalAuthOptions = {}): Promise<LocalAuth> => {
-  const dir = options.dir ?? defaultAuthDir();
-  const { file, jwk } = await loadOrCreateKey(dir);
-  const issuer = options.issuer ?? LOCAL_ISSUER;
-  const audience = options.audience ?? [LOCAL_AUDIENCE];
-  const now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-  const privateKey = await importJWK(jwk, ALG);
-  const jwks = { keys: [publicPart(jwk)] };
-  const keySet = createLocalJWKSet(jwks);
+/** What the authorizer is configured with. */
+interface AuthorizerConfig {
+  issuer: string;
+  audience: string[];
+  now: () => number;
+}
 
-  const issue = async (sub: string, opts: TokenOptions = {}): Promise<string> => {
-    const iat = opts.issuedAt ?? now();
+const tokenIssuer =
+  (config: AuthorizerConfig, jwk: JWK, privateKey: Awaited<ReturnType<typeof importJWK>>) =>
+  async (sub: string, opts: TokenOptions = {}): Promise<string> => {
+    const iat = opts.issuedAt ?? config.now();
     const builder = new SignJWT({ ...opts.claims, token_use: 'access' })
       .setProtectedHeader({ alg: ALG, kid: jwk.kid ?? '', typ: 'JWT' })
       .setSubject(sub)
-      .setIssuer(opts.issuer ?? issuer)
+      .setIssuer(opts.issuer ?? config.issuer)
       .setIssuedAt(iat)
       .setJti(randomUUID());
-    const aud = opts.audience === undefined ? audience[0] : opts.audience;
+    const aud = opts.audience === undefined ? config.audience[0] : opts.audience;
     if (aud !== null && aud !== undefined) builder.setAudience(aud);
     const exp = opts.expiresAt === undefined ? iat + (opts.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) : opts.expiresAt;
     if (exp !== null) builder.setExpirationTime(exp);
@@ -138,42 +137,71 @@ export const createLocalAuth = async (options: LocalAuthOptions = {}): Promise<L
     return builder.sign(privateKey);
   };
 
-  const verify = async (authorization: string | undefined): Promise<AuthResult> => {
+/** Why the token's header fails the authorizer (no `kid`, not an RSA algorithm), if it does. */
+const headerFault = (token: string): string | undefined => {
+  let header;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    return 'the token is not a JWT';
+  }
+  if (typeof header.kid !== 'string') return 'the token has no kid';
+  if (typeof header.alg !== 'string' || !/^(RS|PS)(256|384|512)$/.test(header.alg)) return 'the token is not signed with an RSA algorithm';
+  return undefined;
+};
+
+/** The payload of a token signed by the key set, from the issuer, with an `exp` still ahead. */
+const signedPayload = async (
+  token: string,
+  keySet: ReturnType<typeof createLocalJWKSet>,
+  config: AuthorizerConfig,
+): Promise<{ payload: JWTPayload } | { reason: string }> => {
+  try {
+    const { payload } = await jwtVerify(token, keySet, { issuer: config.issuer, requiredClaims: ['exp'], currentDate: new Date(config.now() * 1000) });
+    return { payload };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'ERR_JWT_EXPIRED') return { reason: 'the token has expired' };
+    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { reason: `invalid claim: ${(error as { claim?: string }).claim ?? '?'}` };
+    return { reason: 'the token signature is invalid' };
+  }
+};
+
+const tokenVerifier =
+  (config: AuthorizerConfig, keySet: ReturnType<typeof createLocalJWKSet>) =>
+  async (authorization: string | undefined): Promise<AuthResult> => {
     if (!authorization?.trim()) return { ok: false, reason: 'no token' };
     const token = authorization.trim().replace(/^Bearer\s+/i, '');
-    let header;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      return { ok: false, reason: 'the token is not a JWT' };
-    }
-    if (typeof header.kid !== 'string') return { ok: false, reason: 'the token has no kid' };
-    if (typeof header.alg !== 'string' || !/^(RS|PS)(256|384|512)$/.test(header.alg)) {
-      return { ok: false, reason: 'the token is not signed with an RSA algorithm' };
-    }
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, keySet, {
-        issuer,
-        requiredClaims: ['exp'],
-        currentDate: new Date(now() * 1000),
-      }));
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (code === 'ERR_JWT_EXPIRED') return { ok: false, reason: 'the token has expired' };
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { ok: false, reason: `invalid claim: ${(error as { claim?: string }).claim ?? '?'}` };
-      return { ok: false, reason: 'the token signature is invalid' };
-    }
+    const fault = headerFault(token);
+    if (fault !== undefined) return { ok: false, reason: fault };
+    const verified = await signedPayload(token, keySet, config);
+    if ('reason' in verified) return { ok: false, reason: verified.reason };
+    const { payload } = verified;
     // aud when present, otherwise client_id (Cognito access tokens), as API Gateway does.
     const audiences = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     const presented = payload.aud !== undefined ? audiences : typeof payload.client_id === 'string' ? [payload.client_id] : [];
-    if (!presented.some((a) => audience.includes(a))) return { ok: false, reason: 'the token does not have a valid audience' };
-    if (typeof payload.iat === 'number' && payload.iat > now()) return { ok: false, reason: 'the token was issued in the future' };
+    if (!presented.some((a) => config.audience.includes(a))) return { ok: false, reason: 'the token does not have a valid audience' };
+    if (typeof payload.iat === 'number' && payload.iat > config.now()) return { ok: false, reason: 'the token was issued in the future' };
     // A token without `sub` passes the authorizer, as on AWS; the handlers then refuse it (401).
     const claims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, claimString(v)]));
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : null;
     return { ok: true, claims, scopes };
   };
 
-  return { issuer, audience, keyFile: file, jwks, issue, verify };
+export const createLocalAuth = async (options: LocalAuthOptions = {}): Promise<LocalAuth> => {
+  const { file, jwk } = await loadOrCreateKey(options.dir ?? defaultAuthDir());
+  const config: AuthorizerConfig = {
+    issuer: options.issuer ?? LOCAL_ISSUER,
+    audience: options.audience ?? [LOCAL_AUDIENCE],
+    now: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)),
+  };
+  const jwks = { keys: [publicPart(jwk)] };
+  return {
+    issuer: config.issuer,
+    audience: config.audience,
+    keyFile: file,
+    jwks,
+    issue: tokenIssuer(config, jwk, await importJWK(jwk, ALG)),
+    verify: tokenVerifier(config, createLocalJWKSet(jwks)),
+  };
 };

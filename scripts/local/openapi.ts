@@ -41,6 +41,10 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/** A JSON Schema without the keys of a standalone document, as an OpenAPI component or parameter. */
+const withoutMeta = (schema: Json): Json =>
+  Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema' && key !== '$id'));
+
 const componentSchemas = (schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> => {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
@@ -50,12 +54,7 @@ const componentSchemas = (schemas: Record<string, z.ZodType>, io: 'input' | 'out
     uri: (id) => `#/components/schemas/${id}`,
     unrepresentable: 'throw',
   }) as { schemas: Record<string, Json> };
-  return Object.fromEntries(
-    Object.entries(out).map(([id, schema]) => [
-      id,
-      Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema' && key !== '$id')),
-    ]),
-  );
+  return Object.fromEntries(Object.entries(out).map(([id, schema]) => [id, withoutMeta(schema)]));
 };
 
 /** One OpenAPI parameter per property of a zod object (query or path). */
@@ -131,9 +130,6 @@ const withShared = (status: number, own: Refusal | undefined): Refusal => {
   };
 };
 
-const withoutMeta = (schema: Json): Json =>
-  Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema' && key !== '$id'));
-
 const operationOf = (spec: RouteSpec): Json => {
   const parameters = [
     ...(spec.path ? parametersOf(spec.path.schema, 'path', spec.path.descriptions) : []),
@@ -179,96 +175,106 @@ const splitRouteKey = (routeKey: string): [method: string, path: string] => {
   return [method.toLowerCase(), path];
 };
 
-export const buildOpenApiDocument = (): Json => {
+const INFO = {
+  title: 'Garmin sync backend',
+  version: '0.1.0',
+  summary: "Connect app users' own Garmin Connect accounts and read what is kept synced.",
+  description: [
+    'Every route is behind an API Gateway JWT authorizer: the caller is the token\'s `sub`, never anything in the body, path or query.',
+    'A missing or invalid token is answered by API Gateway itself with 401 `{"message":"Unauthorized"}`;',
+    'every other error is `{"error":{"code","message"}}`. Dates are YYYY-MM-DD; times ISO-8601 UTC plus the local time Garmin reports.',
+    'Generated from the route table (functions/api/routes.ts) and its zod schemas by `npm run openapi`.',
+    'The local demo server (`npm run demo`) also serves `GET /health`, `GET /openapi.json` and the demo page; those are not part of the deployed API.',
+  ].join(' '),
+  license: { name: 'MIT', identifier: 'MIT' },
+};
+
+const TAGS = [
+  { name: 'connection', description: 'Connecting, MFA, status and disconnecting' },
+  { name: 'sync', description: 'Manual sync (scheduled syncs need no call)' },
+  { name: 'writes', description: 'Weigh-ins and water intake written to Garmin, each under an Idempotency-Key' },
+  { name: 'data', description: 'What was synced, and the change feed' },
+  { name: 'webhooks', description: 'Events POSTed to the app\'s endpoint (Standard Webhooks), when one is configured' },
+];
+
+/** Every route of the table, by path then method, paths in order. */
+const routePaths = (): Record<string, Record<string, Json>> => {
   const paths: Record<string, Record<string, Json>> = {};
   for (const [routeKey, spec] of Object.entries(API_ROUTES)) {
     const [method, route] = splitRouteKey(routeKey);
     (paths[route] ??= {})[method] = operationOf(spec);
   }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Garmin sync backend',
-      version: '0.1.0',
-      summary: "Connect app users' own Garmin Connect accounts and read what is kept synced.",
-      description: [
-        'Every route is behind an API Gateway JWT authorizer: the caller is the token\'s `sub`, never anything in the body, path or query.',
-        'A missing or invalid token is answered by API Gateway itself with 401 `{"message":"Unauthorized"}`;',
-        'every other error is `{"error":{"code","message"}}`. Dates are YYYY-MM-DD; times ISO-8601 UTC plus the local time Garmin reports.',
-        'Generated from the route table (functions/api/routes.ts) and its zod schemas by `npm run openapi`.',
-        'The local demo server (`npm run demo`) also serves `GET /health`, `GET /openapi.json` and the demo page; those are not part of the deployed API.',
-      ].join(' '),
-      license: { name: 'MIT', identifier: 'MIT' },
-    },
-    servers: [{ url: '/', description: 'Relative to where this document is served (the demo server serves it at /openapi.json); deployed: the stack output ApiUrl' }],
-    security: [{ bearerJwt: [] }],
-    tags: [
-      { name: 'connection', description: 'Connecting, MFA, status and disconnecting' },
-      { name: 'sync', description: 'Manual sync (scheduled syncs need no call)' },
-      { name: 'writes', description: 'Weigh-ins and water intake written to Garmin, each under an Idempotency-Key' },
-      { name: 'data', description: 'What was synced, and the change feed' },
-      { name: 'webhooks', description: 'Events POSTed to the app\'s endpoint (Standard Webhooks), when one is configured' },
-    ],
-    paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    webhooks: webhooks(),
-    components: {
-      securitySchemes: {
-        bearerJwt: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: 'A JWT of the configured issuer (Cognito by default) with the configured audience (`aud`, or `client_id` when there is no `aud`) and an `exp`.',
-        },
-      },
-      headers: {
-        RetryAfter: {
-          description: 'Seconds to wait before trying again',
-          required: true,
-          schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
-        },
-      },
-      responses: {
-        PayloadTooLarge: {
-          description: `The body is over the HTTP API's ${AWS_LIMITS.httpApiPayloadBytes / (1024 * 1024)} MB payload quota (answered by API Gateway, before any function runs)`,
-          content: jsonContent({ $ref: '#/components/schemas/GatewayPayloadTooLarge' }),
-        },
-        RequestHeadersTooLarge: {
-          description: `The request line and headers are over ${AWS_LIMITS.httpApiRequestLineAndHeadersBytes.toLocaleString('en-US')} bytes, the HTTP API's quota (refused before any function runs, without a body)`,
-        },
-        Unauthorized: {
-          description: 'Missing, malformed, expired or foreign token (answered by API Gateway, before any function runs); or a token without `sub` (answered by the function with error.code UNAUTHORIZED)',
-          headers: {
-            'WWW-Authenticate': { description: 'Why the token was refused (API Gateway)', schema: { type: 'string' } },
-          },
-          content: jsonContent({
-            oneOf: [
-              { $ref: '#/components/schemas/GatewayUnauthorized' },
-              {
-                allOf: [ref('Error'), { type: 'object', properties: { error: { type: 'object', properties: { code: { const: 'UNAUTHORIZED' } } } } }],
-              },
-            ],
-          }),
-        },
-      },
-      schemas: {
-        ...componentSchemas(NAMED_SCHEMAS.requests, 'input'),
-        ...componentSchemas(RESPONSE_SCHEMAS, 'output'),
-        GatewayPayloadTooLarge: {
-          type: 'object',
-          properties: { message: { const: 'Request Entity Too Large' } },
-          required: ['message'],
-          additionalProperties: false,
-        },
-        GatewayUnauthorized: {
-          type: 'object',
-          properties: { message: { const: 'Unauthorized' } },
-          required: ['message'],
-          additionalProperties: false,
-        },
-      },
-    },
-  };
+  return Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
 };
+
+/** The answers API Gateway gives before any function runs (and the function's own 401). */
+const gatewayResponses = (): Json => ({
+  PayloadTooLarge: {
+    description: `The body is over the HTTP API's ${AWS_LIMITS.httpApiPayloadBytes / (1024 * 1024)} MB payload quota (answered by API Gateway, before any function runs)`,
+    content: jsonContent({ $ref: '#/components/schemas/GatewayPayloadTooLarge' }),
+  },
+  RequestHeadersTooLarge: {
+    description: `The request line and headers are over ${AWS_LIMITS.httpApiRequestLineAndHeadersBytes.toLocaleString('en-US')} bytes, the HTTP API's quota (refused before any function runs, without a body)`,
+  },
+  Unauthorized: {
+    description: 'Missing, malformed, expired or foreign token (answered by API Gateway, before any function runs); or a token without `sub` (answered by the function with error.code UNAUTHORIZED)',
+    headers: {
+      'WWW-Authenticate': { description: 'Why the token was refused (API Gateway)', schema: { type: 'string' } },
+    },
+    content: jsonContent({
+      oneOf: [
+        { $ref: '#/components/schemas/GatewayUnauthorized' },
+        {
+          allOf: [ref('Error'), { type: 'object', properties: { error: { type: 'object', properties: { code: { const: 'UNAUTHORIZED' } } } } }],
+        },
+      ],
+    }),
+  },
+});
+
+/** API Gateway's own `{"message"}` body. */
+const gatewayMessage = (message: string): Json => ({
+  type: 'object',
+  properties: { message: { const: message } },
+  required: ['message'],
+  additionalProperties: false,
+});
+
+const components = (): Json => ({
+  securitySchemes: {
+    bearerJwt: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'A JWT of the configured issuer (Cognito by default) with the configured audience (`aud`, or `client_id` when there is no `aud`) and an `exp`.',
+    },
+  },
+  headers: {
+    RetryAfter: {
+      description: 'Seconds to wait before trying again',
+      required: true,
+      schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
+    },
+  },
+  responses: gatewayResponses(),
+  schemas: {
+    ...componentSchemas(NAMED_SCHEMAS.requests, 'input'),
+    ...componentSchemas(RESPONSE_SCHEMAS, 'output'),
+    GatewayPayloadTooLarge: gatewayMessage('Request Entity Too Large'),
+    GatewayUnauthorized: gatewayMessage('Unauthorized'),
+  },
+});
+
+export const buildOpenApiDocument = (): Json => ({
+  openapi: '3.1.0',
+  info: INFO,
+  servers: [{ url: '/', description: 'Relative to where this document is served (the demo server serves it at /openapi.json); deployed: the stack output ApiUrl' }],
+  security: [{ bearerJwt: [] }],
+  tags: TAGS,
+  paths: routePaths(),
+  webhooks: webhooks(),
+  components: components(),
+});
 
 /**
  * What the backend POSTs to the app's endpoint (docs/webhooks.md): one operation per event

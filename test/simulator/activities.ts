@@ -178,8 +178,44 @@ function splitSummary(s: Split): Record<string, unknown> {
   };
 }
 
-/** All figures of one activity, drawn from `rng` in a fixed order. */
-export function buildActivity(account: Account, kind: ActivityKind, startMs: number, activityId: number, rng: Rng): GeneratedActivity {
+/** The figures drawn before any key is written; later keys continue drawing from the same rng. */
+interface Figures {
+  movingDuration: number;
+  duration: number;
+  elapsedDuration: number;
+  speed: number;
+  distance: number;
+  averageHR: number;
+  maxHR: number;
+  minutes: number;
+  calories: number;
+  cadence: number;
+  elevationGain: number;
+  elevationLoss: number;
+  dLat: number;
+  dLon: number;
+  aerobic: number;
+  anaerobic: number;
+  minElevation: number;
+  sets: number;
+  zones: number[];
+  maxSpeed: number;
+  steps: number | undefined;
+  effect: (typeof TRAINING_EFFECT_LABELS)[number];
+  moderateIntensityMinutes: number;
+  vigorousIntensityMinutes: number;
+}
+
+/** One activity being built: whose, what kind, the figures drawn first and the rng the keys draw on from. */
+interface Draft {
+  account: Account;
+  kind: ActivityKind;
+  f: Figures;
+  rng: Rng;
+}
+
+/** The first draws of an activity, in their fixed order. */
+function drawFigures(kind: ActivityKind, rng: Rng): Figures {
   const movingDuration = Math.round(rng.float(kind.minutes[0], kind.minutes[1]) * 60);
   const duration = f32(movingDuration * rng.float(1, 1.05));
   const elapsedDuration = f32(duration * rng.float(1, 1.03));
@@ -200,54 +236,63 @@ export function buildActivity(account: Account, kind: ActivityKind, startMs: num
   const minElevation = f32(rng.float(20, 600));
   const sets = rng.int(5, 7);
   const zones = zoneSeconds(rng, duration, averageHR);
-  const vigorous = zones.slice(3).reduce((a, b) => a + b, 0);
-  const moderate = zones[2] ?? 0;
   const maxSpeed = f32(speed * rng.float(1.25, 1.5));
-  const steps = kind.cadence ? Math.round(minutes * cadence) : undefined;
-  const effect = TRAINING_EFFECT_LABELS.find(([limit]) => aerobic <= limit) ?? TRAINING_EFFECT_LABELS[0];
-  const latitude = account.latitude + dLat;
-  const longitude = account.longitude + dLon;
+  return {
+    movingDuration, duration, elapsedDuration, speed, distance, averageHR, maxHR, minutes, calories, cadence,
+    elevationGain, elevationLoss, dLat, dLon, aerobic, anaerobic, minElevation, sets, zones, maxSpeed,
+    steps: kind.cadence ? Math.round(minutes * cadence) : undefined,
+    effect: TRAINING_EFFECT_LABELS.find(([limit]) => aerobic <= limit) ?? TRAINING_EFFECT_LABELS[0],
+    moderateIntensityMinutes: Math.round((zones[2] ?? 0) / 60),
+    vigorousIntensityMinutes: Math.round(zones.slice(3).reduce((a, b) => a + b, 0) / 60),
+  };
+}
 
-  const moderateIntensityMinutes = Math.round(moderate / 60);
-  const vigorousIntensityMinutes = Math.round(vigorous / 60);
-
-  // Built key by key in the order of the recorded items; optional keys are left out, not null.
-  const out: RawActivity = {
+/** From activityId to the start position. */
+function headKeys({ account, kind, f }: Draft, startMs: number, activityId: number): RawActivity {
+  return {
     activityId,
     activityName: kind.name(account.city),
     startTimeLocal: localDateTime(startMs, account.timeZone),
     startTimeGMT: utcDateTime(startMs),
     activityType: { typeId: kind.typeId, typeKey: kind.typeKey, parentTypeId: kind.parentTypeId, isHidden: false, restricted: false, trimmable: true },
     eventType: { typeId: 9, typeKey: 'uncategorized', sortOrder: 10 },
-    distance,
-    duration,
-    elapsedDuration,
-    movingDuration,
+    distance: f.distance,
+    duration: f.duration,
+    elapsedDuration: f.elapsedDuration,
+    movingDuration: f.movingDuration,
+    ...(kind.elevationGain ? { elevationGain: f.elevationGain, elevationLoss: f.elevationLoss } : {}),
+    averageSpeed: f32(f.distance / f.movingDuration),
+    ...(kind.strength ? {} : { maxSpeed: f.maxSpeed }),
+    ...(kind.gps ? { startLatitude: account.latitude + f.dLat, startLongitude: account.longitude + f.dLon } : {}),
   };
-  if (kind.elevationGain) Object.assign(out, { elevationGain, elevationLoss });
-  out.averageSpeed = f32(distance / movingDuration);
-  if (!kind.strength) out.maxSpeed = maxSpeed;
-  if (kind.gps) Object.assign(out, { startLatitude: latitude, startLongitude: longitude });
-  Object.assign(out, {
+}
+
+/** The owner, energy and heart rate, and the steps of foot activities. */
+function ownerKeys({ account, kind, f, rng }: Draft): RawActivity {
+  return {
     hasPolyline: kind.gps,
     hasImages: false,
     ownerId: account.profileId,
     ownerDisplayName: account.displayName,
     ownerFullName: account.fullName,
     ...profileImageUrls(account),
-    calories,
-    bmrCalories: Math.round((account.bmrKilocalories / 1440) * minutes),
-    averageHR,
-    maxHR,
-  });
-  if (kind.cadence && steps !== undefined) {
-    Object.assign(out, {
-      averageRunningCadenceInStepsPerMinute: f32(cadence),
-      maxRunningCadenceInStepsPerMinute: Math.round(cadence + rng.int(8, 30)),
-      steps,
-    });
-  }
-  Object.assign(out, {
+    calories: f.calories,
+    bmrCalories: Math.round((account.bmrKilocalories / 1440) * f.minutes),
+    averageHR: f.averageHR,
+    maxHR: f.maxHR,
+    ...(kind.cadence && f.steps !== undefined
+      ? {
+          averageRunningCadenceInStepsPerMinute: f32(f.cadence),
+          maxRunningCadenceInStepsPerMinute: Math.round(f.cadence + rng.int(8, 30)),
+          steps: f.steps,
+        }
+      : {}),
+  };
+}
+
+/** Roles, privacy, time zone and sport, then power, training effect and running dynamics. */
+function trainingKeys({ account, kind, f, rng }: Draft, startMs: number): RawActivity {
+  return {
     userRoles: [...RECORDED_USER_ROLES],
     privacy: { typeId: 2, typeKey: 'private' },
     userPro: false,
@@ -255,89 +300,107 @@ export function buildActivity(account: Account, kind: ActivityKind, startMs: num
     timeZoneId: account.garminTimeZoneId,
     beginTimestamp: startMs,
     sportTypeId: kind.sportTypeId,
-  });
-  if (kind.power) Object.assign(out, { avgPower: rng.int(180, 280), maxPower: rng.int(400, 650) });
-  Object.assign(out, { aerobicTrainingEffect: aerobic, anaerobicTrainingEffect: anaerobic });
-  if (kind.power) {
-    Object.assign(out, {
-      normPower: rng.int(190, 300),
-      avgVerticalOscillation: round(rng.float(6.5, 10), 2),
-      avgGroundContactTime: f32(rng.float(220, 300)),
-      avgStrideLength: f32(rng.float(90, 130)),
-      vO2MaxValue: account.vo2Max,
-      avgVerticalRatio: f32(rng.float(6, 10)),
-    });
-  } else if (kind.cadence) {
-    out.avgStrideLength = f32((distance / Math.max(1, steps ?? 1)) * 100);
-  }
-  if (kind.pool) {
-    const lengths = distance / 25;
-    Object.assign(out, {
-      poolLength: 2500,
-      unitOfPoolLength: { unitId: 1, unitKey: 'meter', factor: 100 },
-      activeLengths: lengths,
-      strokes: f32(lengths * rng.int(14, 20)),
-      avgStrokeDistance: f32(rng.float(1.6, 2.4)),
-      avgStrokeCadence: f32(rng.float(22, 32)),
-      maxStrokeCadence: rng.int(34, 45),
-      avgSwolf: f32(rng.float(32, 45)),
-      avgStrokes: f32(rng.float(12, 20)),
-    });
-  }
-  out.deviceId = account.deviceId;
-  if (kind.gps) {
+    ...(kind.power ? { avgPower: rng.int(180, 280), maxPower: rng.int(400, 650) } : {}),
+    aerobicTrainingEffect: f.aerobic,
+    anaerobicTrainingEffect: f.anaerobic,
+    ...(kind.power
+      ? {
+          normPower: rng.int(190, 300),
+          avgVerticalOscillation: round(rng.float(6.5, 10), 2),
+          avgGroundContactTime: f32(rng.float(220, 300)),
+          avgStrideLength: f32(rng.float(90, 130)),
+          vO2MaxValue: account.vo2Max,
+          avgVerticalRatio: f32(rng.float(6, 10)),
+        }
+      : kind.cadence
+        ? { avgStrideLength: f32((f.distance / Math.max(1, f.steps ?? 1)) * 100) }
+        : {}),
+  };
+}
+
+function poolKeys({ f, rng }: Draft): RawActivity {
+  const lengths = f.distance / 25;
+  return {
+    poolLength: 2500,
+    unitOfPoolLength: { unitId: 1, unitKey: 'meter', factor: 100 },
+    activeLengths: lengths,
+    strokes: f32(lengths * rng.int(14, 20)),
+    avgStrokeDistance: f32(rng.float(1.6, 2.4)),
+    avgStrokeCadence: f32(rng.float(22, 32)),
+    maxStrokeCadence: rng.int(34, 45),
+    avgSwolf: f32(rng.float(32, 45)),
+    avgStrokes: f32(rng.float(12, 20)),
+  };
+}
+
+const lapCountOf = (kind: ActivityKind, f: Figures): number =>
+  kind.strength ? f.sets * 3 : Math.max(1, Math.ceil(f.distance / (kind.typeKey === 'cycling' ? 5000 : kind.pool ? 100 : 1000)));
+
+/** The device, the weather and terrain along the way, and the laps. */
+function deviceKeys({ account, kind, f, rng }: Draft): RawActivity {
+  const temperatures = () => {
     const minTemperature = rng.int(2, 24);
-    Object.assign(out, { minTemperature, maxTemperature: minTemperature + rng.int(2, 9) });
-  }
-  if (kind.gps) {
-    const maxElevation = f32(minElevation + elevationGain * rng.float(0.4, 0.9));
-    Object.assign(out, { minElevation, maxElevation });
-  }
-  if (kind.cadence) out.maxDoubleCadence = f32(Math.round(cadence + rng.int(8, 30)));
-  out.summarizedDiveInfo = { summarizedDiveGases: [] };
-  if (kind.gps) out.maxVerticalSpeed = f32(rng.float(0.2, 1.2));
-  out.manufacturer = 'GARMIN';
-  if (kind.gps) out.locationName = account.city;
-  const lapCount = kind.strength ? sets * 3 : Math.max(1, Math.ceil(distance / (kind.typeKey === 'cycling' ? 5000 : kind.pool ? 100 : 1000)));
-  out.lapCount = lapCount;
-  if (kind.gps) Object.assign(out, { endLatitude: account.latitude + dLat * 0.97, endLongitude: account.longitude + dLon * 0.97 });
-  Object.assign(out, {
-    waterEstimated: Math.round(minutes * rng.float(6, 11)),
-    trainingEffectLabel: effect[1],
-    activityTrainingLoad: f32(aerobic * minutes * rng.float(0.3, 0.5)),
-    minActivityLapDuration: f32(duration / lapCount),
-    aerobicTrainingEffectMessage: effect[2],
-    anaerobicTrainingEffectMessage: anaerobic < 1 ? 'NO_ANAEROBIC_BENEFIT_0' : 'MAINTAINING_ANAEROBIC_FITNESS_1',
+    return { minTemperature, maxTemperature: minTemperature + rng.int(2, 9) };
+  };
+  return {
+    deviceId: account.deviceId,
+    ...(kind.gps ? temperatures() : {}),
+    ...(kind.gps ? { minElevation: f.minElevation, maxElevation: f32(f.minElevation + f.elevationGain * rng.float(0.4, 0.9)) } : {}),
+    ...(kind.cadence ? { maxDoubleCadence: f32(Math.round(f.cadence + rng.int(8, 30))) } : {}),
+    summarizedDiveInfo: { summarizedDiveGases: [] },
+    ...(kind.gps ? { maxVerticalSpeed: f32(rng.float(0.2, 1.2)) } : {}),
+    manufacturer: 'GARMIN',
+    ...(kind.gps ? { locationName: account.city } : {}),
+    lapCount: lapCountOf(kind, f),
+    ...(kind.gps ? { endLatitude: account.latitude + f.dLat * 0.97, endLongitude: account.longitude + f.dLon * 0.97 } : {}),
+  };
+}
+
+function effectKeys({ kind, f, rng }: Draft): RawActivity {
+  return {
+    waterEstimated: Math.round(f.minutes * rng.float(6, 11)),
+    trainingEffectLabel: f.effect[1],
+    activityTrainingLoad: f32(f.aerobic * f.minutes * rng.float(0.3, 0.5)),
+    minActivityLapDuration: f32(f.duration / lapCountOf(kind, f)),
+    aerobicTrainingEffectMessage: f.effect[2],
+    anaerobicTrainingEffectMessage: f.anaerobic < 1 ? 'NO_ANAEROBIC_BENEFIT_0' : 'MAINTAINING_ANAEROBIC_FITNESS_1',
+  };
+}
+
+function strengthKeys({ f, rng }: Draft): RawActivity {
+  const exercises = shuffled(EXERCISES, rng).slice(0, f.sets).map(([category, subCategory]) => {
+    const reps = rng.int(24, 40);
+    return { category, subCategory, reps, volume: f32(reps * rng.int(20, 90) * 1000), duration: f32(rng.float(90, 300)), sets: 3 };
   });
-  if (kind.strength) {
-    const exercises = shuffled(EXERCISES, rng).slice(0, sets).map(([category, subCategory]) => {
-      const reps = rng.int(24, 40);
-      return { category, subCategory, reps, volume: f32(reps * rng.int(20, 90) * 1000), duration: f32(rng.float(90, 300)), sets: 3 };
-    });
-    Object.assign(out, {
-      summarizedExerciseSets: exercises,
-      totalSets: sets * 3,
-      activeSets: sets * 3,
-      totalExerciseReps: exercises.reduce((n, e) => n + e.reps, 0),
-    });
-  }
-  out.splitSummaries = splits(kind, distance, duration, elevationGain, elevationLoss, maxSpeed, rng);
-  Object.assign(out, {
-    hasSplits: (out.splitSummaries as unknown[]).length > 0,
-    moderateIntensityMinutes,
-    vigorousIntensityMinutes,
-  });
-  if (kind.power) out.avgGradeAdjustedSpeed = f32(speed * rng.float(1, 1.1));
-  out.differenceBodyBattery = -rng.int(2, 15);
-  out.hasHeatMap = false;
-  if (kind.power) Object.assign(out, { fastestSplit_1000: f32(1000 / (speed * 1.08)), fastestSplit_1609: f32(1609 / (speed * 1.06)) });
-  zones.forEach((seconds, i) => (out[`hrTimeInZone_${i + 1}`] = seconds));
-  if (kind.power) {
-    const power = zoneSeconds(rng, duration, averageHR - 10);
-    power.forEach((seconds, i) => (out[`powerTimeInZone_${i + 1}`] = seconds));
-  }
-  Object.assign(out, {
-    endTimeGMT: utcDateTime(startMs + Math.round(elapsedDuration * 1000)),
+  return {
+    summarizedExerciseSets: exercises,
+    totalSets: f.sets * 3,
+    activeSets: f.sets * 3,
+    totalExerciseReps: exercises.reduce((n, e) => n + e.reps, 0),
+  };
+}
+
+/** Splits, intensity minutes, body battery, fastest splits and the time in each zone. */
+function splitAndZoneKeys({ kind, f, rng }: Draft): RawActivity {
+  const splitSummaries = splits(kind, f.distance, f.duration, f.elevationGain, f.elevationLoss, f.maxSpeed, rng);
+  const out: RawActivity = {
+    splitSummaries,
+    hasSplits: splitSummaries.length > 0,
+    moderateIntensityMinutes: f.moderateIntensityMinutes,
+    vigorousIntensityMinutes: f.vigorousIntensityMinutes,
+    ...(kind.power ? { avgGradeAdjustedSpeed: f32(f.speed * rng.float(1, 1.1)) } : {}),
+    differenceBodyBattery: -rng.int(2, 15),
+    hasHeatMap: false,
+    ...(kind.power ? { fastestSplit_1000: f32(1000 / (f.speed * 1.08)), fastestSplit_1609: f32(1609 / (f.speed * 1.06)) } : {}),
+  };
+  f.zones.forEach((seconds, i) => (out[`hrTimeInZone_${i + 1}`] = seconds));
+  if (kind.power) zoneSeconds(rng, f.duration, f.averageHR - 10).forEach((seconds, i) => (out[`powerTimeInZone_${i + 1}`] = seconds));
+  return out;
+}
+
+function closingKeys(startMs: number, f: Figures): RawActivity {
+  return {
+    endTimeGMT: utcDateTime(startMs + Math.round(f.elapsedDuration * 1000)),
     qualifyingDive: false,
     autoCalcCalories: false,
     favorite: false,
@@ -348,8 +411,27 @@ export function buildActivity(account: Account, kind: ActivityKind, startMs: num
     manualActivity: false,
     pr: false,
     parent: false,
-  });
-  return out as GeneratedActivity;
+  };
+}
+
+/**
+ * All figures of one activity, drawn from `rng` in a fixed order, with its keys in the order
+ * of the recorded items; optional keys are left out, not null. Each part is built (and draws)
+ * in turn, so the order of the spread below is the order of the draws.
+ */
+export function buildActivity(account: Account, kind: ActivityKind, startMs: number, activityId: number, rng: Rng): GeneratedActivity {
+  const draft: Draft = { account, kind, f: drawFigures(kind, rng), rng };
+  return {
+    ...headKeys(draft, startMs, activityId),
+    ...ownerKeys(draft),
+    ...trainingKeys(draft, startMs),
+    ...(kind.pool ? poolKeys(draft) : {}),
+    ...deviceKeys(draft),
+    ...effectKeys(draft),
+    ...(kind.strength ? strengthKeys(draft) : {}),
+    ...splitAndZoneKeys(draft),
+    ...closingKeys(startMs, draft.f),
+  } as GeneratedActivity;
 }
 
 /** The recorded split types: run/walk phases of foot activities, one active interval otherwise. */

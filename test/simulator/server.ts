@@ -70,14 +70,9 @@ function logError(event: string, fields: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level: 'error', event, time: new Date().toISOString(), ...fields })}\n`);
 }
 
-export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const host = opts.host ?? '127.0.0.1';
-  const userHost = opts.userHost === undefined ? DEFAULT_USER_HOSTS[host] : (opts.userHost ?? undefined);
-  const state = new SimulatorState();
-  const control = new ControlApi(state);
+/** The Garmin side: classify, count, maybe block or fault, answer, log. */
+function garminHandler(state: SimulatorState, closing: AbortSignal): (req: SimRequest) => Promise<SimResponse> {
   const routes = [state.sso, new DiAuthService(state.tokens), new WebSessionService(state.tokens), new ConnectApi(state)];
-  // Aborted on close so requests sleeping in a latency fault do not hold the server open.
-  const closing = new AbortController();
 
   const classify = (req: SimRequest): RouteMatch => {
     for (const route of routes) {
@@ -87,7 +82,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     return { endpoint: 'other', account: undefined, handle: () => json(404, { message: 'Not found' }) };
   };
 
-  const handleGarmin = async (req: SimRequest): Promise<SimResponse> => {
+  return async (req: SimRequest): Promise<SimResponse> => {
     const startedMs = Date.now();
     const at = new Date(state.clock.now()).toISOString();
     const match = classify(req);
@@ -95,7 +90,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     // Cloudflare refuses a blocked SSO request before Garmin (or any injected fault) sees it.
     const blocked = isSsoPath(req.path) ? state.ssoBlock.refuse(match.endpoint, match.account, req.network, state.clock.now()) : undefined;
     const fault = blocked ? undefined : state.faults.pick(match.endpoint, req.path, match.account);
-    if (fault?.latencyMs) await sleep(fault.latencyMs, undefined, { signal: closing.signal });
+    if (fault?.latencyMs) await sleep(fault.latencyMs, undefined, { signal: closing });
     const response = blocked ?? (fault?.status !== undefined ? faultResponse(fault.status, fault.retryAfter) : match.handle());
     state.log.add({
       at,
@@ -110,14 +105,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     });
     return response;
   };
+}
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, network: Network): Promise<void> => {
+type Serve = (req: IncomingMessage, res: ServerResponse, network: Network) => Promise<void>;
+
+/** Every request: the control API under /__sim, Garmin otherwise; a failure answers 413 or 500, or drops the socket. */
+function requestHandler(control: ControlApi, handleGarmin: (req: SimRequest) => Promise<SimResponse>, closing: AbortSignal): Serve {
+  return async (req, res, network) => {
     try {
       const request = await readRequest(req, network);
       const isControl = request.path === '/__sim' || request.path.startsWith('/__sim/');
       writeResponse(res, isControl ? control.handle(request) : await handleGarmin(request));
     } catch (err) {
-      if (closing.signal.aborted) {
+      if (closing.aborted) {
         res.destroy();
         return;
       }
@@ -130,20 +130,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       else res.destroy();
     }
   };
+}
 
+/** The cloud server, and the user's-network one on the same port when `userHost` is set. */
+async function listenAll(serve: Serve, port: number, host: string, userHost: string | undefined): Promise<{ servers: Server[]; port: number }> {
   const serverOn = (network: Network): Server => {
     const server = createServer((req, res) => void serve(req, res, network));
     server.on('clientError', (_err, socket) => socket.destroy());
     return server;
   };
   const cloud = serverOn('cloud');
-  await listen(cloud, opts.port ?? 0, host);
-  const { port } = cloud.address() as AddressInfo;
+  await listen(cloud, port, host);
   const servers = [cloud];
+  const bound = (cloud.address() as AddressInfo).port;
   if (userHost) {
     const user = serverOn('user');
     try {
-      await listen(user, port, userHost);
+      await listen(user, bound, userHost);
     } catch (err) {
       await closeServer(cloud);
       throw err;
@@ -151,6 +154,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     servers.push(user);
   }
   for (const server of servers) server.on('error', (err) => logError('server_error', { error: err.stack }));
+  return { servers, port: bound };
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const userHost = opts.userHost === undefined ? DEFAULT_USER_HOSTS[host] : (opts.userHost ?? undefined);
+  const state = new SimulatorState();
+  // Aborted on close so requests sleeping in a latency fault do not hold the server open.
+  const closing = new AbortController();
+  const serve = requestHandler(new ControlApi(state), garminHandler(state, closing.signal), closing.signal);
+  const { servers, port } = await listenAll(serve, opts.port ?? 0, host, userHost);
 
   let closed: Promise<void> | undefined;
   return {

@@ -7,7 +7,7 @@
  * the `includes*` flags false, null figures, goals still set and `netRemainingKilocalories` 0.
  */
 import type { Account } from './accounts';
-import { activitiesOn, endMs, historyWindow } from './activities';
+import { activitiesOn, endMs, type GeneratedActivity, historyWindow } from './activities';
 import { Rng } from './prng';
 import { RECORDED_DAILY_SUMMARY } from './recorded';
 import { addDays, dayBounds, localDateTime, summaryTimestamp, utcDateTime } from './zoned-time';
@@ -36,65 +36,63 @@ interface DayClock {
   daySeconds: number;
 }
 
-/** The figures of a day with wellness data. */
-function figures(account: Account, date: string, clock: DayClock, nowMs: number): Summary {
-  // Every draw happens whatever the day's progress, so the sequence never shifts.
+/** The day's own draws, all made whatever the day's progress so the sequence never shifts. */
+function drawDay(account: Account, date: string) {
   const rng = new Rng(`${account.seed}|wellness|${date}`);
-  const f = clock.elapsedSeconds / clock.daySeconds;
-  const sleep = rng.int(6 * 3600, 8.5 * 3600);
-  const baseSteps = rng.int(3500, 9000);
-  const baseActiveKcal = rng.int(120, 380);
-  const baseHighlyActive = rng.int(300, 1500);
-  const baseActive = rng.int(7000, 12_000);
-  const baseModerate = rng.int(0, 25);
-  const baseVigorous = rng.int(0, 5);
-  const floors = rng.float(3, 22);
-  const floorsDownRatio = rng.float(0.85, 1.05);
-  const minHrDrop = rng.int(2, 6);
-  const wellnessMaxHr = rng.int(105, 130);
-  const averageStress = rng.int(20, 45);
-  const maxStress = rng.int(70, 96);
-  const bodyBatteryHigh = rng.int(60, 100);
-  const bodyBatteryLow = rng.int(5, 35);
-  const bodyBatteryCharged = rng.int(30, 70);
-  const averageSpo2 = rng.int(93, 98);
-  const spo2Drop = rng.int(2, 6);
-  const respiration = rng.int(12, 16);
-  const altitude = rng.int(20, 600);
-  const sleepStartOffset = rng.int(-3 * 3600, -3600);
+  return {
+    sleep: rng.int(6 * 3600, 8.5 * 3600),
+    baseSteps: rng.int(3500, 9000),
+    baseActiveKcal: rng.int(120, 380),
+    baseHighlyActive: rng.int(300, 1500),
+    baseActive: rng.int(7000, 12_000),
+    baseModerate: rng.int(0, 25),
+    baseVigorous: rng.int(0, 5),
+    floors: rng.float(3, 22),
+    floorsDownRatio: rng.float(0.85, 1.05),
+    minHrDrop: rng.int(2, 6),
+    wellnessMaxHr: rng.int(105, 130),
+    averageStress: rng.int(20, 45),
+    maxStress: rng.int(70, 96),
+    bodyBatteryHigh: rng.int(60, 100),
+    bodyBatteryLow: rng.int(5, 35),
+    bodyBatteryCharged: rng.int(30, 70),
+    averageSpo2: rng.int(93, 98),
+    spo2Drop: rng.int(2, 6),
+    respiration: rng.int(12, 16),
+    altitude: rng.int(20, 600),
+    sleepStartOffset: rng.int(-3 * 3600, -3600),
+  };
+}
 
+/** A day with wellness data as far as `nowMs`: its draws and what the others derive from. */
+interface Day {
+  account: Account;
+  date: string;
+  clock: DayClock;
+  draws: ReturnType<typeof drawDay>;
+  /** The share of the day that has passed. */
+  f: number;
+  /** The activities that have ended by now. */
+  activities: readonly GeneratedActivity[];
+  activitySeconds: number;
+  sleeping: number;
+  awake: number;
+}
+
+function dayOf(account: Account, date: string, clock: DayClock, nowMs: number): Day {
+  const draws = drawDay(account, date);
   const activities = activitiesOn(account, date).filter((a) => endMs(a) <= nowMs);
-  const activitySeconds = sum(activities.map((a) => a.duration));
-  const activityKcal = sum(activities.map((a) => a.calories));
-  const steps = Math.round(baseSteps * f) + sum(activities.map((a) => a.steps ?? 0));
-  const bmr = Math.round(account.bmrKilocalories * f);
-  const active = Math.round(baseActiveKcal * f) + activityKcal;
   const elapsed = Math.round(clock.elapsedSeconds);
-  const sleeping = Math.min(sleep, elapsed);
-  const highlyActive = Math.round(baseHighlyActive * f + activitySeconds * 0.6);
-  const activeSeconds = Math.round(baseActive * f + activitySeconds * 0.4);
-  const awake = Math.max(0, elapsed - sleeping);
-  const floorsUp = round(floors * f, 5);
-  const floorsDown = round(floorsUp * floorsDownRatio, 5);
-  const resting = restingHeartRate(account, date);
-  const previousWeek = Array.from({ length: 7 }, (_, i) => restingHeartRate(account, addDays(date, -(i + 1))));
-  const stressed = Math.round(awake * 0.45);
-  const activityStress = Math.min(Math.round(activitySeconds), awake - stressed);
-  const uncategorized = Math.round((awake - stressed - activityStress) * 0.1);
-  const restStress = awake - stressed - activityStress - uncategorized + sleeping;
-  const totalStress = stressed + restStress + activityStress + uncategorized;
-  const low = Math.round(stressed * 0.6);
-  const medium = Math.round(stressed * 0.3);
-  const high = stressed - low - medium;
-  const sleepEventStartMs = clock.startMs + sleepStartOffset * 1000;
-  const mostRecentBodyBattery = Math.round(bodyBatteryHigh - (bodyBatteryHigh - bodyBatteryLow) * f);
-  const feedback = (atMs: number, level: string, type: string) => ({
-    eventTimestampGmt: eventTimestamp(atMs),
-    bodyBatteryLevel: level,
-    feedbackShortType: type,
-    feedbackLongType: type,
-  });
+  const sleeping = Math.min(draws.sleep, elapsed);
+  const activitySeconds = sum(activities.map((a) => a.duration));
+  return { account, date, clock, draws, f: clock.elapsedSeconds / clock.daySeconds, activities, activitySeconds, sleeping, awake: Math.max(0, elapsed - sleeping) };
+}
 
+/** Energy, steps and distance. */
+function energy({ account, date, draws, f, activities }: Day): Summary {
+  const steps = Math.round(draws.baseSteps * f) + sum(activities.map((a) => a.steps ?? 0));
+  const bmr = Math.round(account.bmrKilocalories * f);
+  const active = Math.round(draws.baseActiveKcal * f) + sum(activities.map((a) => a.calories));
   return {
     totalKilocalories: bmr + active,
     activeKilocalories: active,
@@ -109,24 +107,57 @@ function figures(account: Account, date: string, clock: DayClock, nowMs: number)
     userDailySummaryId: account.profileId,
     rule: { typeId: 2, typeKey: 'private' },
     uuid: new Rng(`${account.seed}|uuid|${date}`).hex(32),
+    includesWellnessData: true,
+    includesActivityData: activities.length > 0,
+  };
+}
+
+/** Time by activity level, intensity minutes and floors. */
+function movement({ draws, f, activities, activitySeconds, sleeping, awake }: Day): Summary {
+  const highlyActive = Math.round(draws.baseHighlyActive * f + activitySeconds * 0.6);
+  const activeSeconds = Math.round(draws.baseActive * f + activitySeconds * 0.4);
+  const floorsUp = round(draws.floors * f, 5);
+  const floorsDown = round(floorsUp * draws.floorsDownRatio, 5);
+  return {
     highlyActiveSeconds: highlyActive,
     activeSeconds,
     sedentarySeconds: Math.max(0, awake - highlyActive - activeSeconds),
     sleepingSeconds: sleeping,
-    includesWellnessData: true,
-    includesActivityData: activities.length > 0,
-    moderateIntensityMinutes: Math.round(baseModerate * f) + sum(activities.map((a) => a.moderateIntensityMinutes)),
-    vigorousIntensityMinutes: Math.round(baseVigorous * f) + sum(activities.map((a) => a.vigorousIntensityMinutes)),
+    moderateIntensityMinutes: Math.round(draws.baseModerate * f) + sum(activities.map((a) => a.moderateIntensityMinutes)),
+    vigorousIntensityMinutes: Math.round(draws.baseVigorous * f) + sum(activities.map((a) => a.vigorousIntensityMinutes)),
     floorsAscendedInMeters: round(floorsUp * 3.048, 3),
     floorsDescendedInMeters: round(floorsDown * 3.048, 3),
     floorsAscended: floorsUp,
     floorsDescended: floorsDown,
-    minHeartRate: resting - minHrDrop,
-    maxHeartRate: Math.max(wellnessMaxHr, ...activities.map((a) => a.maxHR)),
+  };
+}
+
+function heartRate({ account, date, draws, activities }: Day): Summary {
+  const resting = restingHeartRate(account, date);
+  const previousWeek = Array.from({ length: 7 }, (_, i) => restingHeartRate(account, addDays(date, -(i + 1))));
+  const max = Math.max(draws.wellnessMaxHr, ...activities.map((a) => a.maxHR));
+  return {
+    minHeartRate: resting - draws.minHrDrop,
+    maxHeartRate: max,
     restingHeartRate: resting,
     lastSevenDaysAvgRestingHeartRate: Math.round(sum(previousWeek) / previousWeek.length),
-    averageStressLevel: averageStress,
-    maxStressLevel: maxStress,
+    minAvgHeartRate: resting - draws.minHrDrop + 1,
+    maxAvgHeartRate: max - 3,
+  };
+}
+
+function stress({ draws, activitySeconds, sleeping, awake }: Day): Summary {
+  const stressed = Math.round(awake * 0.45);
+  const activityStress = Math.min(Math.round(activitySeconds), awake - stressed);
+  const uncategorized = Math.round((awake - stressed - activityStress) * 0.1);
+  const restStress = awake - stressed - activityStress - uncategorized + sleeping;
+  const totalStress = stressed + restStress + activityStress + uncategorized;
+  const low = Math.round(stressed * 0.6);
+  const medium = Math.round(stressed * 0.3);
+  const high = stressed - low - medium;
+  return {
+    averageStressLevel: draws.averageStress,
+    maxStressLevel: draws.maxStress,
     stressDuration: stressed,
     restStressDuration: restStress,
     activityStressDuration: activityStress,
@@ -142,50 +173,80 @@ function figures(account: Account, date: string, clock: DayClock, nowMs: number)
     lowStressPercentage: percent(low, totalStress),
     mediumStressPercentage: percent(medium, totalStress),
     highStressPercentage: percent(high, totalStress),
-    stressQualifier: averageStress < 26 ? 'CALM' : averageStress < 36 ? 'BALANCED' : 'STRESSFUL',
+    stressQualifier: draws.averageStress < 26 ? 'CALM' : draws.averageStress < 36 ? 'BALANCED' : 'STRESSFUL',
     measurableAwakeDuration: awake,
     measurableAsleepDuration: sleeping,
-    minAvgHeartRate: resting - minHrDrop + 1,
-    maxAvgHeartRate: Math.max(wellnessMaxHr, ...activities.map((a) => a.maxHR)) - 3,
-    bodyBatteryChargedValue: Math.round(bodyBatteryCharged * Math.min(1, sleeping / sleep)),
-    bodyBatteryDrainedValue: Math.round((bodyBatteryHigh - bodyBatteryLow) * f),
-    bodyBatteryHighestValue: bodyBatteryHigh,
-    bodyBatteryLowestValue: bodyBatteryLow,
-    bodyBatteryMostRecentValue: mostRecentBodyBattery,
-    bodyBatteryDuringSleep: Math.round(bodyBatteryCharged * Math.min(1, sleeping / sleep)),
-    bodyBatteryAtWakeTime: bodyBatteryHigh,
+  };
+}
+
+const feedback = (atMs: number, level: string, type: string) => ({
+  eventTimestampGmt: eventTimestamp(atMs),
+  bodyBatteryLevel: level,
+  feedbackShortType: type,
+  feedbackLongType: type,
+});
+
+/** The night's sleep as a body battery event. */
+function sleepEvent({ account, clock, draws }: Day): Record<string, unknown> {
+  const startMs = clock.startMs + draws.sleepStartOffset * 1000;
+  return {
+    eventType: 'SLEEP',
+    eventStartTimeGmt: eventTimestamp(startMs),
+    timezoneOffset: Date.parse(`${localDateTime(clock.startMs, account.timeZone).replace(' ', 'T')}Z`) - clock.startMs,
+    durationInMilliseconds: draws.sleep * 1000,
+    bodyBatteryImpact: draws.bodyBatteryCharged,
+    feedbackType: 'NONE',
+    shortFeedback: 'NONE',
+    deviceId: account.deviceId,
+    activityName: null,
+    activityType: null,
+    activityId: null,
+    eventUpdateTimeGmt: eventTimestamp(startMs + draws.sleep * 1000),
+  };
+}
+
+function bodyBattery(day: Day): Summary {
+  const { clock, draws, f, sleeping } = day;
+  const mostRecent = Math.round(draws.bodyBatteryHigh - (draws.bodyBatteryHigh - draws.bodyBatteryLow) * f);
+  const charged = Math.round(draws.bodyBatteryCharged * Math.min(1, sleeping / draws.sleep));
+  return {
+    bodyBatteryChargedValue: charged,
+    bodyBatteryDrainedValue: Math.round((draws.bodyBatteryHigh - draws.bodyBatteryLow) * f),
+    bodyBatteryHighestValue: draws.bodyBatteryHigh,
+    bodyBatteryLowestValue: draws.bodyBatteryLow,
+    bodyBatteryMostRecentValue: mostRecent,
+    bodyBatteryDuringSleep: charged,
+    bodyBatteryAtWakeTime: draws.bodyBatteryHigh,
     bodyBatteryVersion: 3,
-    averageSpo2,
-    lowestSpo2: averageSpo2 - spo2Drop,
-    latestSpo2: averageSpo2,
-    latestSpo2ReadingTimeGmt: summaryTimestamp(utcDateTime(clock.startMs + sleep * 1000)),
-    latestSpo2ReadingTimeLocal: summaryTimestamp(localDateTime(clock.startMs + sleep * 1000, account.timeZone)),
-    averageMonitoringEnvironmentAltitude: altitude,
-    bodyBatteryDynamicFeedbackEvent: feedback(clock.wellnessEndMs, mostRecentBodyBattery >= 50 ? 'HIGH' : 'MODERATE', 'RECOVERING_AND_INACTIVE'),
+    bodyBatteryDynamicFeedbackEvent: feedback(clock.wellnessEndMs, mostRecent >= 50 ? 'HIGH' : 'MODERATE', 'RECOVERING_AND_INACTIVE'),
     endOfDayBodyBatteryDynamicFeedbackEvent: feedback(clock.startMs, 'HIGH', 'SLEEP_TIME_PASSED_RECOVERING_AND_EXERCISE'),
-    bodyBatteryActivityEventList: [
-      {
-        eventType: 'SLEEP',
-        eventStartTimeGmt: eventTimestamp(sleepEventStartMs),
-        timezoneOffset: Date.parse(`${localDateTime(clock.startMs, account.timeZone).replace(' ', 'T')}Z`) - clock.startMs,
-        durationInMilliseconds: sleep * 1000,
-        bodyBatteryImpact: bodyBatteryCharged,
-        feedbackType: 'NONE',
-        shortFeedback: 'NONE',
-        deviceId: account.deviceId,
-        activityName: null,
-        activityType: null,
-        activityId: null,
-        eventUpdateTimeGmt: eventTimestamp(sleepEventStartMs + sleep * 1000),
-      },
-    ],
-    avgWakingRespirationValue: respiration,
-    highestRespirationValue: respiration + 9,
-    lowestRespirationValue: respiration - 7,
-    latestRespirationValue: respiration - 2,
+    bodyBatteryActivityEventList: [sleepEvent(day)],
+  };
+}
+
+/** Blood oxygen, respiration and altitude. */
+function breathing({ account, clock, draws }: Day): Summary {
+  const spo2ReadingMs = clock.startMs + draws.sleep * 1000;
+  return {
+    averageSpo2: draws.averageSpo2,
+    lowestSpo2: draws.averageSpo2 - draws.spo2Drop,
+    latestSpo2: draws.averageSpo2,
+    latestSpo2ReadingTimeGmt: summaryTimestamp(utcDateTime(spo2ReadingMs)),
+    latestSpo2ReadingTimeLocal: summaryTimestamp(localDateTime(spo2ReadingMs, account.timeZone)),
+    averageMonitoringEnvironmentAltitude: draws.altitude,
+    avgWakingRespirationValue: draws.respiration,
+    highestRespirationValue: draws.respiration + 9,
+    lowestRespirationValue: draws.respiration - 7,
+    latestRespirationValue: draws.respiration - 2,
     latestRespirationTimeGMT: summaryTimestamp(utcDateTime(clock.wellnessEndMs)),
     respirationAlgorithmVersion: 200,
   };
+}
+
+/** The figures of a day with wellness data (put in the recorded order by inRecordedOrder). */
+function figures(account: Account, date: string, clock: DayClock, nowMs: number): Summary {
+  const day = dayOf(account, date, clock, nowMs);
+  return { ...energy(day), ...movement(day), ...heartRate(day), ...stress(day), ...bodyBattery(day), ...breathing(day) };
 }
 
 /** Puts `values` in the recorded key order; recorded keys without a value are null. */

@@ -15,15 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsApi } from '../../../functions/adapters/aws/sqs-api';
 import { SqsSyncQueue } from '../../../functions/adapters/queue/sqs-sync-queue';
 import type { SyncJob } from '../../../functions/core/shared/ports';
+import { rejectionOf } from '../../support/rejection';
 
-const refusal = async (promise: Promise<unknown>) => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call was expected to be refused').toBeInstanceOf(Error);
-  return error as Error & { $fault?: string; $metadata?: { httpStatusCode?: number } };
-};
+const refusal = async (promise: Promise<unknown>): Promise<Error & { $fault?: string; $metadata?: { httpStatusCode?: number } }> =>
+  rejectionOf(promise, Error);
 
 describe('signed SQS calls against moto', () => {
   const sdk = new SQSClient({});

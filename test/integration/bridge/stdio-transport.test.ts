@@ -15,18 +15,10 @@ import { StdioBridgeTransport, type StdioTransportOptions } from '../../../funct
 import { REPO_ROOT } from '../../../scripts/local/paths';
 import { bridgeOptions, isRunning, type LogEntry } from './bridge-python';
 import { startHoldingServer, type HoldingServer } from './holding-server';
+import { rejectionOf } from '../../support/rejection';
 
 const PASSWORD = 'not-a-real-password';
 const LOGIN: BridgeRequest = { op: 'login', username: 'slow@example.com', password: PASSWORD };
-
-const transportError = async (promise: Promise<unknown>): Promise<BridgeTransportError> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BridgeTransportError);
-  return error as BridgeTransportError;
-};
 
 /** Resolves after `predicate` holds, polling (for process death, which has no event here). */
 const eventually = async (predicate: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> => {
@@ -71,8 +63,7 @@ describe('stdio transport (real Python bridge)', () => {
   it('rejects a request that breaks the schema without starting (or reaching) the process', async () => {
     const bridge = open([]);
     const bad = { op: 'login', username: 'someone', password: 'p'.repeat(300) } as BridgeRequest;
-    const error: unknown = await bridge.call(bad).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidBridgeRequestError);
+    const error = await rejectionOf(bridge.call(bad), InvalidBridgeRequestError);
     expect(String(error)).not.toContain('ppp');
     await expect(bridge.call({ op: 'dance' } as unknown as BridgeRequest)).rejects.toBeInstanceOf(InvalidBridgeRequestError);
     expect(bridge.pid).toBeUndefined();
@@ -131,7 +122,7 @@ describe('stdio transport (real Python bridge)', () => {
     expect(firstPid).toBeDefined();
 
     process.kill(firstPid ?? 0, 'SIGKILL');
-    const error = await transportError(login);
+    const error = await rejectionOf(login, BridgeTransportError);
     expect(error.reason).toBe('process-exited');
     expect(error.message).toContain('SIGKILL');
     expect(logs.some((entry) => entry.level === 'warn' && String(entry.message).includes('exited'))).toBe(true);
@@ -144,7 +135,7 @@ describe('stdio transport (real Python bridge)', () => {
   it('times a call out without disturbing the others', async () => {
     const garmin = await holding();
     const bridge = open([], { env: { GARMIN_BASE_URL: garmin.url }, timeouts: { login: 500 } });
-    const error = await transportError(bridge.call(LOGIN));
+    const error = await rejectionOf(bridge.call(LOGIN), BridgeTransportError);
     expect(error.reason).toBe('timeout');
     const pid = bridge.pid;
     expect((await bridge.call({ op: 'ping' })).ok).toBe(true);
@@ -159,7 +150,7 @@ describe('stdio transport (real Python bridge)', () => {
     await bridge.close();
     expect(await isRunning(pid)).toBe(false);
     expect(bridge.pid).toBeUndefined();
-    expect((await transportError(bridge.call({ op: 'ping' }))).reason).toBe('closed');
+    expect((await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError)).reason).toBe('closed');
   });
 
   it('lets calls in flight finish when closing', async () => {
@@ -169,7 +160,7 @@ describe('stdio transport (real Python bridge)', () => {
     await garmin.firstRequest;
     const pid = bridge.pid ?? 0;
     const closing = bridge.close();
-    expect((await transportError(bridge.call({ op: 'ping' }))).reason).toBe('closed');
+    expect((await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError)).reason).toBe('closed');
     garmin.release();
     expect(await login).toMatchObject({ ok: false, error: { code: 'UPSTREAM_UNAVAILABLE' } });
     await closing;
@@ -183,13 +174,13 @@ describe('stdio transport (real Python bridge)', () => {
     await garmin.firstRequest;
     const pid = bridge.pid ?? 0;
     await bridge.close();
-    expect((await transportError(login)).reason).toBe('closed');
+    expect((await rejectionOf(login, BridgeTransportError)).reason).toBe('closed');
     expect(await isRunning(pid)).toBe(false);
   });
 
   it('reports a missing interpreter as spawn-failed', async () => {
     const bridge = open([], { pythonPath: '/nonexistent/python' });
-    expect((await transportError(bridge.call({ op: 'ping' }))).reason).toBe('spawn-failed');
+    expect((await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError)).reason).toBe('spawn-failed');
   });
 
   it('is what createGarminBridge builds for "stdio"', async () => {

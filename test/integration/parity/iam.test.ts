@@ -13,6 +13,7 @@ import { arnOfTarget } from '../../../scripts/local/aws-rules/local-resources';
 import { startLocalRuntime, type LocalRuntime } from '../../../scripts/local/runtime';
 import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
 import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
+import { rejectionOf } from '../../support/rejection';
 
 interface AwsError {
   name: string;
@@ -21,14 +22,8 @@ interface AwsError {
   $metadata: { httpStatusCode?: number };
 }
 
-const rejection = async (promise: Promise<unknown>): Promise<AwsError> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call was expected to be refused').toBeInstanceOf(Error);
-  return error as AwsError;
-};
+/** AWS SDK errors carry these next to Error's own fields. */
+const rejection = async (promise: Promise<unknown>): Promise<AwsError> => (await rejectionOf(promise, Error)) as Error & AwsError;
 
 /** The grant sync had before: Query on the data table, not on its indexes. */
 const withoutIndexGrants = (policies: NamedPolicy[]): NamedPolicy[] =>

@@ -16,15 +16,9 @@ import { enforceAwsRules } from '../../../scripts/local/aws-rules/sdk-middleware
 import { type LocalRuntime, startLocalRuntime } from '../../../scripts/local/runtime';
 import { type LocalServer, startLocalServer } from '../../../scripts/local/server';
 import { ATHLETE, harnessForFile, PASSWORD } from '../core/harness';
+import { rejectionOf } from '../../support/rejection';
 
-const refusal = async (promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata?: { httpStatusCode?: number } }> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call was expected to fail').toBeInstanceOf(Error);
-  return error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-};
+const refusal = async (promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> => rejectionOf(promise, Error);
 
 const CONNECT = { username: ATHLETE, password: PASSWORD };
 const SLOW_GARMIN_MS = 3_000;

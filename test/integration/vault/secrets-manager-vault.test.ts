@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyringError, createSecretsManagerVault, generateKeyring } from '../../../functions/adapters/vault';
 import { runKeyringCli } from '../../../functions/adapters/vault/keyring-cli';
 import { parseKeyring } from '../../../functions/adapters/vault/keyring';
+import { rejectionOf } from '../../support/rejection';
 
 const kidOf = (ciphertext: string): string | undefined => ciphertext.split('.')[1];
 
@@ -90,8 +91,7 @@ describe('vault over Secrets Manager (moto)', () => {
     await client.send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify(generateKeyring()) }));
     await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ current: 'k', keys: { k: leaked } }) }));
     const vault = createSecretsManagerVault(secretId, client);
-    const error: unknown = await vault.encrypt('u', 'tokens', 'x').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(KeyringError);
+    const error = await rejectionOf(vault.encrypt('u', 'tokens', 'x'), KeyringError);
     expect(String(error)).not.toContain(leaked);
   });
 

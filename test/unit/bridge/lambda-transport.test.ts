@@ -6,6 +6,7 @@ import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functi
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';
 import { LambdaConnectInvoker } from '../../../functions/adapters/invoker/lambda-connect-invoker';
 import { startFakeLambda, type FakeLambda } from './fake-lambda-server';
+import { rejectionOf } from '../../support/rejection';
 
 const TOKEN = '{"di_token":"eyJsecret.token.value","di_refresh_token":"refresh-me"}';
 
@@ -17,15 +18,6 @@ const PONG: BridgeResponse = {
   tokensChanged: false,
   garminRequests: 0,
   durationMs: 1,
-};
-
-const transportError = async (promise: Promise<unknown>): Promise<BridgeTransportError> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BridgeTransportError);
-  return error as BridgeTransportError;
 };
 
 describe('Lambda transport (the signed Invoke against a local Invoke endpoint)', () => {
@@ -66,7 +58,7 @@ describe('Lambda transport (the signed Invoke against a local Invoke endpoint)',
       functionError: 'Unhandled',
       payload: JSON.stringify({ errorMessage: `boom ${TOKEN}`, errorType: 'KeyError', stackTrace: [TOKEN] }),
     });
-    const error = await transportError(bridge.call({ op: 'verify', tokens: TOKEN }));
+    const error = await rejectionOf(bridge.call({ op: 'verify', tokens: TOKEN }), BridgeTransportError);
     expect(error.reason).toBe('function-error');
     expect(error.message).toContain('verify');
     expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
@@ -77,14 +69,14 @@ describe('Lambda transport (the signed Invoke against a local Invoke endpoint)',
     ['not a bridge response', JSON.stringify({ ok: true, tokens: TOKEN, surprise: TOKEN })],
   ])('refuses a payload that is %s, without echoing it', async (_case, payload) => {
     lambda.reply({ payload });
-    const error = await transportError(bridge.call({ op: 'verify', tokens: TOKEN }));
+    const error = await rejectionOf(bridge.call({ op: 'verify', tokens: TOKEN }), BridgeTransportError);
     expect(error.reason).toBe('invalid-response');
     expect(`${error.message}${error.stack ?? ''}`).not.toContain('eyJsecret');
   });
 
   it('reports a failed invoke by the service error name only, without retrying it', async () => {
     lambda.reply({ status: 429, errorType: 'TooManyRequestsException', payload: JSON.stringify({ Type: 'User', message: 'Rate Exceeded.' }) });
-    const error = await transportError(bridge.call({ op: 'ping' }));
+    const error = await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError);
     expect(error.reason).toBe('invoke-failed');
     expect(error.message).toContain('TooManyRequestsException');
     expect(lambda.seen).toHaveLength(1);
@@ -112,16 +104,15 @@ describe('Lambda transport (the signed Invoke against a local Invoke endpoint)',
 
   it('gives up after the operation timeout', async () => {
     lambda.reply('hang');
-    const error = await transportError(bridge.call({ op: 'fetch', tokens: TOKEN, profile: true }));
+    const error = await rejectionOf(bridge.call({ op: 'fetch', tokens: TOKEN, profile: true }), BridgeTransportError);
     expect(error.reason).toBe('timeout');
     expect(error.message).toBe('bridge fetch timed out after 300 ms');
   });
 
   it('rejects an invalid request before invoking anything, naming fields but not values', async () => {
     const request = { op: 'login', username: '', password: 'hunter2-password' } as BridgeRequest;
-    const error: unknown = await bridge.call(request).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidBridgeRequestError);
-    expect((error as InvalidBridgeRequestError).paths).toEqual(['username']);
+    const error = await rejectionOf(bridge.call(request), InvalidBridgeRequestError);
+    expect(error.paths).toEqual(['username']);
     expect(String(error)).not.toContain('hunter2');
     const extra = { op: 'verify', tokens: TOKEN, mfa: 'x' } as BridgeRequest;
     await expect(bridge.call(extra)).rejects.toThrow('invalid bridge request at: mfa');

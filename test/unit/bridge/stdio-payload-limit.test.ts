@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeTransportError } from '../../../functions/adapters/bridge/errors';
 import { StdioBridgeTransport } from '../../../functions/adapters/bridge/stdio-transport';
 import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
+import { rejectionOf } from '../../support/rejection';
 
 const LIMIT = AWS_LIMITS.lambdaSyncPayloadBytes;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -27,20 +28,11 @@ afterEach(async () => {
   await Promise.all(transports.splice(0).map((t) => t.close()));
 });
 
-const failure = async (promise: Promise<unknown>): Promise<BridgeTransportError> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BridgeTransportError);
-  return error as BridgeTransportError;
-};
-
 describe('stdio bridge transport with the Lambda payload quota', () => {
   it('passes an answer of exactly 6 MB and fails one byte more as a function error, like Lambda', async () => {
     const answer = await sizedBridge(LIMIT).call({ op: 'ping' });
     expect(answer.ok).toBe(true);
-    const error = await failure(sizedBridge(LIMIT + 1).call({ op: 'ping' }));
+    const error = await rejectionOf(sizedBridge(LIMIT + 1).call({ op: 'ping' }), BridgeTransportError);
     expect(error.reason).toBe('function-error');
     expect(error.message).toBe('bridge function failed on ping (Unhandled)');
   });
@@ -50,7 +42,7 @@ describe('stdio bridge transport with the Lambda payload quota', () => {
     const requestBytes = Buffer.byteLength(JSON.stringify(request));
     // The quota scaled down to this request: valid requests cannot reach 6 MB (token blobs are capped).
     await expect(sizedBridge(500, requestBytes).call(request)).resolves.toMatchObject({ ok: true });
-    const error = await failure(sizedBridge(500, requestBytes - 1).call(request));
+    const error = await rejectionOf(sizedBridge(500, requestBytes - 1).call(request), BridgeTransportError);
     expect(error.reason).toBe('invoke-failed');
     expect(error.message).toBe('invoking the bridge for verify failed: RequestEntityTooLargeException');
   });

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATHLETE, CLIENT_ID, type Json, MFA_USER, PASSWORD, SimHarness, TOKEN_PATH } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE, CLIENT_ID, type Json, MFA_USER, PASSWORD, simulatorForFile, TOKEN_PATH } from './helpers';
 
 const PROFILE = '/userprofile-service/socialProfile';
 
-let sim: SimHarness;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(async () => sim.close());
-beforeEach(async () => {
-  await sim.control('POST', '/reset');
-});
+const { sim } = simulatorForFile();
 
 const decode = (part: string | undefined): Json => JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Json;
 

@@ -1,23 +1,14 @@
 /** The control API for accounts, raw activities, days, tokens, DI exchange, SSO block and device sync. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RECORDED_ACTIVITY } from '../../simulator/recorded';
-import { activitiesPath, ATHLETE, type Json, MFA_USER, PASSWORD, SimHarness, summaryPath } from './helpers';
+import { activitiesPath, ATHLETE, type Json, MFA_USER, PASSWORD, simulatorForFile, summaryPath } from './helpers';
 
 const NOW = '2026-06-15T10:00:00Z';
 const DISPLAY_NAME = 'athlete-42';
 const NEW_USER = 'new.runner@example.com';
 const PROFILE = '/userprofile-service/socialProfile';
 
-let sim: SimHarness;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(async () => sim.close());
-beforeEach(async () => {
-  await sim.control('POST', '/reset');
-  await sim.setClock(NOW);
-});
+const { sim } = simulatorForFile({ now: NOW });
 
 const search = async (token: string, params: Record<string, string | number> = {}) =>
   (await sim.api<Json[]>(token, activitiesPath, { limit: 1000, ...params })).body;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { activitiesPath, ATHLETE, type Json, MFA_USER, PASSWORD, SimHarness, type TokenPair } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { activitiesPath, ATHLETE, type Json, MFA_USER, PASSWORD, simulatorForFile } from './helpers';
 
 const PROFILE = '/userprofile-service/socialProfile';
 
@@ -19,17 +19,8 @@ interface LogEntry {
   faultId: string | null;
 }
 
-let sim: SimHarness;
-let athlete: TokenPair;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(async () => sim.close());
-beforeEach(async () => {
-  await sim.control('POST', '/reset');
-  athlete = await sim.login();
-});
+const file = simulatorForFile({ login: true });
+const { sim } = file;
 
 const fault = async (spec: Json) => {
   const answer = await sim.control<{ id: string }>('POST', '/faults', spec);
@@ -37,7 +28,7 @@ const fault = async (spec: Json) => {
   return answer.body.id;
 };
 
-const statuses = async (n: number, token = athlete.access_token, path = activitiesPath) => {
+const statuses = async (n: number, token = file.token, path = activitiesPath) => {
   const seen: number[] = [];
   for (let i = 0; i < n; i++) seen.push((await sim.api(token, path, { start: 0, limit: 5 })).status);
   return seen;
@@ -54,14 +45,14 @@ describe('faults', () => {
   it('fails every matching request without a count, and stops once cleared', async () => {
     await fault({ endpoint: 'activities', status: 500 });
     expect(await statuses(3)).toEqual([500, 500, 500]);
-    expect((await sim.api(athlete.access_token, PROFILE)).status).toBe(200);
+    expect((await sim.api(file.token, PROFILE)).status).toBe(200);
     await sim.control('DELETE', '/faults');
     expect(await statuses(1)).toEqual([200]);
   });
 
   it('sends Retry-After with a 429', async () => {
     await fault({ endpoint: 'social-profile', status: 429, retryAfter: 30, count: 1 });
-    const answer = await sim.api<Json>(athlete.access_token, PROFILE);
+    const answer = await sim.api<Json>(file.token, PROFILE);
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toBe('30');
     expect(answer.body.message).toEqual(expect.any(String));
@@ -105,8 +96,8 @@ describe('faults', () => {
 describe('counters and the request log', () => {
   it('counts Garmin requests by endpoint and account, never control calls', async () => {
     // beforeEach logged in: sign-in page, credentials, ticket exchange.
-    await sim.api(athlete.access_token, PROFILE);
-    await sim.api(athlete.access_token, activitiesPath, { start: 0, limit: 3, startDate: '2026-01-01' });
+    await sim.api(file.token, PROFILE);
+    await sim.api(file.token, activitiesPath, { start: 0, limit: 3, startDate: '2026-01-01' });
     await fetch(`${sim.url}/nowhere`);
     const counters = (await sim.control<Counters>('GET', '/counters')).body;
     expect(counters.total).toBe(6);
@@ -134,8 +125,8 @@ describe('counters and the request log', () => {
 
   it('logs each request with selected query parameters and no secrets', async () => {
     await fault({ endpoint: 'daily-summary', status: 503, count: 1 });
-    await sim.api(athlete.access_token, '/usersummary-service/usersummary/daily/athlete-42', { calendarDate: '2026-01-05' });
-    const rotated = await sim.refresh(athlete.refresh_token);
+    await sim.api(file.token, '/usersummary-service/usersummary/daily/athlete-42', { calendarDate: '2026-01-05' });
+    const rotated = await sim.refresh(file.athlete.refresh_token);
     const log = (await sim.control<LogEntry[]>('GET', '/requests')).body;
 
     expect(log.map((e) => e.endpoint)).toEqual(['sso-signin-page', 'sso-login', 'token-exchange', 'daily-summary', 'token-refresh']);
@@ -148,7 +139,7 @@ describe('counters and the request log', () => {
       faultId: expect.any(String),
     });
     const text = JSON.stringify(log);
-    for (const secret of [PASSWORD, athlete.access_token, athlete.refresh_token, rotated.body.refresh_token as string, 'ST-']) {
+    for (const secret of [PASSWORD, file.token, file.athlete.refresh_token, rotated.body.refresh_token as string, 'ST-']) {
       expect(text).not.toContain(secret);
     }
   });
@@ -161,7 +152,7 @@ describe('reset and clock', () => {
     await sim.control('POST', '/clock', { now: '2030-01-01T00:00:00Z' });
 
     await sim.control('POST', '/reset');
-    expect((await sim.api(athlete.access_token, PROFILE)).status).toBe(401);
+    expect((await sim.api(file.token, PROFILE)).status).toBe(401);
     expect((await sim.control('GET', '/faults')).body).toEqual([]);
     const clock = (await sim.control<{ now: string }>('GET', '/clock')).body;
     expect(Math.abs(Date.parse(clock.now) - Date.now())).toBeLessThan(5000);

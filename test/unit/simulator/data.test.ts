@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ActivityItem, activitiesPath, ATHLETE, type Json, SimHarness, summaryPath } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { type ActivityItem, activitiesPath, ATHLETE, type Json, SimHarness, simulatorForFile, summaryPath } from './helpers';
 
 // 12:00 in Berlin. The clock is pinned so nothing depends on the day the tests run.
 const NOW = '2026-06-15T10:00:00Z';
 const DISPLAY_NAME = 'athlete-42';
 
-let sim: SimHarness;
-let token: string;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(async () => sim.close());
-beforeEach(async () => {
-  await sim.control('POST', '/reset');
-  await sim.setClock(NOW);
-  token = (await sim.login()).access_token;
-});
+const file = simulatorForFile({ now: NOW, login: true });
+const { sim } = file;
 
 const list = async (params: Record<string, string | number>) => {
-  const response = await sim.api<ActivityItem[]>(token, activitiesPath, params);
+  const response = await sim.api<ActivityItem[]>(file.token, activitiesPath, params);
   expect(response.status).toBe(200);
   return response.body;
 };
 
 const summary = async (date: string) => {
-  const response = await sim.api<Json>(token, summaryPath(DISPLAY_NAME), { calendarDate: date });
+  const response = await sim.api<Json>(file.token, summaryPath(DISPLAY_NAME), { calendarDate: date });
   expect(response.status).toBe(200);
   return response.body;
 };
@@ -118,8 +108,8 @@ describe('activity search', () => {
     const runs = await list({ ...yearWindow, limit: 1000, activityType: 'running' });
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.every((a) => a.activityType.typeKey === 'running')).toBe(true);
-    expect((await sim.api(token, activitiesPath, { limit: 'ten' })).status).toBe(400);
-    expect((await sim.api(token, activitiesPath, { startDate: '2026-02-30' })).status).toBe(400);
+    expect((await sim.api(file.token, activitiesPath, { limit: 'ten' })).status).toBe(400);
+    expect((await sim.api(file.token, activitiesPath, { startDate: '2026-02-30' })).status).toBe(400);
   });
 
   it('lists an added activity at once, newest first', async () => {
@@ -150,7 +140,7 @@ describe('daily summaries', () => {
     await sim.setClock('2026-06-15T04:00:00Z'); // 06:00 in Berlin
     // The clock moves by days here; a token that outlives that keeps the test about data.
     await sim.control('POST', `/accounts/${ATHLETE}/tokens`, { accessTtlSeconds: 7 * 86_400 });
-    token = (await sim.login()).access_token;
+    await file.signIn();
     const yesterdayEarly = await summary('2026-06-14');
     const morning = await summary('2026-06-15');
     await sim.control('POST', '/clock', { advanceSeconds: 10 * 3600 }); // 16:00
@@ -184,25 +174,25 @@ describe('daily summaries', () => {
   });
 
   it('requires a valid calendarDate and the caller\'s own display name', async () => {
-    expect((await sim.api(token, summaryPath(DISPLAY_NAME), { calendarDate: '15.06.2026' })).status).toBe(400);
-    expect((await sim.api(token, summaryPath('mfa-runner-7'), { calendarDate: '2026-06-01' })).status).toBe(403);
+    expect((await sim.api(file.token, summaryPath(DISPLAY_NAME), { calendarDate: '15.06.2026' })).status).toBe(400);
+    expect((await sim.api(file.token, summaryPath('mfa-runner-7'), { calendarDate: '2026-06-01' })).status).toBe(403);
   });
 });
 
 describe('profile', () => {
   it('serves the social profile, user settings and personal information', async () => {
-    const social = (await sim.api<Json>(token, '/userprofile-service/socialProfile')).body;
+    const social = (await sim.api<Json>(file.token, '/userprofile-service/socialProfile')).body;
     expect(social).toMatchObject({ displayName: DISPLAY_NAME, fullName: 'Alex Athlete', profileId: 42_424_242, userName: ATHLETE });
     // As recorded at Garmin, the social profile's own id is not the profile id.
     expect(social.id).toEqual(expect.any(Number));
     expect(social.id).not.toBe(social.profileId);
-    const settings = (await sim.api<{ userData: Json }>(token, '/userprofile-service/userprofile/user-settings')).body;
+    const settings = (await sim.api<{ userData: Json }>(file.token, '/userprofile-service/userprofile/user-settings')).body;
     expect(settings.userData.measurementSystem).toBe('metric');
-    const personal = await sim.api<{ userInfo: Json }>(token, `/userprofile-service/userprofile/personal-information/${DISPLAY_NAME}`);
+    const personal = await sim.api<{ userInfo: Json }>(file.token, `/userprofile-service/userprofile/personal-information/${DISPLAY_NAME}`);
     expect(personal.body.userInfo.timeZone).toBe('Europe/Berlin');
     // Only under userInfo, as Garmin sends it.
     expect(personal.body).not.toHaveProperty('timeZone');
-    expect((await sim.api(token, '/userprofile-service/userprofile/personal-information/mfa-runner-7')).status).toBe(403);
-    expect((await sim.api(token, '/no-such-service/thing')).status).toBe(404);
+    expect((await sim.api(file.token, '/userprofile-service/userprofile/personal-information/mfa-runner-7')).status).toBe(403);
+    expect((await sim.api(file.token, '/no-such-service/thing')).status).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 /** Drives an in-process simulator with fetch, the way garminconnect does over HTTP. */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../simulator/server';
 
 export const ATHLETE = 'athlete@example.com';
@@ -18,10 +19,21 @@ export interface TokenPair {
 export type Json = Record<string, unknown>;
 
 export class SimHarness {
-  private constructor(private readonly sim: RunningSimulator) {}
+  private running: RunningSimulator | undefined;
 
   static async start(): Promise<SimHarness> {
-    return new SimHarness(await startSimulator({ port: 0 }));
+    const harness = new SimHarness();
+    await harness.open();
+    return harness;
+  }
+
+  async open(): Promise<void> {
+    this.running = await startSimulator({ port: 0 });
+  }
+
+  private get sim(): RunningSimulator {
+    if (!this.running) throw new Error('the simulator is not started yet');
+    return this.running;
   }
 
   get url(): string {
@@ -117,6 +129,49 @@ export class SimHarness {
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   }
+}
+
+export interface SimulatorForFile {
+  /** Started before the file's tests (usable in them and in its hooks), closed after them. */
+  readonly sim: SimHarness;
+  /** The athlete's tokens from the latest `signIn` (before each test with `login`). */
+  readonly athlete: TokenPair;
+  /** `athlete.access_token`. */
+  readonly token: string;
+  /** Signs the athlete in again (a test that changed the token lifetimes or the clock). */
+  signIn(): Promise<TokenPair>;
+}
+
+/**
+ * The simulator a test file shares. Before each test it is reset, then set to `now` on its
+ * clock and the athlete signed in, when asked, so no test sees another's accounts, faults or time.
+ */
+export function simulatorForFile(options: { now?: string; login?: boolean } = {}): SimulatorForFile {
+  const sim = new SimHarness();
+  let athlete: TokenPair | undefined;
+  const signIn = async (): Promise<TokenPair> => (athlete = await sim.login());
+  beforeAll(() => sim.open());
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    athlete = undefined;
+    await sim.control('POST', '/reset');
+    if (options.now) await sim.setClock(options.now);
+    if (options.login) await signIn();
+  });
+  const signedIn = (): TokenPair => {
+    if (!athlete) throw new Error('no athlete signed in: pass { login: true } or call signIn()');
+    return athlete;
+  };
+  return {
+    sim,
+    signIn,
+    get athlete() {
+      return signedIn();
+    },
+    get token() {
+      return signedIn().access_token;
+    },
+  };
 }
 
 export interface ActivityItem {

@@ -1,25 +1,15 @@
 /** The simulator's shapes against Garmin's recorded ones (test/simulator/recorded.ts). */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RECORDED_ACTIVITY, RECORDED_ACTIVITY_COMMON_KEYS, RECORDED_DAILY_SUMMARY } from '../../simulator/recorded';
-import { activitiesPath, ATHLETE, type Json, SimHarness, summaryPath } from './helpers';
+import { activitiesPath, ATHLETE, type Json, simulatorForFile, summaryPath } from './helpers';
 
 const NOW = '2026-06-15T10:00:00Z';
 const DISPLAY_NAME = 'athlete-42';
 
-let sim: SimHarness;
-let token: string;
+const file = simulatorForFile({ now: NOW, login: true });
+const { sim } = file;
 
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(async () => sim.close());
-beforeEach(async () => {
-  await sim.control('POST', '/reset');
-  await sim.setClock(NOW);
-  token = (await sim.login()).access_token;
-});
-
-const year = async () => (await sim.api<Json[]>(token, activitiesPath, { startDate: '2025-06-16', endDate: '2026-06-15', limit: 1000 })).body;
+const year = async () => (await sim.api<Json[]>(file.token, activitiesPath, { startDate: '2025-06-16', endDate: '2026-06-15', limit: 1000 })).body;
 const typeKey = (a: Json) => (a.activityType as { typeKey: string }).typeKey;
 
 describe('generated activities', () => {
@@ -62,27 +52,27 @@ describe('raw Garmin objects through the control API', () => {
     expect(added.status).toBe(201);
     expect(added.body).toEqual(RECORDED_ACTIVITY);
     const day = String(RECORDED_ACTIVITY.startTimeLocal).slice(0, 10);
-    const found = (await sim.api<Json[]>(token, activitiesPath, { startDate: day, endDate: day, limit: 100 })).body;
+    const found = (await sim.api<Json[]>(file.token, activitiesPath, { startDate: day, endDate: day, limit: 100 })).body;
     expect(found.find((a) => a.activityId === RECORDED_ACTIVITY.activityId)).toEqual(RECORDED_ACTIVITY);
   });
 
   it('serve a recorded daily summary verbatim', async () => {
     const date = String(RECORDED_DAILY_SUMMARY.calendarDate);
     expect((await sim.control('PUT', `/accounts/${ATHLETE}/days/${date}`, { summary: RECORDED_DAILY_SUMMARY })).status).toBe(200);
-    const served = await sim.api<Json>(token, summaryPath(DISPLAY_NAME), { calendarDate: date });
+    const served = await sim.api<Json>(file.token, summaryPath(DISPLAY_NAME), { calendarDate: date });
     expect(served.body).toEqual(RECORDED_DAILY_SUMMARY);
   });
 });
 
 describe('daily summaries', () => {
   it('have the recorded key set, in the recorded order', async () => {
-    const summary = (await sim.api<Json>(token, summaryPath(DISPLAY_NAME), { calendarDate: '2026-06-10' })).body;
+    const summary = (await sim.api<Json>(file.token, summaryPath(DISPLAY_NAME), { calendarDate: '2026-06-10' })).body;
     expect(Object.keys(summary)).toEqual(Object.keys(RECORDED_DAILY_SUMMARY));
     expect(summary).toMatchObject({ includesWellnessData: true, privacyProtected: false, rule: { typeId: 2, typeKey: 'private' } });
   });
 
   it('answer a day without wellness data as Garmin does: 200, flags false, null totals, goals kept', async () => {
-    const summary = (await sim.api<Json>(token, summaryPath(DISPLAY_NAME), { calendarDate: '2020-01-01' })).body;
+    const summary = (await sim.api<Json>(file.token, summaryPath(DISPLAY_NAME), { calendarDate: '2020-01-01' })).body;
     expect(Object.keys(summary)).toEqual(Object.keys(RECORDED_DAILY_SUMMARY));
     expect(summary).toMatchObject({
       calendarDate: '2020-01-01',

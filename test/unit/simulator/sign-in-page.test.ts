@@ -3,22 +3,14 @@
  * the ticket), the ticket rules of the DI exchange (once, within its lifetime, for its own
  * service) and the two networks (a block of the cloud leaves the user's network signing in).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IOS_SERVICE_URL, PORTAL_SERVICE_URL } from '../../../packages/garmin-device-signin/src/garmin';
 import { SERVICE_TICKET_TTL_SECONDS } from '../../simulator/tokens';
-import { ATHLETE, MFA_USER, PASSWORD, SimHarness } from './helpers';
+import { ATHLETE, MFA_USER, PASSWORD, simulatorForFile } from './helpers';
 
 const PORTAL_PAGE = `/sso/portal/sso/en-US/sign-in?clientId=GarminConnect&service=${encodeURIComponent(PORTAL_SERVICE_URL)}`;
 
-let sim: SimHarness;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(async () => sim.close());
-beforeEach(async () => {
-  await sim.control('POST', '/reset');
-});
+const { sim } = simulatorForFile();
 
 interface PageAnswer {
   status: number;

@@ -3,17 +3,9 @@ import type { Vault, VaultPurpose } from '../../../functions/core/shared/ports';
 import { VaultDecryptError, createVault, generateKeyring, rotateKeyring, type Keyring } from '../../../functions/adapters/vault';
 import { DEFAULT_KEYRING_TTL_MS } from '../../../functions/adapters/vault/keyring-source';
 import { ManualClock, MemoryKeyringSource } from './memory-keyring';
+import { rejectionOf } from '../../support/rejection';
 
 const PLAINTEXT = '{"di_token":"eyJhbGciOi.secret-token-value","di_refresh_token":"refresh-secret"}';
-
-const decryptError = async (promise: Promise<unknown>): Promise<VaultDecryptError> => {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VaultDecryptError);
-  return error as VaultDecryptError;
-};
 
 /** Replaces one base64url field of a ciphertext, keeping the format valid. */
 const withField = (ciphertext: string, index: number, change: (bytes: Buffer) => Buffer): string => {
@@ -67,7 +59,7 @@ describe('AES-GCM vault', () => {
 
   it("refuses a record copied into another user's item, without revealing anything", async () => {
     const ciphertext = await vault.encrypt('user-a', 'tokens', PLAINTEXT);
-    const error = await decryptError(vault.decrypt('user-b', 'tokens', ciphertext));
+    const error = await rejectionOf(vault.decrypt('user-b', 'tokens', ciphertext), VaultDecryptError);
     expect(error.reason).toBe('authentication-failed');
     const shown = `${error.message} ${error.stack ?? ''} ${JSON.stringify(error)}`;
     for (const secret of [PLAINTEXT, ciphertext, 'secret-token-value', ...Object.values(ring.keys)]) {
@@ -77,7 +69,7 @@ describe('AES-GCM vault', () => {
 
   it('refuses a record moved to another purpose', async () => {
     const ciphertext = await vault.encrypt('user-a', 'password', 'hunter2');
-    expect((await decryptError(vault.decrypt('user-a', 'tokens', ciphertext))).reason).toBe('authentication-failed');
+    expect((await rejectionOf(vault.decrypt('user-a', 'tokens', ciphertext), VaultDecryptError)).reason).toBe('authentication-failed');
   });
 
   it.each([
@@ -87,7 +79,7 @@ describe('AES-GCM vault', () => {
   ])('refuses a tampered %s', async (_field, index) => {
     const ciphertext = await vault.encrypt('user-a', 'tokens', PLAINTEXT);
     const tampered = withField(ciphertext, index, flipFirstBit);
-    expect((await decryptError(vault.decrypt('user-a', 'tokens', tampered))).reason).toBe('authentication-failed');
+    expect((await rejectionOf(vault.decrypt('user-a', 'tokens', tampered), VaultDecryptError)).reason).toBe('authentication-failed');
   });
 
   it('refuses a ciphertext relabelled with another key id of the keyring', async () => {
@@ -95,7 +87,7 @@ describe('AES-GCM vault', () => {
     clock.advance(DEFAULT_KEYRING_TTL_MS);
     const ciphertext = await vault.encrypt('user-a', 'tokens', PLAINTEXT);
     const relabelled = ciphertext.replace(`.${source.ring.current}.`, `.${ring.current}.`);
-    expect((await decryptError(vault.decrypt('user-a', 'tokens', relabelled))).reason).toBe('authentication-failed');
+    expect((await rejectionOf(vault.decrypt('user-a', 'tokens', relabelled), VaultDecryptError)).reason).toBe('authentication-failed');
   });
 
   it.each([
@@ -108,7 +100,7 @@ describe('AES-GCM vault', () => {
     ['nothing at all', () => ''],
   ])('refuses %s as malformed', async (_case, mangle) => {
     const ciphertext = await vault.encrypt('user-a', 'tokens', PLAINTEXT);
-    expect((await decryptError(vault.decrypt('user-a', 'tokens', mangle(ciphertext)))).reason).toBe('malformed');
+    expect((await rejectionOf(vault.decrypt('user-a', 'tokens', mangle(ciphertext)), VaultDecryptError)).reason).toBe('malformed');
   });
 
   it('needs a user id', async () => {
@@ -143,7 +135,7 @@ describe('keyring cache and rotation', () => {
     const vault = createVault(source);
     const ciphertext = await vault.encrypt('u', 'tokens', 'secret');
     const forged = ciphertext.replace(`.${source.ring.current}.`, '.no-such-key.');
-    expect((await decryptError(vault.decrypt('u', 'tokens', forged))).reason).toBe('unknown-key');
+    expect((await rejectionOf(vault.decrypt('u', 'tokens', forged), VaultDecryptError)).reason).toBe('unknown-key');
     expect(source.loads).toBe(2);
   });
 
@@ -152,7 +144,7 @@ describe('keyring cache and rotation', () => {
     const vault = createVault(source);
     const ciphertext = await vault.encrypt('u', 'tokens', 'secret');
     const forged = ciphertext.replace(`.${source.ring.current}.`, '.constructor.');
-    expect((await decryptError(vault.decrypt('u', 'tokens', forged))).reason).toBe('unknown-key');
+    expect((await rejectionOf(vault.decrypt('u', 'tokens', forged), VaultDecryptError)).reason).toBe('unknown-key');
   });
 
   it('uses the cached keyring until the TTL passes, then reads it again', async () => {
