@@ -324,19 +324,12 @@ export interface RateLimiter {
   take(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision>;
   /** Looks without recording. */
   peek(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision>;
-  /**
-   * The limits of the whole service towards Garmin (all users together). Optional so that
-   * fakes which do not model them keep compiling; without it nothing global is enforced.
-   */
-  readonly global?: GarminGuardStore;
-  /** The per-user API throttle's counters; optional like `global` (without it nothing is throttled). */
-  readonly requests?: RequestCounter;
 }
 
 /** What the per-user API throttle counts separately: reads (GET) and changes (everything else). */
 export type ApiRequestKind = 'read' | 'change';
 
-/** Fixed-window counters of a user's API requests (the rule is services/request-throttle.ts). */
+/** Fixed-window counters of a user's API requests (the rule is core/shared/request-throttle.ts). */
 export interface RequestCounter {
   /**
    * Atomically counts one request of `kind` in the user's window starting at `windowStart`,
