@@ -6,6 +6,7 @@
  */
 import { DEFAULT_BRIDGE_TIMEOUTS_MS } from '../functions/adapters/bridge/timeouts';
 import { AWS_LIMITS } from '../functions/core/shared/aws-limits';
+import { BRIDGE_LIMITS } from '../functions/core/shared/bridge-protocol';
 import { LIMITS } from '../functions/core/shared/limits';
 
 const seconds = (ms: number): number => Math.ceil(ms / 1000);
@@ -35,7 +36,8 @@ export const TIMEOUT_SECONDS = {
   /**
    * Manual and scheduled syncs run the same SyncService under the same per-user lease:
    * one `fetch` (bridge timeout 120 s), a possible re-login with the stored password, the
-   * writes. The function must finish before the lease (LIMITS.leaseTtlSeconds) expires,
+   * writes. A worker's batch runs its syncs side by side (their fetches in one bridge
+   * invocation, as long as its slowest call), so a batch takes as long as one sync. The function must finish before the lease (LIMITS.leaseTtlSeconds) expires,
    * or a second sync could start with the same refresh token. A manual sync's HTTP answer
    * is cut at 30 s by API Gateway; the function still finishes and stores what it got.
    */
@@ -52,7 +54,11 @@ export const TIMEOUT_SECONDS = {
 } as const;
 
 export const MEMORY_MB = {
-  /** Python + curl_cffi; a login holds the SSO session and parses Garmin's JSON. */
+  /**
+   * Python + curl_cffi; a login holds the SSO session and parses Garmin's JSON. A batch holds
+   * up to SYNC_BATCH_SIZE clients at once, in threads that mostly wait on Garmin, and answers
+   * at most maxResultBytes of Garmin JSON in all, as one fetch does.
+   */
   bridge: 512,
   /** API functions: more memory is more CPU, which is what cold starts and latency need. */
   connect: 512,
@@ -60,17 +66,31 @@ export const MEMORY_MB = {
   read: 512,
   /** Background functions mostly wait on the bridge: the smallest size that starts quickly. */
   connectWorker: 256,
+  /**
+   * A batch of syncs at once, mostly waiting on the bridge; their results together hold at most
+   * BRIDGE_LIMITS.maxResultBytes of Garmin JSON, as one sync's did.
+   */
   syncWorker: 256,
   dispatch: 256,
   keyringInit: 256,
   deliverEvents: 256,
 } as const;
 
-/** SQS: a message stays invisible for 6 × the consumer's timeout (AWS guidance for Lambda). */
-export const SYNC_QUEUE_VISIBILITY_SECONDS = 6 * TIMEOUT_SECONDS.syncWorker;
+/** Sync jobs per worker invocation: its fetches go to the bridge as one batch, which holds at most this many. */
+export const SYNC_BATCH_SIZE = BRIDGE_LIMITS.maxBatchCalls;
+/**
+ * How long the event source mapping may gather a batch: dispatch enqueues the due connections
+ * of a run within seconds, so batches fill at once; a lone job waits at most this long.
+ */
+export const SYNC_BATCHING_WINDOW_SECONDS = 5;
+/** SQS: a message stays invisible for 6 × the consumer's timeout plus the batching window (AWS guidance for Lambda). */
+export const SYNC_QUEUE_VISIBILITY_SECONDS = 6 * TIMEOUT_SECONDS.syncWorker + SYNC_BATCHING_WINDOW_SECONDS;
 /** Deliveries before a sync job lands in the DLQ. */
 export const SYNC_MAX_RECEIVE_COUNT = 5;
-/** Simultaneous sync workers (one message each): the cap on the load this backend puts on Garmin. */
+/**
+ * Simultaneous sync workers, each with up to SYNC_BATCH_SIZE syncs: at most 100 syncs talk to
+ * Garmin at once (the service-wide budget, core/sync/budget.ts, caps their requests).
+ */
 export const SYNC_MAX_CONCURRENCY = 10;
 /** How often dispatch looks for due connections; the cadence itself is LIMITS.syncIntervalSeconds. */
 export const DISPATCH_RATE_MINUTES = 5;
@@ -90,5 +110,6 @@ export const checkSizing = (): void => {
   if (TIMEOUT_SECONDS.bridge < LOGIN_WITH_MFA_SECONDS) problems.push('bridge cannot outlast a login with MFA');
   if (DISPATCH_RATE_MINUTES * 60 > LIMITS.syncIntervalSeconds) problems.push('dispatch must run at least once per sync interval');
   if (SYNC_QUEUE_VISIBILITY_SECONDS > 12 * 3600) problems.push('SQS visibility timeout is at most 12 h');
+  if (SYNC_BATCH_SIZE > BRIDGE_LIMITS.maxBatchCalls) problems.push('a sync batch must fit one bridge batch');
   if (problems.length) throw new Error(`infra sizing: ${problems.join('; ')}`);
 };

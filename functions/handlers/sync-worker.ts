@@ -1,5 +1,6 @@
 /**
- * Sync worker: one SQS message = one user's sync. Garmin failures are not message
+ * Sync worker: one SQS message = one user's sync; the records of a batch run side by side
+ * and their fetches share one bridge invocation (the composition root's batching bridge). Garmin failures are not message
  * failures (the connection's own backoff reschedules them); only unexpected errors fail
  * a record, which SQS redelivers and finally moves to the DLQ. Duplicates are harmless:
  * a scheduled job only runs while the connection still has the due time it was claimed
@@ -13,7 +14,7 @@ import { SyncJobMessage } from '../core/shared/jobs';
 import type { Services } from '../core/services';
 import { logger } from './commons/logger';
 import { recordSync, metricsPublisher } from './commons/metrics';
-import { servicesFromEnvironment } from './commons/runtime';
+import { syncWorkerServicesFromEnvironment } from './commons/runtime';
 
 export const syncRecord = (services: () => Services) => async (record: SQSRecord, context?: Context) => {
   const job = SyncJobMessage.parse(JSON.parse(record.body));
@@ -21,7 +22,10 @@ export const syncRecord = (services: () => Services) => async (record: SQSRecord
   // The function's own deadline bounds the sync's bridge calls and decides whether a re-login still fits.
   // A redelivered job announces all it fetches: its first attempt may have stored data unannounced.
   const redelivery = Number(record.attributes?.ApproximateReceiveCount) > 1;
-  const run = await services().sync.run(job, { ...(context ? { deadlineMs: Date.now() + context.getRemainingTimeInMillis() } : {}), ...(redelivery ? { redelivery } : {}) });
+  const { sync, deps } = services();
+  const options = { ...(context ? { deadlineMs: Date.now() + context.getRemainingTimeInMillis() } : {}), ...(redelivery ? { redelivery } : {}) };
+  // As one of the batch's syncs, whose fetches a batching bridge sends in one invocation.
+  const run = deps.bridge.during ? await deps.bridge.during(() => sync.run(job, options)) : await sync.run(job, options);
   recordSync(job, run, startedAt);
   logger.info('sync done', {
     reason: job.reason,
@@ -43,4 +47,4 @@ export const syncWorker = (services: () => Services) => {
     .handler(async (event, context) => processPartialResponse(event, handleRecord, processor, { context }));
 };
 
-export const handler = syncWorker(servicesFromEnvironment);
+export const handler = syncWorker(syncWorkerServicesFromEnvironment);

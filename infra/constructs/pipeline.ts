@@ -16,6 +16,8 @@ import { Construct } from 'constructs';
 import { LIMITS } from '../../functions/core/shared/limits';
 import {
   DISPATCH_RATE_MINUTES,
+  SYNC_BATCH_SIZE,
+  SYNC_BATCHING_WINDOW_SECONDS,
   SYNC_MAX_CONCURRENCY,
   SYNC_MAX_RECEIVE_COUNT,
   SYNC_QUEUE_VISIBILITY_SECONDS,
@@ -113,9 +115,10 @@ export class SyncPipeline extends Construct {
 
     syncWorker.addEventSource(
       new sources.SqsEventSource(this.queue, {
-        // One sync per invocation: maxConcurrency is then exactly the number of syncs
-        // talking to Garmin at once (Powertools' BatchProcessor runs a batch in parallel).
-        batchSize: 1,
+        // A batch per invocation, its syncs run in parallel (Powertools' BatchProcessor) and
+        // their fetches sent to the bridge as one invocation; each record fails on its own.
+        batchSize: SYNC_BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(SYNC_BATCHING_WINDOW_SECONDS),
         reportBatchItemFailures: true,
         maxConcurrency: SYNC_MAX_CONCURRENCY,
       }),

@@ -310,13 +310,27 @@ def verify(request: VerifyRequest, log: HttpLog, secrets: SecretScope) -> Outcom
 class _Budget:
     """The bytes a result may hold, so the response fits its transport (Lambda's
     synchronous response limit) with room for the envelope. Paging stops once it is
-    spent; the caller continues in its next chunk."""
+    spent; the caller continues in its next chunk.
 
-    def __init__(self, limit_bytes: int) -> None:
-        self.left = limit_bytes
+    A call's share of a batch is ``strict``: ten answers that each overshot their share
+    by a page would not fit one response, so a page or day that would pass the share is
+    dropped (fetched again in the next chunk), unless it is the first, which always
+    stays so that every chunk makes progress."""
+
+    def __init__(self, limit_bytes: int, strict: bool = False) -> None:
+        self.limit = self.left = limit_bytes
+        self.strict = strict
+
+    @staticmethod
+    def _size(value: Any) -> int:
+        return len(json.dumps(value, separators=(",", ":")))
+
+    def admits(self, value: Any) -> bool:
+        first = self.left == self.limit
+        return first or not self.strict or self._size(value) <= self.left
 
     def spend(self, value: Any) -> None:
-        self.left -= len(json.dumps(value, separators=(",", ":")))
+        self.left -= self._size(value)
 
     @property
     def spent(self) -> bool:
@@ -342,6 +356,8 @@ def _fetch_activities(
         params["start"] = str(len(items))
         page = garmin.connectapi(garmin.garmin_connect_activities, params=dict(params))
         page_items = page if isinstance(page, list) else []
+        if not budget.admits(page_items):
+            return
         items.extend(page_items)
         budget.spend(page_items)
         collected["pages"] = page_number
@@ -427,6 +443,8 @@ def _fetch_summaries(
             answer = _day_type(garmin, day_type, day)
             if isinstance(answer, dict) and answer:
                 item[day_type] = answer
+        if not budget.admits(item):
+            return
         collected.append(item)
         budget.spend(item)
 
@@ -470,7 +488,8 @@ def fetch(request: FetchRequest, log: HttpLog, secrets: SecretScope) -> Outcome:
             profile = _load_profile(garmin)
             profile["timeZone"] = _time_zone(garmin)
             result["profile"] = profile
-        budget = _Budget(limit("maxResultBytes"))
+        share = request.max_result_bytes
+        budget = _Budget(share or limit("maxResultBytes"), strict=share is not None)
         if request.activities:
             _fetch_activities(garmin, request.activities, result, budget)
         if request.weight:

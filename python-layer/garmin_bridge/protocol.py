@@ -78,6 +78,8 @@ class FetchRequest:
     day_types: tuple[str, ...] = ()
     weight: DateRange | None = None
     probe: Probe | None = None
+    # This call's share of the result bytes when it travels in a batch.
+    max_result_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,16 @@ def deadline_of(request: Request) -> int | None:
     return None if isinstance(request, PingRequest) else request.deadline_ms
 
 
+def parse_batch(raw: Any) -> tuple[str | None, list[dict[str, Any]]]:
+    """Return (batch id, its calls as sent), each answered on its own by ``handle``.
+    Raises BridgeError(INVALID_REQUEST) for a batch the schema refuses as a whole."""
+    if not isinstance(raw, dict):
+        raise _invalid("request must be a JSON object")
+    _check(raw)
+    calls: list[dict[str, Any]] = raw["calls"]
+    return raw.get("id"), calls
+
+
 def parse_request(raw: Any) -> tuple[str | None, Request]:
     """Return (request id, typed request). Raises BridgeError(INVALID_REQUEST)."""
     if not isinstance(raw, dict):
@@ -231,6 +243,7 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
                 probe=Probe(probe.get("stopUnlessAfterMs"))
                 if probe is not None
                 else None,
+                max_result_bytes=raw.get("maxResultBytes"),
             )
         case "exchange":
             return request_id, ExchangeRequest(
@@ -251,5 +264,7 @@ def parse_request(raw: Any) -> tuple[str | None, Request]:
             return request_id, AddHydrationRequest(
                 raw["tokens"], raw["date"], float(raw["ml"]), deadline_ms
             )
-        case _:  # "ping", the one op left that the schema admits
+        case "ping":
             return request_id, PingRequest()
+        case _:  # "batch": answered call by call (service.handle_batch)
+            raise _invalid("a batch is not a single call")

@@ -2,13 +2,14 @@
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from . import http_log
 from .errors import BridgeError
 from .logs import SecretScope
 from .operations import Outcome, run
-from .protocol import deadline_of, parse_request
+from .protocol import deadline_of, parse_batch, parse_request
 
 _LOGGER = logging.getLogger("garmin_bridge")
 
@@ -76,3 +77,43 @@ def handle(raw: Any) -> dict[str, Any]:
             },
         )
         return response
+
+
+def handle_batch(raw: Any) -> dict[str, Any]:
+    """Answer a batch of fetches: each runs in its own thread with its own Garmin client
+    (an invocation lasts about as long as its slowest call) and gets its own answer, so
+    one user's failure, deadline or crash never touches another's. Never raises."""
+    started = time.monotonic()
+    try:
+        batch_id, calls = parse_batch(raw)
+    except BridgeError as e:
+        return envelope(
+            raw.get("id") if isinstance(raw, dict) else None, _failure(e), 0, 0
+        )
+    with ThreadPoolExecutor(
+        max_workers=len(calls), thread_name_prefix="bridge-batch"
+    ) as pool:
+        responses = list(pool.map(handle, calls))
+    duration_ms = int((time.monotonic() - started) * 1000)
+    _LOGGER.info(
+        "bridge batch done",
+        extra={
+            "requestId": batch_id,
+            "calls": len(calls),
+            "failed": sum(1 for r in responses if not r["ok"]),
+            "durationMs": duration_ms,
+        },
+    )
+    return {
+        "id": batch_id,
+        "ok": True,
+        "responses": responses,
+        "durationMs": duration_ms,
+    }
+
+
+def answer(raw: Any) -> dict[str, Any]:
+    """One invocation's answer: a batch's, or a single call's."""
+    if isinstance(raw, dict) and raw.get("op") == "batch":
+        return handle_batch(raw)
+    return handle(raw)

@@ -12,7 +12,8 @@ from typing import Any, TextIO
 
 from .errors import BridgeError
 from .operations import Outcome
-from .service import envelope, handle
+from .service import answer as answer_invocation
+from .service import envelope
 
 # Most calls wait on Garmin or on an MFA code, so threads are cheap and many.
 DEFAULT_WORKERS = 64
@@ -48,7 +49,7 @@ def serve(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
 
 
 def _answer_one(answer: Callable[[dict[str, Any]], None], raw: Any) -> None:
-    answer(handle(raw))
+    answer(answer_invocation(raw))
 
 
 def _unparsable() -> dict[str, Any]:

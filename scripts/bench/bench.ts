@@ -17,10 +17,11 @@ import { SyncService } from '../../functions/core/sync/sync-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import { addDays, localDate, localTimestamp } from '../../functions/core/shared/local-time';
 import { EMPTY_HISTOGRAM, countUpload } from '../../functions/core/sync/cadence';
-import type { ConnectionRecord, GarminObject } from '../../functions/core/shared/ports';
+
 import { REPO_ROOT } from '../local/paths';
 import { type MeterSnapshot, diffSnapshots, emptySnapshot, totals } from './ddb-meter';
 import { NaiveSync } from './naive';
+import { ATHLETE, connectViaApi, PASSWORD, seedUser, seedUsers } from './seed';
 import { renderMarkdown, type BenchResults, type SyncCost, type Throughput } from './report';
 import { BenchClock, type BenchRuntime, startBenchRuntime } from './runtime';
 import { startBenchStack } from './stack';
@@ -28,8 +29,6 @@ import { measureBridgeImport, measureBundles } from './static';
 import { renderCostModel } from './cost-model';
 import { loadBaseline, summarize } from './summary';
 
-const ATHLETE = 'athlete@example.com';
-const PASSWORD = 'correct-horse';
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 10);
 const BRIDGES = Number(process.env.BENCH_BRIDGES ?? 2);
@@ -184,43 +183,14 @@ const setSimClock = async (sim: SimulatorClient, now: Date) => {
   if (!response.ok) throw new Error(`simulator clock: ${response.status}`);
 };
 
-const connectViaApi = async (rt: BenchRuntime, userId: string): Promise<void> => {
-  const answer = await rt.api('POST /garmin/connection', { userId, body: { username: ATHLETE, password: PASSWORD } });
-  if (answer.status !== 201) throw new Error(`connect answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  await rt.settleConnectWorkers();
-};
-
-/** A connection as if connected and caught up: its own tokens from its own real login, cursors copied from a caught-up user. */
-const seedUser = async (rt: BenchRuntime, template: ConnectionRecord, userId: string, profile: GarminObject | undefined): Promise<void> => {
-  const { deps } = rt.services;
-  const login = await deps.bridge.call({ op: 'login', username: ATHLETE, password: PASSWORD });
-  if (!login.ok || !login.tokens) throw new Error('seeding login failed');
-  await deps.connections.put({
-    ...template,
-    userId,
-    password: await deps.vault.encrypt(userId, 'password', PASSWORD),
-    tokens: await deps.vault.encrypt(userId, 'tokens', login.tokens),
-    nextSyncTime: new Date(rt.clock.now().getTime() - MINUTE).toISOString(),
-    lastError: undefined,
-    version: 1,
-  });
-  if (profile) await deps.data.putProfile(userId, profile, rt.clock.now());
-};
-
-const seedUsers = async (rt: BenchRuntime, template: ConnectionRecord, profile: GarminObject | undefined, count: number): Promise<void> => {
-  const ids = Array.from({ length: count }, (_, i) => `bench-user-${String(i).padStart(5, '0')}`);
-  const BATCH = 50;
-  for (let i = 0; i < ids.length; i += BATCH) {
-    await Promise.all(ids.slice(i, i + BATCH).map((userId) => seedUser(rt, template, userId, profile)));
-  }
-};
-
 const throughputOf = (
   claimed: number,
   work: Awaited<ReturnType<BenchRuntime['work']>>,
   elapsedMs: number,
   measured: Measured<unknown>,
   fetchMs: number[],
+  /** Fetches per bridge invocation during the run (BridgeStats.fetchesPerInvocation). */
+  fetchesPerInvocation: number[],
 ): Throughput => {
   const sorted = [...fetchMs].sort((a, b) => a - b);
   const batchPerJob = work.batchMs.reduce((s, v) => s + v, 0) / Math.max(1, work.processed);
@@ -242,6 +212,8 @@ const throughputOf = (
     rruPerSync: totals(measured.ddb).rru / unique,
     workerMsPerSync: batchPerJob,
     bridgeFetchMsP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    bridgeInvocationsPerSync: fetchesPerInvocation.length / unique,
+    usersPerBridgeInvocation: fetchesPerInvocation.reduce((s, n) => s + n, 0) / Math.max(1, fetchesPerInvocation.length),
   };
 };
 
@@ -263,8 +235,10 @@ try {
 
   const rt = await startBenchRuntime({ prefix: `bench-${randomUUID().slice(0, 8)}`, garminBaseUrl: stack.simulator.endpoint, bridgeProcesses: BRIDGES });
   runtimes.push(rt);
-  const naiveRt = rt.withSync(new NaiveSync(rt.functions.syncWorker.services.deps));
-  const naive = new NaiveSync(rt.functions.syncWorker.services.deps);
+  // The naive baseline calls the bridge one sync at a time, unbatched.
+  const naiveDeps = { ...rt.functions.syncWorker.services.deps, bridge: rt.bridge };
+  const naiveRt = rt.withSync(new NaiveSync(naiveDeps));
+  const naive = new NaiveSync(naiveDeps);
 
   // ---- ours: one user, connected through the API, 90-day backfill, then steady state ----
   log('ours: connect + 90-day backfill of one user');
@@ -358,6 +332,7 @@ try {
 
   log(`ours: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
   const fetchMark = big.bridge.stats.fetchDurationsMs.length;
+  const invocationMark = big.bridge.stats.fetchesPerInvocation.length;
   let oursRun!: Awaited<ReturnType<BenchRuntime['work']>>;
   let oursDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;
   let t0 = performance.now();
@@ -379,8 +354,9 @@ try {
 
   log(`naive: ${USERS} users through dispatch → SQS → ${WORKERS} workers`);
   big.clock.offsetMs += 16 * MINUTE;
-  const bigNaive = big.withSync(new NaiveSync(big.functions.syncWorker.services.deps));
+  const bigNaive = big.withSync(new NaiveSync({ ...big.functions.syncWorker.services.deps, bridge: big.bridge }));
   const naiveFetchMark = big.bridge.stats.fetchDurationsMs.length;
+  const naiveInvocationMark = big.bridge.stats.fetchesPerInvocation.length;
   let naiveRun!: Awaited<ReturnType<BenchRuntime['work']>>;
   let naiveDispatch!: Awaited<ReturnType<BenchRuntime['dispatch']>>;
   const naiveBig = await measure(sim, big, async () => {
@@ -390,8 +366,22 @@ try {
   });
   const naiveElapsed = performance.now() - t0;
   results.throughput = {
-    ours: throughputOf(oursDispatch.claimed, oursRun, oursElapsed, oursBig, big.bridge.stats.fetchDurationsMs.slice(fetchMark, naiveFetchMark)),
-    naive: throughputOf(naiveDispatch.claimed, naiveRun, naiveElapsed, naiveBig, big.bridge.stats.fetchDurationsMs.slice(naiveFetchMark)),
+    ours: throughputOf(
+      oursDispatch.claimed,
+      oursRun,
+      oursElapsed,
+      oursBig,
+      big.bridge.stats.fetchDurationsMs.slice(fetchMark, naiveFetchMark),
+      big.bridge.stats.fetchesPerInvocation.slice(invocationMark, naiveInvocationMark),
+    ),
+    naive: throughputOf(
+      naiveDispatch.claimed,
+      naiveRun,
+      naiveElapsed,
+      naiveBig,
+      big.bridge.stats.fetchDurationsMs.slice(naiveFetchMark),
+      big.bridge.stats.fetchesPerInvocation.slice(naiveInvocationMark),
+    ),
   };
 
   // ---- the budget and the breaker, end to end ----

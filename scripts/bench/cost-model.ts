@@ -1,9 +1,9 @@
 /** docs/cost-model.md, rendered by `npm run bench` from the run's measured units and summary.ts's prices and assumptions. */
 import { LIMITS } from '../../functions/core/shared/limits';
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
-import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_MAX_CONCURRENCY } from '../../infra/sizing';
+import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_BATCH_SIZE, SYNC_BATCHING_WINDOW_SECONDS, SYNC_MAX_CONCURRENCY } from '../../infra/sizing';
 import type { BenchResults } from './report';
-import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, costInputs, costLines, fmt, naiveCostInputs, summarize } from './summary';
+import { ASSUMPTIONS, type Baseline, type CostInputs, PRICES, batchUsers, costInputs, costLines, fmt, naiveCostInputs, summarize } from './summary';
 
 const usd = (n: number): string => `$${n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(2) : fmt(n)}`;
 const perUser = (inputs: CostInputs): number => costLines(inputs).reduce((s, l) => s + l.usd, 0) / ASSUMPTIONS.users;
@@ -50,12 +50,23 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
   row('Garmin requests', ...cells((i) => i.garminRequestsPerSync));
   row('DynamoDB WRU', ...cells((i) => i.wruPerSync));
   row('DynamoDB RRU', ...cells((i) => i.rruPerSync));
+  row('syncs per worker and bridge invocation', ...cells((i) => i.usersPerInvocation ?? 1));
+  row("Garmin requests of an invocation's slowest sync", ...cells((i) => i.slowestCallRequests ?? i.garminRequestsPerSync));
   lines.push(
     '',
     '## Assumptions (not measurable on one machine)',
     '',
-    `* Garmin answers in **${a.garminLatencySeconds} s per request** (the simulator answers at once). The bridge is billed for ` +
-      `requests × ${a.garminLatencySeconds} s + ${a.bridgeOwnSeconds} s of its own, the sync worker for the bridge's time + ${a.workerOwnSeconds} s.`,
+    `* Garmin answers in **${a.garminLatencySeconds} s per request** (the simulator answers at once). Compute is billed per ` +
+      `invocation: a sync worker takes a batch of up to ${SYNC_BATCH_SIZE} jobs and sends their fetches to the bridge as one invocation, ` +
+      `which runs them side by side and so lasts about as long as its slowest one: that sync's requests × ${a.garminLatencySeconds} s + ` +
+      `${a.bridgeOwnSeconds} s of its own; the worker the bridge's time + ${a.workerOwnSeconds} s (its records run in parallel). The ` +
+      "slowest sync's requests are the expected largest of a batch drawn from the simulated day's per-sync counts.",
+    `* Syncs per invocation: the mean the ${r.meta.users.toLocaleString('en-US')}-user run measured ` +
+      `(${fmt(r.throughput.ours.usersPerBridgeInvocation)}, every user due at once), but no more than the batching window gathers at ` +
+      `${a.users.toLocaleString('en-US')} users: each dispatch run's jobs arrive spread over ${DEFAULT_DISPATCH.spreadSeconds} s, and a batch takes ` +
+      `what arrives within ${SYNC_BATCHING_WINDOW_SECONDS} s of its first (${fmt(batchUsers(a.users, ours.syncsPerUserDay))} here; ` +
+      `${fmt(batchUsers(100, ours.syncsPerUserDay))} at 100 users, where batching saves less). Lambda bills each invocation's whole ` +
+      'duration, rounded to the millisecond; a batch of failures (Garmin 429) is as long as its slowest failure.',
     `* Memory as deployed (\`infra/sizing.ts\`): bridge ${MEMORY_MB.bridge} MB, sync worker ${MEMORY_MB.syncWorker} MB, dispatch ${MEMORY_MB.dispatch} MB; ` +
       `dispatch every ${DISPATCH_RATE_MINUTES} min, ${a.dispatchSecondsPerRun} s a run.`,
     `* SQS ${a.sqsRequestsPerSync} requests per sync (send batched by 10, receive, delete); logs ${a.logKbPerSync} KB per sync; ` +
@@ -92,7 +103,8 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
 /** What bounds the number of users before money does: Garmin's budget, then our own settings (today's values). */
 const capacity = (ours: CostInputs): string[] => {
   const syncsPerUserHour = ours.syncsPerUserDay / 24;
-  const workerSeconds = ours.garminRequestsPerSync * ASSUMPTIONS.garminLatencySeconds + ASSUMPTIONS.bridgeOwnSeconds + ASSUMPTIONS.workerOwnSeconds;
+  const perInvocation = ours.usersPerInvocation ?? 1;
+  const workerSeconds = (ours.slowestCallRequests ?? ours.garminRequestsPerSync) * ASSUMPTIONS.garminLatencySeconds + ASSUMPTIONS.bridgeOwnSeconds + ASSUMPTIONS.workerOwnSeconds;
   const users = (syncsPerHour: number) => Math.floor(syncsPerHour / syncsPerUserHour).toLocaleString('en-US');
   const lines = [
     '## What bounds the number of users: Garmin, then our own settings',
@@ -103,7 +115,7 @@ const capacity = (ours: CostInputs): string[] => {
     '| --- | --- | --- |',
     `| \`LIMITS.garminRequestsPerMinute\` (dispatch reserves \`estimatedRequestsPerSync\` = ${LIMITS.estimatedRequestsPerSync} per sync) | ${LIMITS.garminRequestsPerMinute.toLocaleString('en-US')} | ${users((LIMITS.garminRequestsPerMinute * 60) / LIMITS.estimatedRequestsPerSync)} |`,
     `| \`DEFAULT_DISPATCH.maxPerRun\`, a run every ${DISPATCH_RATE_MINUTES} min | ${DEFAULT_DISPATCH.maxPerRun.toLocaleString('en-US')} per run | ${users((DEFAULT_DISPATCH.maxPerRun * 60) / DISPATCH_RATE_MINUTES)} |`,
-    `| \`SYNC_MAX_CONCURRENCY\` (a sync holds a worker ≈ ${fmt(workerSeconds)} s with Garmin's latency) | ${SYNC_MAX_CONCURRENCY} | ${users((SYNC_MAX_CONCURRENCY * 3600) / workerSeconds)} |`,
+    `| \`SYNC_MAX_CONCURRENCY\` workers of ${fmt(perInvocation)} syncs (a batch holds a worker ≈ ${fmt(workerSeconds)} s with Garmin's latency) | ${SYNC_MAX_CONCURRENCY} | ${users((SYNC_MAX_CONCURRENCY * perInvocation * 3600) / workerSeconds)} |`,
     '',
     'Each must be raised together with Garmin\'s tolerance to go further; the benchmark\'s "Dispatch at scale" shows one run ' +
       'claiming tens of thousands without a hot partition.',

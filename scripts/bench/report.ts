@@ -54,6 +54,10 @@ export interface Throughput {
   rruPerSync: number;
   /** Sync-worker wall time per job (its batch's time / batch size). */
   workerMsPerSync: number;
+  /** Bridge invocations that carried fetches, per sync (a batch is one invocation). */
+  bridgeInvocationsPerSync: number;
+  /** Fetches (users) per such invocation, mean. */
+  usersPerBridgeInvocation: number;
   bridgeFetchMsP50: number;
 }
 
@@ -288,6 +292,12 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   row('… Garmin requests per sync in that run', '–', f(t.ours.garminRequestsPerSync), f(t.naive.garminRequestsPerSync));
   row('… DynamoDB writes / WRU / RRU per sync in that run', '–', `${f(t.ours.writesPerSync)} / ${f(t.ours.wruPerSync)} / ${f(t.ours.rruPerSync)}`, `${f(t.naive.writesPerSync)} / ${f(t.naive.wruPerSync)} / ${f(t.naive.rruPerSync)}`);
   row('… sync-worker ms per sync / bridge fetch ms (p50)', '–', `${f(t.ours.workerMsPerSync, 0)} / ${f(t.ours.bridgeFetchMsP50, 0)}`, `${f(t.naive.workerMsPerSync, 0)} / ${f(t.naive.bridgeFetchMsP50, 0)}`);
+  row(
+    '… bridge invocations per sync / users per bridge invocation',
+    '–',
+    `${f(t.ours.bridgeInvocationsPerSync)} / ${f(t.ours.usersPerBridgeInvocation)}`,
+    `${f(t.naive.bridgeInvocationsPerSync)} / ${f(t.naive.usersPerBridgeInvocation)}`,
+  );
   lines.push('');
 
   lines.push('## Bundles and cold loads', '');
@@ -458,7 +468,9 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       'simulator answers at once, so this is our own cost per sync, not Garmin\'s latency. Dispatch ran with no jitter ' +
       '(spreadSeconds 0) to measure capacity; deployed, the jitter spreads the same syncs over the minutes between two ' +
       'dispatch runs on purpose. The machine is shared: with other test runs on it the same measurement has been up to ' +
-      'twice as slow.',
+      `twice as slow. Each worker invocation sent its batch's fetches to the bridge as one invocation: ` +
+      `${f(t.ours.usersPerBridgeInvocation)} users per bridge invocation (naive: ${f(t.naive.usersPerBridgeInvocation)}). ` +
+      '10,000 users end to end (not part of this run, several minutes): `npm run bench -- --users 10000`.',
   );
   return out;
 };

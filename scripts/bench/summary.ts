@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DISPATCH_RATE_MINUTES, MEMORY_MB } from '../../infra/sizing';
+import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
+import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_BATCH_SIZE, SYNC_BATCHING_WINDOW_SECONDS } from '../../infra/sizing';
 import { REPO_ROOT } from '../local/paths';
 import type { BenchResults, SyncCost } from './report';
 
@@ -51,8 +52,16 @@ export interface CostInputs {
   garminRequestsPerSync: number;
   wruPerSync: number;
   rruPerSync: number;
-  /** Lambda invocations per sync: the worker's share and the bridge's (naive: login and fetch). */
+  /** Lambda invocations per worker invocation: the worker's and the bridge's (naive: login and fetch, one sync each). */
   invocationsPerSync?: number;
+  /**
+   * Syncs per worker invocation, their fetches in one bridge invocation (absent: 1, before
+   * batching): measured in the 1,000-user run, bounded by how many jobs the batching window
+   * gathers at ASSUMPTIONS.users (batchUsers).
+   */
+  usersPerInvocation?: number;
+  /** Garmin requests of the slowest fetch of such a batch (absent: the mean): an invocation lasts about as long as it. */
+  slowestCallRequests?: number;
 }
 
 export interface CostLine {
@@ -61,16 +70,42 @@ export interface CostLine {
   usd: number;
 }
 
+/**
+ * Jobs one worker invocation gets at `users` users: dispatch queues each run's due syncs spread
+ * over DEFAULT_DISPATCH.spreadSeconds, and the event source mapping gathers what arrives within
+ * its batching window after the first (at most SYNC_BATCH_SIZE).
+ */
+export const batchUsers = (users: number, syncsPerUserDay: number): number => {
+  const runsPerDay = (24 * 60) / DISPATCH_RATE_MINUTES;
+  const arrivalsPerSecond = (users * syncsPerUserDay) / runsPerDay / DEFAULT_DISPATCH.spreadSeconds;
+  return Math.min(SYNC_BATCH_SIZE, 1 + arrivalsPerSecond * SYNC_BATCHING_WINDOW_SECONDS);
+};
+
+/**
+ * The expected largest of `n` syncs' Garmin requests drawn from `requests` (the simulated day's
+ * per-sync counts): E[max] = Σₖ P(max ≥ k) = Σₖ (1 − F(k − 1)ⁿ).
+ */
+export const expectedSlowest = (requests: number[], n: number): number => {
+  if (requests.length === 0) return 0;
+  const top = Math.max(...requests);
+  let sum = 0;
+  for (let k = 1; k <= top; k++) sum += 1 - (requests.filter((r) => r <= k - 1).length / requests.length) ** n;
+  return sum;
+};
+
 /** Monthly cost of `ASSUMPTIONS.users` users, line by line. */
 export const costLines = (inputs: CostInputs): CostLine[] => {
   const a = ASSUMPTIONS;
   const syncs = inputs.syncsPerUserDay * a.days * a.users;
-  const bridgeSeconds = inputs.garminRequestsPerSync * a.garminLatencySeconds + a.bridgeOwnSeconds;
+  const perInvocation = inputs.usersPerInvocation ?? 1;
+  const invocationCount = syncs / perInvocation;
+  // The batch's fetches wait on Garmin side by side: an invocation lasts about its slowest call.
+  const bridgeSeconds = (inputs.slowestCallRequests ?? inputs.garminRequestsPerSync) * a.garminLatencySeconds + a.bridgeOwnSeconds;
   const workerSeconds = bridgeSeconds + a.workerOwnSeconds;
   const dispatchRuns = (a.days * 24 * 60) / DISPATCH_RATE_MINUTES;
   const gbSeconds =
-    syncs * bridgeSeconds * (MEMORY_MB.bridge / 1024) +
-    syncs * workerSeconds * (MEMORY_MB.syncWorker / 1024) +
+    invocationCount * bridgeSeconds * (MEMORY_MB.bridge / 1024) +
+    invocationCount * workerSeconds * (MEMORY_MB.syncWorker / 1024) +
     dispatchRuns * a.dispatchSecondsPerRun * (MEMORY_MB.dispatch / 1024);
   const storageGb = (a.storageMbPerUser * a.users) / 1024;
   const logsGb = (syncs * a.logKbPerSync) / 1024 / 1024;
@@ -80,13 +115,13 @@ export const costLines = (inputs: CostInputs): CostLine[] => {
   return [
     {
       item: 'Lambda compute',
-      how: `${M(syncs)} syncs × (bridge ${bridgeSeconds.toFixed(2)} s × ${MEMORY_MB.bridge} MB + worker ${workerSeconds.toFixed(2)} s × ${MEMORY_MB.syncWorker} MB) + ${dispatchRuns} dispatch runs × ${a.dispatchSecondsPerRun} s × ${MEMORY_MB.dispatch} MB = ${Math.round(gbSeconds).toLocaleString('en-US')} GB-s`,
+      how: `${M(syncs)} syncs in ${M(invocationCount)} invocations of ${fmt(perInvocation)} × (bridge ${bridgeSeconds.toFixed(2)} s × ${MEMORY_MB.bridge} MB + worker ${workerSeconds.toFixed(2)} s × ${MEMORY_MB.syncWorker} MB) + ${dispatchRuns} dispatch runs × ${a.dispatchSecondsPerRun} s × ${MEMORY_MB.dispatch} MB = ${Math.round(gbSeconds).toLocaleString('en-US')} GB-s`,
       usd: gbSeconds * PRICES.lambdaGbSecond,
     },
     {
       item: 'Lambda requests',
-      how: `${M(syncs)} × ${invocations} + ${dispatchRuns}`,
-      usd: (syncs * invocations + dispatchRuns) * PRICES.lambdaRequest,
+      how: `${M(invocationCount)} × ${invocations} + ${dispatchRuns}`,
+      usd: (invocationCount * invocations + dispatchRuns) * PRICES.lambdaRequest,
     },
     { item: 'DynamoDB writes', how: `${M(syncs)} × ${inputs.wruPerSync.toFixed(2)} WRU`, usd: syncs * inputs.wruPerSync * PRICES.writeRequestUnit },
     { item: 'DynamoDB reads', how: `${M(syncs)} × ${inputs.rruPerSync.toFixed(2)} RRU`, usd: syncs * inputs.rruPerSync * PRICES.readRequestUnit },
@@ -143,13 +178,23 @@ const staticFigures = (r: BenchResults) => ({
   bridgeImportMs: r.static.bridgeImport.importMs,
 });
 
-/** Ours, per scheduled sync: the simulated day's means, at the cadence the run measured. */
-export const costInputs = (r: BenchResults): CostInputs => ({
-  syncsPerUserDay: r.freshness?.syncsPerUserDay ?? daySyncsPerDay(r),
-  garminRequestsPerSync: mean(r.day.syncs.map((s) => s.garminRequests)),
-  wruPerSync: mean(r.day.syncs.map((s) => s.wru)),
-  rruPerSync: mean(r.day.syncs.map((s) => s.rru)),
-});
+/**
+ * Ours, per scheduled sync: the simulated day's means, at the cadence the run measured; batched
+ * as the 1,000-user run measured, no more than the batching window gathers at ASSUMPTIONS.users.
+ */
+export const costInputs = (r: BenchResults): CostInputs => {
+  const syncsPerUserDay = r.freshness?.syncsPerUserDay ?? daySyncsPerDay(r);
+  const requests = r.day.syncs.map((s) => s.garminRequests);
+  const usersPerInvocation = Math.min(r.throughput.ours.usersPerBridgeInvocation, batchUsers(ASSUMPTIONS.users, syncsPerUserDay));
+  return {
+    syncsPerUserDay,
+    garminRequestsPerSync: mean(requests),
+    wruPerSync: mean(r.day.syncs.map((s) => s.wru)),
+    rruPerSync: mean(r.day.syncs.map((s) => s.rru)),
+    usersPerInvocation,
+    slowestCallRequests: expectedSlowest(requests, Math.max(1, Math.round(usersPerInvocation))),
+  };
+};
 
 /** Ours: the figures of this run. */
 export const summarize = (r: BenchResults): Summary => {

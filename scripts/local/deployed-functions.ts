@@ -8,6 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { BatchingBridge, type BatchCapableBridge } from '../../functions/adapters/bridge/batching-bridge';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { type SqsApi, sqsApi } from '../../functions/adapters/aws/sqs-api';
@@ -15,7 +16,7 @@ import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { SqsWebhookQueue } from '../../functions/adapters/webhooks/sqs-webhook-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { type ApiFunction, routeSpec } from '../../functions/api/routes';
-import type { Clock, ConnectJob, ConnectWorkerInvoker, GarminBridge } from '../../functions/core/shared/ports';
+import type { Clock, ConnectJob, ConnectWorkerInvoker } from '../../functions/core/shared/ports';
 import type { Services } from '../../functions/core/services';
 import type { ApiRequestLimits } from '../../functions/core/shared/request-throttle';
 import { composeServices, once } from '../../functions/handlers/commons/compose';
@@ -70,7 +71,7 @@ export interface DeployedFunctionsOptions {
   webhookQueueUrl?: string;
   /** The keyring secret's ARN, as the deployed functions get it. */
   keyringSecretId: string;
-  bridge: GarminBridge;
+  bridge: BatchCapableBridge;
   clock?: Clock;
   /** Absent: no IAM, no limits (LOCAL_AWS_RULES=off). */
   rules?: AwsRules;
@@ -116,7 +117,9 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
     // SQS as deployed (signed calls, no SDK client), checked as this function.
     const sqs = sqsApi(identity && local ? { guard: awsRulesGuard({ identity, local }) } : {});
     const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
-    const bridge = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
+    const invoked = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
+    // As deployed (functions/handlers/commons/runtime.ts): the sync worker batches its fetches.
+    const bridge = name === 'syncWorker' ? new BatchingBridge(invoked) : invoked;
     const services = composeServices({
       doc: createDocumentClient(dynamo),
       tables: options.tables,

@@ -30,9 +30,10 @@ import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
 import { createSecretsManagerVault } from '../../functions/adapters/vault';
 import { initKeyringSecret } from '../../functions/adapters/vault/keyring-secret';
 import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
-import type { BridgeRequest, BridgeResponse } from '../../functions/core/shared/bridge-protocol';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../functions/core/shared/bridge-protocol';
 import { ENV } from '../../functions/core/shared/env';
-import type { Clock, GarminBridge } from '../../functions/core/shared/ports';
+import type { Clock } from '../../functions/core/shared/ports';
+import type { BatchCapableBridge } from '../../functions/adapters/bridge/batching-bridge';
 import type { Services } from '../../functions/core/services';
 import type { DispatchOptions, DispatchResult } from '../../functions/core/sync/dispatch-service';
 import type { ApiRequestLimits } from '../../functions/core/shared/request-throttle';
@@ -153,26 +154,48 @@ export interface WorkerRun {
 }
 
 export interface BridgeStats {
+  /** Calls by op; a batch's fetches count as fetches. */
   calls: Record<string, number>;
+  /** Bridge invocations (a batch is one). */
+  invocations: number;
+  /** Fetches per invocation that carried fetches (1 for a fetch sent alone). */
+  fetchesPerInvocation: number[];
   garminRequests: number;
   /** durationMs the bridge reported per fetch. */
   fetchDurationsMs: number[];
 }
 
-/** Several bridge processes behind one port, round robin, counting what goes through. */
-export class BridgePool implements GarminBridge {
+/** Several bridge processes behind one port (like instances of the bridge function), round robin, counting what goes through. */
+export class BridgePool implements BatchCapableBridge {
   private next = 0;
-  readonly stats: BridgeStats = { calls: {}, garminRequests: 0, fetchDurationsMs: [] };
+  readonly stats: BridgeStats = { calls: {}, invocations: 0, fetchesPerInvocation: [], garminRequests: 0, fetchDurationsMs: [] };
 
   constructor(private readonly bridges: ClosableGarminBridge[]) {}
 
+  private pick(): ClosableGarminBridge {
+    this.stats.invocations++;
+    return this.bridges[this.next++ % this.bridges.length] as ClosableGarminBridge;
+  }
+
   async call(request: BridgeRequest): Promise<BridgeResponse> {
-    const bridge = this.bridges[this.next++ % this.bridges.length] as ClosableGarminBridge;
-    const response = await bridge.call(request);
-    this.stats.calls[request.op] = (this.stats.calls[request.op] ?? 0) + 1;
-    this.stats.garminRequests += response.garminRequests;
-    if (request.op === 'fetch') this.stats.fetchDurationsMs.push(response.durationMs);
+    // Counted when sent: an invocation that fails was made all the same.
+    if (request.op === 'fetch') this.stats.fetchesPerInvocation.push(1);
+    const response = await this.pick().call(request);
+    this.count(request.op, response);
     return response;
+  }
+
+  async callBatch(request: BatchRequest): Promise<BatchResponse> {
+    this.stats.fetchesPerInvocation.push(request.calls.length);
+    const answer = await this.pick().callBatch(request);
+    if (answer.ok) for (const response of answer.responses) this.count('fetch', response);
+    return answer;
+  }
+
+  private count(op: BridgeRequest['op'], response: BridgeResponse): void {
+    this.stats.calls[op] = (this.stats.calls[op] ?? 0) + 1;
+    this.stats.garminRequests += response.garminRequests;
+    if (op === 'fetch') this.stats.fetchDurationsMs.push(response.durationMs);
   }
 
   close = () => Promise.all(this.bridges.map((b) => b.close()));

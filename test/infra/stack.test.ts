@@ -8,7 +8,7 @@ import { METRIC, METRICS_NAMESPACE } from '../../functions/core/shared/metrics';
 import { ROUTE_FUNCTIONS as ROUTES } from '../../functions/api/routes';
 import { BRIDGE_HANDLER } from '../../infra/constructs/bridge';
 import { SERVICE_NAME } from '../../infra/config';
-import { MEMORY_MB, SYNC_MAX_CONCURRENCY, SYNC_MAX_RECEIVE_COUNT, TIMEOUT_SECONDS } from '../../infra/sizing';
+import { MEMORY_MB, SYNC_BATCH_SIZE, SYNC_BATCHING_WINDOW_SECONDS, SYNC_MAX_CONCURRENCY, SYNC_MAX_RECEIVE_COUNT, TIMEOUT_SECONDS } from '../../infra/sizing';
 import { type Synthesized, functionIds, idOf, resourcesOf, synth } from './synth';
 
 let s: Synthesized;
@@ -181,9 +181,9 @@ describe('Garmin bridge', () => {
 });
 
 describe('sync pipeline', () => {
-  it('sync queue: visibility 6 × worker timeout, redrive to the DLQ, SSE', () => {
+  it('sync queue: visibility 6 × worker timeout plus the batching window, redrive to the DLQ, SSE', () => {
     const queue = props(idOf(s, s.stack.pipeline.queue));
-    expect(queue.VisibilityTimeout).toBe(6 * TIMEOUT_SECONDS.syncWorker);
+    expect(queue.VisibilityTimeout).toBe(6 * TIMEOUT_SECONDS.syncWorker + SYNC_BATCHING_WINDOW_SECONDS);
     expect(queue.RedrivePolicy).toEqual({
       deadLetterTargetArn: getAtt(idOf(s, s.stack.pipeline.deadLetterQueue)),
       maxReceiveCount: SYNC_MAX_RECEIVE_COUNT,
@@ -208,13 +208,14 @@ describe('sync pipeline', () => {
     }
   });
 
-  it('the sync worker consumes the queue one job at a time, at most 10 at once, with partial failures', () => {
+  it('the sync worker consumes the queue in batches of 10 jobs, at most 10 batches at once, with partial failures', () => {
     // The other mapping feeds webhook delivery (test/infra/webhooks.test.ts).
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fnIds.syncWorker },
       EventSourceArn: getAtt(idOf(s, s.stack.pipeline.queue)),
-      BatchSize: 1,
+      BatchSize: SYNC_BATCH_SIZE,
+      MaximumBatchingWindowInSeconds: SYNC_BATCHING_WINDOW_SECONDS,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: SYNC_MAX_CONCURRENCY },
     });

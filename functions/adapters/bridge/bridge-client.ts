@@ -3,7 +3,7 @@
  * (Lambda when deployed, a stdio child process locally) behind the caller's deadline.
  */
 import { ENV, readEnv } from '../../core/shared/env';
-import type { GarminBridge } from '../../core/shared/ports';
+import type { BatchCapableBridge } from './batching-bridge';
 import { DeadlineBridge } from './deadline';
 import { LambdaBridgeTransport, type LambdaTransportOptions } from './lambda-transport';
 import { StdioBridgeTransport, type StdioTransportOptions } from './stdio-transport';
@@ -14,7 +14,7 @@ export type GarminBridgeConfig =
   | ({ transport: 'lambda' } & Partial<LambdaTransportOptions>)
   | ({ transport: 'stdio' } & StdioTransportOptions);
 
-export interface ClosableGarminBridge extends GarminBridge {
+export interface ClosableGarminBridge extends BatchCapableBridge {
   close(): Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
-import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { BridgeTransportError, type BridgeTransportFailure, functionFailed } from './errors';
 import { validateResponse } from './protocol-io';
 
@@ -26,8 +26,8 @@ export interface BridgeProcessConfig {
 }
 
 interface PendingCall {
-  op: BridgeRequest['op'];
-  resolve(response: BridgeResponse): void;
+  op: BridgeRequest['op'] | 'batch';
+  resolve(response: BridgeResponse | BatchResponse): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
 }
@@ -119,10 +119,12 @@ export class BridgeProcess {
     return this.alive && !this.closing;
   }
 
-  call(request: BridgeRequest, timeoutMs: number): Promise<BridgeResponse> {
+  call(request: BridgeRequest, timeoutMs: number): Promise<BridgeResponse>;
+  call(request: BatchRequest, timeoutMs: number): Promise<BatchResponse>;
+  call(request: BridgeRequest | BatchRequest, timeoutMs: number): Promise<BridgeResponse | BatchResponse> {
     if (!this.isAlive) return Promise.reject(new BridgeTransportError('process-exited', 'bridge process is not running'));
     const id = randomUUID();
-    return new Promise<BridgeResponse>((resolve, reject) => {
+    return new Promise<BridgeResponse | BatchResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         // The bridge may still finish the call: its late answer is dropped in answer().
         this.pending.delete(id);
@@ -176,7 +178,7 @@ export class BridgeProcess {
       return;
     }
     try {
-      call.resolve(validateResponse(payload, call.op));
+      call.resolve(call.op === 'batch' ? validateResponse(payload, call.op) : validateResponse(payload, call.op));
     } catch (error) {
       call.reject(error);
     }

@@ -1,9 +1,9 @@
 /** The deployed transport: a synchronous Lambda Invoke of the Python bridge function. */
-import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
-import type { GarminBridge } from '../../core/shared/ports';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { type InvokeOutput, type LambdaApi, lambdaApi } from '../aws/lambda-api';
+import type { BatchCapableBridge } from './batching-bridge';
 import { BridgeTransportError, functionFailed, invokeFailed } from './errors';
-import { validateRequest, validateResponse } from './protocol-io';
+import { validateBatchRequest, validateRequest, validateResponse } from './protocol-io';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS, timeoutFor, type BridgeTimeouts } from './timeouts';
 
 export interface LambdaTransportOptions {
@@ -17,7 +17,7 @@ export interface LambdaTransportOptions {
   timeouts?: Partial<BridgeTimeouts>;
 }
 
-export class LambdaBridgeTransport implements GarminBridge {
+export class LambdaBridgeTransport implements BatchCapableBridge {
   private readonly client: LambdaApi;
   private readonly ownsClient: boolean;
   private readonly functionName: string;
@@ -32,6 +32,16 @@ export class LambdaBridgeTransport implements GarminBridge {
 
   async call(request: BridgeRequest): Promise<BridgeResponse> {
     const valid = validateRequest(request);
+    return validateResponse(await this.invoke(valid), valid.op);
+  }
+
+  async callBatch(request: BatchRequest): Promise<BatchResponse> {
+    const valid = validateBatchRequest(request);
+    return validateResponse(await this.invoke(valid), valid.op);
+  }
+
+  /** One synchronous Invoke; the parsed payload of its answer. */
+  private async invoke(valid: BridgeRequest | BatchRequest): Promise<unknown> {
     const timeoutMs = timeoutFor(valid, this.timeouts);
     const signal = AbortSignal.timeout(timeoutMs);
     let output: InvokeOutput;
@@ -50,7 +60,7 @@ export class LambdaBridgeTransport implements GarminBridge {
     if (output.FunctionError) {
       throw functionFailed(valid.op, output.FunctionError);
     }
-    return validateResponse(parsePayload(output.Payload, valid.op), valid.op);
+    return parsePayload(output.Payload, valid.op);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 /** Validation at both ends of every transport, with errors that name fields, not values. */
 import type * as z from 'zod';
-import { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { BridgeTransportError, InvalidBridgeRequestError } from './errors';
 
 // Field names only: they come from our schema (or are the unknown keys' names), never values.
@@ -19,10 +19,18 @@ export const validateRequest = (request: unknown): BridgeRequest => {
   return parsed.data;
 };
 
-export const validateResponse = (payload: unknown, op: string): BridgeResponse => {
-  const parsed = BridgeResponse.safeParse(payload);
+export const validateBatchRequest = (request: unknown): BatchRequest => {
+  const parsed = BatchRequest.safeParse(request);
+  if (!parsed.success) throw new InvalidBridgeRequestError(issuePaths(parsed.error));
+  return parsed.data;
+};
+
+export function validateResponse(payload: unknown, op: 'batch'): BatchResponse;
+export function validateResponse(payload: unknown, op: BridgeRequest['op']): BridgeResponse;
+export function validateResponse(payload: unknown, op: string): BridgeResponse | BatchResponse {
+  const parsed = (op === 'batch' ? BatchResponse : BridgeResponse).safeParse(payload);
   if (!parsed.success) {
     throw new BridgeTransportError('invalid-response', `bridge answered ${op} with an invalid response at: ${issuePaths(parsed.error).join(', ')}`);
   }
   return parsed.data;
-};
+}

@@ -4,11 +4,11 @@
  * concurrently; a crashed process is replaced on the next call.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
-import type { GarminBridge } from '../../core/shared/ports';
+import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
+import type { BatchCapableBridge } from './batching-bridge';
 import { BridgeProcess, type BridgeLogger, type BridgeProcessConfig } from './bridge-process';
 import { BridgeTransportError, invokeFailed } from './errors';
-import { validateRequest } from './protocol-io';
+import { validateBatchRequest, validateRequest } from './protocol-io';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS, timeoutFor, type BridgeTimeouts } from './timeouts';
 
 export interface StdioTransportOptions {
@@ -47,7 +47,7 @@ const resolveConfig = async (options: StdioTransportOptions): Promise<BridgeProc
   };
 };
 
-export class StdioBridgeTransport implements GarminBridge {
+export class StdioBridgeTransport implements BatchCapableBridge {
   private readonly timeouts: BridgeTimeouts;
   private readonly graceMs: number;
   private config?: Promise<BridgeProcessConfig>;
@@ -66,14 +66,24 @@ export class StdioBridgeTransport implements GarminBridge {
 
   async call(request: BridgeRequest): Promise<BridgeResponse> {
     const valid = validateRequest(request);
+    return (await this.running(valid)).call(valid, timeoutFor(valid, this.timeouts));
+  }
+
+  async callBatch(request: BatchRequest): Promise<BatchResponse> {
+    const valid = validateBatchRequest(request);
+    return (await this.running(valid)).call(valid, timeoutFor(valid, this.timeouts));
+  }
+
+  /** The process to send `request` to, once it passed what Lambda's Invoke checks. */
+  private async running(request: BridgeRequest | BatchRequest): Promise<BridgeProcess> {
     const limit = this.options.payloadLimitBytes;
-    if (limit !== undefined && Buffer.byteLength(JSON.stringify(valid)) > limit) throw invokeFailed(valid.op, 'RequestEntityTooLargeException');
+    if (limit !== undefined && Buffer.byteLength(JSON.stringify(request)) > limit) throw invokeFailed(request.op, 'RequestEntityTooLargeException');
     this.config ??= resolveConfig(this.options);
     const config = await this.config;
     if (this.closed) throw new BridgeTransportError('closed', 'bridge transport closed');
     // Synchronous from here: concurrent first calls share one process.
     if (!this.process?.isAlive) this.process = new BridgeProcess(config);
-    return this.process.call(valid, timeoutFor(valid, this.timeouts));
+    return this.process;
   }
 
   /** Lets calls in flight finish (within the grace period), then stops the process. Final. */

@@ -3,7 +3,7 @@
  * Giving up abandons the call, it does not cancel it: the bridge may still finish it
  * (and rotate the tokens, whose new blob then never reaches the caller).
  */
-import type { BridgeRequest } from '../../core/shared/bridge-protocol';
+import type { BatchRequest, BridgeRequest } from '../../core/shared/bridge-protocol';
 
 export type BridgeTimeouts = Record<BridgeRequest['op'], number>;
 
@@ -25,7 +25,10 @@ export const DEFAULT_BRIDGE_TIMEOUTS_MS: BridgeTimeouts = {
 /** A login is never cut off before its own MFA wait is over, plus time to finish the login. */
 const MFA_LOGIN_MARGIN_MS = 60_000;
 
-export const timeoutFor = (request: BridgeRequest, timeouts: BridgeTimeouts): number =>
-  request.op === 'login' && request.mfa
+export const timeoutFor = (request: BridgeRequest | BatchRequest, timeouts: BridgeTimeouts): number => {
+  // A batch's fetches run side by side: it takes about as long as its slowest one.
+  if (request.op === 'batch') return timeouts.fetch;
+  return request.op === 'login' && request.mfa
     ? Math.max(timeouts.login, request.mfa.waitSeconds * 1000 + MFA_LOGIN_MARGIN_MS)
     : timeouts[request.op];
+};

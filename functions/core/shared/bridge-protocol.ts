@@ -28,6 +28,12 @@ export const BRIDGE_LIMITS = {
    * stays well below.
    */
   maxResultBytes: 4_000_000,
+  /**
+   * Fetches one `batch` invocation may carry: the sync worker's SQS batch (infra/sizing.ts
+   * SYNC_BATCH_SIZE). Their results share maxResultBytes (each call gets its `maxResultBytes`
+   * share), so a batch's answer stays within Lambda's 6 MB like one fetch's.
+   */
+  maxBatchCalls: 10,
 } as const;
 
 /** A calendar date, YYYY-MM-DD (the exported pattern rejects impossible dates too). */
@@ -99,6 +105,11 @@ export const FetchRequest = z.strictObject({
    * `stopUnlessAfterMs`, the fetch stops there when Garmin names an upload no later than it.
    */
   probe: z.strictObject({ stopUnlessAfterMs: z.int().min(0).optional() }).optional(),
+  /**
+   * This call's share of BRIDGE_LIMITS.maxResultBytes when it travels in a batch (default: all of
+   * it). Held strictly: a page or day that would pass it is left for the next chunk, unless it is the first.
+   */
+  maxResultBytes: z.int().min(1).max(BRIDGE_LIMITS.maxResultBytes).optional(),
 });
 
 export const PingRequest = z.strictObject({ id: RequestId.optional(), op: z.literal('ping') });
@@ -180,6 +191,19 @@ export const BridgeRequest = z.discriminatedUnion('op', [
   AddWeighInRequest,
   AddHydrationRequest,
 ]);
+
+/**
+ * Several users' fetches in one invocation (the sync worker's SQS batch): the bridge runs them
+ * concurrently, each with its own Garmin client, and answers each one on its own, matched by id.
+ */
+export const BatchRequest = z.strictObject({
+  id: RequestId.optional(),
+  op: z.literal('batch'),
+  calls: z.array(FetchRequest.required({ id: true })).min(1).max(BRIDGE_LIMITS.maxBatchCalls),
+});
+
+/** What the bridge function accepts: one call, or a batch of fetches. */
+export const BridgeInvocation = z.discriminatedUnion('op', [...BridgeRequest.options, BatchRequest]);
 
 export const BRIDGE_ERROR_CODES = [
   'INVALID_CREDENTIALS',
@@ -310,6 +334,17 @@ export const BridgeFailure = z.strictObject({
 
 export const BridgeResponse = z.discriminatedUnion('ok', [BridgeSuccess, BridgeFailure]);
 
+/** Every call's own answer, in the order asked; a batch refused as a whole (INVALID_REQUEST) is one failure. */
+export const BatchResponse = z.discriminatedUnion('ok', [
+  z.strictObject({
+    id: RequestId.nullable().optional(),
+    ok: z.literal(true),
+    responses: z.array(BridgeResponse),
+    durationMs: z.int().min(0),
+  }),
+  BridgeFailure,
+]);
+
 export type BridgeRequest = z.infer<typeof BridgeRequest>;
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type VerifyRequest = z.infer<typeof VerifyRequest>;
@@ -319,6 +354,8 @@ export type AddWeighInRequest = z.infer<typeof AddWeighInRequest>;
 export type AddHydrationRequest = z.infer<typeof AddHydrationRequest>;
 export type WriteResult = z.infer<typeof WriteResult>;
 export type BridgeResponse = z.infer<typeof BridgeResponse>;
+export type BatchRequest = z.infer<typeof BatchRequest>;
+export type BatchResponse = z.infer<typeof BatchResponse>;
 export type BridgeSuccess = z.infer<typeof BridgeSuccess>;
 export type BridgeFailure = z.infer<typeof BridgeFailure>;
 export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
@@ -356,8 +393,9 @@ export const bridgeJsonSchema = () => ({
   attemptStatuses: AttemptStatusSchema.options,
   writeLimits: WRITE_LIMITS,
   garminServiceUrls: GARMIN_SERVICE_URLS,
-  request: z.toJSONSchema(BridgeRequest, { target: 'draft-2020-12', io: 'input' }),
+  request: z.toJSONSchema(BridgeInvocation, { target: 'draft-2020-12', io: 'input' }),
   response: z.toJSONSchema(BridgeResponse, { target: 'draft-2020-12', io: 'output' }),
+  batchResponse: z.toJSONSchema(BatchResponse, { target: 'draft-2020-12', io: 'output' }),
 });
 
 /** The result of a successful call, narrowed to its operation. */

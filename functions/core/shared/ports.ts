@@ -394,6 +394,11 @@ export interface Vault {
 
 export interface GarminBridge {
   call(request: BridgeRequest): Promise<BridgeResponse>;
+  /**
+   * Runs `work` (one SQS record's sync) as one of the syncs whose fetches a batching bridge
+   * sends together: it sends them once every such sync still running is waiting on it.
+   */
+  during?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface SyncJob {

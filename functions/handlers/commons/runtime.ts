@@ -8,6 +8,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { sqsApi } from '../../adapters/aws/sqs-api';
+import { BatchingBridge } from '../../adapters/bridge/batching-bridge';
 import { createGarminBridge } from '../../adapters/bridge/bridge-client';
 import { createDocumentClient } from '../../adapters/dynamo/client';
 import { TABLES, type TableKey } from '../../adapters/dynamo/tables';
@@ -17,6 +18,7 @@ import { createSecretsManagerVault } from '../../adapters/vault';
 import type { DeliveryDeps } from '../../adapters/webhooks/delivery-worker';
 import { SigningSecretsSource } from '../../adapters/webhooks/signing-secrets';
 import { ENV, readEnv } from '../../core/shared/env';
+import type { GarminBridge } from '../../core/shared/ports';
 import type { Services } from '../../core/services';
 import type { DispatchServices } from '../dispatch';
 import { type Adapters, composeDispatch, composeServices, once } from './compose';
@@ -34,15 +36,21 @@ const tables = (): Adapters['tables'] => ({
 
 const syncQueue = () => new SqsSyncQueue(readEnv(ENV.syncQueueUrl));
 
-export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() =>
+const deployedServices = (bridge: () => GarminBridge): Services =>
   composeServices({
     doc: createDocumentClient(),
     tables: tables(),
     vault: once(() => createSecretsManagerVault()),
-    bridge: once(() => createGarminBridge({ transport: 'lambda' })),
+    bridge: once(bridge),
     queue: once(syncQueue),
     connectWorker: once(() => new LambdaConnectInvoker(readEnv(ENV.connectWorkerFunctionName))),
-  }),
+  });
+
+export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => deployedServices(() => createGarminBridge({ transport: 'lambda' })));
+
+/** The sync worker's: the fetches of one SQS batch share one bridge invocation (adapters/bridge/batching-bridge.ts). */
+export const syncWorkerServicesFromEnvironment: () => Services = /* @__PURE__ */ once(() =>
+  deployedServices(() => new BatchingBridge(createGarminBridge({ transport: 'lambda' }))),
 );
 
 const notInThisFunction = (what: string) => (): never => {

@@ -4,8 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
-import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
-import type { GarminBridge } from '../../../functions/core/shared/ports';
+import type { BatchCapableBridge } from '../../../functions/adapters/bridge/batching-bridge';
 import { lambdaContext } from '../apigw-events';
 import { invokePayloadTooLarge } from './aws-errors';
 import type { FunctionIdentity } from './function-identity';
@@ -29,12 +28,19 @@ export const checkInvoke = async (
 };
 
 /** The bridge as one function sees it: each call is a synchronous Invoke of the bridge function by that function. */
-export const bridgeInvokedBy = (caller: FunctionIdentity, bridge: GarminBridge, bridgeArn: string): GarminBridge => ({
-  call: async (request: BridgeRequest): Promise<BridgeResponse> => {
-    await caller.authorize('lambda', [{ action: 'lambda:InvokeFunction', resource: bridgeArn }]);
-    return bridge.call(request);
-  },
-});
+export const bridgeInvokedBy = (caller: FunctionIdentity, bridge: BatchCapableBridge, bridgeArn: string): BatchCapableBridge => {
+  const authorize = () => caller.authorize('lambda', [{ action: 'lambda:InvokeFunction', resource: bridgeArn }]);
+  return {
+    call: async (request) => {
+      await authorize();
+      return bridge.call(request);
+    },
+    callBatch: async (request) => {
+      await authorize();
+      return bridge.callBatch(request);
+    },
+  };
+};
 
 /** Lambda's verdict on an invocation that ran past the function's timeout. */
 export class LambdaTimeoutError extends Error {

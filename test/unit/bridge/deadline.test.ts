@@ -29,6 +29,7 @@ describe('the caller deadline on bridge calls', () => {
         seen.push(request);
         return { ok: false, error: { code: 'INTERNAL', message: 'x' }, tokens: null, tokensChanged: false, garminRequests: 0, durationMs: 0 };
       },
+      callBatch: () => Promise.reject(new Error('not batched here')),
       close: async () => undefined,
     };
     const before = Date.now();
