@@ -11,7 +11,7 @@ import { metrics, metricsPublisher } from './commons/metrics';
 
 /** All dispatch needs: a schedule, a queue, a clock and the service-wide Garmin limits. */
 export interface DispatchServices {
-  deps: Pick<ServiceDeps, 'schedules' | 'queue' | 'clock' | 'rateLimiter' | 'newId'>;
+  deps: Pick<ServiceDeps, 'schedules' | 'queue' | 'clock' | 'garminGuard' | 'newId'>;
 }
 
 /** `options` override DEFAULT_DISPATCH (the benchmark and tests; the deployed function uses the defaults). */
@@ -28,8 +28,7 @@ export const dispatcher = (services: () => DispatchServices, options: Partial<Di
           clock: deps.clock,
           random: Math.random,
           newId: deps.newId,
-          // The service-wide Garmin budget and circuit breaker (absent: only maxPerRun bounds a run).
-          guard: deps.rateLimiter.global,
+          guard: deps.garminGuard,
         },
         options,
       );

@@ -85,7 +85,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
           clock: deps.clock,
           random: Math.random,
           newId: deps.newId,
-          guard: deps.rateLimiter.global,
+          guard: deps.garminGuard,
         },
         dispatchOptions,
       );

@@ -1,7 +1,8 @@
 /**
- * Connections: one item per user in the connections table, attributes in snake_case
- * (the seed's `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the
- * sync state); the `cursors` map alone is stored as the record holds it (core/shared/sync-cursors.ts).
+ * Connections: one item per user in the connections table, each field of the record
+ * (core/shared/connection-record.ts) in the attribute of its name in snake_case (the seed's
+ * `user_id`, `username`, `password`, `is_active`, `last_sync_time`, plus the sync state); the
+ * `cursors` map alone is stored as the record holds it (core/shared/sync-cursors.ts).
  * What every sync changes (due time, lastSyncTime, the probe's time) is in the user's
  * schedule item beside it (schedule-store.ts): `get` reads both in one BatchGetItem and
  * merges them, `put` writes both in one transaction, `update` writes the connection item
@@ -18,9 +19,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
-import { ConnectionStatusSchema } from '../../core/shared/statuses';
+import { ConnectionChangesSchema, ConnectionRecordSchema } from '../../core/shared/connection-record';
 import {
-  DATA_TYPES,
   VersionConflictError,
   type ConnectionChanges,
   type ConnectionFence,
@@ -45,82 +45,49 @@ const fromLegacyCursorNames = (cursors: unknown): unknown =>
       )
     : cursors;
 
-const ConnectionItem = z.object({
-  user_id: z.string(),
-  username: z.string(),
-  password: z.string().optional(),
-  tokens: z.string(),
-  is_active: z.boolean(),
-  status: ConnectionStatusSchema,
-  display_name: z.string().optional(),
-  time_zone: z.string().optional(),
-  data_types: z.array(z.enum(DATA_TYPES)).optional(),
-  last_sync_time: z.string().optional(),
-  next_sync_time: z.string().optional(),
-  last_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
-  consecutive_failures: z.number().int(),
-  cursors: z.preprocess(fromLegacyCursorNames, SyncCursorsSchema),
-  created_at: z.string(),
-  generation: z.number().int().optional(),
-  version: z.number().int(),
-});
+/** The item attribute of a record field: its name in snake_case, the seed's convention (`isActive` → `is_active`). */
+const attributeOf = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+const RECORD_FIELDS = ConnectionRecordSchema.keyof().options;
+/** What an update or a put writes: the record's fields but the key, the version and the schedule's. */
+const CHANGEABLE_FIELDS = ConnectionChangesSchema.keyof().options;
+/** Fields that may be absent from an item (optional in the record); every other one is required and cannot be removed. */
+const OPTIONAL_FIELDS = new Set(CHANGEABLE_FIELDS.filter((field) => ConnectionRecordSchema.shape[field].safeParse(undefined).success));
+
+/** A raw item: attributes by name (the record's are picked from it by attributeOf, the rest left alone). */
+const Item = z.record(z.string(), z.unknown());
 
 /** The connection item with its schedule item's fields, each the schedule's when it has one. */
 const fromItem = (raw: unknown, rawSchedule?: unknown): ConnectionRecord => {
-  const item = ConnectionItem.parse(raw);
+  const item = Item.parse(raw);
+  const fields: Record<string, unknown> = Object.fromEntries(
+    RECORD_FIELDS.flatMap((field) => (item[attributeOf(field)] === undefined ? [] : [[field, item[attributeOf(field)]]])),
+  );
+  const parsed = ConnectionRecordSchema.parse({ ...fields, cursors: fromLegacyCursorNames(fields.cursors) });
   const schedule = rawSchedule === undefined ? undefined : ScheduleItem.parse(rawSchedule);
-  const lastSyncTime = schedule?.last_sync_time ?? item.last_sync_time;
-  const nextSyncTime = schedule?.next_sync_time ?? item.next_sync_time;
-  const probedAt = schedule?.probed_at ?? item.cursors.probedAt;
+  const lastSyncTime = schedule?.last_sync_time ?? parsed.lastSyncTime;
+  const nextSyncTime = schedule?.next_sync_time ?? parsed.nextSyncTime;
+  const probedAt = schedule?.probed_at ?? parsed.cursors.probedAt;
+  const record: ConnectionRecord = { ...parsed, cursors: { ...parsed.cursors }, generation: parsed.generation ?? 0 };
+  delete record.lastSyncTime;
+  delete record.nextSyncTime;
+  delete record.cursors.probedAt;
   return {
-    userId: item.user_id,
-    username: item.username,
-    password: item.password,
-    tokens: item.tokens,
-    isActive: item.is_active,
-    status: item.status,
-    displayName: item.display_name,
-    timeZone: item.time_zone,
-    dataTypes: item.data_types,
+    ...record,
     ...(lastSyncTime ? { lastSyncTime } : {}),
     ...(nextSyncTime ? { nextSyncTime } : {}),
-    lastError: item.last_error,
-    consecutiveFailures: item.consecutive_failures,
-    cursors: { ...item.cursors, ...(probedAt ? { probedAt } : {}) },
-    createdAt: item.created_at,
-    generation: item.generation ?? 0,
-    version: item.version,
+    cursors: { ...record.cursors, ...(probedAt ? { probedAt } : {}) },
   };
 };
 
-/** The item attribute of each record field: the seed's snake_case. */
-const ATTRIBUTE_OF = {
-  username: 'username',
-  password: 'password',
-  tokens: 'tokens',
-  isActive: 'is_active',
-  status: 'status',
-  displayName: 'display_name',
-  timeZone: 'time_zone',
-  dataTypes: 'data_types',
-  lastError: 'last_error',
-  consecutiveFailures: 'consecutive_failures',
-  cursors: 'cursors',
-  createdAt: 'created_at',
-  generation: 'generation',
-} as const satisfies Record<keyof ConnectionFields, string>;
+/** Every changeable field of the record, each key present, so a put REMOVEs the optional ones the record lacks. */
+const changesOf = (record: ConnectionRecord): ConnectionFields => {
+  const fields: ConnectionFields = {};
+  for (const field of CHANGEABLE_FIELDS) Object.assign(fields, { [field]: record[field] });
+  return fields;
+};
 
-/** Fields that may be absent from an item; every other field is required and cannot be removed. */
-const OPTIONAL_FIELDS = new Set<keyof ConnectionFields>([
-  'password',
-  'displayName',
-  'timeZone',
-  'dataTypes',
-  'lastError',
-  'generation',
-]);
-
-const isField = (name: string): name is keyof ConnectionFields => Object.hasOwn(ATTRIBUTE_OF, name);
+const isField = (name: string): name is keyof ConnectionFields => Object.hasOwn(ConnectionChangesSchema.shape, name);
 
 /**
  * The item attributes for the given fields: a field present with an undefined value maps
@@ -132,14 +99,14 @@ const attributesOf = (fields: ConnectionFields): Map<string, unknown> => {
     // `changes` may come from a spread record at run time: userId or version must not slip in.
     if (!isField(field)) throw new Error(`connection field ${field} cannot be changed`);
     if (value === undefined && !OPTIONAL_FIELDS.has(field)) throw new Error(`connection field ${field} cannot be removed`);
-    attributes.set(ATTRIBUTE_OF[field], value);
+    attributes.set(attributeOf(field), value);
   }
   // Only the known cursors, checked: an unreadable map is refused here rather than on the next read.
   // The probe's time is the schedule item's (it moves on every probe).
   if (fields.cursors) {
     const cursors = SyncCursorsSchema.parse(fields.cursors);
     delete cursors.probedAt;
-    attributes.set('cursors', cursors);
+    attributes.set(attributeOf('cursors'), cursors);
   }
   return attributes;
 };
@@ -205,23 +172,7 @@ export class DynamoConnectionStore implements ConnectionStore {
    * record must fail its optimistic update, not overwrite the new tokens.
    */
   async put(record: ConnectionRecord, fence?: ConnectionFence): Promise<boolean> {
-    // Every key present, so the optional fields this record lacks are REMOVEd.
-    const fields: { [K in keyof Required<ConnectionFields>]: ConnectionFields[K] | undefined } = {
-      username: record.username,
-      password: record.password,
-      tokens: record.tokens,
-      isActive: record.isActive,
-      status: record.status,
-      displayName: record.displayName,
-      timeZone: record.timeZone,
-      dataTypes: record.dataTypes,
-      lastError: record.lastError,
-      consecutiveFailures: record.consecutiveFailures,
-      cursors: record.cursors,
-      createdAt: record.createdAt,
-      generation: record.generation,
-    };
-    const attributes = attributesOf(fields);
+    const attributes = attributesOf(changesOf(record));
     // An older version's schedule on the connection item: the schedule item holds it from now on.
     for (const legacy of ['last_sync_time', 'next_sync_time', 'due_shard']) attributes.set(legacy, undefined);
     const update = updateExpression(attributes, 'if_not_exists(#version, :zero) + :one');

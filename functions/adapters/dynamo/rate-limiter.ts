@@ -10,10 +10,8 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { decideWindow } from '../../core/shared/call-limits';
-import type { GarminGuardStore, RateDecision, RateLimiter, RateLogKey, RateRule, RequestCounter } from '../../core/shared/ports';
+import type { RateDecision, RateLimiter, RateLogKey, RateRule } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
-import { DynamoGarminGuardStore } from './garmin-guard-store';
-import { DynamoRequestCounter } from './request-counter';
 import { DATA_SK, TABLES, ratePartition } from './tables';
 import { sleep } from './time';
 
@@ -34,18 +32,10 @@ interface RateLog {
 const itemKey = (key: RateLogKey) => ({ user_id: ratePartition(key.scope, key.subject), sk: `${DATA_SK.rateLimit}${key.kind}` });
 
 export class DynamoRateLimiter implements RateLimiter {
-  /** The service-wide budget and breaker, in the same table's `__system__` partition. */
-  readonly global: GarminGuardStore;
-  /** The per-user API throttle's windows, in the same partitions as the user's logs. */
-  readonly requests: RequestCounter;
-
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {
-    this.global = new DynamoGarminGuardStore(doc, table);
-    this.requests = new DynamoRequestCounter(doc, table);
-  }
+  ) {}
 
   async take(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision> {
     const nowMs = now.getTime();

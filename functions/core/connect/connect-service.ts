@@ -33,7 +33,7 @@ export class ConnectService {
   private readonly limits: CallLimits;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.loginGate = new LoginGate(deps.rateLimiter.global);
+    this.loginGate = new LoginGate(deps.garminGuard);
     this.limits = new CallLimits(deps.rateLimiter);
   }
 

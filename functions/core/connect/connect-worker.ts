@@ -27,7 +27,7 @@ export const completeConnectAttempt = async (deps: ServiceDeps, job: ConnectJob)
       mfa: { userId, attemptId, waitSeconds: LIMITS.mfaWaitSeconds },
     });
     if (!response.ok && response.error.code === 'LOGIN_BLOCKED') {
-      await new LoginGate(deps.rateLimiter.global).blocked(deps.clock.now(), response.error.retryAfterSeconds);
+      await new LoginGate(deps.garminGuard).blocked(deps.clock.now(), response.error.retryAfterSeconds);
       return await fail('LOGIN_BLOCKED', LOGIN_BLOCKED_MESSAGE);
     }
     if (!response.ok) return await fail(response.error.code, response.error.message);

@@ -16,11 +16,11 @@ export const LOGIN_BLOCKED_MESSAGE =
   'with the service ticket it gives (POST /garmin/connection {"ticket": "ST-...", "serviceUrl": "..."}), or try again later.';
 
 export class LoginGate {
-  constructor(private readonly store: GarminGuardStore | undefined) {}
+  constructor(private readonly store: GarminGuardStore) {}
 
   /** Seconds until password logins may be tried again; 0 when they may now. */
   async closedForSeconds(now: Date): Promise<number> {
-    const block = await this.store?.readLoginBlock();
+    const block = await this.store.readLoginBlock();
     if (!block) return 0;
     return Math.max(0, Math.ceil((Date.parse(block.until) - now.getTime()) / 1000));
   }
@@ -33,12 +33,12 @@ export class LoginGate {
 
   /** Garmin refused a login as a block: close the gate; returns until when. */
   async blocked(now: Date, retryAfterSeconds?: number): Promise<Date> {
-    const previous = await this.store?.readLoginBlock();
+    const previous = await this.store.readLoginBlock();
     const strikes = (previous?.strikes ?? 0) + 1;
     const seconds = Math.min(LIMITS.loginBlockMaxSeconds, Math.max(retryAfterSeconds ?? 0, LIMITS.loginBlockSeconds * 2 ** (strikes - 1)));
     const until = new Date(now.getTime() + seconds * 1000);
     // Kept past its end so the next block counts as a repeat; forgotten after a quiet day.
-    await this.store?.writeLoginBlock({ until: until.toISOString(), strikes }, new Date(until.getTime() + LIMITS.loginBlockMaxSeconds * 1000));
+    await this.store.writeLoginBlock({ until: until.toISOString(), strikes }, new Date(until.getTime() + LIMITS.loginBlockMaxSeconds * 1000));
     return until;
   }
 }

@@ -7,8 +7,10 @@ import type {
   EventFeed,
   EventSink,
   GarminBridge,
+  GarminGuardStore,
   IdempotencyStore,
   RateLimiter,
+  RequestCounter,
   ScheduleStore,
   SyncQueue,
   Vault,
@@ -25,7 +27,12 @@ export interface ServiceDeps {
   schedules: ScheduleStore;
   /** Idempotency-Keys of writes (POST /garmin/weight, /hydration). */
   idempotency: IdempotencyStore;
+  /** Sliding logs of logins and authentication calls (call-limits.ts decides which and how many). */
   rateLimiter: RateLimiter;
+  /** The service-wide Garmin protection (all users together): minute budget, circuit breaker, login block. */
+  garminGuard: GarminGuardStore;
+  /** The per-user API throttle's counters (request-throttle.ts). */
+  requestCounter: RequestCounter;
   vault: Vault;
   bridge: GarminBridge;
   queue: SyncQueue;

@@ -6,54 +6,13 @@ import type { BridgeRequest, BridgeResponse } from './bridge-protocol';
 import type { AppEvent } from '../events/schema';
 import type { AttemptStatus, ConnectionStatus, SyncReason } from './statuses';
 import type { SyncCursors } from './sync-cursors';
+import type { ConnectionChanges, ConnectionError, ConnectionRecord, DataType, ScheduleField } from './connection-record';
 
-export type { AttemptStatus, ConnectionStatus, SyncCursors, SyncReason };
+export type { AttemptStatus, ConnectionChanges, ConnectionError, ConnectionRecord, ConnectionStatus, DataType, ScheduleField, SyncCursors, SyncReason };
+export { DATA_TYPES } from './connection-record';
 
 export interface Clock {
   now(): Date;
-}
-
-export interface ConnectionError {
-  code: string;
-  message: string;
-  at: string;
-}
-
-/** What a sync may read from Garmin (PATCH /garmin/connection selects among them). */
-export const DATA_TYPES = ['activities', 'dailySummaries', 'profile', 'weight', 'hydration', 'sleep'] as const;
-export type DataType = (typeof DATA_TYPES)[number];
-
-export interface ConnectionRecord {
-  userId: string;
-  username: string;
-  /** Vault ciphertext; absent when the user chose not to remember it. */
-  password?: string;
-  /** Vault ciphertext of the garminconnect token blob. */
-  tokens: string;
-  isActive: boolean;
-  status: ConnectionStatus;
-  displayName?: string;
-  /** User's Garmin time zone, when known. */
-  timeZone?: string;
-  /** What the user chose to sync; absent: the default (sync/data-types.ts). Kept by a re-login to the same account. */
-  dataTypes?: DataType[];
-  lastSyncTime?: string;
-  /** ISO time of the next scheduled sync; absent when not scheduled (needs_reauth). */
-  nextSyncTime?: string;
-  lastError?: ConnectionError;
-  consecutiveFailures: number;
-  cursors: SyncCursors;
-  createdAt: string;
-  /**
-   * Which connection this is: new whenever a different Garmin account is connected or the
-   * user connects again after a disconnect, kept by a reconnect of the same account.
-   * Writes are fenced on it, so nothing of an older connection (a sync or connect still
-   * running) lands on a newer one. Increasing (at least the epoch ms of its creation), so
-   * it also orders connections across a disconnect. Absent (0) on records older than it.
-   */
-  generation?: number;
-  /** Optimistic concurrency: incremented by every write. */
-  version: number;
 }
 
 /** What writing a new connection is conditioned on. */
@@ -70,15 +29,6 @@ export class VersionConflictError extends Error {
     this.name = 'VersionConflictError';
   }
 }
-
-/**
- * The fields of a connection that live in its schedule (ScheduleStore), not in the connection
- * item: what every sync moves, so that a sync that changes nothing else writes only the schedule.
- */
-export type ScheduleField = 'nextSyncTime' | 'lastSyncTime';
-
-/** What ConnectionStore.update may change: never the schedule's fields (SyncService ends the lease with them). */
-export type ConnectionChanges = Partial<Omit<ConnectionRecord, 'userId' | 'version' | ScheduleField>>;
 
 /** `updated` (what ConnectionStore.update returned) with the schedule's fields of `read`, which an update never changes. */
 export const withScheduleOf = (updated: ConnectionRecord, read: ConnectionRecord): ConnectionRecord => {
@@ -325,19 +275,12 @@ export interface RateLimiter {
   take(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision>;
   /** Looks without recording. */
   peek(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision>;
-  /**
-   * The limits of the whole service towards Garmin (all users together). Optional so that
-   * fakes which do not model them keep compiling; without it nothing global is enforced.
-   */
-  readonly global?: GarminGuardStore;
-  /** The per-user API throttle's counters; optional like `global` (without it nothing is throttled). */
-  readonly requests?: RequestCounter;
 }
 
 /** What the per-user API throttle counts separately: reads (GET) and changes (everything else). */
 export type ApiRequestKind = 'read' | 'change';
 
-/** Fixed-window counters of a user's API requests (the rule is services/request-throttle.ts). */
+/** Fixed-window counters of a user's API requests (the rule is core/shared/request-throttle.ts). */
 export interface RequestCounter {
   /**
    * Atomically counts one request of `kind` in the user's window starting at `windowStart`,

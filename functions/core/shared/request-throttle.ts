@@ -9,7 +9,7 @@
  */
 import { AppError } from './errors';
 import { LIMITS } from './limits';
-import type { ApiRequestKind, Clock, RateLimiter } from './ports';
+import type { ApiRequestKind, Clock, RequestCounter } from './ports';
 
 export type ApiRequestLimits = Record<ApiRequestKind, number>;
 
@@ -17,18 +17,16 @@ export type ApiRequestLimits = Record<ApiRequestKind, number>;
 export const requestKindOf = (routeKey: string): ApiRequestKind => (routeKey.startsWith('GET ') ? 'read' : 'change');
 
 export class RequestThrottle {
-  constructor(private readonly deps: { clock: Clock; rateLimiter: RateLimiter; apiRequestLimits?: ApiRequestLimits }) {}
+  constructor(private readonly deps: { clock: Clock; requestCounter: RequestCounter; apiRequestLimits?: ApiRequestLimits }) {}
 
   /** Counts the request, or throws TOO_MANY_REQUESTS (Retry-After: the window's end) when the user's window is full. */
   async admit(userId: string, routeKey: string): Promise<void> {
-    const counter = this.deps.rateLimiter.requests;
-    if (!counter) return;
     const kind = requestKindOf(routeKey);
     const windowSeconds = LIMITS.apiThrottleWindowSeconds;
     const nowMs = this.deps.clock.now().getTime();
     const windowStartMs = nowMs - (nowMs % (windowSeconds * 1000));
     const limit = (this.deps.apiRequestLimits ?? LIMITS.apiRequestsPerWindow)[kind];
-    if (await counter.take(userId, kind, new Date(windowStartMs), windowSeconds, limit)) return;
+    if (await this.deps.requestCounter.take(userId, kind, new Date(windowStartMs), windowSeconds, limit)) return;
     throw new AppError(
       'TOO_MANY_REQUESTS',
       `Too many ${kind === 'read' ? 'reads' : 'changes'} by this user (at most ${limit} per ${windowSeconds} s); try again after Retry-After`,

@@ -30,8 +30,8 @@ export interface DispatchDeps {
   random(): number;
   /** The owner id of each claim (its lease). */
   newId(): string;
-  /** The service-wide budget and breaker; without it only maxPerRun bounds a run. */
-  guard?: GarminGuardStore;
+  /** The service-wide budget and breaker. */
+  guard: GarminGuardStore;
 }
 
 export interface DispatchOptions {
@@ -153,7 +153,7 @@ const mapConcurrent = async <T, R>(items: readonly T[], concurrency: number, tas
 export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchOptions> = {}): Promise<DispatchResult> => {
   const opts = { ...DEFAULT_DISPATCH, ...options };
   const now = deps.clock.now();
-  const breaker = deps.guard ? breakerState(await deps.guard.readBreaker(), now, opts.breaker) : breakerState(undefined, now);
+  const breaker = breakerState(await deps.guard.readBreaker(), now, opts.breaker);
   const nothing: DispatchResult = { claimed: 0, lostClaims: 0, leftForLater: 0, breaker: breaker.state, reservedRequests: 0 };
   // Half-open lets only a fraction of the load through: of the run and of the budget.
   const cap = Math.floor(opts.maxPerRun * breaker.fraction);
@@ -162,10 +162,7 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
   if (candidates.length === 0) return nothing;
 
   const segments = delaySegments(now, opts.spreadSeconds);
-  const slots = deps.guard
-    ? await reserveSlots(deps.guard, segments, candidates.length, Math.floor(opts.requestsPerMinute * breaker.fraction), opts.requestsPerSync)
-    : // No budget: every delay equally likely (a segment as likely as its length).
-      segments.map((segment) => ({ segment, free: (segment.to - segment.from) * candidates.length }));
+  const slots = await reserveSlots(deps.guard, segments, candidates.length, Math.floor(opts.requestsPerMinute * breaker.fraction), opts.requestsPerSync);
   let free = Math.min(
     candidates.length,
     slots.reduce((sum, s) => sum + s.free, 0),
@@ -205,17 +202,12 @@ export const dispatchDue = async (deps: DispatchDeps, options: Partial<DispatchO
   }
 
   // Reservations not used (claims lost to another dispatcher, rounding) go back to their windows.
-  const guard = deps.guard;
-  if (guard) {
-    await Promise.all(
-      slots.filter((s) => s.free > 0).map((s) => guard.charge(s.segment.windowStart, -s.free * opts.requestsPerSync)),
-    );
-  }
+  await Promise.all(slots.filter((s) => s.free > 0).map((s) => deps.guard.charge(s.segment.windowStart, -s.free * opts.requestsPerSync)));
   return {
     claimed: queued,
     lostClaims,
     leftForLater: candidates.length - queued - lostClaims,
     breaker: breaker.state,
-    reservedRequests: deps.guard ? queued * opts.requestsPerSync : 0,
+    reservedRequests: queued * opts.requestsPerSync,
   };
 };

@@ -6,9 +6,6 @@
  *   reserve for, reserves its own requests in the current minute's budget or waits;
  * - after the call: requests beyond what was reserved are charged to the minute they were
  *   made in (so dispatch sees them), and a 429 is reported to the breaker, which may trip it.
- *
- * Without a GarminGuardStore (fakes, or a runtime that does not wire one) everything is
- * admitted and nothing is recorded.
  */
 import { AppError } from '../shared/errors';
 import { LIMITS } from '../shared/limits';
@@ -31,14 +28,13 @@ export class SyncGuard {
   private cached: { readAtMs: number; state: BreakerState } | undefined;
 
   constructor(
-    private readonly store: GarminGuardStore | undefined,
+    private readonly store: GarminGuardStore,
     private readonly policy: BreakerPolicy = DEFAULT_BREAKER,
     private readonly requestsPerMinute: number = LIMITS.garminRequestsPerMinute,
     private readonly reservedByDispatch: number = LIMITS.estimatedRequestsPerSync,
   ) {}
 
   async breaker(now: Date): Promise<BreakerState> {
-    if (!this.store) return breakerState(undefined, now, this.policy);
     const cached = this.cached;
     if (cached && now.getTime() - cached.readAtMs < BREAKER_CACHE_MS && now.getTime() >= cached.readAtMs) {
       // The state moves with time too: re-derive it from the cached open period.
@@ -48,14 +44,13 @@ export class SyncGuard {
   }
 
   private async refresh(now: Date): Promise<BreakerState> {
-    const state = breakerState(await this.store?.readBreaker(), now, this.policy);
+    const state = breakerState(await this.store.readBreaker(), now, this.policy);
     this.cached = { readAtMs: now.getTime(), state };
     return state;
   }
 
   /** Whether a sync may call Garmin now, for about `plannedRequests` requests. */
   async admit(job: SyncJob, plannedRequests: number, now: Date): Promise<Admission> {
-    if (!this.store) return { admitted: true, reserved: 0 };
     const breaker = await this.breaker(now);
     if (breaker.state === 'open') return { admitted: false, reason: 'breaker_open', retryAt: breaker.reopenAt };
     // Dispatch reserved a scheduled sync's requests when it claimed it.
@@ -71,7 +66,7 @@ export class SyncGuard {
 
   /** Gives back a reservation that will not be used (the sync stopped before calling Garmin). */
   async release(admission: Admission): Promise<void> {
-    if (this.store && admission.admitted && admission.windowStart && admission.reserved > 0) {
+    if (admission.admitted && admission.windowStart && admission.reserved > 0) {
       await this.store.charge(admission.windowStart, -admission.reserved);
     }
   }
@@ -93,7 +88,7 @@ export class SyncGuard {
   recordFailures = 0;
 
   private async record(userId: string, admission: Admission, garminRequests: number, rateLimited: boolean, now: Date): Promise<void> {
-    if (!this.store || !admission.admitted) return;
+    if (!admission.admitted) return;
     const reserved = admission.reserved;
     if (garminRequests > reserved) {
       await this.store.charge(budgetWindow(now), garminRequests - reserved);
@@ -116,7 +111,6 @@ export class SyncGuard {
 
   /** Counts the 429 and trips the breaker if enough distinct users got one. */
   private async report(userId: string, now: Date): Promise<void> {
-    if (!this.store) return;
     const { current, counted } = reportBuckets(now, this.policy);
     const expiresAt = new Date(current.getTime() + 2 * this.policy.windowSeconds * 1000 + 60_000);
     const users = await this.store.reportRateLimited(userId, current, counted, expiresAt);

@@ -132,8 +132,8 @@ export class SyncService {
 
   constructor(private readonly deps: ServiceDeps) {
     this.events = new EventRecorder(deps);
-    this.guard = new SyncGuard(deps.rateLimiter.global);
-    this.loginGate = new LoginGate(deps.rateLimiter.global);
+    this.guard = new SyncGuard(deps.garminGuard);
+    this.loginGate = new LoginGate(deps.garminGuard);
     this.limits = new CallLimits(deps.rateLimiter);
   }
 

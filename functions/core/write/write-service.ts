@@ -55,7 +55,7 @@ export class WriteService {
 
   constructor(private readonly deps: ServiceDeps) {
     this.events = new EventRecorder(deps);
-    this.guard = new SyncGuard(deps.rateLimiter.global);
+    this.guard = new SyncGuard(deps.garminGuard);
   }
 
   async write(userId: string, key: string, input: WriteInput): Promise<WriteOutcome> {

@@ -10,9 +10,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttemptStore } from '../../adapters/dynamo/attempt-store';
 import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
 import { DynamoDataStore } from '../../adapters/dynamo/data-store';
+import { DynamoGarminGuardStore } from '../../adapters/dynamo/garmin-guard-store';
 import { DynamoIdempotencyStore } from '../../adapters/dynamo/idempotency-store';
 import { DynamoScheduleStore } from '../../adapters/dynamo/schedule-store';
 import { DynamoRateLimiter } from '../../adapters/dynamo/rate-limiter';
+import { DynamoRequestCounter } from '../../adapters/dynamo/request-counter';
 import type { TableKey } from '../../adapters/dynamo/tables';
 import { DynamoEventFeed } from '../../adapters/events/dynamo-event-feed';
 import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
@@ -44,7 +46,8 @@ const clockOf = (adapters: Pick<Adapters, 'clock'>): Clock => adapters.clock ?? 
 
 /** The stores dispatch shares with the service graph, built one way for both. */
 const connectionStore = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoConnectionStore(doc, tables.connections, tables.attempts);
-const rateLimiter = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoRateLimiter(doc, tables.data);
+/** The service-wide Garmin budget, breaker and login block, in the data table's `__system__` partition. */
+const garminGuard = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoGarminGuardStore(doc, tables.data);
 const scheduleStore = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoScheduleStore(doc, tables.connections);
 
 export const composeServices = (adapters: Adapters): Services => {
@@ -58,7 +61,10 @@ export const composeServices = (adapters: Adapters): Services => {
     data: new DynamoDataStore(doc, tables.data),
     schedules: scheduleStore(adapters),
     idempotency: new DynamoIdempotencyStore(doc, tables.data),
-    rateLimiter: rateLimiter(adapters),
+    rateLimiter: new DynamoRateLimiter(doc, tables.data),
+    garminGuard: garminGuard(adapters),
+    // The per-user API throttle's windows, in the user's rate partition of the data table.
+    requestCounter: new DynamoRequestCounter(doc, tables.data),
     events: new FeedAndWebhooks(feed, adapters.webhooks),
     feed,
     get vault() {
@@ -84,7 +90,7 @@ export const composeServices = (adapters: Adapters): Services => {
 export const composeDispatch = (adapters: Pick<Adapters, 'doc' | 'tables' | 'queue' | 'clock'>): DispatchServices => ({
   deps: {
     schedules: scheduleStore(adapters),
-    rateLimiter: rateLimiter(adapters),
+    garminGuard: garminGuard(adapters),
     get queue() {
       return adapters.queue();
     },

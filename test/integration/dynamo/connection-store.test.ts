@@ -72,6 +72,36 @@ describe('DynamoConnectionStore', () => {
     expect(await store.get(newUserId())).toBeUndefined();
   });
 
+  it('writes every field under the attribute items have always had, and reads it back', async () => {
+    const userId = newUserId();
+    const full = record(userId, {
+      dataTypes: ['activities', 'weight'],
+      lastError: { code: 'UPSTREAM_UNAVAILABLE', message: 'Garmin answered 503', at: '2026-03-01T09:59:00.000Z' },
+      consecutiveFailures: 2,
+      generation: 5,
+    });
+    await store.put(full);
+
+    expect(await rawItem(userId)).toEqual({
+      user_id: userId,
+      username: 'runner@example.com',
+      password: 'v1:ciphertext-password',
+      tokens: 'v1:ciphertext-tokens',
+      is_active: true,
+      status: 'active',
+      display_name: 'runner',
+      time_zone: 'Europe/Berlin',
+      data_types: ['activities', 'weight'],
+      last_error: { code: 'UPSTREAM_UNAVAILABLE', message: 'Garmin answered 503', at: '2026-03-01T09:59:00.000Z' },
+      consecutive_failures: 2,
+      cursors: { backfillFrom: '2025-12-01', backfillDone: false },
+      created_at: '2026-03-01T09:00:00.000Z',
+      generation: 5,
+      version: 1,
+    });
+    expect(await store.get(userId)).toEqual(full);
+  });
+
   it('reads a connection an older version wrote, its schedule on the connection item, until the schedule item has its own', async () => {
     const userId = newUserId();
     await tables.doc.send(

@@ -131,8 +131,7 @@ describe('writes', () => {
 
   it('refuses writes while the service-wide breaker is open (Garmin is rate-limiting the service), freeing the key', async () => {
     const { user, day } = await connected();
-    const guard = h.runtime.services.deps.rateLimiter.global;
-    if (!guard) throw new Error('the local runtime wires the Garmin guard');
+    const guard = h.runtime.services.deps.garminGuard;
     const now = h.clock.now();
     const reopenAt = new Date(now.getTime() + 300_000);
     const version = (await guard.readBreaker())?.version;

@@ -55,7 +55,7 @@ describe('dispatch on DynamoDB', () => {
     const ids = await seed('pair', 120, new Date(now.getTime() - 60_000));
     const a = recorder();
     const b = recorder();
-    const deps = { schedules, clock: { now: () => now }, random: Math.random, newId: randomUUID };
+    const deps = { schedules, guard, clock: { now: () => now }, random: Math.random, newId: randomUUID };
     const [ra, rb] = await Promise.all([
       dispatchDue({ ...deps, queue: a.queue }, { spreadSeconds: 0, claimConcurrency: 8 }),
       dispatchDue({ ...deps, queue: b.queue }, { spreadSeconds: 0, claimConcurrency: 8 }),
@@ -108,6 +108,7 @@ describe('dispatch on DynamoDB', () => {
     // The shared tables (the test before moved to tables of its own).
     const schedules = new DynamoScheduleStore(tables.doc, tables.names.connections);
     const connections = new DynamoConnectionStore(tables.doc, tables.names.connections);
+    const guard = new DynamoGarminGuardStore(tables.doc, tables.names.data);
     const now = new Date('2001-03-01T12:00:00Z');
     const userId = 'legacy-user';
     const due = new Date(now.getTime() - 60_000).toISOString();
@@ -119,7 +120,7 @@ describe('dispatch on DynamoDB', () => {
     );
     const a = recorder();
     const b = recorder();
-    const deps = { schedules, clock: { now: () => now }, random: Math.random, newId: randomUUID };
+    const deps = { schedules, guard, clock: { now: () => now }, random: Math.random, newId: randomUUID };
     // Two dispatchers at once: one claim wins.
     await Promise.all([dispatchDue({ ...deps, queue: a.queue }, { spreadSeconds: 0 }), dispatchDue({ ...deps, queue: b.queue }, { spreadSeconds: 0 })]);
     const jobs = [...a.jobs, ...b.jobs].filter((j) => j.userId === userId);

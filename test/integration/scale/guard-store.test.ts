@@ -1,7 +1,6 @@
 /** The service-wide Garmin budget and breaker state on DynamoDB Local: atomic under concurrency. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoGarminGuardStore } from '../../../functions/adapters/dynamo/garmin-guard-store';
-import { DynamoRateLimiter } from '../../../functions/adapters/dynamo/rate-limiter';
 import { createTestTables, scanAll, type TestTables } from '../dynamo/tables';
 
 let tables: TestTables;
@@ -52,10 +51,6 @@ describe('the per-minute Garmin budget', () => {
     const items = (await scanAll(tables.doc, tables.names.data)).filter((i) => i.sk === `BUDGET#${window.toISOString()}`);
     expect(items).toEqual([expect.objectContaining({ user_id: '__system__', used: 3, expires_at: expect.any(Number) })]);
     expect(items[0]?.expires_at).toBeGreaterThan(window.getTime() / 1000);
-  });
-
-  it('is reachable from the rate limiter the services already have', () => {
-    expect(new DynamoRateLimiter(tables.doc, tables.names.data).global).toBeInstanceOf(DynamoGarminGuardStore);
   });
 });
 

@@ -1,17 +1,18 @@
-/** Small fakes of the ports: clock, ids, rate limiter, vault, event sink, connect worker, idempotency. */
+/** Small fakes of the ports: clock, ids, rate limiter, request counter, vault, event sink, connect worker, idempotency. */
 import type { AppEvent } from '../../../functions/core/events/schema';
 import type {
+  ApiRequestKind,
   Clock,
   ConnectJob,
   ConnectWorkerInvoker,
   EventSink,
-  GarminGuardStore,
   IdempotencyRecord,
   IdempotencyStore,
   RateDecision,
   RateLimiter,
   RateLogKey,
   RateRule,
+  RequestCounter,
   Vault,
   VaultPurpose,
   WriteOutcome,
@@ -38,8 +39,6 @@ export const sequentialIds = (): (() => string) => {
 export class MemoryRateLimiter implements RateLimiter {
   readonly logs = new Map<string, number[]>();
 
-  constructor(readonly global?: GarminGuardStore) {}
-
   private decide(key: RateLogKey, rule: RateRule, now: Date): { decision: RateDecision; log: number[] } {
     const since = now.getTime() - rule.windowSeconds * 1000;
     const log = (this.logs.get(`${key.scope}#${key.subject}#${key.kind}`) ?? []).filter((t) => t > since);
@@ -59,6 +58,19 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async peek(key: RateLogKey, rule: RateRule, now: Date): Promise<RateDecision> {
     return this.decide(key, rule, now).decision;
+  }
+}
+
+/** Fixed windows of API requests, as the DynamoDB counter keeps them: a full window counts nothing. */
+export class MemoryRequestCounter implements RequestCounter {
+  readonly windows = new Map<string, number>();
+
+  async take(userId: string, kind: ApiRequestKind, windowStart: Date, _windowSeconds: number, limit: number): Promise<boolean> {
+    const key = `${userId}#${kind}#${windowStart.getTime()}`;
+    const used = this.windows.get(key) ?? 0;
+    if (used >= limit) return false;
+    this.windows.set(key, used + 1);
+    return true;
   }
 }
 

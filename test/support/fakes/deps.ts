@@ -1,10 +1,20 @@
 /** ServiceDeps made of the in-memory fakes, each kept by name so a test can script and inspect it. */
 import type { ServiceDeps } from '../../../functions/core/shared/deps';
 import { MemoryAttemptStore } from './attempts';
-import { FixedClock, MemoryIdempotency, MemoryRateLimiter, RecordingConnectWorker, RecordingEvents, TagVault, sequentialIds } from './basics';
+import {
+  FixedClock,
+  MemoryIdempotency,
+  MemoryRateLimiter,
+  MemoryRequestCounter,
+  RecordingConnectWorker,
+  RecordingEvents,
+  TagVault,
+  sequentialIds,
+} from './basics';
 import { ScriptedBridge } from './bridge';
 import { MemoryConnectionStore } from './connections';
 import { MemoryDataStore } from './data';
+import { MemoryGuardStore } from './guard';
 import { RecordingQueue } from './queue';
 import { MemoryScheduleStore } from './schedules';
 
@@ -19,6 +29,8 @@ export const fakeDeps = (now: Date) => {
     schedules,
     idempotency: new MemoryIdempotency(),
     rateLimiter: new MemoryRateLimiter(),
+    garminGuard: new MemoryGuardStore(),
+    requestCounter: new MemoryRequestCounter(),
     vault: new TagVault(),
     bridge: new ScriptedBridge(),
     queue: new RecordingQueue(),

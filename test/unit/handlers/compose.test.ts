@@ -37,6 +37,18 @@ describe('composeDispatch', () => {
     expect(full.tables).toEqual(dispatch.tables);
     expect(deps.queue).toBe(queue);
     expect(deps.clock).toBe(clock);
-    expect(deps.rateLimiter.global).toBeDefined();
+  });
+
+  it('gives dispatch the same service-wide Garmin guard as the service graph, on the data table', async () => {
+    const queue: SyncQueue = { enqueue: async () => undefined };
+    const dispatch = recordingDoc();
+    const { deps } = composeDispatch({ doc: dispatch.doc, tables: TABLES, queue: () => queue });
+    const full = recordingDoc();
+    const services = composeServices({ doc: full.doc, tables: TABLES, queue: () => queue, vault: unused, bridge: unused, connectWorker: unused });
+
+    expect(await deps.garminGuard.readBreaker()).toBeUndefined();
+    expect(await services.deps.garminGuard.readBreaker()).toBeUndefined();
+    expect(dispatch.tables).toEqual(['data-table']);
+    expect(full.tables).toEqual(dispatch.tables);
   });
 });

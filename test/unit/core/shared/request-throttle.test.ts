@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../functions/core/shared/errors';
 import { LIMITS } from '../../../../functions/core/shared/limits';
-import type { ApiRequestKind, RateLimiter, RequestCounter } from '../../../../functions/core/shared/ports';
+import type { ApiRequestKind, RequestCounter } from '../../../../functions/core/shared/ports';
 import { RequestThrottle } from '../../../../functions/core/shared/request-throttle';
 
 const NOW = new Date('2026-11-30T12:00:45.500Z');
@@ -16,14 +16,8 @@ class FakeCounter implements RequestCounter {
   }
 }
 
-const limiter = (requests?: RequestCounter): RateLimiter => ({
-  take: () => Promise.reject(new Error('not used')),
-  peek: () => Promise.reject(new Error('not used')),
-  ...(requests ? { requests } : {}),
-});
-
-const throttle = (counter: RequestCounter | undefined, apiRequestLimits?: { read: number; change: number }) =>
-  new RequestThrottle({ clock: { now: () => NOW }, rateLimiter: limiter(counter), ...(apiRequestLimits ? { apiRequestLimits } : {}) });
+const throttle = (counter: RequestCounter, apiRequestLimits?: { read: number; change: number }) =>
+  new RequestThrottle({ clock: { now: () => NOW }, requestCounter: counter, ...(apiRequestLimits ? { apiRequestLimits } : {}) });
 
 describe('RequestThrottle', () => {
   it('counts a GET as a read and anything else as a change, in the minute the request falls in', async () => {
@@ -42,10 +36,9 @@ describe('RequestThrottle', () => {
     expect(refusal).toMatchObject({ code: 'TOO_MANY_REQUESTS', status: 429, retryAfterSeconds: 14.5 });
   });
 
-  it('takes the limits the runtime sets, and admits everything without a counter', async () => {
+  it('takes the limits the runtime sets', async () => {
     const counter = new FakeCounter();
     await throttle(counter, { read: 7, change: 3 }).admit('u1', 'GET /garmin/profile');
     expect(counter.takes[0]?.limit).toBe(7);
-    await expect(throttle(undefined).admit('u1', 'GET /garmin/profile')).resolves.toBeUndefined();
   });
 });

@@ -14,11 +14,11 @@ const DUE = new Date(NOW.getTime() - 60_000).toISOString();
 const users = (count: number, nextSyncTime = DUE) =>
   Array.from({ length: count }, (_, i) => ({ userId: `user-${String(i).padStart(4, '0')}`, nextSyncTime }));
 
-const setup = (count: number, options: { guard?: boolean; random?: () => number } = {}) => {
+const setup = (count: number, options: { random?: () => number } = {}) => {
   const schedule = new MemoryScheduleStore();
   for (const u of users(count)) schedule.due(u.userId, u.nextSyncTime);
   const queue = new RecordingQueue();
-  const guard = options.guard ? new MemoryGuardStore() : undefined;
+  const guard = new MemoryGuardStore();
   const deps: DispatchDeps = {
     schedules: schedule,
     queue,
@@ -28,7 +28,7 @@ const setup = (count: number, options: { guard?: boolean; random?: () => number 
       return () => `claim-${++n}`;
     })(),
     random: options.random ?? seededRandom(7),
-    ...(guard ? { guard } : {}),
+    guard,
   };
   return { schedule, queue, guard, deps };
 };
@@ -107,30 +107,32 @@ describe('dispatchDue: jitter', () => {
   });
 
   it('uses the extreme delays when random() is at its bounds', async () => {
+    // 12:00:20 + [0, 60) s: the 12:00 window covers 40 s of the spread (4 of 5 syncs' slots), 12:01 the rest (2).
     const low = setup(5, { random: () => 0 });
     await dispatchDue(low.deps, { spreadSeconds: 60 });
-    expect(low.queue.jobs.every((j) => j.delaySeconds === 0)).toBe(true);
+    // The first window's slots are drawn first; once they are taken, the next window's start.
+    expect(low.queue.jobs.map((j) => j.delaySeconds)).toEqual([0, 0, 0, 0, 40]);
   });
 });
 
 describe('dispatchDue: the Garmin budget', () => {
   it('claims only as many users as the minute\'s budget allows, and reserves their requests', async () => {
-    const { guard, queue, deps } = setup(1000, { guard: true });
+    const { guard, queue, deps } = setup(1000);
     const result = await dispatchDue(deps, { spreadSeconds: 0, requestsPerMinute: 300, requestsPerSync: 3 });
     expect(result).toMatchObject({ claimed: 100, leftForLater: 900, reservedRequests: 300 });
     expect(queue.jobs).toHaveLength(100);
-    expect(await guard?.used(budgetWindow(NOW))).toBe(300);
+    expect(await guard.used(budgetWindow(NOW))).toBe(300);
     // The window is full: the next run in the same minute claims nobody, and nothing is lost.
     const again = await dispatchDue(deps, { spreadSeconds: 0, requestsPerMinute: 300, requestsPerSync: 3 });
     expect(again).toMatchObject({ claimed: 0, leftForLater: 900 });
   });
 
   it('reserves in the minute each delayed job will run, never past any window\'s limit', async () => {
-    const { guard, queue, deps } = setup(1000, { guard: true });
+    const { guard, queue, deps } = setup(1000);
     // 12:00:20 + [0, 120) s touches the windows 12:00, 12:01 and 12:02.
     const result = await dispatchDue(deps, { spreadSeconds: 120, requestsPerMinute: 90, requestsPerSync: 3 });
     const windows = [0, 1, 2].map((m) => new Date(Date.parse('2026-11-23T12:00:00Z') + m * 60_000));
-    const used = await Promise.all(windows.map((w) => guard?.used(w) ?? 0));
+    const used = await Promise.all(windows.map((w) => guard.used(w)));
     for (const u of used) expect(u).toBeLessThanOrEqual(90);
     expect(result.claimed * 3).toBe(used.reduce((a, b) => a + b, 0));
     // Each job's delay lands in a window that reserved a slot for it.
@@ -139,23 +141,23 @@ describe('dispatchDue: the Garmin budget', () => {
       const w = budgetWindow(new Date(NOW.getTime() + (job.delaySeconds ?? 0) * 1000)).getTime();
       perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
     }
-    for (const [w, n] of perWindow) expect(n * 3).toBeLessThanOrEqual(await (guard?.used(new Date(w)) ?? 0));
+    for (const [w, n] of perWindow) expect(n * 3).toBeLessThanOrEqual(await guard.used(new Date(w)));
     expect(result.claimed).toBe(90);
   });
 
   it('gives back the reservation of claims it lost', async () => {
-    const { schedule, guard, deps } = setup(10, { guard: true });
+    const { schedule, guard, deps } = setup(10);
     for (const u of ['user-0001', 'user-0002', 'user-0003']) schedule.stolen.add(u);
     const result = await dispatchDue(deps, { spreadSeconds: 0, requestsPerMinute: 1000, requestsPerSync: 3 });
     expect(result.claimed).toBe(7);
-    expect(await guard?.used(budgetWindow(NOW))).toBe(21);
+    expect(await guard.used(budgetWindow(NOW))).toBe(21);
   });
 });
 
 describe('dispatchDue: the circuit breaker', () => {
   it('claims nothing while the breaker is open, without even looking for due users', async () => {
-    const { schedule, guard, queue, deps } = setup(10, { guard: true });
-    if (guard) guard.breaker = { openedAt: NOW.toISOString(), reopenAt: new Date(NOW.getTime() + 60_000).toISOString(), trips: 1, version: 1 };
+    const { schedule, guard, queue, deps } = setup(10);
+    guard.breaker = { openedAt: NOW.toISOString(), reopenAt: new Date(NOW.getTime() + 60_000).toISOString(), trips: 1, version: 1 };
     const result = await dispatchDue(deps);
     expect(result).toMatchObject({ claimed: 0, breaker: 'open' });
     expect(queue.jobs).toHaveLength(0);
@@ -165,9 +167,9 @@ describe('dispatchDue: the circuit breaker', () => {
   it('lets only the half-open fraction through: of maxPerRun and of the budget', async () => {
     const fraction = LIMITS.breakerHalfOpenFractions[0];
     const halfOpen = () => {
-      const s = setup(1000, { guard: true });
+      const s = setup(1000);
       // Reopened 1 s ago: the first half-open step.
-      if (s.guard) s.guard.breaker = { openedAt: new Date(NOW.getTime() - 301_000).toISOString(), reopenAt: new Date(NOW.getTime() - 1000).toISOString(), trips: 1, version: 1 };
+      s.guard.breaker = { openedAt: new Date(NOW.getTime() - 301_000).toISOString(), reopenAt: new Date(NOW.getTime() - 1000).toISOString(), trips: 1, version: 1 };
       return s;
     };
     const byRun = await dispatchDue(halfOpen().deps, { spreadSeconds: 0, maxPerRun: 200, requestsPerMinute: 1_000_000 });

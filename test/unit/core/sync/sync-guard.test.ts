@@ -8,11 +8,6 @@ const NOW = new Date('2026-11-23T12:00:30Z');
 const WINDOW = budgetWindow(NOW);
 
 describe('SyncGuard: a sync\'s admission', () => {
-  it('admits everything and records nothing without a store', async () => {
-    const guard = new SyncGuard(undefined);
-    expect(await guard.admit({ userId: 'u', reason: 'backfill' }, 40, NOW)).toEqual({ admitted: true, reserved: 0 });
-  });
-
   it('holds every kind of sync back while the breaker is open, until it reopens', async () => {
     const store = new MemoryGuardStore();
     const reopenAt = new Date(NOW.getTime() + 120_000);

@@ -1,0 +1,65 @@
+/**
+ * A user's Garmin connection, defined once. The TypeScript type is inferred from this schema,
+ * and the connection store derives everything else from it: each field's item attribute (its
+ * name in snake_case), which fields an update may remove (the optional ones) and how an item
+ * is read. Adding a field is one line here (plus its test).
+ */
+import * as z from 'zod';
+import { ConnectionStatusSchema } from './statuses';
+import { SyncCursorsSchema } from './sync-cursors';
+
+/** What a sync may read from Garmin (PATCH /garmin/connection selects among them). */
+export const DATA_TYPES = ['activities', 'dailySummaries', 'profile', 'weight', 'hydration', 'sleep'] as const;
+export type DataType = (typeof DATA_TYPES)[number];
+
+export const ConnectionErrorSchema = z.object({ code: z.string(), message: z.string(), at: z.string() });
+export type ConnectionError = z.infer<typeof ConnectionErrorSchema>;
+
+export const ConnectionRecordSchema = z.object({
+  userId: z.string(),
+  username: z.string(),
+  /** Vault ciphertext; absent when the user chose not to remember it. */
+  password: z.string().optional(),
+  /** Vault ciphertext of the garminconnect token blob. */
+  tokens: z.string(),
+  isActive: z.boolean(),
+  status: ConnectionStatusSchema,
+  displayName: z.string().optional(),
+  /** User's Garmin time zone, when known. */
+  timeZone: z.string().optional(),
+  /** What the user chose to sync; absent: the default (shared/data-types.ts). Kept by a re-login to the same account. */
+  dataTypes: z.array(z.enum(DATA_TYPES)).optional(),
+  lastSyncTime: z.string().optional(),
+  /** ISO time of the next scheduled sync; absent when not scheduled (needs_reauth). */
+  nextSyncTime: z.string().optional(),
+  lastError: ConnectionErrorSchema.optional(),
+  consecutiveFailures: z.number().int(),
+  cursors: SyncCursorsSchema,
+  createdAt: z.string(),
+  /**
+   * Which connection this is: new whenever a different Garmin account is connected or the
+   * user connects again after a disconnect, kept by a reconnect of the same account.
+   * Writes are fenced on it, so nothing of an older connection (a sync or connect still
+   * running) lands on a newer one. Increasing (at least the epoch ms of its creation), so
+   * it also orders connections across a disconnect. Absent (0) on records older than it.
+   */
+  generation: z.number().int().optional(),
+  /** Optimistic concurrency: incremented by every write. */
+  version: z.number().int(),
+});
+export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
+
+/**
+ * The fields of a connection that live in its schedule (ScheduleStore), not in the connection
+ * item: what every sync moves, so that a sync that changes nothing else writes only the schedule.
+ */
+export type ScheduleField = 'nextSyncTime' | 'lastSyncTime';
+
+/** What ConnectionStore.update may change: not the key or the version, never the schedule's fields (SyncService ends the lease with them). */
+export const ConnectionChangesSchema = ConnectionRecordSchema.omit({
+  userId: true,
+  version: true,
+  nextSyncTime: true,
+  lastSyncTime: true,
+} satisfies Record<'userId' | 'version' | ScheduleField, true>).partial();
+export type ConnectionChanges = z.infer<typeof ConnectionChangesSchema>;
