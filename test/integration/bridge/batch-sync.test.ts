@@ -11,7 +11,7 @@ import { killBridgeProcess } from '../../../scripts/local/fault-injection';
 import { harnessForFile, PASSWORD } from '../core/harness';
 import { claimedJob } from '../../support/claim';
 import { eventually, garminAccount, type GarminHolds, lost, requests, toAfternoon, upload } from '../faults/fault-world';
-import { newAccount, recordedActivity } from '../garmin/garmin-world';
+import { newAccount, readActivities, recordedActivity } from '../garmin/garmin-world';
 
 // A failed record is visible again at once: the next drain is SQS's redelivery.
 const h = harnessForFile({ syncVisibilityTimeoutSeconds: 0 });
@@ -155,23 +155,10 @@ describe('sync batches', () => {
     expect(run.failed).toBe(0);
     expect(Math.max(...invocations())).toBe(3);
     for (const [i, user] of users.entries()) {
-      const read = await allActivities(user);
+      const read = await readActivities(h, user);
       expect(read.size).toBe(PER_USER);
       expect(read.get(String(50_000_000 + i * 10_000 + 321))).toEqual(accounts[i]?.sent[321]);
       expect((await connection(user))?.cursors.backfillDone).toBe(true);
     }
   });
 });
-
-/** Every activity the app reads for `user`, through the API's cursor. */
-const allActivities = async (user: string): Promise<Map<string, unknown>> => {
-  const read = new Map<string, unknown>();
-  let cursor: string | undefined;
-  do {
-    const page = await h.api('GET /garmin/activities', { userId: user, query: { limit: '100', ...(cursor ? { cursor } : {}) } });
-    expect(page.status).toBe(200);
-    for (const item of page.body.items as Array<{ activityId: string; garmin: unknown }>) read.set(item.activityId, item.garmin);
-    cursor = (page.body.nextCursor as string | null) ?? undefined;
-  } while (cursor);
-  return read;
-};

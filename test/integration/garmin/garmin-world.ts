@@ -63,12 +63,17 @@ export const advance = async (h: Harness, seconds: number): Promise<void> => {
   await h.sim.setClock(h.clock.now().toISOString());
 };
 
-/** The activities the app reads, by id. */
+/** Every activity the app reads, by id, paging through the API's cursor. */
 export const readActivities = async (h: Harness, user: string): Promise<Map<string, Record<string, unknown>>> => {
-  const answer = await h.api('GET /garmin/activities', { userId: user, query: { limit: '100' } });
-  expect(answer.status).toBe(200);
-  const items = answer.body.items as Array<{ activityId: string; garmin: Record<string, unknown> }>;
-  return new Map(items.map((item) => [item.activityId, item.garmin]));
+  const read = new Map<string, Record<string, unknown>>();
+  let cursor: string | undefined;
+  do {
+    const page = await h.api('GET /garmin/activities', { userId: user, query: { limit: '100', ...(cursor ? { cursor } : {}) } });
+    expect(page.status).toBe(200);
+    for (const item of page.body.items as Array<{ activityId: string; garmin: Record<string, unknown> }>) read.set(item.activityId, item.garmin);
+    cursor = (page.body.nextCursor as string | null) ?? undefined;
+  } while (cursor);
+  return read;
 };
 
 /** What dispatch does when the connection is due: one scheduled sync through the queue; the connection after it. */

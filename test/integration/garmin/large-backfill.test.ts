@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_LIMITS } from '../../../functions/core/shared/aws-limits';
 import { harnessForFile } from '../core/harness';
-import { connectAndBackfill, newAccount, recordedActivity } from './garmin-world';
+import { connectAndBackfill, newAccount, readActivities, recordedActivity } from './garmin-world';
 
 const h = harnessForFile();
 
@@ -25,14 +25,7 @@ describe('a large backfill', () => {
 
     const user = await connectAndBackfill(h, email);
 
-    const read = new Map<string, unknown>();
-    let cursor: string | undefined;
-    do {
-      const page = await h.api('GET /garmin/activities', { userId: user, query: { limit: '100', ...(cursor ? { cursor } : {}) } });
-      expect(page.status).toBe(200);
-      for (const item of page.body.items as Array<{ activityId: string; garmin: unknown }>) read.set(item.activityId, item.garmin);
-      cursor = (page.body.nextCursor as string | null) ?? undefined;
-    } while (cursor);
+    const read = await readActivities(h, user);
     expect(read.size).toBe(COUNT);
     expect(read.get(String(40_000_000 + 777))).toEqual(sent[777]);
     const connection = await h.runtime.services.deps.connections.get(user);
