@@ -11,7 +11,6 @@
  * schedule item has its own, and removed by the next `put` (dispatch's claim moves the due time).
  */
 import {
-  BatchGetCommand,
   DeleteCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -28,6 +27,7 @@ import {
   type ConnectionStore,
 } from '../../core/shared/ports';
 import { SyncCursorsSchema } from '../../core/shared/sync-cursors';
+import { batchGetAll } from './batch-get';
 import { conditionally } from './conditional-write';
 import { ScheduleItem, canonicalTime, dueShardOf, scheduleKey } from './schedule-store';
 
@@ -151,16 +151,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   ) {}
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
-    const keys: Array<Record<string, string>> = [{ user_id: userId }, scheduleKey(userId)];
-    const items: Array<Record<string, unknown>> = [];
-    // BatchGetItem may leave keys unprocessed under throttling: asked again until none is left.
-    for (let pending = keys; pending.length > 0; ) {
-      const { Responses, UnprocessedKeys } = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      items.push(...(Responses?.[this.table] ?? []));
-      pending = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Array<Record<string, string>>;
-    }
+    const items = await batchGetAll(this.doc, this.table, [{ user_id: userId }, scheduleKey(userId)], { consistentRead: true });
     const connection = items.find((item) => item.user_id === userId);
     return connection ? fromItem(connection, items.find((item) => item.user_id === scheduleKey(userId).user_id)) : undefined;
   }

@@ -10,10 +10,11 @@
  * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
  */
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/shared/ports';
+import { batchGetAll } from './batch-get';
 import { conditionally } from './conditional-write';
 import { SCHEDULE_KEY_PREFIX, TABLES } from './tables';
 
@@ -61,9 +62,6 @@ export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
 
 const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
 const LeaseItem = z.object({ user_id: z.string(), lease_until: z.string().optional() });
-
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_KEYS = 100;
 
 /** No live lease: none, or one that ran out (its holder crashed or was cut off). */
 const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)';
@@ -117,18 +115,9 @@ export class DynamoScheduleStore implements ScheduleStore {
   /** Those of `userIds` whose schedule item holds a live lease (eventually consistent: the claim's condition decides). */
   private async leasedOf(userIds: string[], now: Date): Promise<Set<string>> {
     const leased = new Set<string>();
-    for (let i = 0; i < userIds.length; i += BATCH_GET_KEYS) {
-      // BatchGetItem may leave keys unprocessed under throttling: asked again until none is left.
-      for (let pending = userIds.slice(i, i + BATCH_GET_KEYS).map(scheduleKey); pending.length > 0; ) {
-        const { Responses, UnprocessedKeys } = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'user_id, lease_until' } } }),
-        );
-        for (const raw of Responses?.[this.table] ?? []) {
-          const item = LeaseItem.parse(raw);
-          if (item.lease_until !== undefined && item.lease_until >= now.toISOString()) leased.add(item.user_id.slice(SCHEDULE_KEY_PREFIX.length));
-        }
-        pending = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Array<{ user_id: string }>;
-      }
+    for (const raw of await batchGetAll(this.doc, this.table, userIds.map(scheduleKey), { projection: 'user_id, lease_until' })) {
+      const item = LeaseItem.parse(raw);
+      if (item.lease_until !== undefined && item.lease_until >= now.toISOString()) leased.add(item.user_id.slice(SCHEDULE_KEY_PREFIX.length));
     }
     return leased;
   }
