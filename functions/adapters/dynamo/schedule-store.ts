@@ -72,8 +72,8 @@ export class DynamoScheduleStore implements ScheduleStore {
     private readonly table: string,
   ) {}
 
-  async get(userId: string): Promise<ScheduleRecord | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: scheduleKey(userId), ConsistentRead: true }));
+  async get(userId: string, options: { eventual?: boolean } = {}): Promise<ScheduleRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: scheduleKey(userId), ConsistentRead: !options.eventual }));
     return Item ? scheduleOf(userId, Item) : undefined;
   }
 

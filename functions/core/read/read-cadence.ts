@@ -9,7 +9,9 @@ import type { Clock, ScheduleStore } from '../shared/ports';
 
 export const recordRead = async (deps: { schedules: ScheduleStore; clock: Clock }, userId: string): Promise<void> => {
   const now = deps.clock.now();
-  const schedule = await deps.schedules.get(userId);
+  // Every app read passes here: an eventually consistent look (a stale one only skips or tries a
+  // write whose condition decides).
+  const schedule = await deps.schedules.get(userId, { eventual: true });
   // Not scheduled (not connected, or waiting for the user to log in again): nothing to pull.
   if (!schedule?.nextSyncTime) return;
   const readSince = new Date(now.getTime() - LIMITS.cadenceReadWindowSeconds * 1000).toISOString();

@@ -95,8 +95,8 @@ export interface DueSchedule {
 }
 
 export interface ScheduleStore {
-  /** Strongly consistent. */
-  get(userId: string): Promise<ScheduleRecord | undefined>;
+  /** Strongly consistent unless `eventual` (half the read cost, for a look whose write is conditioned anyway). */
+  get(userId: string, options?: { eventual?: boolean }): Promise<ScheduleRecord | undefined>;
   /** Schedules of one shard due at or before `now` and without a live lease (claimable), oldest first. */
   findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]>;
   /**
