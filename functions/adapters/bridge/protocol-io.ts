@@ -1,10 +1,10 @@
 /** Validation at both ends of every transport, with errors that name fields, not values. */
-import type * as z from 'zod';
+import type * as z from '../../core/shared/zod';
 import { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { BridgeTransportError, InvalidBridgeRequestError } from './errors';
 
 // Field names only: they come from our schema (or are the unknown keys' names), never values.
-const issuePaths = (error: z.ZodError): string[] => {
+const issuePaths = (error: z.core.$ZodError): string[] => {
   const paths = error.issues.flatMap((issue) =>
     (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]).map(
       (path) => path.map(String).join('.') || '(root)',

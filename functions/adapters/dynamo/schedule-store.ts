@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/shared/ports';
 import { batchGetAll } from './batch-get';
@@ -38,13 +38,13 @@ export const scheduleKey = (userId: string) => ({ user_id: `${SCHEDULE_KEY_PREFI
 
 export const ScheduleItem = z.object({
   user_id: z.string(),
-  next_sync_time: z.string().optional(),
-  last_sync_time: z.string().optional(),
-  probed_at: z.string().optional(),
-  lease_owner: z.string().optional(),
-  lease_until: z.string().optional(),
-  fetches: z.array(z.number()).optional(),
-  read_at: z.string().optional(),
+  next_sync_time: z.optional(z.string()),
+  last_sync_time: z.optional(z.string()),
+  probed_at: z.optional(z.string()),
+  lease_owner: z.optional(z.string()),
+  lease_until: z.optional(z.string()),
+  fetches: z.optional(z.array(z.number())),
+  read_at: z.optional(z.string()),
 });
 
 export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
@@ -61,7 +61,7 @@ export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
 };
 
 const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
-const LeaseItem = z.object({ user_id: z.string(), lease_until: z.string().optional() });
+const LeaseItem = z.object({ user_id: z.string(), lease_until: z.optional(z.string()) });
 
 /** No live lease: none, or one that ran out (its holder crashed or was cut off). */
 const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)';

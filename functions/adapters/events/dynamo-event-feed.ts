@@ -12,7 +12,7 @@
  * cursor from before a disconnect continues with what came after it.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { EVENT_LIMITS } from '../../core/events/rules';
 import { AppEvent } from '../../core/events/schema';
 import type { EventFeed, EventSink } from '../../core/shared/ports';

@@ -6,23 +6,23 @@
  * No event carries a credential, a token or a health value: only ids, dates, times and
  * error codes, so the app fetches what changed through the API it already uses.
  */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { IsoDate } from '../shared/bridge-protocol';
 
 const IsoTime = z.iso.datetime();
-const ActivityIds = z.array(z.string().regex(/^\d+$/));
+const ActivityIds = z.array(z.string().check(z.regex(/^\d+$/)));
 const Dates = z.array(IsoDate);
 
 /** The fields every event has; `id` is the `webhook-id` too (stable across retries: receivers dedupe on it). */
-const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+const envelope = <T extends string, D extends z.ZodMiniType>(type: T, data: D) =>
   z.strictObject({
-    id: z.string().regex(/^evt_[0-9a-f]{32}$/),
+    id: z.string().check(z.regex(/^evt_[0-9a-f]{32}$/)),
     type: z.literal(type),
     /** Bumped when the type's `data` changes incompatibly; the type keeps its name. */
     version: z.literal(1),
     /** When it happened (the backend's clock). */
     timestamp: IsoTime,
-    userId: z.string().min(1),
+    userId: z.string().check(z.minLength(1)),
     data,
   });
 
@@ -30,7 +30,7 @@ export const ConnectionConnected = envelope('connection.connected', z.strictObje
 export const ConnectionNeedsReauth = envelope(
   'connection.needs_reauth',
   /** The error code that made it (TOKEN_REJECTED, GARMIN_INVALID_CREDENTIALS, ...). */
-  z.strictObject({ reason: z.string().min(1) }),
+  z.strictObject({ reason: z.string().check(z.minLength(1)) }),
 );
 export const ConnectionDisconnected = envelope(
   'connection.disconnected',
@@ -49,10 +49,10 @@ export const ConnectionTokensExpiring = envelope(
 );
 export const SyncFailing = envelope(
   'sync.failing',
-  z.strictObject({ consecutiveFailures: z.int().positive(), errorCode: z.string().min(1), nextSyncTime: IsoTime.optional() }),
+  z.strictObject({ consecutiveFailures: z.int().check(z.positive()), errorCode: z.string().check(z.minLength(1)), nextSyncTime: z.optional(IsoTime) }),
 );
-export const SyncRecovered = envelope('sync.recovered', z.strictObject({ failuresBefore: z.int().positive() }));
-export const BackfillCompleted = envelope('backfill.completed', z.strictObject({ from: IsoDate.optional() }));
+export const SyncRecovered = envelope('sync.recovered', z.strictObject({ failuresBefore: z.int().check(z.positive()) }));
+export const BackfillCompleted = envelope('backfill.completed', z.strictObject({ from: z.optional(IsoDate) }));
 export const DataChanged = envelope(
   'data.changed',
   z.strictObject({
@@ -62,7 +62,7 @@ export const DataChanged = envelope(
      * Dates whose weigh-ins, hydration or sleep changed (by a sync or a write). Added to version 1
      * (an additive change): events recorded before it lack it, every event since has it.
      */
-    wellness: z.strictObject({ weight: Dates, hydration: Dates, sleep: Dates }).optional(),
+    wellness: z.optional(z.strictObject({ weight: Dates, hydration: Dates, sleep: Dates })),
   }),
 );
 
@@ -92,6 +92,6 @@ export const EVENT_SCHEMAS = {
   'sync.recovered': SyncRecovered,
   'backfill.completed': BackfillCompleted,
   'data.changed': DataChanged,
-} as const satisfies Record<AppEventType, z.ZodType>;
+} as const satisfies Record<AppEventType, z.ZodMiniType>;
 
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as AppEventType[];

@@ -4,7 +4,7 @@
  * This file is the single source of truth: `npm run schema:export` writes it as JSON Schema
  * to python-layer/garmin_bridge/protocol.schema.json, which the Python tests validate against.
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { AttemptStatusSchema } from './statuses';
 import { GARMIN_SERVICE_URLS, SERVICE_TICKET_PATTERN } from '../../../packages/garmin-device-signin/src/garmin';
 
@@ -39,35 +39,35 @@ export const BRIDGE_LIMITS = {
 /** A calendar date, YYYY-MM-DD (the exported pattern rejects impossible dates too). */
 export const IsoDate = z.iso.date();
 
-const RequestId = z.string().min(1).max(64);
+const RequestId = z.string().check(z.minLength(1), z.maxLength(64));
 /**
  * The caller's deadline (epoch ms): the bridge starts no Garmin request after it and answers
  * with what it has, rotated tokens included, while the caller still waits. Set by the
  * bridge client (adapters/bridge/deadline.ts) from the call's timeout.
  */
-const DeadlineMs = z.int().min(0);
-const TokenBlob = z.string().min(2).max(BRIDGE_LIMITS.maxTokenBlobLength);
+const DeadlineMs = z.int().check(z.gte(0));
+const TokenBlob = z.string().check(z.minLength(2), z.maxLength(BRIDGE_LIMITS.maxTokenBlobLength));
 
 /** Where the bridge waits for an MFA code: an item of the attempts table (table name from the bridge's environment). */
 export const MfaMailbox = z.strictObject({
-  userId: z.string().min(1).max(128),
-  attemptId: z.string().min(1).max(128),
-  waitSeconds: z.int().min(1).max(BRIDGE_LIMITS.maxMfaWaitSeconds),
+  userId: z.string().check(z.minLength(1), z.maxLength(128)),
+  attemptId: z.string().check(z.minLength(1), z.maxLength(128)),
+  waitSeconds: z.int().check(z.gte(1), z.lte(BRIDGE_LIMITS.maxMfaWaitSeconds)),
 });
 
 export const LoginRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('login'),
-  deadlineMs: DeadlineMs.optional(),
-  username: z.string().min(1).max(254),
-  password: z.string().min(1).max(256),
-  mfa: MfaMailbox.optional(),
+  deadlineMs: z.optional(DeadlineMs),
+  username: z.string().check(z.minLength(1), z.maxLength(254)),
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
+  mfa: z.optional(MfaMailbox),
 });
 
 export const VerifyRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('verify'),
-  deadlineMs: DeadlineMs.optional(),
+  deadlineMs: z.optional(DeadlineMs),
   tokens: TokenBlob,
 });
 
@@ -77,53 +77,53 @@ export type DayType = (typeof DAY_TYPES)[number];
 
 export const ActivitiesQuery = z.strictObject({
   startDate: IsoDate,
-  endDate: IsoDate.optional(),
-  pageSize: z.int().min(1).max(BRIDGE_LIMITS.maxActivityPageSize).optional(),
-  maxPages: z.int().min(1).max(BRIDGE_LIMITS.maxActivityPages).optional(),
+  endDate: z.optional(IsoDate),
+  pageSize: z.optional(z.int().check(z.gte(1), z.lte(BRIDGE_LIMITS.maxActivityPageSize))),
+  maxPages: z.optional(z.int().check(z.gte(1), z.lte(BRIDGE_LIMITS.maxActivityPages))),
 });
 
 export const FetchRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('fetch'),
-  deadlineMs: DeadlineMs.optional(),
+  deadlineMs: z.optional(DeadlineMs),
   tokens: TokenBlob,
   /** Known display name, so daily summaries need no profile request. */
-  displayName: z.string().min(1).max(128).optional(),
-  activities: ActivitiesQuery.optional(),
-  dailySummaries: z
-    .strictObject({
-      dates: z.array(IsoDate).min(1).max(BRIDGE_LIMITS.maxSummaryDates),
+  displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  activities: z.optional(ActivitiesQuery),
+  dailySummaries: z.optional(
+    z.strictObject({
+      dates: z.array(IsoDate).check(z.minLength(1), z.maxLength(BRIDGE_LIMITS.maxSummaryDates)),
       /** Per-day types read with each date's summary (one request each), so a day's data arrives whole or not at all. */
-      types: z.array(z.enum(DAY_TYPES)).max(DAY_TYPES.length).optional(),
-    })
-    .optional(),
+      types: z.optional(z.array(z.enum(DAY_TYPES)).check(z.maxLength(DAY_TYPES.length))),
+    }),
+  ),
   /** Weigh-ins over a date range: one request (`get_weigh_ins`) whatever the number of days. */
-  weight: z.strictObject({ startDate: IsoDate, endDate: IsoDate }).optional(),
-  profile: z.boolean().optional(),
+  weight: z.optional(z.strictObject({ startDate: IsoDate, endDate: IsoDate })),
+  profile: z.optional(z.boolean()),
   /**
    * First ask when the user's device last uploaded (`get_device_last_used`, one request). With
    * `stopUnlessAfterMs`, the fetch stops there when Garmin names an upload no later than it.
    */
-  probe: z.strictObject({ stopUnlessAfterMs: z.int().min(0).optional() }).optional(),
+  probe: z.optional(z.strictObject({ stopUnlessAfterMs: z.optional(z.int().check(z.gte(0))) })),
   /**
    * This call's share of BRIDGE_LIMITS.maxResultBytes when it travels in a batch (default: all of
    * it). Held strictly: a page or day that would pass it is left for the next chunk, unless it is the first.
    */
-  maxResultBytes: z.int().min(1).max(BRIDGE_LIMITS.maxResultBytes).optional(),
+  maxResultBytes: z.optional(z.int().check(z.gte(1), z.lte(BRIDGE_LIMITS.maxResultBytes))),
 });
 
-export const PingRequest = z.strictObject({ id: RequestId.optional(), op: z.literal('ping') });
+export const PingRequest = z.strictObject({ id: z.optional(RequestId), op: z.literal('ping') });
 
 /** The service URLs Garmin's SSO issues tickets for, and so the only ones a ticket can be exchanged with. */
 export const GarminServiceUrl = z.enum(GARMIN_SERVICE_URLS);
 /** A CAS service ticket: single-use, short-lived, a secret (never logged, never stored). */
-export const ServiceTicket = z.string().max(256).regex(SERVICE_TICKET_PATTERN);
+export const ServiceTicket = z.string().check(z.maxLength(256), z.regex(SERVICE_TICKET_PATTERN));
 
 /** Exchange a service ticket from a sign-in on the user's own device for DI tokens. */
 export const ExchangeRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('exchange'),
-  deadlineMs: DeadlineMs.optional(),
+  deadlineMs: z.optional(DeadlineMs),
   ticket: ServiceTicket,
   serviceUrl: GarminServiceUrl,
 });
@@ -147,11 +147,11 @@ export const WRITE_LIMITS = {
  * uploads it as a FIT file with the weight. Defined once: the write route's body and the bridge request.
  */
 export const BodyComposition = z.strictObject({
-  bodyFatPct: z.number().min(WRITE_LIMITS.minPercent).max(WRITE_LIMITS.maxPercent).optional(),
-  bodyWaterPct: z.number().min(WRITE_LIMITS.minPercent).max(WRITE_LIMITS.maxPercent).optional(),
-  muscleMassKg: z.number().positive().max(WRITE_LIMITS.maxFitWeightKg).optional(),
-  boneMassKg: z.number().positive().max(WRITE_LIMITS.maxFitWeightKg).optional(),
-  bmi: z.number().min(WRITE_LIMITS.minBmi).max(WRITE_LIMITS.maxBmi).optional(),
+  bodyFatPct: z.optional(z.number().check(z.gte(WRITE_LIMITS.minPercent), z.lte(WRITE_LIMITS.maxPercent))),
+  bodyWaterPct: z.optional(z.number().check(z.gte(WRITE_LIMITS.minPercent), z.lte(WRITE_LIMITS.maxPercent))),
+  muscleMassKg: z.optional(z.number().check(z.positive(), z.lte(WRITE_LIMITS.maxFitWeightKg))),
+  boneMassKg: z.optional(z.number().check(z.positive(), z.lte(WRITE_LIMITS.maxFitWeightKg))),
+  bmi: z.optional(z.number().check(z.gte(WRITE_LIMITS.minBmi), z.lte(WRITE_LIMITS.maxBmi))),
 });
 export type BodyComposition = z.infer<typeof BodyComposition>;
 
@@ -161,25 +161,25 @@ export type BodyComposition = z.infer<typeof BodyComposition>;
  * that day's weigh-ins back (`get_weigh_ins`, one request).
  */
 export const AddWeighInRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('addWeighIn'),
-  deadlineMs: DeadlineMs.optional(),
+  deadlineMs: z.optional(DeadlineMs),
   tokens: TokenBlob,
   /** Local wall-clock time with the user's UTC offset, e.g. 2026-11-30T07:15:00+01:00. */
-  timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/),
-  weightKg: z.number().positive().max(WRITE_LIMITS.maxWeightKg),
+  timestamp: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/)),
+  weightKg: z.number().check(z.positive(), z.lte(WRITE_LIMITS.maxWeightKg)),
   /** With it the weigh-in is a FIT upload (`add_body_composition`) rather than a manual entry (`add_weigh_in`). */
-  bodyComposition: BodyComposition.optional(),
+  bodyComposition: z.optional(BodyComposition),
 });
 
 /** Adds intake to a day's hydration (`add_hydration_data`, ml), then reads the day back (`get_hydration_data`). */
 export const AddHydrationRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('addHydration'),
-  deadlineMs: DeadlineMs.optional(),
+  deadlineMs: z.optional(DeadlineMs),
   tokens: TokenBlob,
   date: IsoDate,
-  ml: z.number().positive().max(WRITE_LIMITS.maxHydrationMl),
+  ml: z.number().check(z.positive(), z.lte(WRITE_LIMITS.maxHydrationMl)),
 });
 
 export const BridgeRequest = z.discriminatedUnion('op', [
@@ -197,13 +197,13 @@ export const BridgeRequest = z.discriminatedUnion('op', [
  * concurrently, each with its own Garmin client, and answers each one on its own, matched by id.
  */
 export const BatchRequest = z.strictObject({
-  id: RequestId.optional(),
+  id: z.optional(RequestId),
   op: z.literal('batch'),
-  calls: z.array(FetchRequest.required({ id: true })).min(1).max(BRIDGE_LIMITS.maxBatchCalls),
+  calls: z.array(z.required(FetchRequest, { id: true })).check(z.minLength(1), z.maxLength(BRIDGE_LIMITS.maxBatchCalls)),
 });
 
 /** What the bridge function accepts: one call, or a batch of fetches. */
-export const BridgeInvocation = z.discriminatedUnion('op', [...BridgeRequest.options, BatchRequest]);
+export const BridgeInvocation = z.discriminatedUnion('op', [...BridgeRequest.def.options, BatchRequest]);
 
 export const BRIDGE_ERROR_CODES = [
   'INVALID_CREDENTIALS',
@@ -231,7 +231,7 @@ export const BridgeErrorCode = z.enum(BRIDGE_ERROR_CODES);
 export const BridgeError = z.strictObject({
   code: BridgeErrorCode,
   message: z.string(),
-  retryAfterSeconds: z.int().min(0).optional(),
+  retryAfterSeconds: z.optional(z.int().check(z.gte(0))),
 });
 
 const GarminObject = z.record(z.string(), z.unknown());
@@ -240,31 +240,31 @@ export const DAY_UNAVAILABLE_REASONS = ['no_content', 'privacy_protected'] as co
 
 export const ProfileBasics = z.strictObject({
   displayName: z.string(),
-  fullName: z.string().nullable(),
-  profileId: z.int().nullable(),
-  unitSystem: z.string().nullable(),
+  fullName: z.nullable(z.string()),
+  profileId: z.nullable(z.int()),
+  unitSystem: z.nullable(z.string()),
 });
 
 /** Garmin's answers for the per-day types asked, as given. */
-const DayTypeResults = { hydration: GarminObject.optional(), sleep: GarminObject.optional() };
+const DayTypeResults = { hydration: z.optional(GarminObject), sleep: z.optional(GarminObject) };
 
 export const FetchResult = z.strictObject({
-  displayName: z.string().nullable(),
+  displayName: z.nullable(z.string()),
   /**
    * The probe's answer: `lastUsedDeviceUploadTime` (epoch ms), null when Garmin named none
    * (no device, field missing or null, another shape); `stopped`: nothing else was fetched.
    */
-  probe: z.strictObject({ lastUploadMs: z.int().min(0).nullable(), stopped: z.boolean() }).optional(),
-  activities: z
-    .strictObject({
+  probe: z.optional(z.strictObject({ lastUploadMs: z.nullable(z.int().check(z.gte(0))), stopped: z.boolean() })),
+  activities: z.optional(
+    z.strictObject({
       items: z.array(GarminObject),
       /** False when maxPages stopped the paging before the range was exhausted. */
       complete: z.boolean(),
-      pages: z.int().min(0),
-    })
-    .optional(),
-  dailySummaries: z
-    .strictObject({
+      pages: z.int().check(z.gte(0)),
+    }),
+  ),
+  dailySummaries: z.optional(
+    z.strictObject({
       /** In the order asked; dates missing at the end were not fetched (budget or failure). */
       items: z.array(
         z.union([
@@ -273,19 +273,19 @@ export const FetchResult = z.strictObject({
           z.strictObject({ date: IsoDate, unavailable: z.enum(DAY_UNAVAILABLE_REASONS), ...DayTypeResults }),
         ]),
       ),
-    })
-    .optional(),
+    }),
+  ),
   /** Garmin's weight range answer (`dailyWeightSummaries` per day with weigh-ins) for the range asked. */
-  weight: z.strictObject({ startDate: IsoDate, endDate: IsoDate, range: GarminObject }).optional(),
-  profile: z
-    .strictObject({
+  weight: z.optional(z.strictObject({ startDate: IsoDate, endDate: IsoDate, range: GarminObject })),
+  profile: z.optional(
+    z.strictObject({
       basics: ProfileBasics,
       socialProfile: GarminObject,
       userSettings: GarminObject,
       /** IANA zone from Garmin: decides the user's "today" and when a day is final. */
-      timeZone: z.string().nullable(),
-    })
-    .optional(),
+      timeZone: z.nullable(z.string()),
+    }),
+  ),
 });
 
 export const AuthResult = z.strictObject({ profile: ProfileBasics });
@@ -297,9 +297,9 @@ export const AuthResult = z.strictObject({ profile: ProfileBasics });
  */
 export const WriteResult = z.strictObject({
   date: IsoDate,
-  written: GarminObject.nullable(),
-  weight: GarminObject.optional(),
-  hydration: GarminObject.optional(),
+  written: z.nullable(GarminObject),
+  weight: z.optional(GarminObject),
+  hydration: z.optional(GarminObject),
 });
 
 export const PingResult = z.strictObject({
@@ -309,13 +309,13 @@ export const PingResult = z.strictObject({
 });
 
 const Envelope = {
-  id: RequestId.nullable().optional(),
+  id: z.optional(z.nullable(RequestId)),
   /** Current token blob after the call (rotated or not); null when the call holds no tokens. */
-  tokens: TokenBlob.nullable(),
+  tokens: z.nullable(TokenBlob),
   tokensChanged: z.boolean(),
   /** HTTP requests this call sent to Garmin, counted by the bridge. */
-  garminRequests: z.int().min(0),
-  durationMs: z.int().min(0),
+  garminRequests: z.int().check(z.gte(0)),
+  durationMs: z.int().check(z.gte(0)),
 };
 
 export const BridgeSuccess = z.strictObject({
@@ -329,7 +329,7 @@ export const BridgeFailure = z.strictObject({
   ok: z.literal(false),
   error: BridgeError,
   /** What a fetch had already obtained before it failed, so nothing fetched is lost. */
-  partial: FetchResult.optional(),
+  partial: z.optional(FetchResult),
 });
 
 export const BridgeResponse = z.discriminatedUnion('ok', [BridgeSuccess, BridgeFailure]);
@@ -337,10 +337,10 @@ export const BridgeResponse = z.discriminatedUnion('ok', [BridgeSuccess, BridgeF
 /** Every call's own answer, in the order asked; a batch refused as a whole (INVALID_REQUEST) is one failure. */
 export const BatchResponse = z.discriminatedUnion('ok', [
   z.strictObject({
-    id: RequestId.nullable().optional(),
+    id: z.optional(z.nullable(RequestId)),
     ok: z.literal(true),
     responses: z.array(BridgeResponse),
-    durationMs: z.int().min(0),
+    durationMs: z.int().check(z.gte(0)),
   }),
   BridgeFailure,
 ]);
