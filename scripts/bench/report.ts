@@ -175,13 +175,12 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
       return largest
         ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
             'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
-            'and SQS already go without their clients, functions/adapters/aws), and zod 4 classic keeps every schema ' +
-            'method (~100 KB). About 40% of a ' +
-            'cold import is running the modules, most of it building ~350 zod schemas at import, the route table\'s ' +
-            'response schemas among them, which only the OpenAPI document reads. What the rest would take: every schema in ' +
-            'zod/mini (measured on like schemas: -70 KB and ~-5 ms a bundle; building a schema costs mini as much as classic), ' +
-            'the documentation-only schemas built on demand, and below ~300 KB a DynamoDB client without the SDK; ' +
-            'see "Bundles and cold loads"'
+            'and SQS already go without their clients, functions/adapters/aws). zod is zod/mini (34-43 KB with its English ' +
+            'messages; classic was ~100 KB), and what a function does not need at import is built on demand: the answers\' ' +
+            'schemas (only the OpenAPI document reads them) and the bridge protocol\'s (only at a function\'s first bridge ' +
+            'call), so an API function builds ~420 zod schema objects at import instead of ~850 (its routes\' inputs, the ' +
+            'stored items\', the events\'; dispatch 53). What the rest would take: below ~300 KB a DynamoDB client without ' +
+            'the SDK (about half of the code a cold start parses); see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
       return 'garminconnect (with requests and curl_cffi) is what every Garmin operation runs; boto3 is no longer imported (MFA mailbox only)';
