@@ -321,6 +321,11 @@ export const bridgeSchemas = once(() => {
     /** Current token blob after the call (rotated or not); null when the call holds no tokens. */
     tokens: z.nullable(TokenBlob),
     tokensChanged: z.boolean(),
+    /**
+     * When garminconnect will refresh `tokens` (epoch s: the access token's expiry less its 15-minute
+     * margin); absent when unknown. A sync that could reach it runs alone (core/sync/claimed-run.ts).
+     */
+    tokensRefreshAt: z.optional(z.int().check(z.gte(0))),
     /** HTTP requests this call sent to Garmin, counted by the bridge. */
     garminRequests: z.int().check(z.gte(0)),
     durationMs: z.int().check(z.gte(0)),

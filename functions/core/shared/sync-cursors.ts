@@ -27,6 +27,8 @@ export const SyncCursorsSchema = z.object({
   wellnessCheckedAt: z.optional(z.string()),
   /** When Garmin last issued (or rotated) this connection's tokens: a refresh token dies idle after about 30 days. */
   tokensRefreshedAt: z.optional(z.string()),
+  /** When garminconnect will refresh these tokens (the bridge's tokensRefreshAt), while known: a sync that may reach it runs alone. */
+  tokensRefreshAt: z.optional(z.string()),
   /** The device's last upload as the last probe saw it (sync-plan.ts probeFirst), and when that probe ran. */
   deviceUploadAt: z.optional(z.string()),
   probedAt: z.optional(z.string()),
