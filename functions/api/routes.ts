@@ -72,8 +72,8 @@ export interface RouteSpec {
 
 /**
  * Schemas the OpenAPI document names as components (request bodies are read as zod input,
- * answers as output). The answers' are built on the first call of `responses`: only the
- * document reads them (a handler's answer is typed by them, never parsed), so a function's
+ * answers as output). The answers' schemas are built on the first call of `responses`: only
+ * the document reads them (a handler's answer is typed by them, never parsed), so a function's
  * import builds none of them.
  */
 export const NAMED_SCHEMAS = {
@@ -118,7 +118,6 @@ export const NAMED_SCHEMAS = {
 
 /** An answer's component name. */
 export type ResponseName = keyof ReturnType<typeof NAMED_SCHEMAS.responses>;
-
 
 /** What every route may answer, merged with the route's own refusal at that status. */
 export const EVERY_ROUTE: { refusals: Record<number, Refusal> } = {
