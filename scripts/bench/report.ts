@@ -177,9 +177,9 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
             'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
             'and SQS already go without their clients, functions/adapters/aws). zod is zod/mini (34-43 KB with its English ' +
             'messages; classic was ~100 KB), and what a function does not need at import is built on demand: the answers\' ' +
-            'schemas (only the OpenAPI document reads them) and the bridge protocol\'s (only at a function\'s first bridge ' +
-            'call), so an API function builds ~420 zod schema objects at import instead of ~850 (its routes\' inputs, the ' +
-            'stored items\', the events\'; dispatch 53). What the rest would take: below ~300 KB a DynamoDB client without ' +
+            'schemas (only the OpenAPI document reads them), the bridge protocol\'s (at a function\'s first bridge call) and ' +
+            'the events\' (at its first event), so an API function builds ~300 zod schema objects at import instead of ~850 ' +
+            '(the routes\' inputs, the stored items\'; dispatch 52, deliver-events 27). What the rest would take: below ~300 KB a DynamoDB client without ' +
             'the SDK (about half of the code a cold start parses); see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':

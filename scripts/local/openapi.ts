@@ -17,7 +17,7 @@ import { API_ROUTES, EVERY_ROUTE, NAMED_SCHEMAS, type Refusal, type RouteSpec } 
 import { API_ERRORS } from '../../functions/core/shared/errors';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
 import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
-import { AppEvent, EVENT_SCHEMAS, type AppEventType } from '../../functions/core/events/schema';
+import { type AppEventType, eventSchemas } from '../../functions/core/events/schema';
 import { REPO_ROOT } from './paths';
 
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'docs', 'openapi.json');
@@ -31,6 +31,8 @@ type Json = Record<string, unknown>;
 /** `data.changed` → `DataChangedEvent`: component names allow no dots. */
 const eventSchemaName = (type: AppEventType): string =>
   `${type.split(/[._]/).map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('')}Event`;
+
+const { AppEvent, EVENT_SCHEMAS } = eventSchemas();
 
 /** What the table names, and the webhooks' events. */
 const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType> = {

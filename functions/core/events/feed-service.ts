@@ -5,7 +5,7 @@ import { once } from '../shared/once';
 import { FeedCursorExpiredError, InvalidCursorError } from '../shared/ports';
 import type { ServiceDeps } from '../shared/deps';
 import { EVENT_LIMITS } from './rules';
-import { AppEvent } from './schema';
+import { eventSchemas } from './schema';
 
 export const MAX_FEED_PAGE = 100;
 
@@ -17,7 +17,7 @@ export const ChangesQuery = z.strictObject({
 /** The answer's schema: read only by the OpenAPI document (the answer is typed by it, never parsed), so built on the first call. */
 export const changesResponseSchema = once(() =>
   z.object({
-    items: z.array(AppEvent),
+    items: z.array(eventSchemas().AppEvent),
     /** Always present: pass it next time, also when `items` is empty (it keeps the cursor fresh). */
     nextCursor: z.string(),
     /** More items wait after these: read again at once. */
