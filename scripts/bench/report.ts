@@ -179,8 +179,8 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
             'messages; classic was ~100 KB), and what a function does not need at import is built on demand: the answers\' ' +
             'schemas (only the OpenAPI document reads them), the bridge protocol\'s (at a function\'s first bridge call) and ' +
             'the events\' (at its first event), so an API function builds ~300 zod schema objects at import instead of ~850 ' +
-            '(the routes\' inputs, the stored items\'; dispatch 52, deliver-events 27). What the rest would take: below ~300 KB a DynamoDB client without ' +
-            'the SDK (about half of the code a cold start parses); see "Bundles and cold loads"'
+            '(the routes\' inputs, the stored items\'; dispatch 52, deliver-events 27). What the rest would take: below ' +
+            '~300 KB a DynamoDB client without the SDK (about half of the code a cold start parses); see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
       return 'garminconnect (with requests and curl_cffi) is what every Garmin operation runs; boto3 is no longer imported (MFA mailbox only)';
