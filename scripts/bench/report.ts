@@ -338,7 +338,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## A simulated day (ours)', '');
   lines.push(
-    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
+    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker (dispatch runs every 5 minutes: the two runs between syncs look at the user and claim nothing, their reads counted with the next sync), ` +
       'the simulator\'s and our clocks moved together. Garmin requests per sync: ' +
       Object.entries(d.histogram)
         .map(([n, c]) => `${n} requests × ${c}`)
