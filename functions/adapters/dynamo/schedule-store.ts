@@ -10,7 +10,7 @@
  * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from './client';
 import * as z from 'zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/shared/ports';
@@ -68,7 +68,7 @@ const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)
 
 export class DynamoScheduleStore implements ScheduleStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 
