@@ -333,13 +333,13 @@ type Resources = Awaited<ReturnType<typeof provision>>;
 
 /** The unrestricted services (no IAM, no limits) for test setup and inspection, over the same resources. */
 const inspectionServices = (options: LocalRuntimeOptions, resources: Resources, bridge: BridgePool, functions: Record<FunctionName, DeployedFunction>): Services => {
-  const { tables, queueUrl, secretsManager, keyringSecretId } = resources;
+  const { tables, queueUrl, keyringSecretId } = resources;
   const dynamo = dynamoDbApi();
   return composeServices({
     doc: createDocumentClient(options.observeDynamo?.(dynamo) ?? dynamo),
     tables,
     ...(options.clock ? { clock: options.clock } : {}),
-    vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
+    vault: once(() => createSecretsManagerVault(keyringSecretId)),
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl)),
     connectWorker: () => functions.connect.services.deps.connectWorker,
