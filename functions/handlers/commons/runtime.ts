@@ -3,7 +3,7 @@
  * Lambda, named by the environment, composed by compose.ts. Each export is built on the first
  * request of a container and reused by the next ones. Each is pure: a bundle drops the exports
  * its handler does not import and the clients only they use (the read and dispatch functions
- * have no bridge or Secrets Manager client, a cold start every app read or schedule may hit).
+ * carry no bridge or Secrets Manager code, a cold start every app read or schedule may hit).
  * DynamoDB, Secrets Manager, Lambda Invoke and SQS go without SDK clients at all (adapters/aws).
  */
 import { secretsApi } from '../../adapters/aws/secrets-api';
