@@ -464,9 +464,12 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
   );
   out.push(
     `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** Besides these the user's small schedule item is written ` +
-      'three times (dispatch\'s claim, which is the lease and leaves the due time alone; the worker\'s start, so a job SQS delivers twice ' +
-      'at once runs once; the end with the next due time, lastSyncTime and the fetch log), the end moving its key in the `due` index (2 more ' +
-      'units): 5 units; the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
+      'twice (dispatch\'s claim, which is the lease and leaves the due time and the index key alone; the end with the next due time, ' +
+      'lastSyncTime and the fetch log, which moves the key in the `due` index (2 more units) only for a due time over an hour ahead: a night, ' +
+      'a dormant user, a long backoff; dispatch reads the others at each run until they are due, a look costing a twentieth of a move): ' +
+      '2 units. A third write (the worker\'s start, so a job SQS delivers twice at once runs once) only when the run may refresh the tokens ' +
+      '(about once a day: garminconnect refreshes 15 min before the access token expires) or the claim would run out first; ' +
+      'the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
       'continuously (it models a watch that uploads all the time); against Garmin with no device upload since the last ' +
       'sync it is not written. Unchanged activities and summaries are read back (one query each) and not written at ' +
       `all (refused conditional writes: ${f(ours.noChange.refusedWrites)}; the naive baseline re-puts its whole window, ` +

@@ -48,6 +48,7 @@ const ALL_CURSORS: Required<SyncCursors> = {
   activitiesReconciledAt: '2026-11-23T06:00:00.000Z',
   wellnessCheckedAt: '2026-11-23T07:00:00.000Z',
   tokensRefreshedAt: '2026-11-21T08:00:00.000Z',
+  tokensRefreshAt: '2026-11-22T07:45:00.000Z',
   deviceUploadAt: '2026-11-23T07:45:00.000Z',
   probedAt: '2026-11-23T08:00:00.000Z',
   fullSyncAt: '2026-11-23T08:00:00.000Z',
