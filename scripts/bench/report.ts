@@ -173,14 +173,14 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
     case 'maxHandlerBundleKb':
     case 'maxHandlerColdImportMs':
       return largest
-        ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
-            'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
-            'and SQS already go without their clients, functions/adapters/aws), and zod 4 classic keeps every schema ' +
+        ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. No AWS SDK ` +
+            'client is left (DynamoDB, Secrets Manager, Lambda and SQS are signed calls, functions/adapters/aws: ~45 KB of the ' +
+            "SDK's signer, HTTP handler, retry strategy and marshalling instead of ~230 KB), and zod 4 classic keeps every schema " +
             'method (~100 KB). About 40% of a ' +
             'cold import is running the modules, most of it building ~350 zod schemas at import, the route table\'s ' +
             'response schemas among them, which only the OpenAPI document reads. What the rest would take: every schema in ' +
             'zod/mini (measured on like schemas: -70 KB and ~-5 ms a bundle; building a schema costs mini as much as classic), ' +
-            'the documentation-only schemas built on demand, and below ~300 KB a DynamoDB client without the SDK; ' +
+            'the documentation-only schemas built on demand; ' +
             'see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
@@ -317,7 +317,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## Bundles and cold loads', '');
   lines.push(
-    'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, AWS SDK included, credentials from the ' +
+    'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, no AWS SDK client, credentials from the ' +
       'environment only). Import = `await import(bundle)` in a fresh `node`, as deployed (the source map beside it, not loaded); ' +
       'process = the whole `node` run (median of 5). The naive baseline is a sync strategy inside the ' +
       'benchmark, not a separate function, so these are the same for both columns.',
