@@ -460,7 +460,9 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       '(3 requests) is in the day\'s mean when it falls in the day. Not in it: token refreshes. garminconnect refreshes the access token 15 min before it ' +
       'expires; with Garmin\'s access-token lifetime L that is one more request per (L − 15 min) per user (with the ' +
       'simulator\'s 1 h: one per 3 syncs, +0.33 per sync). The benchmark gives tokens a long lifetime so that moving the ' +
-      'clock does not turn into 401s.',
+      'clock does not turn into 401s. With the lifetimes Garmin issues (18–30 h, recorded), a refresh a day adds per user-day 1 request, ' +
+      'the worker\'s start write (1 unit: that run runs alone) and one write of the connection item with the new tokens (2–6 KB: 2–6 units), ' +
+      'about +0.02 requests and +0.1 write units per sync at 58 syncs a day.',
   );
   out.push(
     `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** Besides these the user's small schedule item is written ` +
