@@ -173,14 +173,15 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
     case 'maxHandlerBundleKb':
     case 'maxHandlerColdImportMs':
       return largest
-        ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
-            'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
-            'and SQS already go without their clients, functions/adapters/aws). zod is zod/mini (34-43 KB with its English ' +
-            'messages; classic was ~100 KB), and what a function does not need at import is built on demand: the answers\' ' +
-            'schemas (only the OpenAPI document reads them), the bridge protocol\'s (at a function\'s first bridge call) and ' +
-            'the events\' (at its first event), so an API function builds ~300 zod schema objects at import instead of ~850 ' +
-            '(the routes\' inputs, the stored items\'; dispatch 52, deliver-events 27). What the rest would take: below ' +
-            '~300 KB a DynamoDB client without the SDK (about half of the code a cold start parses); see "Bundles and cold loads"'
+        ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. No AWS SDK ` +
+            'client is left (DynamoDB, Secrets Manager, Lambda and SQS are signed calls, functions/adapters/aws: ~45 KB of the ' +
+            "SDK's signer, HTTP handler, retry strategy and marshalling instead of ~230 KB). zod is zod/mini (34-43 KB with its " +
+            "English messages; classic was ~100 KB), and what a function does not need at import is built on demand: the " +
+            "answers' schemas (only the OpenAPI document reads them), the bridge protocol's (at a function's first bridge " +
+            "call) and the events' (at its first event), so an API function builds ~300 zod schema objects at import instead " +
+            "of ~850 (the routes' inputs, the stored items'; dispatch 52, deliver-events 27). What remains, in a profile of " +
+            "the sync bundle's import, is about a third each: compiling the bundle, loading Node's own modules (http, https, " +
+            'crypto), and building those schemas, which the first request parses with; see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
       return 'garminconnect (with requests and curl_cffi) is what every Garmin operation runs; boto3 is no longer imported (MFA mailbox only)';
@@ -316,7 +317,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## Bundles and cold loads', '');
   lines.push(
-    'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, AWS SDK included, credentials from the ' +
+    'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, no AWS SDK client, credentials from the ' +
       'environment only). Import = `await import(bundle)` in a fresh `node`, as deployed (the source map beside it, not loaded); ' +
       'process = the whole `node` run (median of 5). The naive baseline is a sync strategy inside the ' +
       'benchmark, not a separate function, so these are the same for both columns.',
@@ -337,7 +338,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## A simulated day (ours)', '');
   lines.push(
-    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
+    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker (dispatch runs every 5 minutes: the two runs between syncs look at the user and claim nothing, their reads counted with the next sync), ` +
       'the simulator\'s and our clocks moved together. Garmin requests per sync: ' +
       Object.entries(d.histogram)
         .map(([n, c]) => `${n} requests × ${c}`)
@@ -459,7 +460,9 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       '(3 requests) is in the day\'s mean when it falls in the day. Not in it: token refreshes. garminconnect refreshes the access token 15 min before it ' +
       'expires; with Garmin\'s access-token lifetime L that is one more request per (L − 15 min) per user (with the ' +
       'simulator\'s 1 h: one per 3 syncs, +0.33 per sync). The benchmark gives tokens a long lifetime so that moving the ' +
-      'clock does not turn into 401s.',
+      'clock does not turn into 401s. With the lifetimes Garmin issues (18–30 h, recorded), a refresh a day adds per user-day 1 request, ' +
+      'the worker\'s start write (1 unit: that run runs alone) and one write of the connection item with the new tokens (2–6 KB: 2–6 units), ' +
+      'about +0.02 requests and +0.1 write units per sync at 58 syncs a day.',
   );
   out.push(
     `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** Besides these the user's small schedule item is written ` +

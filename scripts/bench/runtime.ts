@@ -55,7 +55,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
     clock,
     bridgeProcesses: options.bridgeProcesses,
     bridgeLogger: quietLogger,
-    onDynamoClient: (client) => meter.attach(client),
+    observeDynamo: (api) => meter.wrap(api),
     syncVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
     // A batch failed whole: Lambda would retry it; the benchmark counts it.
     onWorkerError: (error) =>

@@ -14,8 +14,8 @@ import {
   DeleteCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  type DocumentClient,
+} from './client';
 import * as z from '../../core/shared/zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
 import { ConnectionChangesSchema, ConnectionRecordSchema } from '../../core/shared/connection-record';
@@ -145,7 +145,7 @@ const replacesCondition = (generation: number | undefined) => {
 export class DynamoConnectionStore implements ConnectionStore {
   /** `attemptsTable`: needed only to write a connection fenced on its connect attempt. */
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
     private readonly attemptsTable?: string,
   ) {}

@@ -19,7 +19,7 @@
  * the schedule item (one transaction), so an upgraded deployment keeps syncing.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from './client';
 import * as z from '../../core/shared/zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { DueSchedule, ScheduleEnd, SchedulePull, ScheduleRecord, ScheduleSeen, ScheduleStore } from '../../core/shared/ports';
@@ -96,7 +96,7 @@ const DUE_AS_EXPECTED = '(due_at = :expected OR (attribute_not_exists(due_at) AN
 
 export class DynamoScheduleStore implements ScheduleStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

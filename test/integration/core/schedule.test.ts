@@ -3,7 +3,7 @@
  * synthesized IAM): a connection an older version scheduled keeps syncing, and the app's reads
  * pull the schedule with at most one write per window.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '../../../functions/adapters/dynamo/client';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../functions/adapters/dynamo/client';
 import { dueShardOf, scheduleKey } from '../../../functions/adapters/dynamo/schedule-store';

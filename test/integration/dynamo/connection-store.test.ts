@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../../functions/adapters/dynamo/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import { DynamoScheduleStore, dueShardOf, scheduleKey } from '../../../functions/adapters/dynamo/schedule-store';

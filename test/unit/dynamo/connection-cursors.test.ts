@@ -2,7 +2,7 @@
  * The connection store's `cursors` map: written as the record holds it (the probe's time in
  * the schedule item), and items written before that (snake_case names) still read. A fake client keeps the one item in memory.
  */
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from '../../../functions/adapters/dynamo/client';
 import { describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import type { ConnectionRecord, SyncCursors } from '../../../functions/core/shared/ports';
@@ -33,7 +33,7 @@ const itemStore = (item?: Record<string, unknown>) => {
     }
     return Promise.reject(new Error('not faked'));
   };
-  return { store: new DynamoConnectionStore({ send } as unknown as DynamoDBDocumentClient, 'connections'), written };
+  return { store: new DynamoConnectionStore({ send } as unknown as DocumentClient, 'connections'), written };
 };
 
 const ALL_CURSORS: Required<SyncCursors> = {
