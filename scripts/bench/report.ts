@@ -438,10 +438,13 @@ const scaleSection = (x: NonNullable<BenchResults['scale']>, syncIntervalSeconds
       `once (after an outage) take ≈ ${f(extrapolated, 0)} s at this run's rate (extrapolated, not run) ${extrapolated <= period ? `(within one ${period} s period ✅)` : `(${f(extrapolated / period)}× the ${period} s period ❌: the rest stays due and the next run takes it). A claim took ${f((x.claimConcurrency / perSecond) * 1000, 0)} ms here (${x.claimConcurrency} in flight, DynamoDB Local sharing 2 cores with everything else); DynamoDB answers a conditional update in single-digit ms, so on AWS the same ${x.claimConcurrency} in flight would be ≈ ${(x.claimConcurrency / 0.01).toLocaleString('en-US')}/s at 10 ms`}. ` +
       `Capacity: ${Math.round(wruPerClaim * SCALE_USERS).toLocaleString('en-US')} WRU for the claims of ${SCALE_USERS.toLocaleString('en-US')} (on-demand; provisioned, a run within one period needs ${Math.round((wruPerClaim * SCALE_USERS) / period).toLocaleString('en-US')} WCU/s). ` +
       `Hot partitions: the table's partition key is the user, one write each per run; the claims leave the \`due\` index alone, and the syncs' ends ` +
-      `(one key move per claim, as fast as the workers end them) put on the busiest index shard ` +
+      `(at most one key move per claim, only for a due time over an hour ahead; as fast as the workers end them) put on the busiest index shard ` +
       `≈ ${f(shardWcu(perSecond), 0)} WCU/s at this run's rate and ≈ ${f(shardWcu(SCALE_USERS / period), 0)} WCU/s if 100,000 claims are ` +
       `spread over one period, against ${PARTITION_WCU_PER_SECOND} WCU/s per partition ${shardWcu(SCALE_USERS / period) <= PARTITION_WCU_PER_SECOND ? '✅' : '❌'}; ` +
-      `the \`__system__\` partition takes a few writes per run, not one per claim.`,
+      `the \`__system__\` partition takes a few writes per run, not one per claim. Reads: a run reads every index key at or before its time, ` +
+      'the due users and those whose key a sync left in the past within the hour (at most 12 looks, half a read unit each, before they are due); ' +
+      `at ${SCALE_USERS.toLocaleString('en-US')} users awake that is ≈ ${SCALE_USERS.toLocaleString('en-US')} keys and schedule items a run (1,000 BatchGetItem calls, ` +
+      `${(SCALE_USERS / 2).toLocaleString('en-US')} RRU), spread over the ${x.perShard.length} shards.`,
     '',
   ];
 };
