@@ -9,7 +9,7 @@
 import { secretsApi } from '../../adapters/aws/secrets-api';
 import { sqsApi } from '../../adapters/aws/sqs-api';
 import { BatchingBridge } from '../../adapters/bridge/batching-bridge';
-import { createGarminBridge } from '../../adapters/bridge/bridge-client';
+import { lambdaGarminBridge } from '../../adapters/bridge/bridge-client';
 import { createDocumentClient } from '../../adapters/dynamo/client';
 import { TABLES, type TableKey } from '../../adapters/dynamo/tables';
 import { LambdaConnectInvoker } from '../../adapters/invoker/lambda-connect-invoker';
@@ -46,11 +46,11 @@ const deployedServices = (bridge: () => GarminBridge): Services =>
     connectWorker: once(() => new LambdaConnectInvoker(readEnv(ENV.connectWorkerFunctionName))),
   });
 
-export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => deployedServices(() => createGarminBridge({ transport: 'lambda' })));
+export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => deployedServices(() => lambdaGarminBridge()));
 
 /** The sync worker's: the fetches of one SQS batch share one bridge invocation (adapters/bridge/batching-bridge.ts). */
 export const syncWorkerServicesFromEnvironment: () => Services = /* @__PURE__ */ once(() =>
-  deployedServices(() => new BatchingBridge(createGarminBridge({ transport: 'lambda' }))),
+  deployedServices(() => new BatchingBridge(lambdaGarminBridge())),
 );
 
 const notInThisFunction = (what: string) => (): never => {
