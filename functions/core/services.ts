@@ -19,10 +19,35 @@ export interface Services {
   throttle: RequestThrottle;
 }
 
-/** What a sync worker uses: the sync alone, so its bundle holds no API service (nor their schemas). */
+/**
+ * What each function uses, built alone, so its bundle holds no other service (nor its schemas):
+ * the sync worker, the connect function, the sync function (manual sync and writes), the read function.
+ */
 export type SyncServices = Pick<Services, 'deps' | 'sync'>;
+export type ConnectServices = Pick<Services, 'deps' | 'connect' | 'connection' | 'throttle'>;
+export type SyncApiServices = Pick<Services, 'deps' | 'sync' | 'write' | 'throttle'>;
+export type ReadServices = Pick<Services, 'deps' | 'connection' | 'read' | 'feed' | 'throttle'>;
 
 export const createSyncServices = (deps: ServiceDeps): SyncServices => ({ deps, sync: new SyncService(deps) });
+export const createConnectServices = (deps: ServiceDeps): ConnectServices => ({
+  deps,
+  connect: new ConnectService(deps),
+  connection: new ConnectionService(deps),
+  throttle: new RequestThrottle(deps),
+});
+export const createSyncApiServices = (deps: ServiceDeps): SyncApiServices => ({
+  deps,
+  sync: new SyncService(deps),
+  write: new WriteService(deps),
+  throttle: new RequestThrottle(deps),
+});
+export const createReadServices = (deps: ServiceDeps): ReadServices => ({
+  deps,
+  connection: new ConnectionService(deps),
+  read: new ReadService(deps),
+  feed: new FeedService(deps),
+  throttle: new RequestThrottle(deps),
+});
 
 export const createServices = (deps: ServiceDeps): Services => ({
   deps,

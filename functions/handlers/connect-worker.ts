@@ -6,9 +6,9 @@ import type { Services } from '../core/services';
 import { completeConnectAttempt } from '../core/connect/connect-worker';
 import { logger } from './commons/logger';
 import { recordConnect, metricsPublisher } from './commons/metrics';
-import { servicesFromEnvironment } from './commons/runtime';
+import { connectWorkerServicesFromEnvironment } from './commons/runtime';
 
-export const connectWorker = (services: () => Services) =>
+export const connectWorker = (services: () => Pick<Services, 'deps'>) =>
   middy<unknown>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsPublisher())
@@ -20,4 +20,4 @@ export const connectWorker = (services: () => Services) =>
       return { outcome };
     });
 
-export const handler = connectWorker(servicesFromEnvironment);
+export const handler = connectWorker(connectWorkerServicesFromEnvironment);

@@ -1,12 +1,12 @@
 /** Connect function: connect (password, token import or service ticket), attempts, MFA codes, what to sync, disconnect. */
-import type { Services } from '../core/services';
+import type { ConnectServices } from '../core/services';
 import type { ConnectOutcome } from '../core/connect/connect-service';
 import { type HttpResult, type RouteHandlers, httpHandler } from './commons/http';
-import { servicesFromEnvironment } from './commons/runtime';
+import { connectServicesFromEnvironment } from './commons/runtime';
 
 const answer = (outcome: ConnectOutcome): HttpResult => ({ status: outcome.status === 'connected' ? 201 : 202, body: outcome });
 
-export const connectRoutes = (services: () => Services): RouteHandlers<'connect'> => ({
+export const connectRoutes = (services: () => ConnectServices): RouteHandlers<'connect'> => ({
   'POST /garmin/connection': async ({ userId, body: input }) => {
     const { connect } = services();
     if ('ticket' in input) return answer(await connect.exchangeTicket(userId, input));
@@ -31,4 +31,4 @@ export const connectRoutes = (services: () => Services): RouteHandlers<'connect'
   },
 });
 
-export const handler = httpHandler('connect', connectRoutes(servicesFromEnvironment), () => servicesFromEnvironment().throttle);
+export const handler = httpHandler('connect', connectRoutes(connectServicesFromEnvironment), () => connectServicesFromEnvironment().throttle);

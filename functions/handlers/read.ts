@@ -1,9 +1,9 @@
 /** Read function: the connection, activities, daily summaries, energy per day, profile and change feed. Reads only. */
-import type { Services } from '../core/services';
+import type { ReadServices } from '../core/services';
 import { type RouteHandlers, httpHandler } from './commons/http';
 import { readServicesFromEnvironment } from './commons/runtime';
 
-export const readRoutes = (services: () => Services): RouteHandlers<'read'> => ({
+export const readRoutes = (services: () => ReadServices): RouteHandlers<'read'> => ({
   'GET /garmin/connection': async ({ userId }) => ({
     status: 200,
     body: { connection: await services().connection.status(userId) },

@@ -1,16 +1,16 @@
 /** Manual sync (POST /garmin/sync) and the writes to Garmin (handlers/write.ts). */
 import { AppError } from '../core/shared/errors';
-import type { Services } from '../core/services';
+import type { SyncApiServices } from '../core/services';
 import { toConnectionView } from '../core/connect/connection-view';
 import type { SyncRun } from '../core/sync/sync-service';
 import { type RouteHandlers, httpHandler } from './commons/http';
 import { publishMetrics, recordSync } from './commons/metrics';
-import { servicesFromEnvironment } from './commons/runtime';
+import { syncApiServicesFromEnvironment } from './commons/runtime';
 import { writeRoutes } from './write';
 
 const STATUS_CODE: Partial<Record<SyncRun['status'], number>> = { synced: 200, fresh: 200, failed: 200, in_progress: 202 };
 
-export const syncRoutes = (services: () => Services): Pick<RouteHandlers<'sync'>, 'POST /garmin/sync'> => ({
+export const syncRoutes = (services: () => SyncApiServices): Pick<RouteHandlers<'sync'>, 'POST /garmin/sync'> => ({
   'POST /garmin/sync': async ({ userId, body, deadlineMs }) => {
     const force = body?.force;
     const startedAt = new Date();
@@ -43,6 +43,6 @@ export const syncRoutes = (services: () => Services): Pick<RouteHandlers<'sync'>
   },
 });
 
-export const handler = httpHandler('sync', { ...syncRoutes(servicesFromEnvironment), ...writeRoutes(servicesFromEnvironment) },
-  () => servicesFromEnvironment().throttle,
+export const handler = httpHandler('sync', { ...syncRoutes(syncApiServicesFromEnvironment), ...writeRoutes(syncApiServicesFromEnvironment) },
+  () => syncApiServicesFromEnvironment().throttle,
 );

@@ -21,7 +21,7 @@ import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
 import type { SqsWebhookQueue } from '../../adapters/webhooks/sqs-webhook-queue';
 import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/shared/ports';
 import type { ServiceDeps } from '../../core/shared/deps';
-import { type Services, type SyncServices, createServices, createSyncServices } from '../../core/services';
+import { type Services, createServices } from '../../core/services';
 import type { ApiRequestLimits } from '../../core/shared/request-throttle';
 import type { DispatchServices } from '../dispatch';
 
@@ -52,7 +52,7 @@ const garminGuard = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new D
 const scheduleStore = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoScheduleStore(doc, tables.connections);
 
 /** The services' dependencies over the deployed (or local) adapters. */
-const composeDeps = (adapters: Adapters): ServiceDeps => {
+export const composeDeps = (adapters: Adapters): ServiceDeps => {
   const { doc, tables } = adapters;
   const clock = clockOf(adapters);
   const feed = new DynamoEventFeed(doc, tables.events, clock);
@@ -90,8 +90,6 @@ const composeDeps = (adapters: Adapters): ServiceDeps => {
 
 export const composeServices = (adapters: Adapters): Services => createServices(composeDeps(adapters));
 
-/** A sync worker's: the same dependencies, the sync service alone. */
-export const composeSyncServices = (adapters: Adapters): SyncServices => createSyncServices(composeDeps(adapters));
 
 /** Dispatch's services: the schedule, the sync queue, the clock and the service-wide Garmin limits, nothing else. */
 export const composeDispatch = (adapters: Pick<Adapters, 'doc' | 'tables' | 'queue' | 'clock'>): DispatchServices => ({

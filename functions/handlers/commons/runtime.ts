@@ -19,9 +19,19 @@ import type { DeliveryDeps } from '../../adapters/webhooks/delivery-worker';
 import { SigningSecretsSource } from '../../adapters/webhooks/signing-secrets';
 import { ENV, readEnv } from '../../core/shared/env';
 import type { GarminBridge } from '../../core/shared/ports';
-import type { Services, SyncServices } from '../../core/services';
+import {
+  type ConnectServices,
+  type ReadServices,
+  type Services,
+  type SyncApiServices,
+  type SyncServices,
+  createConnectServices,
+  createReadServices,
+  createSyncApiServices,
+  createSyncServices,
+} from '../../core/services';
 import type { DispatchServices } from '../dispatch';
-import { type Adapters, composeDispatch, composeServices, composeSyncServices, once } from './compose';
+import { type Adapters, composeDeps, composeDispatch, once } from './compose';
 
 export { type DeliveryDeps, type DeliveryObserver, deliverRecord } from '../../adapters/webhooks/delivery-worker';
 
@@ -45,11 +55,23 @@ const deployedAdapters = (bridge: () => GarminBridge): Adapters => ({
   connectWorker: once(() => new LambdaConnectInvoker(readEnv(ENV.connectWorkerFunctionName))),
 });
 
-export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => composeServices(deployedAdapters(() => lambdaGarminBridge())));
+export const connectServicesFromEnvironment: () => ConnectServices = /* @__PURE__ */ once(() =>
+  createConnectServices(composeDeps(deployedAdapters(() => lambdaGarminBridge()))),
+);
+
+/** The sync function's: a manual sync and the writes to Garmin. */
+export const syncApiServicesFromEnvironment: () => SyncApiServices = /* @__PURE__ */ once(() =>
+  createSyncApiServices(composeDeps(deployedAdapters(() => lambdaGarminBridge()))),
+);
+
+/** The connect worker's: the services' dependencies, no service (it runs core/connect/connect-worker.ts on them). */
+export const connectWorkerServicesFromEnvironment: () => Pick<Services, 'deps'> = /* @__PURE__ */ once(() => ({
+  deps: composeDeps(deployedAdapters(() => lambdaGarminBridge())),
+}));
 
 /** The sync worker's: the sync alone; the fetches of one SQS batch share one bridge invocation (adapters/bridge/batching-bridge.ts). */
 export const syncWorkerServicesFromEnvironment: () => SyncServices = /* @__PURE__ */ once(() =>
-  composeSyncServices(deployedAdapters(() => new BatchingBridge(lambdaGarminBridge()))),
+  createSyncServices(composeDeps(deployedAdapters(() => new BatchingBridge(lambdaGarminBridge())))),
 );
 
 const notInThisFunction = (what: string) => (): never => {
@@ -57,15 +79,15 @@ const notInThisFunction = (what: string) => (): never => {
 };
 
 /** The read function's services: DynamoDB only. */
-export const readServicesFromEnvironment: () => Services = /* @__PURE__ */ once(() =>
-  composeServices({
+export const readServicesFromEnvironment: () => ReadServices = /* @__PURE__ */ once(() =>
+  createReadServices(composeDeps({
     doc: createDocumentClient(),
     tables: tables(),
     vault: notInThisFunction('the vault'),
     bridge: notInThisFunction('the bridge'),
     queue: notInThisFunction('the sync queue'),
     connectWorker: notInThisFunction('the connect worker'),
-  }),
+  })),
 );
 
 /** Dispatch's services: DynamoDB and the sync queue, not the whole service graph. */
