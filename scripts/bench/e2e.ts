@@ -1,14 +1,15 @@
 /**
  * `npm run bench -- --users 10000`: that many connected users end to end on this machine, as
- * deployed: dispatch runs → SQS (moto) → sync workers taking batches of 10 → one bridge
+ * deployed: dispatch runs → SQS (ElasticMQ) → sync workers taking batches of 10 → one bridge
  * invocation per batch (stdio bridge processes) → the Garmin simulator, DynamoDB Local metered.
- * Prints users per minute, failures (must be 0), Garmin requests, DynamoDB units and the
- * batching figures. Not part of the default `npm run bench` (it takes several minutes); it writes
- * no file.
+ * Prints users per minute, failures (must be 0), Garmin requests, DynamoDB units, SQS requests,
+ * log bytes and the batching figures as markdown on stdout (`> bench/scale-10000.md` keeps it).
+ * Not part of the default `npm run bench` (it takes about 15 minutes on 2 cores).
  */
 import { randomUUID } from 'node:crypto';
 import { SimulatorClient } from '../../test/support/simulator-client';
 import { diffSnapshots, totals } from './ddb-meter';
+import { diffLogs } from './log-meter';
 import { startBenchRuntime } from './runtime';
 import { ATHLETE, connectViaApi, seedUsers } from './seed';
 import { startBenchStack } from './stack';
@@ -53,6 +54,8 @@ try {
   log(`${USERS} users through dispatch → SQS → ${WORKERS} workers (batches of 10) → ${BRIDGES} bridge processes`);
   await sim.resetCounters();
   const ddbBefore = rt.meter.snapshot();
+  const logsBefore = rt.logs.snapshot();
+  const sqsBefore = { ...rt.sqsCalls };
   const invocationMark = rt.bridge.stats.fetchesPerInvocation.length;
   const started = performance.now();
   // Dispatch runs as deployed (at most DEFAULT_DISPATCH.maxPerRun claims each, well within its
@@ -75,6 +78,8 @@ try {
   ]);
   const seconds = (performance.now() - started) / 1000;
   const ddb = totals(diffSnapshots(rt.meter.snapshot(), ddbBefore));
+  const logs = diffLogs(rt.logs.snapshot(), logsBefore);
+  const sends = (rt.sqsCalls['dispatch:SendMessageBatch'] ?? 0) - (sqsBefore['dispatch:SendMessageBatch'] ?? 0);
   const counters = await sim.counters();
   const invocations = rt.bridge.stats.fetchesPerInvocation.slice(invocationMark);
 
@@ -86,6 +91,8 @@ try {
     synced += read.filter((c) => c?.status === 'active' && Date.parse(c.lastSyncTime ?? '') >= syncedAfter).length;
   }
   const unique = Math.max(1, run.processed - run.duplicates);
+  const perSync = (n: number) => (n / unique).toFixed(3);
+  const logBytes = (source: keyof typeof logs) => `${(logs[source].bytes / unique).toFixed(0)} B in ${(logs[source].lines / unique).toFixed(2)} lines`;
   const rows: Array<[string, string]> = [
     ['users (seeded in)', `${USERS} (${seedSeconds.toFixed(0)} s, ${LOGINS} real logins)`],
     ['claimed by dispatch (runs)', `${dispatched.claimed} (${dispatched.runs})`],
@@ -97,6 +104,14 @@ try {
     ['Garmin requests per sync / logins', `${(counters.total / unique).toFixed(2)} / ${counters.byEndpoint['sso-login'] ?? 0}`],
     ['DynamoDB WRU / RRU per sync', `${(ddb.wru / unique).toFixed(2)} / ${(ddb.rru / unique).toFixed(2)}`],
     ['DynamoDB WRU / RRU in all', `${Math.round(ddb.wru).toLocaleString('en-US')} / ${Math.round(ddb.rru).toLocaleString('en-US')}`],
+    [
+      'SQS requests per sync: SendMessageBatch / ReceiveMessage with messages / DeleteMessageBatch (idle receives)',
+      `${perSync(sends)} / ${perSync(run.receives)} / ${perSync(run.deleteBatches)} = **${perSync(sends + run.receives + run.deleteBatches)}** (${run.emptyReceives})`,
+    ],
+    [
+      'log bytes per sync (JSON lines at INFO, Lambda platform lines aside): dispatch and sync worker / their EMF metrics / bridge',
+      `${logBytes('functions')} / ${logBytes('metrics')} / ${logBytes('bridge')}`,
+    ],
   ];
   process.stdout.write(
     [`## ${USERS.toLocaleString('en-US')} users end to end`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''].join('\n'),

@@ -83,6 +83,8 @@ export interface DeployedFunctionsOptions {
   backfillDays?: number;
   /** Sees every DynamoDB client made (the benchmark meters them). */
   onDynamoClient?: (client: DynamoDBClient) => void;
+  /** Told of every SQS call a function makes (the benchmark counts them; an SDK-style retry of one is not told again). */
+  onSqsRequest?: (fn: FunctionName, operation: string) => void;
 }
 
 export interface DeployedFunctions {
@@ -115,7 +117,18 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
     const dynamo = guard(new DynamoDBClient({}), 'dynamodb');
     options.onDynamoClient?.(dynamo);
     // SQS as deployed (signed calls, no SDK client), checked as this function.
-    const sqs = sqsApi(identity && local ? { guard: awsRulesGuard({ identity, local }) } : {});
+    const rulesGuard = identity && local ? awsRulesGuard({ identity, local }) : undefined;
+    const { onSqsRequest } = options;
+    const sqs = sqsApi(
+      rulesGuard || onSqsRequest
+        ? {
+            guard: async (service, operation, input) => {
+              onSqsRequest?.(name, operation);
+              await rulesGuard?.(service, operation, input);
+            },
+          }
+        : {},
+    );
     const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
     const invoked = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
     // As deployed (functions/handlers/commons/runtime.ts): the sync worker batches its fetches.
