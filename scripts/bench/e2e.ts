@@ -7,6 +7,8 @@
  * Not part of the default `npm run bench` (it takes about 15 minutes on 2 cores).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { SimulatorClient } from '../../test/support/simulator-client';
 import { diffSnapshots, totals } from './ddb-meter';
 import { diffLogs } from './log-meter';
@@ -30,6 +32,28 @@ const LOGINS = flag('logins', Math.min(USERS, 200));
 const MINUTE = 60_000;
 
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+
+/** Linux's clock ticks per second (USER_HZ), in which /proc reports CPU time. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by each process group (an emulator's, or this process's with its bridges), from /proc. */
+const cpuSecondsByGroup = (): Map<number, number> => {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ..."
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const group = Number(fields[2]);
+    out.set(group, (out.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+  }
+  return out;
+};
 
 const stack = await startBenchStack();
 const sim = new SimulatorClient(stack.simulator.endpoint);
@@ -57,6 +81,7 @@ try {
   const logsBefore = rt.logs.snapshot();
   const sqsBefore = { ...rt.sqsCalls };
   const invocationMark = rt.bridge.stats.fetchesPerInvocation.length;
+  const cpuBefore = cpuSecondsByGroup();
   const started = performance.now();
   // Dispatch runs as deployed (at most DEFAULT_DISPATCH.maxPerRun claims each, well within its
   // timeout), back to back instead of every 5 minutes, until nothing is due; workers receive
@@ -77,6 +102,15 @@ try {
     rt.work({ workers: WORKERS, target: () => (dispatched.done ? dispatched.claimed : Number.POSITIVE_INFINITY), idleMs: 120_000 }),
   ]);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSecondsByGroup();
+  const cpuOf = (group: number) => (cpuAfter.get(group) ?? 0) - (cpuBefore.get(group) ?? 0);
+  const ownGroup = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2]);
+  const cpu: Array<[string, number]> = [
+    ['handlers, dispatch and the receive loop (node) with the 2 bridge processes (Python)', cpuOf(ownGroup)],
+    ['DynamoDB Local', cpuOf(stack.dynamodb.pid)],
+    ['ElasticMQ (SQS)', cpuOf(stack.sqs.pid)],
+    ['Garmin simulator', cpuOf(stack.simulator.pid)],
+  ];
   const ddb = totals(diffSnapshots(rt.meter.snapshot(), ddbBefore));
   const logs = diffLogs(rt.logs.snapshot(), logsBefore);
   const sends = (rt.sqsCalls['dispatch:SendMessageBatch'] ?? 0) - (sqsBefore['dispatch:SendMessageBatch'] ?? 0);
@@ -112,9 +146,25 @@ try {
       'log bytes per sync (JSON lines at INFO, Lambda platform lines aside): dispatch and sync worker / their EMF metrics / bridge',
       `${logBytes('functions')} / ${logBytes('metrics')} / ${logBytes('bridge')}`,
     ],
+    [
+      `CPU seconds of the ${seconds.toFixed(0)} s (${os.cpus().length} cores: ${(os.cpus().length * seconds).toFixed(0)} available, shared with whatever else runs)`,
+      cpu.map(([name, s]) => `${name} ${s.toFixed(0)}`).join('; '),
+    ],
   ];
   process.stdout.write(
-    [`## ${USERS.toLocaleString('en-US')} users end to end`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''].join('\n'),
+    [
+      `## ${USERS.toLocaleString('en-US')} users end to end`,
+      '',
+      `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, by ` +
+        `\`npm run -s bench -- --users ${USERS} > bench/scale-${USERS}.md\` (scripts/bench/e2e.ts): dispatch runs back to back (every user due ` +
+        `at once, no jitter) → SQS (ElasticMQ) → ${WORKERS} sync workers taking batches of 10 → ${BRIDGES} stdio bridge processes → the Garmin ` +
+        'simulator (answering at once), DynamoDB Local metered, the AWS rules enforced.',
+      '',
+      '| | |',
+      '|---|---|',
+      ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+      '',
+    ].join('\n'),
   );
   if (run.failed > 0 || synced < USERS) {
     log(`FAILED: ${run.failed} failed records, ${USERS - synced} users not synced`);

@@ -1,6 +1,7 @@
 /** The benchmark's results: their shape (bench/results.json) and the markdown table (bench/results.md). */
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
+import type { LogSnapshot } from './log-meter';
 import type { MeterSnapshot } from './ddb-meter';
 import type { BridgeImportResult, BundleResult } from './static';
 import {
@@ -60,6 +61,16 @@ export interface Throughput {
   /** Fetches (users) per such invocation, mean. */
   usersPerBridgeInvocation: number;
   bridgeFetchMsP50: number;
+  /** Sync-worker invocations (SQS batches handed to it). */
+  workerInvocations: number;
+  /**
+   * SQS requests of the run, as Lambda's event source mapping makes them: dispatch's
+   * SendMessageBatch calls, ReceiveMessage calls that returned messages and that returned none
+   * (on AWS the mapping's idle long polls, a fixed cost), DeleteMessageBatch calls.
+   */
+  sqsRequests: { send: number; receive: number; emptyReceive: number; delete: number };
+  /** JSON log lines and bytes the functions and the bridge wrote during the run, at INFO (scripts/bench/log-meter.ts). */
+  logs: LogSnapshot;
 }
 
 export interface DaySync {
@@ -306,6 +317,17 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   );
   row('… Garmin requests per sync in that run', '–', f(t.ours.garminRequestsPerSync), f(t.naive.garminRequestsPerSync));
   row('… DynamoDB writes / WRU / RRU per sync in that run', '–', `${f(t.ours.writesPerSync)} / ${f(t.ours.wruPerSync)} / ${f(t.ours.rruPerSync)}`, `${f(t.naive.writesPerSync)} / ${f(t.naive.wruPerSync)} / ${f(t.naive.rruPerSync)}`);
+  const sqsOf = (x: Throughput) => {
+    const n = Math.max(1, x.processed - x.duplicates);
+    return `${f(x.sqsRequests.send / n)} / ${f(x.sqsRequests.receive / n)} / ${f(x.sqsRequests.delete / n)} (${x.sqsRequests.emptyReceive} idle receives)`;
+  };
+  const logsOf = (x: Throughput) => {
+    const n = Math.max(1, x.processed - x.duplicates);
+    const all = Object.values(x.logs);
+    return `${f(all.reduce((s, l) => s + l.bytes, 0) / n, 0)} B in ${f(all.reduce((s, l) => s + l.lines, 0) / n)} lines (functions ${f(x.logs.functions.bytes / n, 0)}, EMF ${f(x.logs.metrics.bytes / n, 0)}, bridge ${f(x.logs.bridge.bytes / n, 0)})`;
+  };
+  row('… SQS requests per sync in that run: SendMessageBatch / ReceiveMessage / DeleteMessageBatch', '–', sqsOf(t.ours), sqsOf(t.naive));
+  row('… JSON log bytes per sync in that run, at INFO (Lambda platform lines aside)', '–', logsOf(t.ours), logsOf(t.naive));
   row('… sync-worker ms per sync / bridge fetch ms (p50)', '–', `${f(t.ours.workerMsPerSync, 0)} / ${f(t.ours.bridgeFetchMsP50, 0)}`, `${f(t.naive.workerMsPerSync, 0)} / ${f(t.naive.bridgeFetchMsP50, 0)}`);
   row(
     '… bridge invocations per sync / users per bridge invocation',
