@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the scheduled sync measured side by side with a naive baseline, in one
- * process, over the real pieces (Garmin simulator, DynamoDB Local, moto SQS, the real stdio
+ * process, over the real pieces (Garmin simulator, DynamoDB Local, ElasticMQ's SQS, the real stdio
  * Python bridge with the pinned garminconnect, the real handlers). Writes bench/results.json
  * and bench/results.md and prints the table. See scripts/bench/README.md for what each
  * number means and how it is measured.
@@ -245,7 +245,7 @@ const throughputOf = (
 log('static: bundling the handlers and timing cold imports');
 results.static = { bundles: await measureBundles(5), bridgeImport: measureBridgeImport(5) };
 
-log('starting DynamoDB Local, moto and the Garmin simulator');
+log('starting DynamoDB Local, moto (Secrets Manager), ElasticMQ (SQS) and the Garmin simulator');
 const stack = await startBenchStack();
 const sim = new SimulatorClient(stack.simulator.endpoint);
 const runtimes: BenchRuntime[] = [];

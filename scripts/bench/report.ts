@@ -43,7 +43,7 @@ export interface Throughput {
   claimed: number;
   processed: number;
   failed: number;
-  /** Deliveries of a message that was already in flight (moto under concurrent receives). */
+  /** Deliveries of a message that was already in flight (an emulator under concurrent receives). */
   duplicates: number;
   elapsedSeconds: number;
   syncsPerMinute: number;
@@ -249,7 +249,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   lines.push('# Benchmark: scheduled sync vs a naive baseline', '');
   lines.push(
     `Run ${r.meta.startedAt} on ${r.meta.machine}, ${f(r.meta.durationSeconds, 0)} s in all. One process: the Garmin simulator, ` +
-      'DynamoDB Local, moto (SQS, Secrets Manager), the real stdio Python bridge (pinned garminconnect) and the real ' +
+      'DynamoDB Local, ElasticMQ (SQS), moto (Secrets Manager), the real stdio Python bridge (pinned garminconnect) and the real ' +
       'handlers. **Naive** = log in with the password at every sync and re-fetch the last 7 days of activities and daily ' +
       'summaries (same bridge operations, same DataStore). Timings are noisy on this machine: compare the two columns.',
     '',
@@ -509,7 +509,7 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
   out.push(
     `* **Throughput.** ${t.ours.processed - t.ours.duplicates} syncs of ${r.meta.users} users (each with its own tokens) in ` +
       `${f(t.ours.elapsedSeconds, 1)} s with ${t.ours.workers} workers and ${t.ours.bridgeProcesses} bridge processes on ` +
-      'this 2-core machine, where DynamoDB Local, moto, the simulator, the bridges and the handlers share the cores; the ' +
+      'this 2-core machine, where DynamoDB Local, ElasticMQ, moto, the simulator, the bridges and the handlers share the cores; the ' +
       'simulator answers at once, so this is our own cost per sync, not Garmin\'s latency. Dispatch ran with no jitter ' +
       '(spreadSeconds 0) to measure capacity; deployed, the jitter spreads the same syncs over the minutes between two ' +
       'dispatch runs on purpose. The machine is shared: with other test runs on it the same measurement has been up to ' +
