@@ -16,9 +16,9 @@ export const ESM_REQUIRE_SHIM = "import{createRequire as __cjsRequire}from'node:
  * The SDK's default credential chain (env, SSO, ini files, process, web identity, container,
  * instance metadata) brings ~130 KB of nested STS/SSO/sign-in clients into every bundle. A
  * Lambda function always gets its role's credentials in the environment, so the bundles
- * resolve `@aws-sdk/credential-provider-node` to a provider of those alone: for the SDK
- * clients (DynamoDB, Secrets Manager) and for the signed Lambda and SQS calls
- * (functions/adapters/aws/signed-call.ts), which import it by that name.
+ * resolve `@aws-sdk/credential-provider-node` to a provider of those alone, for the signed
+ * DynamoDB, Secrets Manager, Lambda and SQS calls (functions/adapters/aws/signed-call.ts),
+ * which import it by that name.
  */
 export const LAMBDA_CREDENTIALS_MODULE = join(REPO_ROOT, 'infra', 'lambda-credentials.ts');
 

@@ -1,8 +1,8 @@
 /**
  * Bundled in place of `@aws-sdk/credential-provider-node` (see bundling.ts): the credentials
  * Lambda puts in every function's environment, from its execution role. Nothing else of the
- * default chain (profiles, SSO, instance metadata) exists inside a Lambda function. The SDK
- * clients and the signed calls of functions/adapters/aws both take their credentials from it.
+ * default chain (profiles, SSO, instance metadata) exists inside a Lambda function. The signed
+ * calls of functions/adapters/aws take their credentials from it.
  */
 export interface EnvCredentials {
   accessKeyId: string;

@@ -1,5 +1,6 @@
 """The bridge's operations, each one use of the unmodified garminconnect library."""
 
+import base64
 import json
 import logging
 import os
@@ -7,6 +8,7 @@ import platform
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
+from math import isfinite
 from typing import Any
 
 from garminconnect import (
@@ -58,6 +60,14 @@ class Outcome:
             return True
         return bool(json.loads(self.tokens) != json.loads(self.tokens_in))
 
+    @property
+    def tokens_refresh_at(self) -> int | None:
+        """When garminconnect will refresh these tokens (epoch s): the DI access token's
+        `exp` less the 900 s its client allows (client/tokens.py `_token_expires_soon`).
+        None when unknown (no tokens, or no readable `exp`)."""
+        exp = _access_token_exp(self.tokens) if self.tokens else None
+        return None if exp is None else max(0, exp - ACCESS_TOKEN_REFRESH_MARGIN_S)
+
 
 def _new_garmin(username: str | None = None, password: str | None = None) -> Garmin:
     # The library retries 5xx itself; keep that short so a sync fails fast and our
@@ -82,6 +92,23 @@ def register_blob(secrets: SecretScope, blob: str) -> None:
         data = {}
     inner = data if isinstance(data, dict) else {}
     secrets.add(blob, inner.get("di_token"), inner.get("di_refresh_token"))
+
+
+ACCESS_TOKEN_REFRESH_MARGIN_S = 900
+
+
+def _access_token_exp(blob: str) -> int | None:
+    """The `exp` claim of the blob's DI access token (a JWT; read, not verified)."""
+    try:
+        token = json.loads(blob).get("di_token")
+        payload = token.split(".")[1]
+        padded = payload + "=" * (-len(payload) % 4)
+        exp = json.loads(base64.urlsafe_b64decode(padded)).get("exp")
+    except (AttributeError, IndexError, ValueError, TypeError):
+        return None
+    if isinstance(exp, bool) or not isinstance(exp, int | float) or not isfinite(exp):
+        return None
+    return int(exp)
 
 
 # What a later call restores: the client attributes, named as `dumps()` writes them.

@@ -35,6 +35,9 @@ def envelope(
         "garminRequests": garmin_requests,
         "durationMs": duration_ms,
     }
+    refresh_at = outcome.tokens_refresh_at
+    if refresh_at is not None:
+        response["tokensRefreshAt"] = refresh_at
     if outcome.error is None:
         response["result"] = outcome.result
     else:

@@ -1,5 +1,6 @@
 """Working from a token blob: restore, refresh rotation, and what failures mean."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -127,3 +128,28 @@ def test_revoked_tokens_are_rejected_without_any_login(
     # Built without credentials: a refused token never turns into an SSO login.
     assert "sso-login" not in sim.by_endpoint()
     assert "sso-signin-page" not in sim.by_endpoint()
+
+
+def _access_token_exp(blob: str) -> int:
+    payload = json.loads(blob)["di_token"].split(".")[1]
+    return int(
+        json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["exp"]
+    )
+
+
+def test_the_answer_says_when_the_library_will_refresh_the_tokens(
+    bridge: BridgeProcess, athlete_tokens: str, short_lived_tokens: str
+) -> None:
+    kept = assert_valid_response(
+        bridge.call({"op": "verify", "tokens": athlete_tokens})
+    )
+    assert kept["tokensChanged"] is False
+    assert kept["tokensRefreshAt"] == _access_token_exp(athlete_tokens) - 900
+    # Within garminconnect's 15 minutes of expiry: refreshed; the new token's time.
+    rotated = assert_valid_response(
+        bridge.call({"op": "verify", "tokens": short_lived_tokens})
+    )
+    assert rotated["tokensChanged"] is True
+    assert rotated["tokensRefreshAt"] == max(
+        0, _access_token_exp(rotated["tokens"]) - 900
+    )

@@ -5,7 +5,8 @@
  * condition fails writes nothing but is still billed (at least 1 WRU, by the item's size):
  * the meter estimates those from the size of the item it tried to write.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDbApi } from '../../functions/adapters/aws/dynamodb-api';
 
 export type ItemKind =
   | 'connection'
@@ -38,11 +39,9 @@ export const emptySnapshot = (): MeterSnapshot => Object.fromEntries(KINDS.map((
 
 type Attr = Record<string, unknown>;
 
-/** A key attribute, marshalled ({S: ...}) or not (the document client marshals late). */
-const stringOf = (value: unknown): string | undefined => {
-  if (typeof value === 'string') return value;
-  return value && typeof value === 'object' && 'S' in value ? String((value as { S: unknown }).S) : undefined;
-};
+/** A key attribute as DynamoDB's API carries it ({S: ...}). */
+const stringOf = (value: unknown): string | undefined =>
+  value && typeof value === 'object' && 'S' in value ? String((value as { S: unknown }).S) : undefined;
 
 const kindOf = (table: string, key: Attr | undefined): ItemKind => {
   // The user's schedule item (due time, lease, fetch log) lives beside the connection.
@@ -63,56 +62,51 @@ const batchGetKind = (input: Attr): ItemKind => {
   return kinds.size === 1 && kinds.has('schedule') ? 'schedule' : 'connection';
 };
 
-/** DynamoDB's item size, roughly: names plus values (good enough for started-KB billing). */
-const sizeOf = (item: Attr | undefined): number => (item ? JSON.stringify(item).length : 0);
+/** DynamoDB's item size, roughly: names plus values, unmarshalled (good enough for started-KB billing). */
+const sizeOf = (item: Attr | undefined): number => (item ? JSON.stringify(unmarshall(item as Parameters<typeof unmarshall>[0])).length : 0);
 
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 
 export class DynamoMeter {
   private counts = emptySnapshot();
   /** Operations by command name, for the report. */
   readonly operations = new Map<string, number>();
 
-  attach(client: DynamoDBClient): void {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const command = (context as { commandName?: string }).commandName ?? 'unknown';
-        const input = args.input as Attr & { TableName?: string; Key?: Attr; Item?: Attr; ReturnConsumedCapacity?: string };
-        this.operations.set(command, (this.operations.get(command) ?? 0) + 1);
-        const table = input.TableName ?? '';
-        const tracked = WRITES.has(command) || READS.has(command);
-        if (tracked) input.ReturnConsumedCapacity = 'TOTAL';
-        // A BatchGetItem here is a connection read with its schedule item (connection-store.ts), or
-        // dispatch's read of the leases of the users it found due (schedule items only).
-        const kind = command === 'BatchGetItemCommand' ? batchGetKind(input) : kindOf(table, input.Key ?? input.Item);
-        try {
-          const result = await next(args);
-          type Consumed = { CapacityUnits?: number };
-          const output = result.output as { ConsumedCapacity?: Consumed | Consumed[] };
-          // A batch reports one entry per table.
-          const consumed = output.ConsumedCapacity;
-          const units = Array.isArray(consumed) ? consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) : (consumed?.CapacityUnits ?? 0);
-          if (WRITES.has(command)) {
-            this.counts[kind].written += 1;
-            this.counts[kind].wru += units || Math.max(1, Math.ceil(sizeOf(input.Item) / 1024));
-          } else if (READS.has(command)) {
-            this.counts[command === 'QueryCommand' && kind === 'other' ? this.queryKind(input) : kind].reads += 1;
-            this.counts[command === 'QueryCommand' && kind === 'other' ? this.queryKind(input) : kind].rru += units;
-          } else if (command === 'BatchWriteItemCommand') {
-            this.counts.other.written += 1;
-          }
-          return result;
-        } catch (error) {
-          if (WRITES.has(command) && (error as Error).name === 'ConditionalCheckFailedException') {
-            this.counts[kind].refused += 1;
-            this.counts[kind].wru += Math.max(1, Math.ceil(sizeOf(input.Item) / 1024));
-          }
-          throw error;
+  /** The API `api` metered: each operation counted, its capacity asked for and added up. */
+  wrap(api: DynamoDbApi): DynamoDbApi {
+    return async (command, wire) => {
+      const input = wire as Attr & { TableName?: string; Key?: Attr; Item?: Attr };
+      this.operations.set(command, (this.operations.get(command) ?? 0) + 1);
+      const table = input.TableName ?? '';
+      const tracked = WRITES.has(command) || READS.has(command);
+      // A BatchGetItem here is a connection read with its schedule item (connection-store.ts), or
+      // dispatch's read of the leases of the users it found due (schedule items only).
+      const kind = command === 'BatchGetItem' ? batchGetKind(input) : kindOf(table, input.Key ?? input.Item);
+      try {
+        const output = await api(command, tracked ? { ...input, ReturnConsumedCapacity: 'TOTAL' } : input);
+        type Consumed = { CapacityUnits?: number };
+        // A batch reports one entry per table.
+        const consumed = output.ConsumedCapacity as Consumed | Consumed[] | undefined;
+        const units = Array.isArray(consumed) ? consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) : (consumed?.CapacityUnits ?? 0);
+        if (WRITES.has(command)) {
+          this.counts[kind].written += 1;
+          this.counts[kind].wru += units || Math.max(1, Math.ceil(sizeOf(input.Item) / 1024));
+        } else if (READS.has(command)) {
+          this.counts[command === 'Query' && kind === 'other' ? this.queryKind(input) : kind].reads += 1;
+          this.counts[command === 'Query' && kind === 'other' ? this.queryKind(input) : kind].rru += units;
+        } else if (command === 'BatchWriteItem') {
+          this.counts.other.written += 1;
         }
-      },
-      { step: 'initialize', name: 'benchDynamoMeter' },
-    );
+        return output;
+      } catch (error) {
+        if (WRITES.has(command) && (error as Error).name === 'ConditionalCheckFailedException') {
+          this.counts[kind].refused += 1;
+          this.counts[kind].wru += Math.max(1, Math.ceil(sizeOf(input.Item) / 1024));
+        }
+        throw error;
+      }
+    };
   }
 
   /** A query has no key: its kind is what its key condition asks for. */

@@ -184,14 +184,14 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
     case 'maxHandlerBundleKb':
     case 'maxHandlerColdImportMs':
       return largest
-        ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. The AWS SDK's ` +
-            'shared core (@smithy/core, @aws-sdk/core, the DynamoDB client) is ~200 KB before any of our code (Lambda Invoke ' +
-            'and SQS already go without their clients, functions/adapters/aws), and zod 4 classic keeps every schema ' +
+        ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. No AWS SDK ` +
+            'client is left (DynamoDB, Secrets Manager, Lambda and SQS are signed calls, functions/adapters/aws: ~45 KB of the ' +
+            "SDK's signer, HTTP handler, retry strategy and marshalling instead of ~230 KB), and zod 4 classic keeps every schema " +
             'method (~100 KB). About 40% of a ' +
             'cold import is running the modules, most of it building ~350 zod schemas at import, the route table\'s ' +
             'response schemas among them, which only the OpenAPI document reads. What the rest would take: every schema in ' +
             'zod/mini (measured on like schemas: -70 KB and ~-5 ms a bundle; building a schema costs mini as much as classic), ' +
-            'the documentation-only schemas built on demand, and below ~300 KB a DynamoDB client without the SDK; ' +
+            'the documentation-only schemas built on demand; ' +
             'see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
@@ -339,7 +339,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## Bundles and cold loads', '');
   lines.push(
-    'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, AWS SDK included, credentials from the ' +
+    'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, no AWS SDK client, credentials from the ' +
       'environment only). Import = `await import(bundle)` in a fresh `node`, as deployed (the source map beside it, not loaded); ' +
       'process = the whole `node` run (median of 5). The naive baseline is a sync strategy inside the ' +
       'benchmark, not a separate function, so these are the same for both columns.',
@@ -360,7 +360,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
 
   lines.push('## A simulated day (ours)', '');
   lines.push(
-    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker, ` +
+    `One caught-up user (zone ${r.day.zone}) whose device does not upload, a scheduled sync every 15 minutes through dispatch → SQS → worker (dispatch runs every 5 minutes: the two runs between syncs look at the user and claim nothing, their reads counted with the next sync), ` +
       'the simulator\'s and our clocks moved together. Garmin requests per sync: ' +
       Object.entries(d.histogram)
         .map(([n, c]) => `${n} requests × ${c}`)
@@ -460,10 +460,13 @@ const scaleSection = (x: NonNullable<BenchResults['scale']>, syncIntervalSeconds
       `once (after an outage) take ≈ ${f(extrapolated, 0)} s at this run's rate (extrapolated, not run) ${extrapolated <= period ? `(within one ${period} s period ✅)` : `(${f(extrapolated / period)}× the ${period} s period ❌: the rest stays due and the next run takes it). A claim took ${f((x.claimConcurrency / perSecond) * 1000, 0)} ms here (${x.claimConcurrency} in flight, DynamoDB Local sharing 2 cores with everything else); DynamoDB answers a conditional update in single-digit ms, so on AWS the same ${x.claimConcurrency} in flight would be ≈ ${(x.claimConcurrency / 0.01).toLocaleString('en-US')}/s at 10 ms`}. ` +
       `Capacity: ${Math.round(wruPerClaim * SCALE_USERS).toLocaleString('en-US')} WRU for the claims of ${SCALE_USERS.toLocaleString('en-US')} (on-demand; provisioned, a run within one period needs ${Math.round((wruPerClaim * SCALE_USERS) / period).toLocaleString('en-US')} WCU/s). ` +
       `Hot partitions: the table's partition key is the user, one write each per run; the claims leave the \`due\` index alone, and the syncs' ends ` +
-      `(one key move per claim, as fast as the workers end them) put on the busiest index shard ` +
+      `(at most one key move per claim, only for a due time over an hour ahead; as fast as the workers end them) put on the busiest index shard ` +
       `≈ ${f(shardWcu(perSecond), 0)} WCU/s at this run's rate and ≈ ${f(shardWcu(SCALE_USERS / period), 0)} WCU/s if 100,000 claims are ` +
       `spread over one period, against ${PARTITION_WCU_PER_SECOND} WCU/s per partition ${shardWcu(SCALE_USERS / period) <= PARTITION_WCU_PER_SECOND ? '✅' : '❌'}; ` +
-      `the \`__system__\` partition takes a few writes per run, not one per claim.`,
+      `the \`__system__\` partition takes a few writes per run, not one per claim. Reads: a run reads every index key at or before its time, ` +
+      'the due users and those whose key a sync left in the past within the hour (at most 12 looks, half a read unit each, before they are due); ' +
+      `at ${SCALE_USERS.toLocaleString('en-US')} users awake that is ≈ ${SCALE_USERS.toLocaleString('en-US')} keys and schedule items a run (1,000 BatchGetItem calls, ` +
+      `${(SCALE_USERS / 2).toLocaleString('en-US')} RRU), spread over the ${x.perShard.length} shards.`,
     '',
   ];
 };
@@ -482,13 +485,18 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       '(3 requests) is in the day\'s mean when it falls in the day. Not in it: token refreshes. garminconnect refreshes the access token 15 min before it ' +
       'expires; with Garmin\'s access-token lifetime L that is one more request per (L − 15 min) per user (with the ' +
       'simulator\'s 1 h: one per 3 syncs, +0.33 per sync). The benchmark gives tokens a long lifetime so that moving the ' +
-      'clock does not turn into 401s.',
+      'clock does not turn into 401s. With the lifetimes Garmin issues (18–30 h, recorded), a refresh a day adds per user-day 1 request, ' +
+      'the worker\'s start write (1 unit: that run runs alone) and one write of the connection item with the new tokens (2–6 KB: 2–6 units), ' +
+      'about +0.02 requests and +0.1 write units per sync at 58 syncs a day.',
   );
   out.push(
     `* **Items written per no-change sync: ${f(ours.noChange.itemsWritten)}.** Besides these the user's small schedule item is written ` +
-      'three times (dispatch\'s claim, which is the lease and leaves the due time alone; the worker\'s start, so a job SQS delivers twice ' +
-      'at once runs once; the end with the next due time, lastSyncTime and the fetch log), the end moving its key in the `due` index (2 more ' +
-      'units): 5 units; the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
+      'twice (dispatch\'s claim, which is the lease and leaves the due time and the index key alone; the end with the next due time, ' +
+      'lastSyncTime and the fetch log, which moves the key in the `due` index (2 more units) only for a due time over an hour ahead: a night, ' +
+      'a dormant user, a long backoff; dispatch reads the others at each run until they are due, a look costing a twentieth of a move): ' +
+      '2 units. A third write (the worker\'s start, so a job SQS delivers twice at once runs once) only when the run may refresh the tokens ' +
+      '(about once a day: garminconnect refreshes 15 min before the access token expires) or the claim would run out first; ' +
+      'the connection item with the tokens only when it changed. Today\'s summary is rewritten only when its content changed, but the simulator\'s today changes ' +
       'continuously (it models a watch that uploads all the time); against Garmin with no device upload since the last ' +
       'sync it is not written. Unchanged activities and summaries are read back (one query each) and not written at ' +
       `all (refused conditional writes: ${f(ours.noChange.refusedWrites)}; the naive baseline re-puts its whole window, ` +

@@ -53,7 +53,7 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
     clock,
     bridgeProcesses: options.bridgeProcesses,
     bridgeLogger: logMeter.bridgeLogger,
-    onDynamoClient: (client) => meter.attach(client),
+    observeDynamo: (api) => meter.wrap(api),
     onSqsRequest: (fn, operation) => {
       const key = `${fn}:${operation}`;
       sqsCalls[key] = (sqsCalls[key] ?? 0) + 1;

@@ -5,10 +5,11 @@
  * like an asynchronous Lambda invoke by the connect function; the bridge is invoked by
  * whichever function calls it. Used by the local runtime and the benchmark.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { BatchingBridge, type BatchCapableBridge } from '../../functions/adapters/bridge/batching-bridge';
+import { type DynamoDbApi, dynamoDbApi } from '../../functions/adapters/aws/dynamodb-api';
+import { type SecretsApi, secretsApi } from '../../functions/adapters/aws/secrets-api';
+import type { CallGuard } from '../../functions/adapters/aws/signed-call';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { type SqsApi, sqsApi } from '../../functions/adapters/aws/sqs-api';
@@ -32,7 +33,7 @@ import type { AwsRules } from './aws-rules';
 import type { FunctionIdentity } from './aws-rules/function-identity';
 import { bridgeInvokedBy, checkInvoke, invokeWithTimeout } from './aws-rules/lambda-invoke';
 import { functionArn } from './aws-rules/local-resources';
-import { awsRulesGuard, enforceAwsRules } from './aws-rules/sdk-middleware';
+import { awsRulesGuard } from './aws-rules/sdk-middleware';
 import { FUNCTION_NAMES, type FunctionName } from './aws-rules/stack-policies';
 
 /** The connect worker invoked like a Lambda Event invoke: accepted now, run in the background. */
@@ -59,7 +60,7 @@ export interface DeployedFunction {
   timeoutMs: number;
   /** Its AWS clients (its identity when the AWS rules are enforced), for handlers built outside the services (webhook delivery). */
   sqs: SqsApi;
-  secretsManager: SecretsManagerClient;
+  secretsManager: SecretsApi;
   /** One invocation: a fresh context, cut at the function's timeout like Lambda would. */
   invoke<T>(run: (context: Context) => Promise<T>): Promise<T>;
 }
@@ -81,8 +82,10 @@ export interface DeployedFunctionsOptions {
   apiRequestLimits?: ApiRequestLimits;
   /** The backfill's depth, when not LIMITS.backfillDays (a test of a long backfill). */
   backfillDays?: number;
-  /** Sees every DynamoDB client made (the benchmark meters them). */
-  onDynamoClient?: (client: DynamoDBClient) => void;
+  /** Wraps every function's DynamoDB API (the benchmark meters them). */
+  observeDynamo?: (api: DynamoDbApi) => DynamoDbApi;
+  /** Before each attempt of a function's DynamoDB call, inside its retries: injected faults (scripts/local/fault-injection.ts). */
+  dynamoFaults?: CallGuard;
   /** Told of every SQS call a function makes (the benchmark counts them; an SDK-style retry of one is not told again). */
   onSqsRequest?: (fn: FunctionName, operation: string) => void;
 }
@@ -112,29 +115,26 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
   const build = (name: FunctionName): DeployedFunction => {
     const identity = rules?.identities[name];
     const local = rules?.local;
-    const guard = <C extends DynamoDBClient | SecretsManagerClient>(client: C, service: 'dynamodb' | 'secretsmanager'): C =>
-      identity && local ? enforceAwsRules(client, { service, identity, local }) : client;
-    const dynamo = guard(new DynamoDBClient({}), 'dynamodb');
-    options.onDynamoClient?.(dynamo);
-    // SQS as deployed (signed calls, no SDK client), checked as this function.
-    const rulesGuard = identity && local ? awsRulesGuard({ identity, local }) : undefined;
+    const rulesGuard = identity && local ? { guard: awsRulesGuard({ identity, local }) } : {};
+    // DynamoDB, SQS and Secrets Manager as deployed (signed calls, no SDK client), checked as this function.
+    const dynamo = dynamoDbApi({ ...rulesGuard, ...(options.dynamoFaults ? { beforeAttempt: options.dynamoFaults } : {}) });
     const { onSqsRequest } = options;
     const sqs = sqsApi(
-      rulesGuard || onSqsRequest
+      onSqsRequest
         ? {
             guard: async (service, operation, input) => {
-              onSqsRequest?.(name, operation);
-              await rulesGuard?.(service, operation, input);
+              onSqsRequest(name, operation);
+              await rulesGuard.guard?.(service, operation, input);
             },
           }
-        : {},
+        : rulesGuard,
     );
-    const secretsManager = guard(new SecretsManagerClient({}), 'secretsmanager');
+    const secretsManager = secretsApi(rulesGuard);
     const invoked = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
     // As deployed (functions/handlers/commons/runtime.ts): the sync worker batches its fetches.
     const bridge = name === 'syncWorker' ? new BatchingBridge(invoked) : invoked;
     const services = composeServices({
-      doc: createDocumentClient(dynamo),
+      doc: createDocumentClient(options.observeDynamo?.(dynamo) ?? dynamo),
       tables: options.tables,
       ...(options.clock ? { clock: options.clock } : {}),
       vault: once(() => createSecretsManagerVault(options.keyringSecretId, secretsManager)),

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
-import { type DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { AwsServiceError, type CallGuard } from '../../functions/adapters/aws/signed-call';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import type { Clock } from '../../functions/core/shared/ports';
 import type { FunctionName } from './aws-rules/stack-policies';
@@ -18,7 +18,7 @@ export interface DynamoThrottle {
   operations?: string[];
   /** Only requests naming an item of this table whose sort key starts with this (`ACT#`, `LEASE`). */
   skPrefix?: string;
-  /** How many requests to refuse, each SDK attempt counting (the SDK makes 3); default: until cleared. */
+  /** How many requests to refuse, each attempt counting (3 per call, as the SDK's standard retries); default: until cleared. */
   count?: number;
 }
 
@@ -89,25 +89,21 @@ export class FaultInjector {
     }
   }
 
-  /** Adds the throttling to a function's DynamoDB client. */
-  instrument(client: DynamoDBClient): void {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const operation = (context.commandName ?? '').replace(/Command$/, '');
-        const table = this.match(operation, args.input as Record<string, unknown>);
-        if (table) {
-          this.refused[table] += 1;
-          throw new ProvisionedThroughputExceededException({
-            message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
-            $metadata: { httpStatusCode: 400 },
-          });
-        }
-        return next(args);
-      },
-      // Inside the retry middleware (finalizeRequest, high): every attempt meets the fault, as on AWS.
-      { step: 'finalizeRequest', priority: 'low', name: 'faultInjectionThrottle' },
+  /**
+   * The throttling, as a function's DynamoDB calls meet it: before each attempt, inside the
+   * retries (signed-call.ts `beforeAttempt`), as on AWS.
+   */
+  readonly dynamoAttempt: CallGuard = async (service, operation, input) => {
+    const table = service === 'dynamodb' ? this.match(operation, input) : undefined;
+    if (!table) return;
+    this.refused[table] += 1;
+    throw new AwsServiceError(
+      'ProvisionedThroughputExceededException',
+      400,
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+      undefined,
     );
-  }
+  };
 
   private match(operation: string, input: Record<string, unknown>): TableKey | undefined {
     const names = touched(input);

@@ -24,6 +24,7 @@ import {
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ClosableGarminBridge, createGarminBridge } from '../../functions/adapters/bridge/bridge-client';
 import type { StdioTransportOptions } from '../../functions/adapters/bridge/stdio-transport';
+import { type DynamoDbApi, dynamoDbApi } from '../../functions/adapters/aws/dynamodb-api';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
 import type { TableKey } from '../../functions/adapters/dynamo/tables';
 import { SqsSyncQueue } from '../../functions/adapters/queue/sqs-sync-queue';
@@ -78,8 +79,8 @@ export interface LocalRuntimeOptions {
   bridgeProcesses?: number;
   /** Where the bridge's own log lines go (default: the transport's). */
   bridgeLogger?: StdioTransportOptions['logger'];
-  /** Sees every DynamoDB client the runtime creates, the unrestricted one and each function's (a meter). */
-  onDynamoClient?: (client: DynamoDBClient) => void;
+  /** Wraps every DynamoDB API the runtime creates, the unrestricted one's and each function's (a meter). */
+  observeDynamo?: (api: DynamoDbApi) => DynamoDbApi;
   /** Told of every SQS call a deployed function makes (dispatch's sends, a write's redrive), for a meter. */
   onSqsRequest?: (fn: FunctionName, operation: string) => void;
   /** Told about a sync-worker invocation that failed as a whole (its batch is then failed, as Lambda does). */
@@ -345,14 +346,13 @@ type Resources = Awaited<ReturnType<typeof provision>>;
 
 /** The unrestricted services (no IAM, no limits) for test setup and inspection, over the same resources. */
 const inspectionServices = (options: LocalRuntimeOptions, resources: Resources, bridge: BridgePool, functions: Record<FunctionName, DeployedFunction>): Services => {
-  const { tables, queueUrl, secretsManager, keyringSecretId } = resources;
-  const dynamo = new DynamoDBClient({});
-  options.onDynamoClient?.(dynamo);
+  const { tables, queueUrl, keyringSecretId } = resources;
+  const dynamo = dynamoDbApi();
   return composeServices({
-    doc: createDocumentClient(dynamo),
+    doc: createDocumentClient(options.observeDynamo?.(dynamo) ?? dynamo),
     tables,
     ...(options.clock ? { clock: options.clock } : {}),
-    vault: once(() => createSecretsManagerVault(keyringSecretId, secretsManager)),
+    vault: once(() => createSecretsManagerVault(keyringSecretId)),
     bridge: () => bridge,
     queue: once(() => new SqsSyncQueue(queueUrl)),
     connectWorker: () => functions.connect.services.deps.connectWorker,
@@ -391,10 +391,8 @@ const deployFunctions = (options: LocalRuntimeOptions, resources: Resources, bri
     keyringSecretId: local.secret.arn,
     bridge,
     ...(faults ? { clock: faults.clock(options.clock ?? { now: () => new Date() }) } : options.clock ? { clock: options.clock } : {}),
-    onDynamoClient: (client) => {
-      faults?.instrument(client);
-      options.onDynamoClient?.(client);
-    },
+    ...(faults ? { dynamoFaults: faults.dynamoAttempt } : {}),
+    ...(options.observeDynamo ? { observeDynamo: options.observeDynamo } : {}),
     ...(rules ? { rules } : {}),
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),

@@ -1,8 +1,8 @@
 /**
  * The real esbuild bundles (what `npx cdk synth` uploads): every function entry bundles
- * with the stack's options (ESM, minified, source maps, AWS SDK included, credentials from
- * the environment only), and each bundle loads in a plain Node process and exports
- * `handler`. No network, ~5 s. Sizes and load times are the benchmark's (scripts/bench/static.ts).
+ * with the stack's options (ESM, minified, source maps, credentials from the environment
+ * only, no AWS SDK client in the API's and the schedule's functions), and each bundle loads
+ * in a plain Node process and exports `handler`. No network, ~5 s. Sizes and load times are the benchmark's (scripts/bench/static.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -57,7 +57,7 @@ describe('function bundles', () => {
     const code = join(dir, 'index.mjs');
     expect(existsSync(code)).toBe(true);
     expect(existsSync(`${code}.map`)).toBe(true);
-    // Minified, SDK included, still far below Lambda's 50 MB zipped / 250 MB unzipped.
+    // Minified, still far below Lambda's 50 MB zipped / 250 MB unzipped.
     expect(statSync(code).size).toBeLessThan(5_000_000);
     const loaded = execFileSync(
       process.execPath,
@@ -72,6 +72,13 @@ describe('function bundles', () => {
     const code = readFileSync(join(bundles.get(name)!, 'index.mjs'), 'utf8');
     // Markers of the chain's nested clients (SSO, STS web identity); each is in a bundle built with the default chain.
     for (const marker of ['sso-oidc', 'AssumeRoleWithWebIdentity']) expect(code).not.toContain(marker);
+  });
+
+  // The deploy-time keyring-init keeps the Secrets Manager client: it runs once per deployment.
+  it.each(Object.keys(ENTRIES).filter((name) => name !== 'keyring-init'))('%s: no AWS SDK client, its calls are signed calls (functions/adapters/aws)', (name) => {
+    const code = readFileSync(join(bundles.get(name)!, 'index.mjs'), 'utf8');
+    // Every SDK v3 client has a middleware stack and sends its user agent header; the signed calls have neither.
+    for (const marker of ['middlewareStack', 'x-amz-user-agent']) expect(code).not.toContain(marker);
   });
 });
 

@@ -1,8 +1,8 @@
 /** Every item of one user in the given tables, found by a full scan (proof, not a query). */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, ScanCommand } from '../../functions/adapters/dynamo/client';
 
 export const scanUserItems = async (
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
   tables: Record<string, string>,
   userId: string,
 ): Promise<Array<{ table: string; item: Record<string, unknown> }>> => {
@@ -32,5 +32,5 @@ export const keptAfterErasure = ({ table, item }: { table: string; item: Record<
   (table.endsWith('-events') && (item.sk === 'SEQ' || String(item.body).includes('"type":"connection.disconnected"')));
 
 /** Every item of the user an erasure must have removed (scanUserItems less what it keeps by design). */
-export const personalItemsLeft = async (doc: DynamoDBDocumentClient, tables: Record<string, string>, userId: string) =>
+export const personalItemsLeft = async (doc: DocumentClient, tables: Record<string, string>, userId: string) =>
   (await scanUserItems(doc, tables, userId)).filter((found) => !keptAfterErasure(found));

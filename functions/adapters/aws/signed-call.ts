@@ -1,11 +1,11 @@
 /**
- * One AWS API call without the service's SDK client: SigV4 signing, the HTTP handler and the
- * retry strategy are the SDK's own packages, which the DynamoDB client puts in every bundle
- * anyway, so Lambda Invoke and SQS cost no extra weight (their clients were ~110 KB and ~6 ms
- * of every cold import). Not global `fetch`: its first use loads undici (~30–40 ms) inside
- * the first request. Credentials come from `@aws-sdk/credential-provider-node`, which the
- * bundles resolve to the function's role credentials (infra/lambda-credentials.ts), as for
- * the SDK clients.
+ * One AWS API call without the service's SDK client: SigV4 signing, the HTTP handler (kept-alive
+ * sockets) and the standard retry strategy are the SDK's own small packages (~40 KB in a bundle),
+ * not a client's protocol, schema and middleware machinery (the DynamoDB and Secrets Manager
+ * clients with @smithy/core's rest were ~180 KB and most of every cold import). Not global
+ * `fetch`: its first use loads undici (~30–40 ms) inside the first request. Credentials come from
+ * `@aws-sdk/credential-provider-node`, which the bundles resolve to the function's role
+ * credentials (infra/lambda-credentials.ts).
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
@@ -14,7 +14,7 @@ import { StandardRetryStrategy, isServerError, isThrottlingError, isTransientErr
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 
-export type AwsService = 'lambda' | 'sqs';
+export type AwsService = 'lambda' | 'sqs' | 'dynamodb' | 'secretsmanager';
 
 /** What the local AWS rules see of a call before it is sent (scripts/local/aws-rules): IAM and quotas. */
 export type CallGuard = (service: AwsService, operation: string, input: Record<string, unknown>) => Promise<void>;
@@ -27,6 +27,11 @@ export interface SignedCallOptions {
   region?: string;
   credentials?: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
   guard?: CallGuard;
+  /**
+   * Before each attempt, inside the retries (a guard is before them): the local runtime's
+   * injected faults, which throw the service's error answer as AWS would give it.
+   */
+  beforeAttempt?: CallGuard;
 }
 
 export interface AwsRequest {
@@ -46,23 +51,35 @@ export interface AwsAnswer {
   body: Uint8Array;
 }
 
+/** What of an error body names or describes the error, not a field of it. */
+const ERROR_META = new Set(['__type', 'code', 'Code', 'Message']);
+
 /**
  * An error answer, shaped as the SDK raises it (the error code as `name`, `$fault`, the status
- * in `$metadata`), so `isThrottlingError` and the callers read it as before.
+ * in `$metadata`, the body's other fields such as DynamoDB's `CancellationReasons` or `Item`
+ * as properties), so `isThrottlingError` and the callers read it as before.
  */
 export class AwsServiceError extends Error {
   readonly $fault: 'client' | 'server';
   readonly $metadata: { httpStatusCode: number; requestId?: string };
 
-  constructor(name: string, status: number, message: string, requestId: string | undefined) {
+  constructor(name: string, status: number, message: string, requestId: string | undefined, fields: Record<string, unknown> = {}) {
     super(message);
+    // As the SDK's decorateServiceException: the body's fields, none overriding the error's own.
+    for (const [key, value] of Object.entries(fields)) if (!(key in this) && !ERROR_META.has(key)) Object.assign(this, { [key]: value });
     this.name = name;
     this.$fault = status >= 500 ? 'server' : 'client';
     this.$metadata = { httpStatusCode: status, ...(requestId ? { requestId } : {}) };
   }
 }
 
-const SERVICE_ENV: Record<AwsService, string> = { lambda: 'AWS_ENDPOINT_URL_LAMBDA', sqs: 'AWS_ENDPOINT_URL_SQS' };
+/** The endpoint variables the SDK reads for each service (its `serviceId`, upper snake case). */
+const SERVICE_ENV: Record<AwsService, string> = {
+  lambda: 'AWS_ENDPOINT_URL_LAMBDA',
+  sqs: 'AWS_ENDPOINT_URL_SQS',
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  secretsmanager: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+};
 
 const regionOf = (options: SignedCallOptions): string => {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -83,7 +100,8 @@ const errorOf = (answer: AwsAnswer): AwsServiceError => {
   const text = new TextDecoder().decode(answer.body);
   let body: { __type?: unknown; code?: unknown; Code?: unknown; message?: unknown; Message?: unknown } = {};
   try {
-    body = JSON.parse(text) as typeof body;
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed;
   } catch {
     // Not JSON (a proxy's page): the status alone classifies it.
   }
@@ -93,7 +111,7 @@ const errorOf = (answer: AwsAnswer): AwsServiceError => {
     `Http${answer.status}Error`;
   const name = raw.split(':')[0]?.split('#').pop() ?? raw;
   const message = [body.message, body.Message].find((v): v is string => typeof v === 'string') ?? name;
-  return new AwsServiceError(name, answer.status, message, answer.headers['x-amzn-requestid']);
+  return new AwsServiceError(name, answer.status, message, answer.headers['x-amzn-requestid'], body);
 };
 
 const readBody = async (body: unknown): Promise<Uint8Array> => {
@@ -142,6 +160,7 @@ export const signedCaller = (service: AwsService, options: SignedCallOptions = {
     let token = await retries.acquireInitialRetryToken(service);
     for (;;) {
       try {
+        await options.beforeAttempt?.(service, request.operation, request.input);
         const answer = await attempt(request);
         retries.recordSuccess(token);
         return answer;
@@ -163,3 +182,23 @@ export const signedCaller = (service: AwsService, options: SignedCallOptions = {
 };
 
 export type SignedCaller = ReturnType<typeof signedCaller>;
+
+/**
+ * A client of one of the services that speak AWS's JSON protocol (DynamoDB's 1.0, Secrets
+ * Manager's 1.1, SQS's 1.0): the operation in `X-Amz-Target`, the input as the JSON body, the
+ * answer parsed (an empty body, as some operations answer, is `{}`).
+ */
+export const jsonCaller = (service: AwsService, target: string, version: '1.0' | '1.1', options?: SignedCallOptions) => {
+  const call = signedCaller(service, options);
+  const json = async (operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const answer = await call({
+      operation,
+      input,
+      path: '/',
+      headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': `${target}.${operation}` },
+      body: JSON.stringify(input),
+    });
+    return answer.body.length ? (JSON.parse(new TextDecoder().decode(answer.body)) as Record<string, unknown>) : {};
+  };
+  return Object.assign(json, { destroy: call.destroy });
+};

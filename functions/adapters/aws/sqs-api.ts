@@ -6,7 +6,7 @@ import type {
   SendMessageRequest,
   SendMessageResult,
 } from '@aws-sdk/client-sqs';
-import { type SignedCallOptions, signedCaller } from './signed-call';
+import { type SignedCallOptions, jsonCaller } from './signed-call';
 
 /** The functions' SQS calls; the local runtime passes an instance guarded as the calling function. */
 export interface SqsApi {
@@ -16,18 +16,9 @@ export interface SqsApi {
 }
 
 export const sqsApi = (options?: SignedCallOptions): SqsApi => {
-  const call = signedCaller('sqs', options);
-  const json = async (operation: string, input: object): Promise<unknown> => {
-    const answer = await call({
-      operation,
-      input: { ...input },
-      path: '/',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${operation}` },
-      body: JSON.stringify(input),
-    });
-    // ChangeMessageVisibility answers with an empty body.
-    return answer.body.length ? JSON.parse(new TextDecoder().decode(answer.body)) : {};
-  };
+  const call = jsonCaller('sqs', 'AmazonSQS', '1.0', options);
+  // ChangeMessageVisibility answers with an empty body: `{}`.
+  const json = (operation: string, input: object): Promise<unknown> => call(operation, { ...input });
   return {
     sendMessageBatch: async (input) => (await json('SendMessageBatch', input)) as SendMessageBatchResult,
     sendMessage: async (input) => (await json('SendMessage', input)) as SendMessageResult,

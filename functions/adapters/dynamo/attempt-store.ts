@@ -4,7 +4,7 @@
  * MFA_MAILBOX_FIELDS, the protocol's shared list: the bridge sets the status to
  * `mfa_required`, consumes `mfa_code` and writes the outcome; this side posts the code.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DocumentClient } from './client';
 import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/shared/bridge-protocol';
 import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/shared/ports';
@@ -51,7 +51,7 @@ const fromItem = (raw: unknown): AttemptRecord => {
 
 export class DynamoAttemptStore implements AttemptStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

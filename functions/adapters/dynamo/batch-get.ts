@@ -1,5 +1,5 @@
 /** BatchGetItem of any number of keys of one table, until DynamoDB has answered every key. */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DocumentClient } from './client';
 import { sleep } from './time';
 
 /** BatchGetItem takes at most 100 keys. */
@@ -9,7 +9,7 @@ const RETRY_BASE_MS = 25;
 const RETRY_MAX_MS = 1_000;
 
 export const batchGetAll = async (
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
   table: string,
   keys: Array<Record<string, unknown>>,
   options: { consistentRead?: boolean; projection?: string } = {},

@@ -14,8 +14,8 @@ import {
   DeleteCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  type DocumentClient,
+} from './client';
 import * as z from 'zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
 import { ConnectionChangesSchema, ConnectionRecordSchema } from '../../core/shared/connection-record';
@@ -29,7 +29,7 @@ import {
 import { SyncCursorsSchema } from '../../core/shared/sync-cursors';
 import { batchGetAll } from './batch-get';
 import { conditionally } from './conditional-write';
-import { ScheduleItem, canonicalTime, dueShardOf, scheduleKey } from './schedule-store';
+import { ScheduleItem, canonicalTime, dueOf, dueShardOf, scheduleKey } from './schedule-store';
 
 type ConnectionFields = ConnectionChanges;
 
@@ -66,7 +66,7 @@ const fromItem = (raw: unknown, rawSchedule?: unknown): ConnectionRecord => {
   const parsed = ConnectionRecordSchema.parse({ ...fields, cursors: fromLegacyCursorNames(fields.cursors) });
   const schedule = rawSchedule === undefined ? undefined : ScheduleItem.parse(rawSchedule);
   const lastSyncTime = schedule?.last_sync_time ?? parsed.lastSyncTime;
-  const nextSyncTime = schedule?.next_sync_time ?? parsed.nextSyncTime;
+  const nextSyncTime = (schedule && dueOf(schedule)) ?? parsed.nextSyncTime;
   const probedAt = schedule?.probed_at ?? parsed.cursors.probedAt;
   const record: ConnectionRecord = { ...parsed, cursors: { ...parsed.cursors }, generation: parsed.generation ?? 0 };
   delete record.lastSyncTime;
@@ -145,7 +145,7 @@ const replacesCondition = (generation: number | undefined) => {
 export class DynamoConnectionStore implements ConnectionStore {
   /** `attemptsTable`: needed only to write a connection fenced on its connect attempt. */
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
     private readonly attemptsTable?: string,
   ) {}
@@ -192,6 +192,7 @@ export class DynamoConnectionStore implements ConnectionStore {
   /** The schedule item's part of a put: due time, lastSyncTime and the probe's time as the record has them. */
   private scheduleOf(record: ConnectionRecord) {
     const schedule = new Map<string, unknown>([
+      ['due_at', record.nextSyncTime === undefined ? undefined : canonicalTime(record.nextSyncTime)],
       ['next_sync_time', record.nextSyncTime === undefined ? undefined : canonicalTime(record.nextSyncTime)],
       ['due_shard', record.nextSyncTime === undefined ? undefined : dueShardOf(record.userId)],
       ['last_sync_time', record.lastSyncTime],
@@ -256,7 +257,7 @@ export class DynamoConnectionStore implements ConnectionStore {
         new UpdateCommand({
           TableName: this.table,
           Key: scheduleKey(userId),
-          UpdateExpression: 'SET disconnected = :yes REMOVE next_sync_time, due_shard, last_sync_time, probed_at, read_at',
+          UpdateExpression: 'SET disconnected = :yes REMOVE due_at, next_sync_time, due_shard, last_sync_time, probed_at, read_at',
           ConditionExpression: 'attribute_exists(user_id)',
           ExpressionAttributeValues: { ':yes': true },
         }),

@@ -11,8 +11,8 @@ import {
   PutCommand,
   QueryCommand,
   paginateQuery,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  type DocumentClient,
+} from './client';
 import * as z from 'zod';
 import { IsoDate } from '../../core/shared/bridge-protocol';
 import type {
@@ -79,7 +79,7 @@ const toStoredSummary = (raw: unknown): StoredDailySummary => {
 
 export class DynamoDataStore implements DataStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

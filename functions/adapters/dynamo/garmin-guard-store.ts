@@ -15,7 +15,7 @@
  * The partition is one item per minute for the budget, written by dispatch a few times per
  * run plus the syncs that used more than dispatch reserved: far below a partition's limits.
  */
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DocumentClient } from './client';
 import * as z from 'zod';
 import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
@@ -60,7 +60,7 @@ const usedOnFailure = (error: unknown): number | undefined => {
 
 export class DynamoGarminGuardStore implements GarminGuardStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -3,7 +3,7 @@
  * table (tables.ts), claimed by a conditional put and kept LIMITS.idempotencyKeySeconds (TTL).
  * The claim never overwrites: a key is one write, whatever happens to the first request.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DocumentClient } from './client';
 import * as z from 'zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { IdempotencyRecord, IdempotencyStore, WriteOutcome } from '../../core/shared/ports';
@@ -21,7 +21,7 @@ const StoredKey = z.object({
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -2,7 +2,8 @@
  * Deleting every item of one partition: a keys-only query, page by page, and batch
  * deletes of 25 (BatchWriteItem's maximum), resubmitting what DynamoDB left unprocessed.
  */
-import { BatchWriteCommand, paginateQuery, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DocumentClient, paginateQuery } from './client';
 import { sleep } from './time';
 
 const BATCH_SIZE = 25;
@@ -25,7 +26,7 @@ export interface DeleteOptions {
 
 /** Deletes the partition's items (but `keep`) and returns them, keys and `alsoRead` attributes only. */
 export const deletePartition = async (
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
   table: string,
   keys: PartitionKeys,
   partitionValue: string,
@@ -63,7 +64,7 @@ export const deletePartition = async (
   return deleted;
 };
 
-const deleteBatch = async (doc: DynamoDBDocumentClient, table: string, keys: Key[]): Promise<void> => {
+const deleteBatch = async (doc: DocumentClient, table: string, keys: Key[]): Promise<void> => {
   let requests: WriteRequests = keys.map((key) => ({ DeleteRequest: { Key: key } }));
   for (let round = 0; requests.length > 0; round++) {
     if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`${table}: ${requests.length} deletions left unprocessed`);

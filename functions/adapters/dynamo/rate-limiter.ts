@@ -7,7 +7,7 @@
  * retried on conflict: exact under concurrency, and without the burst at a fixed window's
  * edge that would let 2x the limit through.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DocumentClient } from './client';
 import * as z from 'zod';
 import { decideWindow } from '../../core/shared/call-limits';
 import type { RateDecision, RateLimiter, RateLogKey, RateRule } from '../../core/shared/ports';
@@ -33,7 +33,7 @@ const itemKey = (key: RateLogKey) => ({ user_id: ratePartition(key.scope, key.su
 
 export class DynamoRateLimiter implements RateLimiter {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -5,14 +5,14 @@
  * request is one UpdateItem: ADD 1 on the condition that the window holds fewer than the
  * limit, so it is exact under concurrency, needs no read, and a refused request writes nothing.
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DocumentClient } from './client';
 import type { ApiRequestKind, RequestCounter } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { DATA_SK, TABLES, ratePartition } from './tables';
 
 export class DynamoRequestCounter implements RequestCounter {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

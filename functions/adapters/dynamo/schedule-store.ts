@@ -1,19 +1,28 @@
 /**
  * Schedules: one small item per user in the connections table (tables.ts says why there),
- * key `__schedule__#<user id>`: `due_shard` + `next_sync_time` (the sparse `due` index, only
- * while scheduled), `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms),
- * `lease_started` (a worker runs the claim's job), `last_sync_time`, `probed_at`, `read_at` (the app's last recorded read), `disconnected`
- * (set by a disconnect, removed by the next connect: a sync still running then reschedules nobody). Every write is one conditional UpdateItem
- * of it; claiming it is the lease, and only a sync's end moves the due time (one index move per
- * sync). A connection item written by an older version may still
- * carry `due_shard` + `next_sync_time`: dispatch finds it in the same index and its claim moves
- * the schedule into the schedule item (one transaction), so an upgraded deployment keeps syncing.
+ * key `__schedule__#<user id>`: `due_at` (when the next sync is due), `due_shard` +
+ * `next_sync_time` (the sparse `due` index, only while scheduled: when dispatch next looks),
+ * `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms), `lease_started` (a worker
+ * runs the claim's job, written only when the job could refresh the tokens), `last_sync_time`,
+ * `probed_at`, `read_at` (the app's last recorded read), `disconnected` (set by a disconnect,
+ * removed by the next connect: a sync still running then reschedules nobody). Every write is
+ * one conditional UpdateItem of it; claiming it is the lease.
+ *
+ * The index key is not the due time: moving it costs two more write units (the index's delete
+ * and put), while a look costs a twentieth of that (dispatch runs every 5 minutes and reads the
+ * schedule items of the keys it finds, half a read unit each). So a sync's end moves the key
+ * only when its user is due more than DUE_INDEX_LOOK_AHEAD_MS ahead (a night, a dormant user, a
+ * long backoff) or earlier than the index looks; otherwise dispatch looks at the user at every
+ * run until `due_at` comes. An item without `due_at` (written by an older version) is due at
+ * `next_sync_time`. A connection item written by an older version may still carry `due_shard` +
+ * `next_sync_time`: dispatch finds it in the same index and its claim moves the schedule into
+ * the schedule item (one transaction), so an upgraded deployment keeps syncing.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from './client';
 import * as z from 'zod';
 import { LIMITS } from '../../core/shared/limits';
-import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../core/shared/ports';
+import type { DueSchedule, ScheduleEnd, SchedulePull, ScheduleRecord, ScheduleSeen, ScheduleStore } from '../../core/shared/ports';
 import { batchGetAll } from './batch-get';
 import { conditionally } from './conditional-write';
 import { SCHEDULE_KEY_PREFIX, TABLES } from './tables';
@@ -36,8 +45,12 @@ export const canonicalTime = (time: string): string => {
 
 export const scheduleKey = (userId: string) => ({ user_id: `${SCHEDULE_KEY_PREFIX}${userId}` });
 
+/** Due further ahead than this, a sync's end moves the index key (see above): an hour of looks costs less than a move. */
+export const DUE_INDEX_LOOK_AHEAD_MS = 3600_000;
+
 export const ScheduleItem = z.object({
   user_id: z.string(),
+  due_at: z.string().optional(),
   next_sync_time: z.string().optional(),
   last_sync_time: z.string().optional(),
   probed_at: z.string().optional(),
@@ -47,11 +60,17 @@ export const ScheduleItem = z.object({
   read_at: z.string().optional(),
 });
 
+/** When the item's user is due: `due_at`, or the index key of an item an older version wrote. */
+export const dueOf = (item: { due_at?: string | undefined; next_sync_time?: string | undefined }): string | undefined =>
+  item.next_sync_time === undefined ? undefined : (item.due_at ?? item.next_sync_time);
+
 export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
   const item = ScheduleItem.parse(raw);
+  const due = dueOf(item);
   return {
     userId,
-    ...(item.next_sync_time ? { nextSyncTime: item.next_sync_time } : {}),
+    ...(due ? { nextSyncTime: due } : {}),
+    ...(item.next_sync_time ? { lookAt: item.next_sync_time } : {}),
     ...(item.last_sync_time ? { lastSyncTime: item.last_sync_time } : {}),
     ...(item.probed_at ? { probedAt: item.probed_at } : {}),
     ...(item.lease_owner && item.lease_until ? { lease: { owner: item.lease_owner, until: item.lease_until } } : {}),
@@ -60,15 +79,24 @@ export const scheduleOf = (userId: string, raw: unknown): ScheduleRecord => {
   };
 };
 
+/**
+ * Where the index key goes when the user is next due at `due`: absent (stays where it is) while
+ * the index already looks at or before `due` and `due` is within the look-ahead of `now`.
+ */
+export const lookAtFor = (due: string, lookAt: string | undefined, now: Date): string | undefined =>
+  lookAt === undefined || due < lookAt || Date.parse(due) - now.getTime() > DUE_INDEX_LOOK_AHEAD_MS ? due : undefined;
+
 const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
-const LeaseItem = z.object({ user_id: z.string(), lease_until: z.string().optional() });
+const LookItem = ScheduleItem.pick({ user_id: true, due_at: true, next_sync_time: true, lease_until: true });
 
 /** No live lease: none, or one that ran out (its holder crashed or was cut off). */
 const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)';
+/** The item is due at `:expected` (dueOf, as a condition). */
+const DUE_AS_EXPECTED = '(due_at = :expected OR (attribute_not_exists(due_at) AND next_sync_time = :expected))';
 
 export class DynamoScheduleStore implements ScheduleStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 
@@ -78,10 +106,10 @@ export class DynamoScheduleStore implements ScheduleStore {
   }
 
   /**
-   * A claim leaves the due time where it is, so the index also holds users whose claimed job
-   * waits or runs: they are left out here (their schedule items' leases read alongside, reads
-   * being cheaper than the claims they would refuse), and the index is read on until `limit`
-   * claimable ones are found, so leased users never crowd out due ones.
+   * The index holds users not yet due (a sync's end leaves the key within the look-ahead) and
+   * users whose claimed job waits or runs (a claim leaves the key too): their schedule items are
+   * read alongside (reads being cheaper than the index moves and the claims they spare), and the
+   * index is read on until `limit` claimable ones are found, so neither crowds out due ones.
    */
   async findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]> {
     const found: DueSchedule[] = [];
@@ -99,37 +127,40 @@ export class DynamoScheduleStore implements ScheduleStore {
           ...(from ? { ExclusiveStartKey: from } : {}),
         }),
       );
-      const due = Items.map((raw) => {
-        const item = DueItem.parse(raw);
-        return item.user_id.startsWith(SCHEDULE_KEY_PREFIX)
-          ? { userId: item.user_id.slice(SCHEDULE_KEY_PREFIX.length), nextSyncTime: item.next_sync_time }
-          : { userId: item.user_id, nextSyncTime: item.next_sync_time, legacy: true };
-      });
-      const leased = await this.leasedOf(due.map((d) => d.userId), now);
-      found.push(...due.filter((d) => !leased.has(d.userId)));
+      const looked = Items.map((raw) => DueItem.parse(raw));
+      const schedules = new Set(looked.filter((item) => item.user_id.startsWith(SCHEDULE_KEY_PREFIX)).map((item) => item.user_id.slice(SCHEDULE_KEY_PREFIX.length)));
+      const legacy = looked.filter((item) => !item.user_id.startsWith(SCHEDULE_KEY_PREFIX)).map((item) => ({ userId: item.user_id, nextSyncTime: item.next_sync_time, legacy: true }));
+      const leased = new Set<string>();
+      const due: DueSchedule[] = [];
+      for (const item of await this.looksOf([...schedules, ...legacy.map((l) => l.userId)])) {
+        const userId = item.user_id.slice(SCHEDULE_KEY_PREFIX.length);
+        if (item.lease_until !== undefined && item.lease_until >= now.toISOString()) leased.add(userId);
+        else if (schedules.has(userId)) {
+          const dueAt = dueOf(item);
+          if (dueAt !== undefined && dueAt <= now.toISOString()) due.push({ userId, nextSyncTime: dueAt });
+        }
+      }
+      found.push(...due, ...legacy.filter((l) => !leased.has(l.userId)));
       from = LastEvaluatedKey;
     } while (from && found.length < limit);
     return found;
   }
 
-  /** Those of `userIds` whose schedule item holds a live lease (eventually consistent: the claim's condition decides). */
-  private async leasedOf(userIds: string[], now: Date): Promise<Set<string>> {
-    const leased = new Set<string>();
-    for (const raw of await batchGetAll(this.doc, this.table, userIds.map(scheduleKey), { projection: 'user_id, lease_until' })) {
-      const item = LeaseItem.parse(raw);
-      if (item.lease_until !== undefined && item.lease_until >= now.toISOString()) leased.add(item.user_id.slice(SCHEDULE_KEY_PREFIX.length));
-    }
-    return leased;
+  /** The schedule items of `userIds`, what a look needs of them (eventually consistent: the claim's condition decides). */
+  private async looksOf(userIds: string[]) {
+    const raws = await batchGetAll(this.doc, this.table, userIds.map(scheduleKey), { projection: 'user_id, due_at, next_sync_time, lease_until' });
+    return raws.map((raw) => LookItem.parse(raw));
   }
 
   async claim(due: DueSchedule, owner: string, until: string, now: Date): Promise<boolean> {
-    // The due time stays where it is (moving an index key costs two more write units): the live
-    // lease keeps other claims off, and once it runs out (a crashed worker) the user is claimable again.
+    // The due time and the index key stay where they are (moving the key costs two more write
+    // units): the live lease keeps other claims off, and once it runs out (a crashed worker) the
+    // user is claimable again.
     const lease = {
       TableName: this.table,
       Key: scheduleKey(due.userId),
       UpdateExpression: due.legacy
-        ? 'SET next_sync_time = :expected, due_shard = :shard, lease_owner = :owner, lease_until = :until REMOVE lease_started'
+        ? 'SET next_sync_time = :expected, due_at = :expected, due_shard = :shard, lease_owner = :owner, lease_until = :until REMOVE lease_started'
         : 'SET lease_owner = :owner, lease_until = :until REMOVE lease_started',
       ExpressionAttributeValues: {
         ':until': canonicalTime(until),
@@ -138,7 +169,7 @@ export class DynamoScheduleStore implements ScheduleStore {
         ':expected': canonicalTime(due.nextSyncTime),
         ...(due.legacy ? { ':shard': dueShardOf(due.userId) } : {}),
       },
-      ConditionExpression: due.legacy ? NO_LIVE_LEASE : `next_sync_time = :expected AND ${NO_LIVE_LEASE}`,
+      ConditionExpression: due.legacy ? NO_LIVE_LEASE : `${DUE_AS_EXPECTED} AND ${NO_LIVE_LEASE}`,
     };
     if (!due.legacy) return (await conditionally(this.doc.send(new UpdateCommand(lease)))).written;
     // An older version's schedule on the connection item: moved into the schedule item by this claim.
@@ -200,7 +231,7 @@ export class DynamoScheduleStore implements ScheduleStore {
     );
   }
 
-  async end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean> {
+  async end(userId: string, owner: string, end: ScheduleEnd, seen?: ScheduleSeen): Promise<boolean> {
     const sets: string[] = [];
     const removes = ['lease_owner', 'lease_until', 'lease_started'];
     const values: Record<string, unknown> = { ':owner': owner };
@@ -208,10 +239,15 @@ export class DynamoScheduleStore implements ScheduleStore {
       sets.push(`${attribute} = :${attribute}`);
       values[`:${attribute}`] = value;
     };
-    if (end.nextSyncTime === null) removes.push('next_sync_time', 'due_shard');
+    if (end.nextSyncTime === null) removes.push('due_at', 'next_sync_time', 'due_shard');
     else if (end.nextSyncTime !== undefined) {
-      set('next_sync_time', canonicalTime(end.nextSyncTime));
-      set('due_shard', dueShardOf(userId));
+      const due = canonicalTime(end.nextSyncTime);
+      set('due_at', due);
+      const lookAt = seen ? lookAtFor(due, seen.lookAt, seen.now) : due;
+      if (lookAt !== undefined) {
+        set('next_sync_time', lookAt);
+        set('due_shard', dueShardOf(userId));
+      }
     }
     if (end.lastSyncTime !== undefined) set('last_sync_time', end.lastSyncTime);
     if (end.probedAt !== undefined) set('probed_at', end.probedAt);
@@ -245,17 +281,24 @@ export class DynamoScheduleStore implements ScheduleStore {
     return false;
   }
 
-  async recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean> {
+  async recordRead(userId: string, readSince: string, now: Date, pull?: SchedulePull): Promise<boolean> {
     const once = 'attribute_exists(next_sync_time) AND (attribute_not_exists(read_at) OR read_at < :since)';
+    const values = { ':now': now.toISOString(), ':since': readSince };
+    if (pull === undefined) return this.recordReadWith(userId, 'SET read_at = :now', once, values);
+    const to = canonicalTime(pull.to);
+    // Pulled earlier than the index looks: the key moves too; else only the due time (the look
+    // decides which, each write's condition holds it to that, so a stale look only skips).
+    const moves = pull.lookAt === undefined || pull.lookAt > to;
+    const later = `(due_at > :to OR (attribute_not_exists(due_at) AND next_sync_time > :to)) AND ${NO_LIVE_LEASE}`;
+    return moves
+      ? this.recordReadWith(userId, 'SET read_at = :now, due_at = :to, next_sync_time = :to', `${once} AND next_sync_time > :to AND ${later}`, { ...values, ':to': to })
+      : this.recordReadWith(userId, 'SET read_at = :now, due_at = :to', `${once} AND next_sync_time <= :to AND ${later}`, { ...values, ':to': to });
+  }
+
+  private async recordReadWith(userId: string, update: string, condition: string, values: Record<string, unknown>): Promise<boolean> {
     const { written } = await conditionally(
       this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: scheduleKey(userId),
-          UpdateExpression: pullTo === undefined ? 'SET read_at = :now' : 'SET read_at = :now, next_sync_time = :to',
-          ConditionExpression: pullTo === undefined ? once : `${once} AND next_sync_time > :to AND ${NO_LIVE_LEASE}`,
-          ExpressionAttributeValues: { ':now': now.toISOString(), ':since': readSince, ...(pullTo === undefined ? {} : { ':to': canonicalTime(pullTo) }) },
-        }),
+        new UpdateCommand({ TableName: this.table, Key: scheduleKey(userId), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }),
       ),
     );
     return written;

@@ -7,8 +7,8 @@
  *   id can take: subjects starting `__` are refused). The schedule item is small (about
  *   300 bytes: 1 write unit) and holds what every sync changes: the due time, the lease
  *   (claiming it is the lease), the per-user Garmin fetch log, lastSyncTime and the probe's
- *   time; so a sync that finds nothing new writes it three times (dispatch's claim, the worker's
- *   start that keeps a job SQS delivers twice from running twice, the end) and never the 2–6 KB
+ *   time; so a sync that finds nothing new writes it twice (dispatch's claim, the end; the
+ *   worker's start too when the run may refresh the tokens, core/sync/claimed-run.ts) and never the 2–6 KB
  *   connection item with the encrypted tokens. Why here and not in the data table's
  *   `__rate__` partition: the sparse GSI `due` (`due_shard`, `next_sync_time`) stays where
  *   connections written by earlier versions are still scheduled, so dispatch finds both

@@ -11,7 +11,7 @@
  * The counter never expires and survives an erasure, so positions only ever increase and a
  * cursor from before a disconnect continues with what came after it.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DocumentClient } from '../dynamo/client';
 import * as z from 'zod';
 import { EVENT_LIMITS } from '../../core/events/rules';
 import { AppEvent } from '../../core/events/schema';
@@ -38,7 +38,7 @@ const lostRace = (error: unknown): boolean =>
 
 export class DynamoEventFeed implements EventSink, EventFeed {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
     private readonly clock: { now(): Date },
   ) {}

@@ -1,5 +1,5 @@
 /** Building a Vault: over Secrets Manager in the functions, over any KeyringSource in tests. */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type SecretsApi, secretsApi } from '../aws/secrets-api';
 import { ENV, readEnv } from '../../core/shared/env';
 import type { Vault } from '../../core/shared/ports';
 import { AesGcmVault } from './aes-gcm-vault';
@@ -15,5 +15,5 @@ export const createVault = (source: KeyringSource, options?: KeyringCacheOptions
 /** The functions' vault: keyring secret named by KEYRING_SECRET_ID. */
 export const createSecretsManagerVault = (
   secretId: string = readEnv(ENV.keyringSecretId),
-  client: SecretsManagerClient = new SecretsManagerClient({}),
+  client: SecretsApi = secretsApi(),
 ): Vault => createVault(new SecretsManagerKeyringSource(client, secretId));

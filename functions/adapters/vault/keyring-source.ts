@@ -3,7 +3,7 @@
  * the secret once per `ttlMs`, and again at once when a ciphertext names a key it has
  * not seen (another instance already writes with a key rotated in since).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsApi } from '../aws/secrets-api';
 import type { Clock } from '../../core/shared/ports';
 import { KeyringError, parseKeyring, type Keyring } from './keyring';
 
@@ -13,12 +13,12 @@ export interface KeyringSource {
 
 export class SecretsManagerKeyringSource implements KeyringSource {
   constructor(
-    private readonly client: SecretsManagerClient,
+    private readonly client: SecretsApi,
     private readonly secretId: string,
   ) {}
 
   async load(): Promise<Keyring> {
-    const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
+    const { SecretString } = await this.client.getSecretValue({ SecretId: this.secretId });
     if (!SecretString) throw new KeyringError(`keyring secret ${this.secretId} has no SecretString`);
     return parseKeyring(SecretString);
   }

@@ -8,7 +8,7 @@
  * libraries take); the stack generates the first one, `rotate` the next ones.
  */
 import { randomBytes } from 'node:crypto';
-import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsApi } from '../aws/secrets-api';
 import { Webhook } from 'standardwebhooks';
 import * as z from 'zod';
 
@@ -45,14 +45,14 @@ export class SigningSecretsSource {
 
   /** Cached for `cacheMs` (shorter than any overlap, so a rotation reaches every container in time). */
   constructor(
-    private readonly secretsManager: SecretsManagerClient,
+    private readonly secretsManager: SecretsApi,
     private readonly secretId: string,
     private readonly cacheMs = 5 * 60_000,
   ) {}
 
   async load(): Promise<SigningSecretsDocument> {
     if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.doc;
-    const { SecretString } = await this.secretsManager.send(new GetSecretValueCommand({ SecretId: this.secretId }));
+    const { SecretString } = await this.secretsManager.getSecretValue({ SecretId: this.secretId });
     const doc = SigningSecretsDocument.parse(JSON.parse(SecretString ?? 'null'));
     this.cached = { doc, at: Date.now() };
     return doc;
@@ -61,7 +61,7 @@ export class SigningSecretsSource {
   async rotate(now: Date, overlapSeconds = DEFAULT_OVERLAP_SECONDS): Promise<SigningSecretsDocument> {
     this.cached = undefined;
     const next = rotated(await this.load(), now, overlapSeconds);
-    await this.secretsManager.send(new PutSecretValueCommand({ SecretId: this.secretId, SecretString: JSON.stringify(next) }));
+    await this.secretsManager.putSecretValue({ SecretId: this.secretId, SecretString: JSON.stringify(next) });
     this.cached = undefined;
     return next;
   }

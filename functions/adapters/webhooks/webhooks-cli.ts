@@ -16,8 +16,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { type SecretsApi, secretsApi } from '../aws/secrets-api';
 import { DEFAULT_OVERLAP_SECONDS, SigningSecretsSource } from './signing-secrets';
 
 const USAGE = [
@@ -47,7 +47,7 @@ export const replayDeadLetters = async (sqs: SQSClient, dlqUrl: string, queueUrl
 
 export const runWebhooksCli = async (
   argv: string[],
-  clients: { sqs: SQSClient; secretsManager: SecretsManagerClient },
+  clients: { sqs: SQSClient; secretsManager: SecretsApi },
   print: (line: string) => void = console.log,
 ): Promise<void> => {
   const { positionals, values } = parseArgs({
@@ -78,7 +78,7 @@ export const runWebhooksCli = async (
 };
 
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
-  runWebhooksCli(process.argv.slice(2), { sqs: new SQSClient({}), secretsManager: new SecretsManagerClient({}) }).catch((error: unknown) => {
+  runWebhooksCli(process.argv.slice(2), { sqs: new SQSClient({}), secretsManager: secretsApi() }).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   });

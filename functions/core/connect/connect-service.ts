@@ -93,6 +93,7 @@ export class ConnectService {
       userId,
       username: username ?? profile.displayName,
       tokens: response.tokens,
+      tokensRefreshAt: response.tokensRefreshAt,
       profile,
     });
     if (!connection) {

@@ -39,6 +39,7 @@ export const completeConnectAttempt = async (deps: ServiceDeps, job: ConnectJob)
         username: credentials.username,
         ...(attempt.rememberPassword ? { password: credentials.password } : {}),
         tokens: response.tokens,
+        tokensRefreshAt: response.tokensRefreshAt,
         profile: authResultOf(response).profile,
       },
       attemptId,

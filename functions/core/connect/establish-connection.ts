@@ -3,6 +3,7 @@ import { EventRecorder } from '../events/recorder';
 import { LIMITS } from '../shared/limits';
 import type { ConnectionRecord } from '../shared/ports';
 import type { ServiceDeps } from '../shared/deps';
+import { issuedTokenCursors } from './rotated-tokens';
 
 export interface EstablishInput {
   userId: string;
@@ -10,6 +11,8 @@ export interface EstablishInput {
   /** Plaintext, only when the user lets us remember it for re-logins. */
   password?: string;
   tokens: string;
+  /** When the library will refresh `tokens` (the bridge's tokensRefreshAt, epoch s). */
+  tokensRefreshAt?: number | undefined;
   profile: ProfileBasics;
 }
 
@@ -48,7 +51,7 @@ export const establishConnection = async (
     ...(sameAccount && existing.lastSyncTime ? { lastSyncTime: existing.lastSyncTime } : {}),
     nextSyncTime: new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString(),
     consecutiveFailures: 0,
-    cursors: { ...(sameAccount ? existing.cursors : {}), tokensRefreshedAt: now.toISOString() },
+    cursors: { ...(sameAccount ? existing.cursors : {}), ...issuedTokenCursors(now, input.tokensRefreshAt) },
     createdAt: sameAccount ? existing.createdAt : now.toISOString(),
     generation: sameAccount ? (existing.generation ?? 0) : nextGeneration(now, existing),
     version: (existing?.version ?? 0) + 1,

@@ -19,5 +19,6 @@ export const recordRead = async (deps: { schedules: ScheduleStore; clock: Clock 
   const soon = new Date(now.getTime() + LIMITS.syncIntervalSeconds * 1000).toISOString();
   // A leased schedule is being synced: its end sets the due time, with this read counted.
   const leased = schedule.lease !== undefined && schedule.lease.until >= now.toISOString();
-  await deps.schedules.recordRead(userId, readSince, now, !leased && schedule.nextSyncTime > soon ? soon : undefined);
+  const pull = !leased && schedule.nextSyncTime > soon ? { to: soon, ...(schedule.lookAt ? { lookAt: schedule.lookAt } : {}) } : undefined;
+  await deps.schedules.recordRead(userId, readSince, now, pull);
 };

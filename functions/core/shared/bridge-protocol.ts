@@ -313,6 +313,11 @@ const Envelope = {
   /** Current token blob after the call (rotated or not); null when the call holds no tokens. */
   tokens: TokenBlob.nullable(),
   tokensChanged: z.boolean(),
+  /**
+   * When garminconnect will refresh `tokens` (epoch s: the access token's expiry less its 15-minute
+   * margin); absent when unknown. A sync that could reach it runs alone (core/sync/claimed-run.ts).
+   */
+  tokensRefreshAt: z.int().min(0).optional(),
   /** HTTP requests this call sent to Garmin, counted by the bridge. */
   garminRequests: z.int().min(0),
   durationMs: z.int().min(0),

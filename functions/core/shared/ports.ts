@@ -65,8 +65,10 @@ export interface ConnectionStore {
 /** One user's schedule: due time, lease, fetch log and what every sync moves (tables.ts, the schedule item). */
 export interface ScheduleRecord {
   userId: string;
-  /** ISO; absent when not scheduled. */
+  /** When the next sync is due (ISO); absent when not scheduled. */
   nextSyncTime?: string;
+  /** When dispatch next looks at it (the due index's key, adapters/dynamo/schedule-store.ts); at or before nextSyncTime. */
+  lookAt?: string;
   lastSyncTime?: string;
   /** When the last probe ran (SyncCursors.probedAt): moves on every probe, so it is kept here. */
   probedAt?: string;
@@ -85,6 +87,18 @@ export interface ScheduleEnd {
   probedAt?: string;
   /** The whole log, when this lease added to it (pruned to the window by the caller). */
   fetches?: number[];
+}
+
+/** The schedule as a lease found it (its index key) and the time of its end: the store moves the index only when that saves reads. */
+export interface ScheduleSeen {
+  lookAt?: string;
+  now: Date;
+}
+
+/** An app read pulls the due time forward to `to`; `lookAt` as the read's look found it. */
+export interface SchedulePull {
+  to: string;
+  lookAt?: string;
 }
 
 /** A due user found by dispatch; `legacy`: still scheduled on a connection item an older version wrote. */
@@ -109,9 +123,9 @@ export interface ScheduleStore {
   /** Takes the lease if none is live (a manual sync, a write, a backfill chunk): the schedule under it, or undefined. */
   acquire(userId: string, owner: string, until: string, now: Date): Promise<ScheduleRecord | undefined>;
   /**
-   * A worker starts the job of dispatch's claim `owner`: if the lease is still that claim's (even run
-   * out: nobody claimed the user since) and no delivery of the job runs, it runs until `until`; the
-   * schedule under it, or undefined (a duplicate running, or a stale job).
+   * A worker starts the job of dispatch's claim `owner`, when the run needs it (core/sync/claimed-run.ts):
+   * if the lease is still that claim's (even run out: nobody claimed the user since) and no delivery of
+   * the job runs, it runs until `until`; the schedule under it, or undefined (a duplicate running, or a stale job).
    */
   start(userId: string, owner: string, until: string): Promise<ScheduleRecord | undefined>;
   /** The run `start` began failed: the claim stays the lease, for SQS's redelivery of the job. */
@@ -120,13 +134,13 @@ export interface ScheduleStore {
    * Releases `owner`'s lease with the schedule's new fields, in one write; false when the lease
    * was no longer its own, or the user disconnected meanwhile (then only the lease and the fetch log are written).
    */
-  end(userId: string, owner: string, end: ScheduleEnd): Promise<boolean>;
+  end(userId: string, owner: string, end: ScheduleEnd, seen?: ScheduleSeen): Promise<boolean>;
   /**
    * The app read the user's data: records the read unless one was recorded since `readSince`
-   * (at most one write per user and window), while the user is scheduled; with `pullTo`, only
-   * if no lease is live and the due time is later, which then moves to `pullTo`. False: nothing written.
+   * (at most one write per user and window), while the user is scheduled; with `pull`, only
+   * if no lease is live and the due time is later, which then moves to `pull.to`. False: nothing written.
    */
-  recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean>;
+  recordRead(userId: string, readSince: string, now: Date, pull?: SchedulePull): Promise<boolean>;
 }
 
 export interface AttemptRecord {

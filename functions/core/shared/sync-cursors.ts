@@ -27,6 +27,8 @@ export const SyncCursorsSchema = z.object({
   wellnessCheckedAt: z.string().optional(),
   /** When Garmin last issued (or rotated) this connection's tokens: a refresh token dies idle after about 30 days. */
   tokensRefreshedAt: z.string().optional(),
+  /** When garminconnect will refresh these tokens (the bridge's tokensRefreshAt), while known: a sync that may reach it runs alone. */
+  tokensRefreshAt: z.string().optional(),
   /** The device's last upload as the last probe saw it (sync-plan.ts probeFirst), and when that probe ran. */
   deviceUploadAt: z.string().optional(),
   probedAt: z.string().optional(),

@@ -32,8 +32,9 @@ import { type FetchPlan, applyFetchResult, planFetch, plannedRequests, probeCurs
 import { CallLimits, fetchDecision, withFetch } from '../shared/call-limits';
 import type { ServiceDeps } from '../shared/deps';
 import { LOGIN_BLOCKED_MESSAGE, LoginGate } from '../connect/login-gate';
-import { persistRotatedTokens } from '../connect/rotated-tokens';
+import { issuedTokenCursors, persistRotatedTokens } from '../connect/rotated-tokens';
 import { SyncGuard, heldBack } from './sync-guard';
+import { claimedRunMustStart } from './claimed-run';
 import { storeWellness } from './wellness-sync';
 
 export type SyncRunStatus = 'synced' | 'fresh' | 'in_progress' | 'deferred' | 'failed' | 'skipped' | 'not_connected';
@@ -120,6 +121,14 @@ const changedFields = (connection: ConnectionRecord, changes: ConnectionChanges)
   ) as ConnectionChanges;
 };
 
+/** A sync's lease: its owner, the schedule under it, whether `start` was written; a claimed job's connection as read under it. */
+interface Lease {
+  owner: string;
+  schedule: ScheduleRecord;
+  started: boolean;
+  connection?: ConnectionRecord | undefined;
+}
+
 /** Re-applying a sync's changes on concurrent writes of the same connection (a PATCH, a token save): a few rounds at most. */
 const MAX_SAVE_ATTEMPTS = 5;
 
@@ -161,7 +170,7 @@ export class SyncService {
     let ended = false;
     try {
       // Read again under the lease: a sync that just finished may have moved the cursors.
-      const connection = await this.deps.connections.get(userId);
+      const connection = 'connection' in lease ? lease.connection : await this.deps.connections.get(userId);
       if (!connection?.isActive) {
         // Nothing to sync until the user connects (again): a schedule left behind is dropped.
         end.nextSyncTime = null;
@@ -184,27 +193,31 @@ export class SyncService {
       // A claimed job that failed is redelivered by SQS and finds its claim still the lease (unless
       // dispatch claimed the user again); the fetch it made is not logged (at most one per failure).
       // Any other lease is released: the job's retry takes a new one.
-      if (ended || job.claim === undefined) await this.deps.schedules.end(userId, lease.owner, end);
-      else await this.deps.schedules.stop(userId, lease.owner);
+      if (ended || job.claim === undefined) await this.deps.schedules.end(userId, lease.owner, end, { ...(lease.schedule.lookAt ? { lookAt: lease.schedule.lookAt } : {}), now });
+      else if (lease.started) await this.deps.schedules.stop(userId, lease.owner);
     }
   }
 
   /**
-   * The user's lease: a dispatched job's is its claim (still live and its own, or the job is
-   * stale); any other job takes it now, unless someone holds it.
+   * The user's lease: a dispatched job's is its claim (still its own, or the job is stale), run
+   * as claimed-run.ts says; any other job takes it now, unless someone holds it.
    */
-  private async lease(job: SyncJob, now: Date): Promise<{ owner: string; schedule: ScheduleRecord } | 'held' | 'stale'> {
+  private async lease(job: SyncJob, now: Date): Promise<Lease | 'held' | 'stale'> {
     if (job.claim !== undefined) {
-      // Still this claim's lease (even run out: nobody claimed the user since, as after a failed
-      // delivery), and no other delivery of the job running: this one runs it for a sync's time.
-      const schedule = await this.deps.schedules.start(job.userId, job.claim, later(now, LIMITS.leaseTtlSeconds));
-      return schedule ? { owner: job.claim, schedule } : 'stale';
+      // Still this claim's lease (even run out: nobody claimed the user since, as after a failed delivery).
+      const schedule = await this.deps.schedules.get(job.userId);
+      if (schedule?.lease?.owner !== job.claim) return 'stale';
+      const connection = await this.deps.connections.get(job.userId);
+      if (!claimedRunMustStart(schedule, connection, now)) return { owner: job.claim, schedule, connection, started: false };
+      // No other delivery of the job running: this one runs it for a sync's time.
+      const started = await this.deps.schedules.start(job.userId, job.claim, later(now, LIMITS.leaseTtlSeconds));
+      return started ? { owner: job.claim, schedule: started, connection, started: true } : 'stale';
     }
     // Queued by a version whose claim was not a lease: that version's schedule is claimed again when due.
     if (job.dueAt !== undefined) return 'stale';
     const owner = this.deps.newId();
     const schedule = await this.deps.schedules.acquire(job.userId, owner, later(now, LIMITS.leaseTtlSeconds), now);
-    return schedule ? { owner, schedule } : 'held';
+    return schedule ? { owner, schedule, started: false } : 'held';
   }
 
   private async syncUnderLease(
@@ -245,7 +258,7 @@ export class SyncService {
     // First, before anything else can fail: Garmin has already burned the old refresh token.
     if (response.tokensChanged && response.tokens) {
       // Nothing of this sync is stored yet: a connection gone meanwhile just ends it.
-      current = (await persistRotatedTokens(this.deps, current, response.tokens, now)) ?? ConnectionGoneError.raise();
+      current = (await persistRotatedTokens(this.deps, current, response.tokens, now, response.tokensRefreshAt)) ?? ConnectionGoneError.raise();
     }
     const result = response.ok ? fetchResultOf(response) : response.partial;
     // The probe saw no upload: nothing else was fetched, there is nothing to store.
@@ -402,7 +415,7 @@ export class SyncService {
     if (login.tokens && (login.ok || login.error.code === 'DEADLINE_REACHED')) {
       return {
         tokens: await this.deps.vault.encrypt(connection.userId, 'tokens', login.tokens),
-        cursors: { ...connection.cursors, tokensRefreshedAt: now.toISOString() },
+        cursors: { ...connection.cursors, ...issuedTokenCursors(now, login.tokensRefreshAt) },
         status: 'active',
         isActive: true,
         consecutiveFailures: 0,

@@ -109,7 +109,7 @@ export class WriteService {
       const response = await this.deps.bridge.call(this.request(input, tokens, connection));
       await this.guard.settle(userId, admission, response.garminRequests, !response.ok && response.error.code === 'RATE_LIMITED', now);
       // First: Garmin has already burned the old refresh token.
-      if (response.tokensChanged && response.tokens) await persistRotatedTokens(this.deps, connection, response.tokens, now);
+      if (response.tokensChanged && response.tokens) await persistRotatedTokens(this.deps, connection, response.tokens, now, response.tokensRefreshAt);
       if (!response.ok) {
         const error = bridgeErrorToApp(response.error);
         if (response.garminRequests === 0) throw new NotSent(error);

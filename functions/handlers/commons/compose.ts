@@ -6,7 +6,7 @@
  * a function's bundle holds no client it never calls (dispatch: DynamoDB and SQS only).
  */
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../adapters/dynamo/client';
 import { DynamoAttemptStore } from '../../adapters/dynamo/attempt-store';
 import { DynamoConnectionStore } from '../../adapters/dynamo/connection-store';
 import { DynamoDataStore } from '../../adapters/dynamo/data-store';
@@ -25,7 +25,7 @@ import type { ApiRequestLimits } from '../../core/shared/request-throttle';
 import type { DispatchServices } from '../dispatch';
 
 export interface Adapters {
-  doc: DynamoDBDocumentClient;
+  doc: DocumentClient;
   tables: Record<TableKey, string>;
   /** Built on first use: not every function has (or may have) a vault, a bridge or a queue. */
   vault: () => Vault;

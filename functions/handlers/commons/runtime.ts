@@ -3,10 +3,10 @@
  * Lambda, named by the environment, composed by compose.ts. Each export is built on the first
  * request of a container and reused by the next ones. Each is pure: a bundle drops the exports
  * its handler does not import and the clients only they use (the read and dispatch functions
- * have no bridge or Secrets Manager client, a cold start every app read or schedule may hit).
- * Lambda Invoke and SQS go without SDK clients at all (adapters/aws).
+ * carry no bridge or Secrets Manager code, a cold start every app read or schedule may hit).
+ * DynamoDB, Secrets Manager, Lambda Invoke and SQS go without SDK clients at all (adapters/aws).
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsApi } from '../../adapters/aws/secrets-api';
 import { sqsApi } from '../../adapters/aws/sqs-api';
 import { BatchingBridge } from '../../adapters/bridge/batching-bridge';
 import { createGarminBridge } from '../../adapters/bridge/bridge-client';
@@ -76,7 +76,7 @@ export const dispatchServicesFromEnvironment: () => DispatchServices = /* @__PUR
 
 /** Webhook delivery: the endpoint, its signing secrets (cached for minutes) and the queues. */
 export const deliveryFromEnvironment: () => DeliveryDeps = /* @__PURE__ */ once(() => {
-  const secrets = new SigningSecretsSource(new SecretsManagerClient({}), readEnv(ENV.webhookSecretId));
+  const secrets = new SigningSecretsSource(secretsApi(), readEnv(ENV.webhookSecretId));
   return {
     // Deployed: https:// to public addresses only (url-guard.ts), whatever the configuration says.
     target: { endpoint: readEnv(ENV.webhookUrl), urlPolicy: {}, secrets: () => secrets.load(), wallClock: () => new Date() },

@@ -1,11 +1,9 @@
 /**
- * The local AWS rules on an SDK v3 client: a middleware at the start of the client's
- * stack (before serialization, retries and the network) checks each call against the
- * calling function's IAM policy and against the service's size quotas, and throws the
- * service's own error when AWS would refuse the call. A lib-dynamodb DocumentClient
- * shares its DynamoDBClient's stack, so the check goes on the DynamoDBClient. The calls
- * made without an SDK client (functions/adapters/aws: Lambda Invoke, SQS) take the same
- * check as their guard, before signing and retries.
+ * The local AWS rules: each call checked against the calling function's IAM policy and
+ * against the service's size quotas, throwing the service's own error when AWS would refuse
+ * the call. The functions' calls (functions/adapters/aws: DynamoDB, Secrets Manager, Lambda
+ * Invoke, SQS, no SDK client) take the check as their guard, before signing and retries; on
+ * an SDK v3 client (tests) it is a middleware at the start of the client's stack.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';

@@ -34,7 +34,29 @@ describe('sync under faults', () => {
     expect(await itemCount(user)).toBe(before + 1);
   });
 
-  it('runs a scheduled job once even when it is delivered twice', async () => {
+  it('a scheduled job delivered twice at once that cannot refresh the tokens may run twice: the same data, the tokens and the schedule right', async () => {
+    const user = await connect();
+    await h.runtime.drainQueue();
+    const { schedules, queue, connections } = h.runtime.services.deps;
+    const before = await connections.get(user);
+    // Garmin's tokens live 18–30 h: the library refreshes them only then, not in this run.
+    expect(before?.cursors.tokensRefreshAt && before.cursors.tokensRefreshAt > h.clock.now().toISOString()).toBe(true);
+    await h.sim.addActivity(ATHLETE, { typeKey: 'running' });
+    const items = await itemCount(user);
+    const job = await claimedJob(schedules, user, h.clock.now());
+    await queue.enqueue([job, job]);
+    await h.sim.resetCounters();
+    expect(await h.runtime.drainQueue()).toBe(2);
+    expect(await h.sim.count('token-refresh')).toBe(0);
+    expect(await itemCount(user)).toBe(items + 1);
+    const after = await connections.get(user);
+    expect(after?.tokens).toBe(before?.tokens);
+    expect(after?.nextSyncTime && after.nextSyncTime > h.clock.now().toISOString()).toBe(true);
+    expect((await schedules.get(user))?.lease).toBeUndefined();
+  });
+
+  it('runs a scheduled job once when it is delivered twice at once and may refresh the tokens', async () => {
+    await h.sim.tokenTtl(ATHLETE, 60);
     const user = await connect();
     await h.runtime.drainQueue();
     const { schedules, queue } = h.runtime.services.deps;
@@ -43,6 +65,8 @@ describe('sync under faults', () => {
     await h.sim.resetCounters();
     expect(await h.runtime.drainQueue()).toBe(2);
     expect(await h.sim.count('activities')).toBe(1);
+    // The tokens the one run rotated are the stored ones: the next sync works with them.
+    expect((await h.runtime.services.sync.run({ userId: user, reason: 'backfill' })).status).toBe('synced');
   });
 
   it.each([

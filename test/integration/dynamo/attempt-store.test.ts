@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '../../../functions/adapters/dynamo/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAttemptStore } from '../../../functions/adapters/dynamo/attempt-store';
 import { MFA_MAILBOX_FIELDS as MAILBOX } from '../../../functions/core/shared/bridge-protocol';

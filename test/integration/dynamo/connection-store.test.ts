@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../../functions/adapters/dynamo/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import { DynamoScheduleStore, dueShardOf, scheduleKey } from '../../../functions/adapters/dynamo/schedule-store';
@@ -65,6 +65,7 @@ describe('DynamoConnectionStore', () => {
     expect(item?.cursors).not.toHaveProperty('probedAt');
     expect(await rawSchedule(userId)).toEqual({
       ...scheduleKey(userId),
+      due_at: '2026-03-01T10:00:00.000Z',
       next_sync_time: '2026-03-01T10:00:00.000Z',
       due_shard: dueShardOf(userId),
       probed_at: '2026-03-01T09:30:00.000Z',
@@ -228,6 +229,12 @@ describe('DynamoConnectionStore', () => {
     expect(await store.delete(userId)).toBe(false);
     // Connected again: scheduled, and syncs reschedule it.
     await store.put(record(userId));
-    expect(await rawSchedule(userId)).toEqual({ ...scheduleKey(userId), fetches, next_sync_time: '2026-03-01T10:00:00.000Z', due_shard: dueShardOf(userId) });
+    expect(await rawSchedule(userId)).toEqual({
+      ...scheduleKey(userId),
+      fetches,
+      due_at: '2026-03-01T10:00:00.000Z',
+      next_sync_time: '2026-03-01T10:00:00.000Z',
+      due_shard: dueShardOf(userId),
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../../functions/adapters/dynamo/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRateLimiter } from '../../../functions/adapters/dynamo/rate-limiter';
 import { LIMITS } from '../../../functions/core/shared/limits';

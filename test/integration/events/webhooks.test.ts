@@ -5,9 +5,9 @@
  * Retries are driven round by round (`deliver({ dueNow })`: the backoff has passed on the
  * simulated clock), never by sleeping.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretsApi } from '../../../functions/adapters/aws/secrets-api';
 import { runWebhooksCli } from '../../../functions/adapters/webhooks/webhooks-cli';
 import { EVENT_TYPES } from '../../../functions/core/events/schema';
 import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
@@ -148,7 +148,7 @@ describe('webhooks', () => {
     expect(typesOf(user)).toEqual([]);
     const { queues } = h.runtime.webhooks!;
     const printed: string[] = [];
-    await runWebhooksCli(['replay', '--dlq-url', queues.dlqUrl, '--queue-url', queues.queueUrl], { sqs: new SQSClient({}), secretsManager: new SecretsManagerClient({}) }, (line) => printed.push(line));
+    await runWebhooksCli(['replay', '--dlq-url', queues.dlqUrl, '--queue-url', queues.queueUrl], { sqs: new SQSClient({}), secretsManager: secretsApi() }, (line) => printed.push(line));
     expect(printed.join()).toMatch(/replayed [1-9]\d* dead-lettered/);
     await deliver();
     expect(typesOf(user)).toContain('connection.connected');

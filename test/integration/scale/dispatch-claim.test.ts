@@ -1,6 +1,6 @@
 /** Dispatch over DynamoDB Local: concurrent dispatchers, the budget, and what the claim leaves behind. */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../../functions/adapters/dynamo/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import { DynamoGarminGuardStore } from '../../../functions/adapters/dynamo/garmin-guard-store';

@@ -43,7 +43,7 @@ describe('vault over Secrets Manager (moto)', () => {
     const seeded = generateKeyring();
     await client.send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify(seeded) }));
 
-    const before = createSecretsManagerVault(secretId, client);
+    const before = createSecretsManagerVault(secretId);
     const oldRecord = await before.encrypt('user-1', 'tokens', '{"di_token":"old"}');
     expect(kidOf(oldRecord)).toBe(seeded.current);
 
@@ -56,7 +56,7 @@ describe('vault over Secrets Manager (moto)', () => {
     expect(printed.join('\n')).toContain(`${seeded.current} -> ${rotated.current}`);
     for (const key of Object.values(rotated.keys)) expect(printed.join('\n')).not.toContain(key);
 
-    const after = createSecretsManagerVault(secretId, client);
+    const after = createSecretsManagerVault(secretId);
     const newRecord = await after.encrypt('user-1', 'tokens', '{"di_token":"new"}');
     expect(kidOf(newRecord)).toBe(rotated.current);
     expect(await after.decrypt('user-1', 'tokens', oldRecord)).toBe('{"di_token":"old"}');
@@ -73,7 +73,7 @@ describe('vault over Secrets Manager (moto)', () => {
     await expect(runKeyringCli(['init', '--secret-id', secretId], client, () => undefined)).rejects.toThrow(KeyringError);
     expect(await readKeyring(secretId)).toEqual(ring);
 
-    const vault = createSecretsManagerVault(secretId, client);
+    const vault = createSecretsManagerVault(secretId);
     expect(await vault.decrypt('u', 'password', await vault.encrypt('u', 'password', 'pw'))).toBe('pw');
   });
 
@@ -90,7 +90,7 @@ describe('vault over Secrets Manager (moto)', () => {
     const leaked = Buffer.alloc(16, 9).toString('base64');
     await client.send(new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify(generateKeyring()) }));
     await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ current: 'k', keys: { k: leaked } }) }));
-    const vault = createSecretsManagerVault(secretId, client);
+    const vault = createSecretsManagerVault(secretId);
     const error = await rejectionOf(vault.encrypt('u', 'tokens', 'x'), KeyringError);
     expect(String(error)).not.toContain(leaked);
   });

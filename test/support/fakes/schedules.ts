@@ -1,5 +1,5 @@
 /** The schedule store in memory: due times by shard, the claim that is the lease, the fetch log. */
-import type { DueSchedule, ScheduleEnd, ScheduleRecord, ScheduleStore } from '../../../functions/core/shared/ports';
+import type { DueSchedule, ScheduleEnd, SchedulePull, ScheduleRecord, ScheduleStore } from '../../../functions/core/shared/ports';
 import { shardOf } from './schedule';
 
 const live = (record: ScheduleRecord | undefined, now: Date): boolean => record?.lease !== undefined && record.lease.until >= now.toISOString();
@@ -91,7 +91,8 @@ export class MemoryScheduleStore implements ScheduleStore {
     return true;
   }
 
-  async recordRead(userId: string, readSince: string, now: Date, pullTo?: string): Promise<boolean> {
+  async recordRead(userId: string, readSince: string, now: Date, pull?: SchedulePull): Promise<boolean> {
+    const pullTo = pull?.to;
     const current = this.records.get(userId);
     if (!current?.nextSyncTime || (current.lastReadAt !== undefined && current.lastReadAt >= readSince)) return false;
     if (pullTo !== undefined && (current.nextSyncTime <= pullTo || live(current, now))) return false;

@@ -2,7 +2,7 @@
  * The connection store's `cursors` map: written as the record holds it (the probe's time in
  * the schedule item), and items written before that (snake_case names) still read. A fake client keeps the one item in memory.
  */
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from '../../../functions/adapters/dynamo/client';
 import { describe, expect, it } from 'vitest';
 import { DynamoConnectionStore } from '../../../functions/adapters/dynamo/connection-store';
 import type { ConnectionRecord, SyncCursors } from '../../../functions/core/shared/ports';
@@ -33,7 +33,7 @@ const itemStore = (item?: Record<string, unknown>) => {
     }
     return Promise.reject(new Error('not faked'));
   };
-  return { store: new DynamoConnectionStore({ send } as unknown as DynamoDBDocumentClient, 'connections'), written };
+  return { store: new DynamoConnectionStore({ send } as unknown as DocumentClient, 'connections'), written };
 };
 
 const ALL_CURSORS: Required<SyncCursors> = {
@@ -48,6 +48,7 @@ const ALL_CURSORS: Required<SyncCursors> = {
   activitiesReconciledAt: '2026-11-23T06:00:00.000Z',
   wellnessCheckedAt: '2026-11-23T07:00:00.000Z',
   tokensRefreshedAt: '2026-11-21T08:00:00.000Z',
+  tokensRefreshAt: '2026-11-22T07:45:00.000Z',
   deviceUploadAt: '2026-11-23T07:45:00.000Z',
   probedAt: '2026-11-23T08:00:00.000Z',
   fullSyncAt: '2026-11-23T08:00:00.000Z',

@@ -1,5 +1,5 @@
 /** Dispatch's services come from the same composition root as the service graph: the same stores on the same tables. */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../../functions/adapters/dynamo/client';
 import { describe, expect, it } from 'vitest';
 import type { SyncQueue } from '../../../functions/core/shared/ports';
 import { composeDispatch, composeServices } from '../../../functions/handlers/commons/compose';
@@ -14,7 +14,7 @@ const recordingDoc = () => {
       tables.push(command.input.TableName ?? '');
       return { Items: [] };
     },
-  } as unknown as DynamoDBDocumentClient;
+  } as unknown as DocumentClient;
   return { doc, tables };
 };
 

@@ -27,13 +27,14 @@ describe('a log line', () => {
       written.push(String(chunk));
       return true;
     });
+    // A child keeps the logger's formatter, at a level of its own whatever the environment says.
+    const child = logger.createChild({ logLevel: 'INFO' });
     try {
-      logger.addContext(lambdaContext('garmin-sync-worker', 60_000));
-      logger.setCorrelationId('corr-1');
-      logger.info('sync done', { status: 'fresh', garminRequests: 1 });
+      child.addContext(lambdaContext('garmin-sync-worker', 60_000));
+      child.setCorrelationId('corr-1');
+      child.info('sync done', { status: 'fresh', garminRequests: 1 });
     } finally {
       write.mockRestore();
-      logger.resetKeys();
     }
     const line = JSON.parse(written.join('')) as Record<string, unknown>;
     expect(Object.keys(line).sort()).toEqual(['correlation_id', 'function_request_id', 'garminRequests', 'level', 'message', 'status', 'timestamp']);

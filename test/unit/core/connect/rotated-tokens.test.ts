@@ -24,15 +24,27 @@ const sealed = (tokens: string) => vault.encrypt('u1', 'tokens', tokens);
 describe('persistRotatedTokens', () => {
   it('stores the tokens with their time and keeps the cursors', async () => {
     const connections = await storeWith();
-    const saved = await persistRotatedTokens({ connections, vault }, record(), 'new-blob', NOW);
+    const refreshAt = NOW.getTime() / 1000 + 20 * 3600;
+    const saved = await persistRotatedTokens({ connections, vault }, record(), 'new-blob', NOW, refreshAt);
     expect(saved?.tokens).toBe(await sealed('new-blob'));
-    expect(saved?.cursors).toEqual({ activitiesNewestLocal: '2026-11-23 07:30:00', tokensRefreshedAt: NOW.toISOString() });
+    expect(saved?.cursors).toEqual({
+      activitiesNewestLocal: '2026-11-23 07:30:00',
+      tokensRefreshedAt: NOW.toISOString(),
+      tokensRefreshAt: new Date(refreshAt * 1000).toISOString(),
+    });
+  });
+
+  it('forgets an earlier refresh time when the new tokens have none', async () => {
+    const connections = new MemoryConnectionStore();
+    await connections.put({ ...record(), cursors: { tokensRefreshAt: '2026-11-23T10:00:00.000Z' } });
+    const saved = await persistRotatedTokens({ connections, vault }, (await connections.get('u1'))!, 'new-blob', NOW, undefined);
+    expect(saved?.cursors.tokensRefreshAt).toBeUndefined();
   });
 
   it('after a concurrent write of the same connection, applies them to its latest state', async () => {
     const moved = (stored: ConnectionRecord) => ({ ...stored, cursors: { ...stored.cursors, summariesFinalThrough: '2026-11-22' }, version: stored.version + 1 });
     const connections = await storeWith([moved]);
-    const saved = await persistRotatedTokens({ connections, vault }, record(), 'new-blob', NOW);
+    const saved = await persistRotatedTokens({ connections, vault }, record(), 'new-blob', NOW, undefined);
     expect(saved?.tokens).toBe(await sealed('new-blob'));
     expect(saved?.cursors.summariesFinalThrough).toBe('2026-11-22');
     expect(saved?.cursors.tokensRefreshedAt).toBe(NOW.toISOString());
@@ -41,12 +53,12 @@ describe('persistRotatedTokens', () => {
   it('writes nothing to a connection of another generation, or none', async () => {
     const replaced = (stored: ConnectionRecord) => ({ ...stored, generation: 2, tokens: 'their-ciphertext', version: stored.version + 1 });
     const connections = await storeWith([replaced]);
-    expect(await persistRotatedTokens({ connections, vault }, record(), 'new-blob', NOW)).toBeUndefined();
+    expect(await persistRotatedTokens({ connections, vault }, record(), 'new-blob', NOW, undefined)).toBeUndefined();
     expect((await connections.get('u1'))?.tokens).toBe('their-ciphertext');
     expect(connections.updates).toEqual([]);
 
     const erased = await storeWith([() => undefined]);
-    expect(await persistRotatedTokens({ connections: erased, vault }, record(), 'new-blob', NOW)).toBeUndefined();
+    expect(await persistRotatedTokens({ connections: erased, vault }, record(), 'new-blob', NOW, undefined)).toBeUndefined();
     expect(await erased.get('u1')).toBeUndefined();
   });
 });

@@ -178,7 +178,9 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
   const UPLOAD_MS = NOW.getTime() - 3 * 3600 * SECOND;
   const caughtUp = async () => {
     const fakes = await setup();
-    await fakes.connections.update('u1', 7, { timeZone: 'UTC', cursors: { ...fakes.record.cursors, deviceUploadAt: new Date(UPLOAD_MS).toISOString() } });
+    // Tokens the library refreshes only in 20 hours: no run here can rotate them.
+    const tokensRefreshAt = new Date(NOW.getTime() + 20 * 3600 * SECOND).toISOString();
+    await fakes.connections.update('u1', 7, { timeZone: 'UTC', cursors: { ...fakes.record.cursors, deviceUploadAt: new Date(UPLOAD_MS).toISOString(), tokensRefreshAt } });
     fakes.schedules.due('u1', new Date(NOW.getTime() - 60 * SECOND).toISOString());
     fakes.connections.updates.length = 0;
     fakes.schedules.writes.length = 0;
@@ -192,14 +194,14 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
   };
   const probeStopped = succeeded({ ...EMPTY_FETCH, probe: { lastUploadMs: UPLOAD_MS, stopped: true } });
 
-  it('a scheduled sync the probe stops writes the schedule three times (claim, start, end) and the connection item never', async () => {
+  it('a scheduled sync the probe stops writes the schedule twice (claim, end) and the connection item never', async () => {
     const fakes = await caughtUp();
     fakes.bridge.answer('fetch', probeStopped);
     const run = await fakes.service.run(await claim(fakes, 'claim-1'));
 
     expect(run.status).toBe('synced');
     expect(fakes.connections.updates).toEqual([]);
-    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'end']);
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'end']);
     const schedule = await fakes.schedules.get('u1');
     expect(schedule).toMatchObject({ lastSyncTime: NOW.toISOString(), probedAt: NOW.toISOString(), fetches: [NOW.getTime()] });
     expect(schedule?.lease).toBeUndefined();
@@ -219,13 +221,41 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     expect(fakes.bridge.ops()).toEqual(['fetch']);
   });
 
-  it('runs a job delivered twice at once only once', async () => {
+  it('runs a job delivered twice at once only once when the run may refresh the tokens', async () => {
     const fakes = await caughtUp();
+    const current = await stored(fakes);
+    const soon = new Date(NOW.getTime() + 3 * 60 * SECOND).toISOString();
+    await fakes.connections.update('u1', current.version, { cursors: { ...current.cursors, tokensRefreshAt: soon } });
     fakes.bridge.answer('fetch', probeStopped);
     const job = await claim(fakes, 'claim-1');
     const runs = await Promise.all([fakes.service.run(job), fakes.service.run(job)]);
     expect(runs.map((r) => r.status).sort()).toEqual(['skipped', 'synced']);
     expect(fakes.bridge.ops()).toEqual(['fetch']);
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'end']);
+  });
+
+  it('runs alone too when the tokens’ refresh time is unknown', async () => {
+    const fakes = await caughtUp();
+    const current = await stored(fakes);
+    await fakes.connections.update('u1', current.version, { cursors: { ...current.cursors, tokensRefreshAt: undefined } });
+    fakes.bridge.answer('fetch', probeStopped);
+    await fakes.service.run(await claim(fakes, 'claim-1'));
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'end']);
+  });
+
+  it('a job delivered twice at once that cannot refresh the tokens may run twice: one end, the tokens kept', async () => {
+    const fakes = await caughtUp();
+    fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
+    fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
+    const job = await claim(fakes, 'claim-1');
+    const runs = await Promise.all([fakes.service.run(job), fakes.service.run(job)]);
+    expect(runs.map((r) => r.status)).toEqual(['synced', 'synced']);
+    expect(fakes.bridge.ops()).toEqual(['fetch', 'fetch']);
+    // The first end released the lease: the second wrote nothing of the schedule.
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'end']);
+    expect(await fakes.data.getProfile('u1')).toBeDefined();
+    expect((await stored(fakes)).tokens).toBe(fakes.record.tokens);
+    expect((await fakes.schedules.get('u1'))?.lease).toBeUndefined();
   });
 
   it('a worker that crashed mid-sync loses nothing: its lease runs out, the user is claimed again, its late end writes nothing', async () => {
@@ -255,7 +285,8 @@ describe('SyncService: the schedule item holds the lease and what every sync mov
     fakes.clock.advance(LIMITS.syncIntervalSeconds + 1);
     fakes.bridge.answer('fetch', succeeded({ ...EMPTY_FETCH, profile: PROFILE }));
     expect((await fakes.service.run(job, { redelivery: true })).status).toBe('synced');
-    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'start', 'end']);
+    // The first run needed no write of its own; the redelivery, its claim's lease run out, extends it.
+    expect(fakes.schedules.writes.map((w) => w.op)).toEqual(['claim', 'start', 'end']);
     expect((await fakes.schedules.get('u1'))?.lease).toBeUndefined();
   });
 
