@@ -1,5 +1,8 @@
 /** The benchmark's results: their shape (bench/results.json) and the markdown table (bench/results.md). */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
+import { REPO_ROOT } from '../local/paths';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
 import type { LogSnapshot } from './log-meter';
 import type { MeterSnapshot } from './ddb-meter';
@@ -523,7 +526,32 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
       'dispatch runs on purpose. The machine is shared: with other test runs on it the same measurement has been up to ' +
       `twice as slow. Each worker invocation sent its batch's fetches to the bridge as one invocation: ` +
       `${f(t.ours.usersPerBridgeInvocation)} users per bridge invocation (naive: ${f(t.naive.usersPerBridgeInvocation)}). ` +
-      '10,000 users end to end (not part of this run, several minutes): `npm run bench -- --users 10000`.',
+      scaleRunNote(),
   );
   return out;
+};
+
+/** bench/scale-10000.md: the 10,000-user run, a run of its own (scripts/bench/e2e.ts writes it). */
+export const SCALE_RESULT_FILE = path.join(REPO_ROOT, 'bench', 'scale-10000.md');
+
+/** The committed 10,000-user run's headline, read from the table e2e.ts writes; what to run when there is none. */
+export const scaleRunNote = (markdown: string | undefined = existsSync(SCALE_RESULT_FILE) ? readFileSync(SCALE_RESULT_FILE, 'utf8') : undefined): string => {
+  const command = '`npm run -s bench -- --users 10000 > bench/scale-10000.md`';
+  const cell = (label: string) =>
+    markdown
+      ?.split('\n')
+      .map((line) => line.replace(/\*/g, ''))
+      .find((line) => line.startsWith(`| ${label} |`))
+      ?.split('|')[2]
+      ?.trim();
+  const perMinute = cell('users per minute');
+  const elapsed = cell('elapsed');
+  const runs = cell('syncs run / failed records / duplicate deliveries');
+  const when = /^Run (\S+)/m.exec(markdown ?? '')?.[1];
+  if (!perMinute || !elapsed || !runs || !when) return `10,000 users end to end: not run yet (${command}, about 20 minutes).`;
+  const [synced, failed] = runs.split('/').map((n) => n.trim());
+  return (
+    `10,000 users end to end, a run of its own (${command}; [bench/scale-10000.md](scale-10000.md), run ${when}): ` +
+    `${synced} syncs, ${failed} failed, in ${elapsed}: **${perMinute} user-syncs per minute**.`
+  );
 };
