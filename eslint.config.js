@@ -6,15 +6,18 @@ const folders = (names, message) => ({ group: names.map((folder) => `**/${folder
 
 const DEPLOYED = { group: ['**/scripts/**', '**/test/**', '**/infra/**'], message: 'deployed code never imports the local runtime, the tests or the stack' };
 
+/** One zod in every bundle: classic beside zod/mini brings ~100 KB back (functions/core/shared/zod.ts). */
+const ZOD = { regex: '^zod(/|$)', message: 'import zod from functions/core/shared/zod (zod/mini with English messages)' };
+
 /**
- * Files matching `files` may import none of `patterns`, nor scripts/, test/ or infra/. One
+ * Files matching `files` may import none of `patterns`, nor scripts/, test/ or infra/, nor zod but through core/shared/zod. One
  * entry per group of files, each with every restriction of its own: a later flat-config entry
  * that sets the same rule replaces the options of an earlier one, it does not add to them.
  */
 const layer = (files, patterns, ignores = []) => ({
   files: [files],
   ignores,
-  rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, DEPLOYED] }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, DEPLOYED, ZOD] }] },
 });
 
 const CORE = folders(['adapters', 'handlers'], 'core holds the rules and talks to ports; adapters implement them');

@@ -9,12 +9,12 @@
  * throttle's 429, before anything else), 400 VALIDATION_ERROR when it takes any input, 401, 431
  * and 500, and 413 when it takes a body (scripts/local/openapi.ts documents them).
  */
-import type * as z from 'zod';
+import type * as z from '../core/shared/zod';
 import * as api from '../core/shared/api-schemas';
 import * as writes from '../core/shared/api-write-schemas';
 import { GARMIN_SERVICE_URLS } from '../core/shared/bridge-protocol';
 import type { ApiErrorCode } from '../core/shared/errors';
-import { ChangesQuery, ChangesResponse, MAX_FEED_PAGE } from '../core/events/feed-service';
+import { ChangesQuery, MAX_FEED_PAGE, changesResponseSchema } from '../core/events/feed-service';
 import { EVENT_LIMITS } from '../core/events/rules';
 import { LIMITS } from '../core/shared/limits';
 
@@ -24,27 +24,28 @@ export type Tag = 'connection' | 'sync' | 'writes' | 'data';
 
 /** Path or query parameters: one zod object, a description per property. */
 export interface ParametersSpec {
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   descriptions: Record<string, string>;
 }
 
 export interface HeaderSpec {
   /** As documented; API Gateway's HTTP API hands it on lower-cased. */
   name: string;
-  schema: z.ZodType<string>;
+  schema: z.ZodMiniType<string>;
   description: string;
   /** The 400's message when the header is missing. */
   missing: string;
 }
 
 export interface BodySpec {
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   required: boolean;
 }
 
 export interface Answer {
   description: string;
-  schema?: z.ZodType;
+  /** The answer's schema, by its name in NAMED_SCHEMAS.responses. */
+  schema?: ResponseName;
 }
 
 export interface Refusal {
@@ -69,7 +70,12 @@ export interface RouteSpec {
   refusals: Record<number, Refusal>;
 }
 
-/** Schemas the OpenAPI document names as components (request bodies are read as zod input, answers as output). */
+/**
+ * Schemas the OpenAPI document names as components (request bodies are read as zod input,
+ * answers as output). The answers' schemas are built on the first call of `responses`: only
+ * the document reads them (a handler's answer is typed by them, never parsed), so a function's
+ * import builds none of them.
+ */
 export const NAMED_SCHEMAS = {
   requests: {
     ConnectWithPassword: api.ConnectWithPasswordBody,
@@ -81,30 +87,37 @@ export const NAMED_SCHEMAS = {
     DataTypesRequest: api.DataTypesBody,
     WeightWriteRequest: writes.WeightWriteBody,
     HydrationWriteRequest: writes.HydrationWriteBody,
+  } satisfies Record<string, z.ZodMiniType>,
+  responses: () => {
+    const answers = api.responseSchemas();
+    const writeAnswers = writes.writeResponseSchemas();
+    return {
+      Connection: answers.ConnectionView,
+      ConnectedResponse: answers.ConnectedResponse,
+      PendingResponse: answers.PendingResponse,
+      AttemptResponse: answers.AttemptResponse,
+      ConnectionResponse: answers.ConnectionResponse,
+      SyncSummary: answers.SyncSummary,
+      SyncResponse: answers.SyncResponse,
+      Activity: answers.ActivityView,
+      ActivitiesResponse: answers.ActivitiesResponse,
+      DailySummary: answers.DailySummaryView,
+      DailySummariesResponse: answers.DailySummariesResponse,
+      EnergyResponse: answers.EnergyResponse,
+      WeightResponse: answers.WeightResponse,
+      HydrationResponse: answers.HydrationResponse,
+      SleepResponse: answers.SleepResponse,
+      ProfileResponse: answers.ProfileResponse,
+      WeightWriteResponse: writeAnswers.WeightWriteResponse,
+      HydrationWriteResponse: writeAnswers.HydrationWriteResponse,
+      Error: answers.ErrorResponse,
+      ChangesResponse: changesResponseSchema(),
+    } as const satisfies Record<string, z.ZodMiniType>;
   },
-  responses: {
-    Connection: api.ConnectionView,
-    ConnectedResponse: api.ConnectedResponse,
-    PendingResponse: api.PendingResponse,
-    AttemptResponse: api.AttemptResponse,
-    ConnectionResponse: api.ConnectionResponse,
-    SyncSummary: api.SyncSummary,
-    SyncResponse: api.SyncResponse,
-    Activity: api.ActivityView,
-    ActivitiesResponse: api.ActivitiesResponse,
-    DailySummary: api.DailySummaryView,
-    DailySummariesResponse: api.DailySummariesResponse,
-    EnergyResponse: api.EnergyResponse,
-    WeightResponse: api.WeightResponse,
-    HydrationResponse: api.HydrationResponse,
-    SleepResponse: api.SleepResponse,
-    ProfileResponse: api.ProfileResponse,
-    WeightWriteResponse: writes.WeightWriteResponse,
-    HydrationWriteResponse: writes.HydrationWriteResponse,
-    Error: api.ErrorResponse,
-    ChangesResponse,
-  },
-} as const satisfies Record<'requests' | 'responses', Record<string, z.ZodType>>;
+} as const;
+
+/** An answer's component name. */
+export type ResponseName = keyof ReturnType<typeof NAMED_SCHEMAS.responses>;
 
 /** What every route may answer, merged with the route's own refusal at that status. */
 export const EVERY_ROUTE: { refusals: Record<number, Refusal> } = {
@@ -137,7 +150,7 @@ const attemptPath = {
 } as const satisfies ParametersSpec;
 
 /** A read of the stored days of a date range (`from`, `to`), answered with `schema`. */
-const dateRangeRead = (schema: z.ZodType) =>
+const dateRangeRead = (schema: ResponseName) =>
   ({
     fn: 'read',
     tags: ['data'],
@@ -212,8 +225,8 @@ export const API_ROUTES = {
     ].join(' '),
     body: { schema: api.ConnectBody, required: true },
     answers: {
-      201: { description: 'Connected', schema: api.ConnectedResponse },
-      202: { description: 'Still running, or waiting for an MFA code: poll the attempt', schema: api.PendingResponse },
+      201: { description: 'Connected', schema: 'ConnectedResponse' },
+      202: { description: 'Still running, or waiting for an MFA code: poll the attempt', schema: 'PendingResponse' },
     },
     refusals: {
       404: { codes: ['NOT_FOUND'], description: 'A disconnect erased the attempt before it completed; nothing was stored' },
@@ -243,7 +256,7 @@ export const API_ROUTES = {
     summary: 'Poll a connect attempt',
     description: `Attempts live ${LIMITS.attemptTtlSeconds / 60} minutes.`,
     path: attemptPath,
-    answers: { 200: { description: 'The attempt', schema: api.AttemptResponse } },
+    answers: { 200: { description: 'The attempt', schema: 'AttemptResponse' } },
     refusals: { 404: { codes: ['NOT_FOUND'], description: 'No such attempt for this user (or it expired)' } },
   },
   'POST /garmin/connection/attempts/{attemptId}/mfa': {
@@ -255,8 +268,8 @@ export const API_ROUTES = {
     path: attemptPath,
     body: { schema: api.MfaBody, required: true },
     answers: {
-      201: { description: 'Connected', schema: api.ConnectedResponse },
-      202: { description: 'Garmin has not answered yet: poll the attempt', schema: api.PendingResponse },
+      201: { description: 'Connected', schema: 'ConnectedResponse' },
+      202: { description: 'Garmin has not answered yet: poll the attempt', schema: 'PendingResponse' },
     },
     refusals: {
       404: { codes: ['NOT_FOUND'], description: 'No such attempt for this user (or it expired)' },
@@ -286,7 +299,7 @@ export const API_ROUTES = {
     operationId: 'getConnection',
     tags: ['connection'],
     summary: 'The connection and its sync state (backfill progress, last and next sync, last error)',
-    answers: { 200: { description: 'The connection', schema: api.ConnectionResponse } },
+    answers: { 200: { description: 'The connection', schema: 'ConnectionResponse' } },
     refusals: { 404: notConnected },
   },
   'PATCH /garmin/connection': {
@@ -301,7 +314,7 @@ export const API_ROUTES = {
       'for the days the sync plans from then on (days already final are not read again). A re-login to the same account keeps the selection.',
     ].join(' '),
     body: { schema: api.DataTypesBody, required: true },
-    answers: { 200: { description: 'The connection with its new selection', schema: api.ConnectionResponse } },
+    answers: { 200: { description: 'The connection with its new selection', schema: 'ConnectionResponse' } },
     refusals: { 404: notConnected },
   },
   'DELETE /garmin/connection': {
@@ -326,8 +339,8 @@ export const API_ROUTES = {
     ].join(' '),
     body: { schema: api.SyncBody, required: false },
     answers: {
-      200: { description: '`synced`, `fresh`, or `failed` (Garmin failed; the connection backs off)', schema: api.SyncResponse },
-      202: { description: '`in_progress`: another sync of this user holds the lease', schema: api.SyncResponse },
+      200: { description: '`synced`, `fresh`, or `failed` (Garmin failed; the connection backs off)', schema: 'SyncResponse' },
+      202: { description: '`in_progress`: another sync of this user holds the lease', schema: 'SyncResponse' },
     },
     refusals: {
       404: needsConnection,
@@ -348,16 +361,16 @@ export const API_ROUTES = {
         cursor: 'The `nextCursor` of the previous page (same filters)',
       },
     },
-    answers: { 200: { description: 'A page of activities', schema: api.ActivitiesResponse } },
+    answers: { 200: { description: 'A page of activities', schema: 'ActivitiesResponse' } },
     refusals: {},
   },
   'GET /garmin/daily-summaries': {
-    ...dateRangeRead(api.DailySummariesResponse),
+    ...dateRangeRead('DailySummariesResponse'),
     operationId: 'listDailySummaries',
     summary: 'Synced daily summaries (steps, calories, ...) of a date range, oldest first',
   },
   'GET /garmin/energy': {
-    ...dateRangeRead(api.EnergyResponse),
+    ...dateRangeRead('EnergyResponse'),
     operationId: 'listEnergy',
     summary: 'The energy budget per day (resting + active, intake when known), oldest first',
     description: [
@@ -367,12 +380,12 @@ export const API_ROUTES = {
     ].join(' '),
   },
   'GET /garmin/weight': {
-    ...dateRangeRead(api.WeightResponse),
+    ...dateRangeRead('WeightResponse'),
     operationId: 'listWeighIns',
     summary: 'Synced weigh-ins (weight, BMI, body composition when measured, source) of a date range, oldest first',
   },
   'GET /garmin/hydration': {
-    ...dateRangeRead(api.HydrationResponse),
+    ...dateRangeRead('HydrationResponse'),
     operationId: 'listHydration',
     summary: 'Synced hydration per day (intake, goal, sweat loss when known), oldest first',
   },
@@ -391,7 +404,7 @@ export const API_ROUTES = {
     ].join(' '),
     header: idempotencyKey,
     body: { schema: writes.WeightWriteBody, required: true },
-    answers: { 201: { description: 'Written', schema: writes.WeightWriteResponse } },
+    answers: { 201: { description: 'Written', schema: 'WeightWriteResponse' } },
     refusals: writeRefusals,
   },
   'POST /garmin/hydration': {
@@ -405,11 +418,11 @@ export const API_ROUTES = {
     ].join(' '),
     header: idempotencyKey,
     body: { schema: writes.HydrationWriteBody, required: true },
-    answers: { 201: { description: 'Written', schema: writes.HydrationWriteResponse } },
+    answers: { 201: { description: 'Written', schema: 'HydrationWriteResponse' } },
     refusals: writeRefusals,
   },
   'GET /garmin/sleep': {
-    ...dateRangeRead(api.SleepResponse),
+    ...dateRangeRead('SleepResponse'),
     operationId: 'listSleep',
     summary: 'Synced nights (start, end, stage durations, score when present) by the morning they ended, oldest first',
   },
@@ -432,7 +445,7 @@ export const API_ROUTES = {
         limit: `Events per page (1-${MAX_FEED_PAGE}, default ${MAX_FEED_PAGE})`,
       },
     },
-    answers: { 200: { description: 'The events after the cursor', schema: ChangesResponse } },
+    answers: { 200: { description: 'The events after the cursor', schema: 'ChangesResponse' } },
     refusals: {
       410: { codes: ['FEED_CURSOR_EXPIRED'], description: 'The cursor is older than the feed keeps: re-read the data in full, then poll without a cursor' },
     },
@@ -442,7 +455,7 @@ export const API_ROUTES = {
     operationId: 'getProfile',
     tags: ['data'],
     summary: 'The synced Garmin profile',
-    answers: { 200: { description: 'The profile', schema: api.ProfileResponse } },
+    answers: { 200: { description: 'The profile', schema: 'ProfileResponse' } },
     refusals: { 404: { codes: ['NOT_CONNECTED'], description: 'No profile has been synced for this user' } },
   },
 } as const satisfies Record<`${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`, RouteSpec>;

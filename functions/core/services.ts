@@ -19,6 +19,11 @@ export interface Services {
   throttle: RequestThrottle;
 }
 
+/** What a sync worker uses: the sync alone, so its bundle holds no API service (nor their schemas). */
+export type SyncServices = Pick<Services, 'deps' | 'sync'>;
+
+export const createSyncServices = (deps: ServiceDeps): SyncServices => ({ deps, sync: new SyncService(deps) });
+
 export const createServices = (deps: ServiceDeps): Services => ({
   deps,
   connect: new ConnectService(deps),

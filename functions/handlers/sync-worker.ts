@@ -11,12 +11,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { SyncJobMessage } from '../core/shared/jobs';
-import type { Services } from '../core/services';
+import type { SyncServices } from '../core/services';
 import { logger } from './commons/logger';
 import { recordSync, metricsPublisher } from './commons/metrics';
 import { syncWorkerServicesFromEnvironment } from './commons/runtime';
 
-export const syncRecord = (services: () => Services) => async (record: SQSRecord, context?: Context) => {
+export const syncRecord = (services: () => SyncServices) => async (record: SQSRecord, context?: Context) => {
   const job = SyncJobMessage.parse(JSON.parse(record.body));
   const startedAt = new Date();
   // The function's own deadline bounds the sync's bridge calls and decides whether a re-login still fits.
@@ -38,7 +38,7 @@ export const syncRecord = (services: () => Services) => async (record: SQSRecord
   return run.status;
 };
 
-export const syncWorker = (services: () => Services) => {
+export const syncWorker = (services: () => SyncServices) => {
   const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = syncRecord(services);
   return middy<SQSEvent>()

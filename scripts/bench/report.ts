@@ -189,13 +189,13 @@ const whyMissed = (key: keyof Summary, r: BenchResults): string => {
       return largest
         ? `largest, ${largest.handler}: ${largest.contents.map((c) => `${c.from} ${c.kb} KB`).join(', ')}. No AWS SDK ` +
             'client is left (DynamoDB, Secrets Manager, Lambda and SQS are signed calls, functions/adapters/aws: ~45 KB of the ' +
-            "SDK's signer, HTTP handler, retry strategy and marshalling instead of ~230 KB), and zod 4 classic keeps every schema " +
-            'method (~100 KB). About 40% of a ' +
-            'cold import is running the modules, most of it building ~350 zod schemas at import, the route table\'s ' +
-            'response schemas among them, which only the OpenAPI document reads. What the rest would take: every schema in ' +
-            'zod/mini (measured on like schemas: -70 KB and ~-5 ms a bundle; building a schema costs mini as much as classic), ' +
-            'the documentation-only schemas built on demand; ' +
-            'see "Bundles and cold loads"'
+            "SDK's signer, HTTP handler, retry strategy and marshalling instead of ~230 KB). zod is zod/mini (34-43 KB with its " +
+            "English messages; classic was ~100 KB), and what a function does not need at import is built on demand: the " +
+            "answers' schemas (only the OpenAPI document reads them), the bridge protocol's (at a function's first bridge " +
+            "call) and the events' (at its first event), so an API function builds ~300 zod schema objects at import instead " +
+            "of ~850 (the routes' inputs, the stored items'; dispatch 52, deliver-events 27). What remains, in a profile of " +
+            "the sync bundle's import, is about a third each: compiling the bundle, loading Node's own modules (http, https, " +
+            'crypto), and building those schemas, which the first request parses with; see "Bundles and cold loads"'
         : '';
     case 'bridgeImportMs':
       return 'garminconnect (with requests and curl_cffi) is what every Garmin operation runs; boto3 is no longer imported (MFA mailbox only)';

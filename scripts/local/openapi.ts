@@ -12,12 +12,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from '../../functions/core/shared/zod';
 import { API_ROUTES, EVERY_ROUTE, NAMED_SCHEMAS, type Refusal, type RouteSpec } from '../../functions/api/routes';
 import { API_ERRORS } from '../../functions/core/shared/errors';
 import { WEBHOOK_RETRY } from '../../functions/adapters/webhooks/delivery';
 import { AWS_LIMITS } from '../../functions/core/shared/aws-limits';
-import { AppEvent, EVENT_SCHEMAS, type AppEventType } from '../../functions/core/events/schema';
+import { type AppEventType, eventSchemas } from '../../functions/core/events/schema';
 import { REPO_ROOT } from './paths';
 
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'docs', 'openapi.json');
@@ -32,9 +32,11 @@ type Json = Record<string, unknown>;
 const eventSchemaName = (type: AppEventType): string =>
   `${type.split(/[._]/).map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('')}Event`;
 
+const { AppEvent, EVENT_SCHEMAS } = eventSchemas();
+
 /** What the table names, and the webhooks' events. */
-const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
-  ...NAMED_SCHEMAS.responses,
+const RESPONSE_SCHEMAS: Record<string, z.ZodMiniType> = {
+  ...NAMED_SCHEMAS.responses(),
   Event: AppEvent,
   ...Object.fromEntries(Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [eventSchemaName(type as AppEventType), schema])),
 };
@@ -45,7 +47,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const withoutMeta = (schema: Json): Json =>
   Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema' && key !== '$id'));
 
-const componentSchemas = (schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> => {
+const componentSchemas = (schemas: Record<string, z.ZodMiniType>, io: 'input' | 'output'): Record<string, Json> => {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
   const { schemas: out } = z.toJSONSchema(registry, {
@@ -58,7 +60,7 @@ const componentSchemas = (schemas: Record<string, z.ZodType>, io: 'input' | 'out
 };
 
 /** One OpenAPI parameter per property of a zod object (query or path). */
-const parametersOf = (schema: z.ZodType, where: 'query' | 'path', descriptions: Record<string, string>): Json[] => {
+const parametersOf = (schema: z.ZodMiniType, where: 'query' | 'path', descriptions: Record<string, string>): Json[] => {
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
     properties: Record<string, Json>;
     required?: string[];
@@ -78,14 +80,12 @@ const parametersOf = (schema: z.ZodType, where: 'query' | 'path', descriptions: 
 
 const jsonContent = (schema: Json) => ({ 'application/json': { schema } });
 
-const NAMES = new Map<z.ZodType, string>(
-  [...Object.entries(NAMED_SCHEMAS.requests), ...Object.entries(NAMED_SCHEMAS.responses)].map(([name, schema]) => [schema, name]),
-);
+const BODY_NAMES = new Map<z.ZodMiniType, string>(Object.entries(NAMED_SCHEMAS.requests).map(([name, schema]) => [schema, name]));
 
-/** A route's body or answer, by its component name. */
-const schemaRef = (schema: z.ZodType): Json => {
-  const name = NAMES.get(schema);
-  if (!name) throw new Error('a route\'s body and answer schemas are named in NAMED_SCHEMAS (functions/api/routes.ts)');
+/** A route's body, by its component name (its answers name theirs). */
+const bodyRef = (schema: z.ZodMiniType): Json => {
+  const name = BODY_NAMES.get(schema);
+  if (!name) throw new Error('a route\'s body schemas are named in NAMED_SCHEMAS.requests (functions/api/routes.ts)');
   return ref(name);
 };
 
@@ -148,7 +148,7 @@ const operationOf = (spec: RouteSpec): Json => {
   ];
   const answers = Object.entries(spec.answers).map(([status, answer]) => [
     status,
-    { description: answer.description, ...(answer.schema ? { content: jsonContent(schemaRef(answer.schema)) } : {}) },
+    { description: answer.description, ...(answer.schema ? { content: jsonContent(ref(answer.schema)) } : {}) },
   ]);
   const statuses = [...new Set([...Object.keys(spec.refusals), ...Object.keys(EVERY_ROUTE.refusals)])].map(Number);
   const refusals = statuses.map((status) => [String(status), error(status, withShared(status, spec.refusals[status]))]);
@@ -158,7 +158,7 @@ const operationOf = (spec: RouteSpec): Json => {
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body ? { requestBody: { required: spec.body.required, content: jsonContent(schemaRef(spec.body.schema)) } } : {}),
+    ...(spec.body ? { requestBody: { required: spec.body.required, content: jsonContent(bodyRef(spec.body.schema)) } } : {}),
     responses: sortByStatus({
       ...Object.fromEntries(answers),
       ...(parameters.length || spec.body ? { '400': badRequest } : {}),

@@ -22,7 +22,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type ClosableGarminBridge, createGarminBridge } from '../../functions/adapters/bridge/bridge-client';
+import { type ClosableGarminBridge, stdioGarminBridge } from '../../functions/adapters/bridge/bridge-client';
 import type { StdioTransportOptions } from '../../functions/adapters/bridge/stdio-transport';
 import { type DynamoDbApi, dynamoDbApi } from '../../functions/adapters/aws/dynamodb-api';
 import { createDocumentClient } from '../../functions/adapters/dynamo/client';
@@ -411,8 +411,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   const bridge = new BridgePool(
     Array.from({ length: options.bridgeProcesses ?? 1 }, () =>
-      createGarminBridge({
-        transport: 'stdio',
+      stdioGarminBridge({
         env: {
           [ENV.attemptsTable]: tables.attempts,
           ...(options.garminBaseUrl ? { [ENV.garminBaseUrl]: options.garminBaseUrl } : {}),

@@ -74,6 +74,16 @@ describe('function bundles', () => {
     for (const marker of ['sso-oidc', 'AssumeRoleWithWebIdentity']) expect(code).not.toContain(marker);
   });
 
+  it.each(Object.keys(ENTRIES))('%s: zod/mini alone, with the English messages the API answers bad input with', (name) => {
+    const code = readFileSync(join(bundles.get(name)!, 'index.mjs'), 'utf8');
+    // Classic zod beside mini brings its ~100 KB back; the locale is a side effect a bundler drops
+    // unless package.json's sideEffects keeps functions/core/shared/zod.ts.
+    // Booleans, so that a failure does not print the whole bundle.
+    expect(code.includes('"ZodMiniObject"'), 'zod/mini').toBe(true);
+    expect(code.includes('"ZodObject"'), 'classic zod').toBe(false);
+    expect(code.includes('Too small: expected'), "zod's English messages").toBe(true);
+  });
+
   // The deploy-time keyring-init keeps the Secrets Manager client: it runs once per deployment.
   it.each(Object.keys(ENTRIES).filter((name) => name !== 'keyring-init'))('%s: no AWS SDK client, its calls are signed calls (functions/adapters/aws)', (name) => {
     const code = readFileSync(join(bundles.get(name)!, 'index.mjs'), 'utf8');

@@ -1,6 +1,6 @@
 /**
- * The Garmin bridge as the functions see it: `createGarminBridge` picks the transport
- * (Lambda when deployed, a stdio child process locally) behind the caller's deadline.
+ * The Garmin bridge as the functions see it: a transport (Lambda when deployed, a stdio child
+ * process locally) behind the caller's deadline.
  */
 import { ENV, readEnv } from '../../core/shared/env';
 import type { BatchCapableBridge } from './batching-bridge';
@@ -9,21 +9,22 @@ import { LambdaBridgeTransport, type LambdaTransportOptions } from './lambda-tra
 import { StdioBridgeTransport, type StdioTransportOptions } from './stdio-transport';
 import { DEFAULT_BRIDGE_TIMEOUTS_MS } from './timeouts';
 
-export type GarminBridgeConfig =
-  /** functionName defaults to the BRIDGE_FUNCTION_NAME environment variable. */
-  | ({ transport: 'lambda' } & Partial<LambdaTransportOptions>)
-  | ({ transport: 'stdio' } & StdioTransportOptions);
-
 export interface ClosableGarminBridge extends BatchCapableBridge {
   close(): Promise<void>;
 }
 
-export const createGarminBridge = (config: GarminBridgeConfig): ClosableGarminBridge => {
-  // The same timeouts the transport gives up after, so the bridge stops before the caller does.
-  const timeouts = { ...DEFAULT_BRIDGE_TIMEOUTS_MS, ...config.timeouts };
-  if (config.transport === 'stdio') return new DeadlineBridge(new StdioBridgeTransport(config), timeouts);
-  return new DeadlineBridge(
+/**
+ * Deployed: the bridge Lambda (functionName defaults to BRIDGE_FUNCTION_NAME). Two factories, not
+ * one with a switch, so a function's bundle holds no stdio transport (child_process, readline:
+ * ~10 ms of a cold import).
+ */
+export const lambdaGarminBridge = (config: Partial<LambdaTransportOptions> = {}): ClosableGarminBridge =>
+  new DeadlineBridge(
     new LambdaBridgeTransport({ ...config, functionName: config.functionName ?? readEnv(ENV.bridgeFunctionName) }),
-    timeouts,
+    // The same timeouts the transport gives up after, so the bridge stops before the caller does.
+    { ...DEFAULT_BRIDGE_TIMEOUTS_MS, ...config.timeouts },
   );
-};
+
+/** Locally: a stdio child process running the Python bridge. */
+export const stdioGarminBridge = (config: StdioTransportOptions): ClosableGarminBridge =>
+  new DeadlineBridge(new StdioBridgeTransport(config), { ...DEFAULT_BRIDGE_TIMEOUTS_MS, ...config.timeouts });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import type { BatchRequest, BatchResponse, BridgeRequest, BridgeResponse } from '../../core/shared/bridge-protocol';
 import { BridgeTransportError, type BridgeTransportFailure, functionFailed } from './errors';
 import { validateResponse } from './protocol-io';
@@ -49,7 +49,7 @@ const PYTHON_LEVELS = new Map<string, keyof BridgeLogger>([
 const MAX_RAW_STDERR_LINE = 2_000;
 
 /** What garmin_bridge/logs.py writes: one JSON object per line. */
-const PythonLogLine = z.looseObject({ message: z.string(), level: z.string().optional() });
+const PythonLogLine = z.looseObject({ message: z.string(), level: z.optional(z.string()) });
 
 const parseJson = (line: string): unknown => {
   try {

@@ -2,7 +2,7 @@
  * The opaque `nextCursor` of an activity query (./opaque-cursor.ts): the position is the
  * `start_local` of the last item returned, bound to the user and the date range.
  */
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { InvalidCursorError } from '../../core/shared/ports';
 import { decodeCursor, encodeCursor } from './opaque-cursor';
 
@@ -12,7 +12,7 @@ export interface ActivityRange {
   upper?: string;
 }
 
-const Position = z.tuple([z.string().regex(/#\d+$/).max(200)]);
+const Position = z.tuple([z.string().check(z.regex(/#\d+$/), z.maxLength(200))]);
 
 const queryScope = (userId: string, from: string | undefined, to: string | undefined): string => JSON.stringify([userId, from ?? null, to ?? null]);
 

@@ -5,7 +5,7 @@
  * `mfa_required`, consumes `mfa_code` and writes the outcome; this side posts the code.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DocumentClient } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { MFA_MAILBOX_FIELDS as MAILBOX, MFA_OUTCOMES } from '../../core/shared/bridge-protocol';
 import type { AttemptRecord, AttemptStatus, AttemptStore } from '../../core/shared/ports';
 import { AttemptStatusSchema } from '../../core/shared/statuses';
@@ -22,12 +22,12 @@ const AttemptItem = z.object({
   [MAILBOX.partitionKey]: z.string(),
   [MAILBOX.sortKey]: z.string(),
   [MAILBOX.status]: AttemptStatusSchema,
-  credentials: z.string().optional(),
+  credentials: z.optional(z.string()),
   remember_password: z.boolean(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
-  [MAILBOX.outcome]: z.enum(MFA_OUTCOMES).optional(),
-  [MAILBOX.outcomeCodeId]: z.string().optional(),
-  [MAILBOX.submissions]: z.number().int().optional(),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
+  [MAILBOX.outcome]: z.optional(z.enum(MFA_OUTCOMES)),
+  [MAILBOX.outcomeCodeId]: z.optional(z.string()),
+  [MAILBOX.submissions]: z.optional(z.int()),
   created_at: z.string(),
   [TTL]: z.number(),
 });

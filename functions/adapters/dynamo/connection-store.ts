@@ -16,7 +16,7 @@ import {
   UpdateCommand,
   type DocumentClient,
 } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { MFA_MAILBOX_FIELDS } from '../../core/shared/bridge-protocol';
 import { ConnectionChangesSchema, ConnectionRecordSchema } from '../../core/shared/connection-record';
 import {
@@ -48,9 +48,9 @@ const fromLegacyCursorNames = (cursors: unknown): unknown =>
 /** The item attribute of a record field: its name in snake_case, the seed's convention (`isActive` → `is_active`). */
 const attributeOf = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
-const RECORD_FIELDS = ConnectionRecordSchema.keyof().options;
+const RECORD_FIELDS = z.keyof(ConnectionRecordSchema).options;
 /** What an update or a put writes: the record's fields but the key, the version and the schedule's. */
-const CHANGEABLE_FIELDS = ConnectionChangesSchema.keyof().options;
+const CHANGEABLE_FIELDS = z.keyof(ConnectionChangesSchema).options;
 /** Fields that may be absent from an item (optional in the record); every other one is required and cannot be removed. */
 const OPTIONAL_FIELDS = new Set(CHANGEABLE_FIELDS.filter((field) => ConnectionRecordSchema.shape[field].safeParse(undefined).success));
 

@@ -13,7 +13,7 @@ import {
   paginateQuery,
   type DocumentClient,
 } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { IsoDate } from '../../core/shared/bridge-protocol';
 import type {
   ActivityQuery,
@@ -43,19 +43,19 @@ const RawObject = z.record(z.string(), z.unknown());
 
 /** The fields of a Garmin activity the store relies on; everything else is kept untouched. */
 const GarminActivityKeys = z.object({
-  activityId: z.union([z.int().nonnegative(), z.string().regex(/^\d+$/)]),
-  startTimeLocal: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/),
-  startTimeGMT: z.string().min(1),
+  activityId: z.union([z.int().check(z.nonnegative()), z.string().check(z.regex(/^\d+$/))]),
+  startTimeLocal: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/)),
+  startTimeGMT: z.string().check(z.minLength(1)),
 });
 
 const ActivityItem = z.object({
-  sk: z.string().startsWith(DATA_SK.activity),
+  sk: z.string().check(z.startsWith(DATA_SK.activity)),
   start_local: z.string(),
   start_gmt: z.string(),
   activity: RawObject,
 });
 
-const DayItem = z.object({ sk: z.string().startsWith(DATA_SK.day), final: z.boolean(), summary: RawObject });
+const DayItem = z.object({ sk: z.string().check(z.startsWith(DATA_SK.day)), final: z.boolean(), summary: RawObject });
 
 const WellnessItem = z.object({ sk: z.string(), final: z.boolean(), garmin: RawObject });
 

@@ -16,7 +16,7 @@
  * run plus the syncs that used more than dispatch reserved: far below a partition's limits.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DocumentClient } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import type { BreakerRecord, GarminGuardStore, LoginBlock } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
 import { RESERVED_PARTITION_PREFIX } from '../../core/shared/reserved-partitions';
@@ -40,13 +40,13 @@ const BUDGET_KEEP_SECONDS = 3600;
 const MAX_REPORTED_USERS = 1000;
 const MAX_RESERVE_ATTEMPTS = 8;
 
-const LoginBlockItem = z.object({ until: z.string(), strikes: z.number().int() });
+const LoginBlockItem = z.object({ until: z.string(), strikes: z.int() });
 
 const BreakerItem = z.object({
   opened_at: z.string(),
   reopen_at: z.string(),
-  trips: z.number().int(),
-  version: z.number().int(),
+  trips: z.int(),
+  version: z.int(),
 });
 
 /** `Item` of a ConditionalCheckFailedException (ReturnValuesOnConditionCheckFailure), still marshalled. */

@@ -4,7 +4,7 @@
  * The claim never overwrites: a key is one write, whatever happens to the first request.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DocumentClient } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { IdempotencyRecord, IdempotencyStore, WriteOutcome } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
@@ -16,7 +16,7 @@ const TTL = TABLES.data.ttlAttribute;
 const StoredKey = z.object({
   fingerprint: z.string(),
   [TTL]: z.number(),
-  outcome: z.object({ status: z.int(), body: z.record(z.string(), z.unknown()) }).optional(),
+  outcome: z.optional(z.object({ status: z.int(), body: z.record(z.string(), z.unknown()) })),
 });
 
 export class DynamoIdempotencyStore implements IdempotencyStore {

@@ -6,7 +6,7 @@
  * paging through the wrong results.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { InvalidCursorError } from '../../core/shared/ports';
 
 const binding = (scope: string): string => createHash('sha256').update(scope).digest('base64url').slice(0, 22);
@@ -17,7 +17,7 @@ export const encodeCursor = (scope: string, position: readonly unknown[]): strin
   Buffer.from(JSON.stringify([binding(scope), ...position])).toString('base64url');
 
 /** The position of a cursor made for `scope`, as `schema` reads it; InvalidCursorError for anything else. */
-export const decodeCursor = <T extends z.ZodTuple>(cursor: string, scope: string, schema: T): z.output<T> => {
+export const decodeCursor = <T extends z.ZodMiniTuple>(cursor: string, scope: string, schema: T): z.output<T> => {
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

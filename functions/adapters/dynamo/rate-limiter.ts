@@ -8,7 +8,7 @@
  * edge that would let 2x the limit through.
  */
 import { GetCommand, PutCommand, type DocumentClient } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { decideWindow } from '../../core/shared/call-limits';
 import type { RateDecision, RateLimiter, RateLogKey, RateRule } from '../../core/shared/ports';
 import { conditionally } from './conditional-write';
@@ -20,7 +20,7 @@ const TTL = TABLES.data.ttlAttribute;
 const MAX_ATTEMPTS = 32;
 const MAX_JITTER_MS = 20;
 
-const RateItem = z.object({ calls: z.array(z.number()), version: z.number().int() });
+const RateItem = z.object({ calls: z.array(z.number()), version: z.int() });
 
 interface RateLog {
   /** Calls inside the window, oldest first. */

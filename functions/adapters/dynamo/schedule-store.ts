@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from './client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { LIMITS } from '../../core/shared/limits';
 import type { DueSchedule, ScheduleEnd, SchedulePull, ScheduleRecord, ScheduleSeen, ScheduleStore } from '../../core/shared/ports';
 import { batchGetAll } from './batch-get';
@@ -50,14 +50,14 @@ export const DUE_INDEX_LOOK_AHEAD_MS = 3600_000;
 
 export const ScheduleItem = z.object({
   user_id: z.string(),
-  due_at: z.string().optional(),
-  next_sync_time: z.string().optional(),
-  last_sync_time: z.string().optional(),
-  probed_at: z.string().optional(),
-  lease_owner: z.string().optional(),
-  lease_until: z.string().optional(),
-  fetches: z.array(z.number()).optional(),
-  read_at: z.string().optional(),
+  due_at: z.optional(z.string()),
+  next_sync_time: z.optional(z.string()),
+  last_sync_time: z.optional(z.string()),
+  probed_at: z.optional(z.string()),
+  lease_owner: z.optional(z.string()),
+  lease_until: z.optional(z.string()),
+  fetches: z.optional(z.array(z.number())),
+  read_at: z.optional(z.string()),
 });
 
 /** When the item's user is due: `due_at`, or the index key of an item an older version wrote. */
@@ -87,7 +87,7 @@ export const lookAtFor = (due: string, lookAt: string | undefined, now: Date): s
   lookAt === undefined || due < lookAt || Date.parse(due) - now.getTime() > DUE_INDEX_LOOK_AHEAD_MS ? due : undefined;
 
 const DueItem = z.object({ user_id: z.string(), next_sync_time: z.string() });
-const LookItem = ScheduleItem.pick({ user_id: true, due_at: true, next_sync_time: true, lease_until: true });
+const LookItem = z.pick(ScheduleItem, { user_id: true, due_at: true, next_sync_time: true, lease_until: true });
 
 /** No live lease: none, or one that ran out (its holder crashed or was cut off). */
 const NO_LIVE_LEASE = '(attribute_not_exists(lease_owner) OR lease_until < :now)';

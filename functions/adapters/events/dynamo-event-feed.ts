@@ -12,9 +12,9 @@
  * cursor from before a disconnect continues with what came after it.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type DocumentClient } from '../dynamo/client';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { EVENT_LIMITS } from '../../core/events/rules';
-import { AppEvent } from '../../core/events/schema';
+import { type AppEvent, eventSchemas } from '../../core/events/schema';
 import type { EventFeed, EventSink } from '../../core/shared/ports';
 import { deletePartition } from '../dynamo/partition';
 import { epochSeconds, sleep } from '../dynamo/time';
@@ -104,6 +104,7 @@ export class DynamoEventFeed implements EventSink, EventFeed {
     );
     const items = (page.Items ?? []).map((raw) => EventItem.parse(raw));
     const position = items.at(-1)?.seq ?? after;
+    const { AppEvent } = eventSchemas();
     return { items: items.map((item) => AppEvent.parse(JSON.parse(item.body))), nextCursor: encodeFeedCursor(userId, position, now) };
   }
 }

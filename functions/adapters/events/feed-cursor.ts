@@ -6,11 +6,11 @@
  * read, so while the read is younger than the feed's retention nothing after the position
  * can have expired. An older cursor may have missed expired events: 410, re-read in full.
  */
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 import { FeedCursorExpiredError } from '../../core/shared/ports';
 import { decodeCursor, encodeCursor } from '../dynamo/opaque-cursor';
 
-const Position = z.tuple([z.int().nonnegative(), z.int().positive()]);
+const Position = z.tuple([z.int().check(z.nonnegative()), z.int().check(z.positive())]);
 
 const scope = (userId: string): string => `feed:${userId}`;
 

@@ -5,23 +5,23 @@
  * SecretString: `{"current":"<kid>","keys":{"<kid>":"<base64 of 32 random bytes>",...}}`
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 
 export const KEY_BYTES = 32;
 
 /** A kid is embedded in every ciphertext between dots, so it may not contain one. */
 export const KID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-const Kid = z.string().regex(KID_PATTERN);
+const Kid = z.string().check(z.regex(KID_PATTERN));
 
-const KeyMaterial = z
-  .string()
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/)
-  .refine((b64) => Buffer.from(b64, 'base64').length === KEY_BYTES);
+const KeyMaterial = z.string().check(
+  z.regex(/^[A-Za-z0-9+/]+={0,2}$/),
+  z.refine((b64) => Buffer.from(b64, 'base64').length === KEY_BYTES),
+);
 
 export const Keyring = z
   .strictObject({ current: Kid, keys: z.record(Kid, KeyMaterial) })
-  .refine((ring) => Object.hasOwn(ring.keys, ring.current), { path: ['current'], message: 'current key missing' });
+  .check(z.refine((ring) => Object.hasOwn(ring.keys, ring.current), { path: ['current'], message: 'current key missing' }));
 
 export type Keyring = z.infer<typeof Keyring>;
 

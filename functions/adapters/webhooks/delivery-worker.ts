@@ -6,7 +6,7 @@
  * the dead-letter queue, from which `webhooks-cli.ts replay` sends it again.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { AppEvent } from '../../core/events/schema';
+import { type AppEvent, eventSchemas } from '../../core/events/schema';
 import type { Clock } from '../../core/shared/ports';
 import type { SqsApi } from '../aws/sqs-api';
 import { type DeliveryTarget, WEBHOOK_RETRY, deliverEvent, retryDelaySeconds } from './delivery';
@@ -36,7 +36,7 @@ export type DeliveryResult = 'delivered' | 'dead-lettered';
 export const deliverRecord =
   (deps: DeliveryDeps, observer: DeliveryObserver) =>
   async (record: SQSRecord): Promise<DeliveryResult> => {
-    const event = AppEvent.parse(JSON.parse(record.body));
+    const event = eventSchemas().AppEvent.parse(JSON.parse(record.body));
     const outcome = await deliverEvent(deps.target, event);
     if (outcome.delivered) {
       observer.delivered(event);

@@ -10,15 +10,15 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretsApi } from '../aws/secrets-api';
 import { Webhook } from 'standardwebhooks';
-import * as z from 'zod';
+import * as z from '../../core/shared/zod';
 
-const Base64Secret = z.string().regex(/^[A-Za-z0-9+/]{32,}={0,2}$/);
+const Base64Secret = z.string().check(z.regex(/^[A-Za-z0-9+/]{32,}={0,2}$/));
 
 export const SigningSecretsDocument = z.object({
   current: Base64Secret,
-  previous: Base64Secret.optional(),
+  previous: z.optional(Base64Secret),
   /** ISO time until which `previous` still signs. */
-  previousUntil: z.iso.datetime().optional(),
+  previousUntil: z.optional(z.iso.datetime()),
 });
 export type SigningSecretsDocument = z.infer<typeof SigningSecretsDocument>;
 

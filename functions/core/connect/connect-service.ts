@@ -1,5 +1,5 @@
 /** Connecting a Garmin account: password login (asynchronous, with MFA), token import or a service ticket. */
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { ConnectionView, ConnectWithPasswordBody, ExchangeTicketBody, ImportTokensBody } from '../shared/api-schemas';
 import { type BridgeErrorCode, type ExchangeRequest, type VerifyRequest, authResultOf } from '../shared/bridge-protocol';
 import { AppError, rateLimited } from '../shared/errors';

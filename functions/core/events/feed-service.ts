@@ -1,26 +1,30 @@
 /** GET /garmin/changes: the caller's change feed, oldest first, from an opaque cursor. */
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { AppError } from '../shared/errors';
+import { once } from '../shared/once';
 import { FeedCursorExpiredError, InvalidCursorError } from '../shared/ports';
 import type { ServiceDeps } from '../shared/deps';
 import { EVENT_LIMITS } from './rules';
-import { AppEvent } from './schema';
+import { eventSchemas } from './schema';
 
 export const MAX_FEED_PAGE = 100;
 
 export const ChangesQuery = z.strictObject({
-  cursor: z.string().min(1).max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_FEED_PAGE).default(MAX_FEED_PAGE),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_FEED_PAGE)), MAX_FEED_PAGE),
 });
 
-export const ChangesResponse = z.object({
-  items: z.array(AppEvent),
-  /** Always present: pass it next time, also when `items` is empty (it keeps the cursor fresh). */
-  nextCursor: z.string(),
-  /** More items wait after these: read again at once. */
-  hasMore: z.boolean(),
-});
-export type ChangesResponse = z.infer<typeof ChangesResponse>;
+/** The answer's schema: read only by the OpenAPI document (the answer is typed by it, never parsed), so built on the first call. */
+export const changesResponseSchema = once(() =>
+  z.object({
+    items: z.array(eventSchemas().AppEvent),
+    /** Always present: pass it next time, also when `items` is empty (it keeps the cursor fresh). */
+    nextCursor: z.string(),
+    /** More items wait after these: read again at once. */
+    hasMore: z.boolean(),
+  }),
+);
+export type ChangesResponse = z.infer<ReturnType<typeof changesResponseSchema>>;
 
 export class FeedService {
   constructor(private readonly deps: Pick<ServiceDeps, 'feed' | 'clock'>) {}

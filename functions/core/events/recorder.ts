@@ -6,7 +6,7 @@
 import type { ConnectionRecord } from '../shared/ports';
 import type { ServiceDeps } from '../shared/deps';
 import { type DataChanges, type EventDraft, connectionEvents, dataChangedEvents } from './rules';
-import { AppEvent } from './schema';
+import { eventSchemas } from './schema';
 
 export class EventRecorder {
   constructor(private readonly deps: Pick<ServiceDeps, 'clock' | 'newId' | 'events'>) {}
@@ -44,6 +44,7 @@ export class EventRecorder {
     if (!this.deps.events || drafts.length === 0) return;
     const timestamp = this.deps.clock.now().toISOString();
     // Parsed, so a rule that built a malformed event fails here and not at the app.
+    const { AppEvent } = eventSchemas();
     const events = drafts.map((d) =>
       AppEvent.parse({ id: `evt_${this.deps.newId().replaceAll('-', '')}`, version: 1, timestamp, userId, ...d }),
     );

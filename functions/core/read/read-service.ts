@@ -1,5 +1,5 @@
 /** What the app reads: activities, daily summaries and the profile, as stored; a read of the user's data pulls their schedule (read-cadence.ts). */
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type {
   ActivitiesQuery,
   ActivityView,
@@ -65,7 +65,7 @@ export class ReadService {
   }
 
   /** The energy budget of each stored day of the range, oldest first (functions/core/read/energy.ts). */
-  async energy(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof EnergyResponse>> {
+  async energy(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<EnergyResponse> {
     const [days, activities] = await this.read(
       userId,
       Promise.all([this.deps.data.queryDailySummaries(userId, query.from, query.to), storedActivities(this.deps.data, userId, query.from, query.to)]),
@@ -74,23 +74,23 @@ export class ReadService {
   }
 
   /** Weigh-ins of the range, oldest first (read/wellness.ts). */
-  async weight(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof WeightResponse>> {
+  async weight(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<WeightResponse> {
     const days = await this.read(userId, this.deps.data.queryWellnessDays(userId, 'weight', query.from, query.to));
     return { items: days.flatMap(weighInsOf) };
   }
 
-  async hydration(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof HydrationResponse>> {
+  async hydration(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<HydrationResponse> {
     const days = await this.read(userId, this.deps.data.queryWellnessDays(userId, 'hydration', query.from, query.to));
     return { items: days.map(hydrationOf) };
   }
 
   /** Nights by the morning they ended; a day without a recorded night is left out. */
-  async sleep(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<z.infer<typeof SleepResponse>> {
+  async sleep(userId: string, query: z.output<typeof DailySummariesQuery>): Promise<SleepResponse> {
     const days = await this.read(userId, this.deps.data.queryWellnessDays(userId, 'sleep', query.from, query.to));
     return { items: days.flatMap((day) => sleepOf(day) ?? []) };
   }
 
-  async profile(userId: string): Promise<z.infer<typeof ProfileResponse>> {
+  async profile(userId: string): Promise<ProfileResponse> {
     const stored = await this.deps.data.getProfile(userId);
     if (!stored) throw new AppError('NOT_CONNECTED', 'No Garmin profile has been synced for this user');
     const p = stored.profile;

@@ -2,18 +2,21 @@
  * The write routes' bodies and answers (POST /garmin/weight, /garmin/hydration). Apart from
  * api-schemas.ts so the read API's schemas stay as they are; the OpenAPI lists both.
  */
-import * as z from 'zod';
-import { HydrationDayView, WeighInView } from './api-schemas';
+import * as z from './zod';
+import { responseSchemas } from './api-schemas';
 import { BodyComposition, IsoDate, WRITE_LIMITS } from './bridge-protocol';
+import { once } from './once';
 
 /** The Idempotency-Key header every write carries (the route table names it): one key per intended write, reused only by its retries. */
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
 export const IdempotencyKey = z
   .string()
-  .min(1)
-  .max(MAX_IDEMPOTENCY_KEY_LENGTH)
-  .regex(IDEMPOTENCY_KEY_PATTERN, 'expected visible ASCII characters only (a UUID, say)');
+  .check(
+    z.minLength(1),
+    z.maxLength(MAX_IDEMPOTENCY_KEY_LENGTH),
+    z.regex(IDEMPOTENCY_KEY_PATTERN, 'expected visible ASCII characters only (a UUID, say)'),
+  );
 
 /** Garmin Connect's own era: a date outside it is a client bug, not a weigh-in (and some would not format as a local time). */
 const EARLIEST = '2000-01-01';
@@ -29,25 +32,38 @@ const MASSES = ['muscleMassKg', 'boneMassKg'] as const;
 
 export const WeightWriteBody = z
   .strictObject({
-    timestamp: z.iso.datetime({ offset: true }).regex(IN_ERA, ERA).describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
-    weightKg: z.number().min(WRITE_LIMITS.minWeightKg).max(WRITE_LIMITS.maxWeightKg).describe(`Weight, kg; at most ${WRITE_LIMITS.maxFitWeightKg} with any body-composition field (a FIT weight field holds no more)`),
-    bodyFatPct: COMPOSITION.bodyFatPct.describe('Body fat, percent of the weight'),
-    bodyWaterPct: COMPOSITION.bodyWaterPct.describe('Body water, percent of the weight'),
-    muscleMassKg: COMPOSITION.muscleMassKg.describe('Muscle mass, kg (at most the weight)'),
-    boneMassKg: COMPOSITION.boneMassKg.describe('Bone mass, kg (at most the weight)'),
-    bmi: COMPOSITION.bmi.describe('Body mass index'),
+    timestamp: z.iso
+      .datetime({ offset: true })
+      .check(
+        z.regex(IN_ERA, ERA),
+        z.describe(`When the weigh-in was taken, with its offset or Z, from ${EARLIEST} to ${LATEST}; its day is the local day in the user's Garmin zone`),
+      ),
+    weightKg: z
+      .number()
+      .check(
+        z.gte(WRITE_LIMITS.minWeightKg),
+        z.lte(WRITE_LIMITS.maxWeightKg),
+        z.describe(`Weight, kg; at most ${WRITE_LIMITS.maxFitWeightKg} with any body-composition field (a FIT weight field holds no more)`),
+      ),
+    bodyFatPct: COMPOSITION.bodyFatPct.check(z.describe('Body fat, percent of the weight')),
+    bodyWaterPct: COMPOSITION.bodyWaterPct.check(z.describe('Body water, percent of the weight')),
+    muscleMassKg: COMPOSITION.muscleMassKg.check(z.describe('Muscle mass, kg (at most the weight)')),
+    boneMassKg: COMPOSITION.boneMassKg.check(z.describe('Bone mass, kg (at most the weight)')),
+    bmi: COMPOSITION.bmi.check(z.describe('Body mass index')),
   })
-  .superRefine((body, ctx) => {
-    // A FIT weight_scale message holds the weight in uint16 hundredths of a kg.
-    if (bodyCompositionOf(body) && body.weightKg > WRITE_LIMITS.maxFitWeightKg) {
-      ctx.addIssue({ code: 'custom', path: ['weightKg'], message: `must be at most ${WRITE_LIMITS.maxFitWeightKg} with body composition` });
-    }
-    for (const mass of MASSES) {
-      const value = body[mass];
-      if (value !== undefined && value > body.weightKg) ctx.addIssue({ code: 'custom', path: [mass], message: 'must be at most weightKg' });
-    }
-  })
-  .describe('A weigh-in; with any body-composition field it reaches Garmin as a FIT file upload (the library\'s add_body_composition), else as a manual entry');
+  .check(
+    z.superRefine((body, ctx) => {
+      // A FIT weight_scale message holds the weight in uint16 hundredths of a kg.
+      if (bodyCompositionOf(body) && body.weightKg > WRITE_LIMITS.maxFitWeightKg) {
+        ctx.addIssue({ code: 'custom', path: ['weightKg'], message: `must be at most ${WRITE_LIMITS.maxFitWeightKg} with body composition` });
+      }
+      for (const mass of MASSES) {
+        const value = body[mass];
+        if (value !== undefined && value > body.weightKg) ctx.addIssue({ code: 'custom', path: [mass], message: 'must be at most weightKg' });
+      }
+    }),
+    z.describe("A weigh-in; with any body-composition field it reaches Garmin as a FIT file upload (the library's add_body_composition), else as a manual entry"),
+  );
 
 /** The body composition a weigh-in names, or undefined when it names none (a manual entry). */
 export function bodyCompositionOf(body: BodyComposition): BodyComposition | undefined {
@@ -56,20 +72,25 @@ export function bodyCompositionOf(body: BodyComposition): BodyComposition | unde
 }
 
 export const HydrationWriteBody = z.strictObject({
-  date: IsoDate.regex(IN_ERA, ERA).describe(`The local day the intake is added to, from ${EARLIEST} to ${LATEST}`),
-  ml: z.int().min(1).max(WRITE_LIMITS.maxHydrationMl).describe('Added to the day\'s intake'),
+  date: IsoDate.check(z.regex(IN_ERA, ERA), z.describe(`The local day the intake is added to, from ${EARLIEST} to ${LATEST}`)),
+  ml: z.int().check(z.gte(1), z.lte(WRITE_LIMITS.maxHydrationMl), z.describe("Added to the day's intake")),
 });
 
 const readBack = 'null when Garmin took the write but the read of the day that follows it failed: the next sync brings the day';
 
-export const WeightWriteResponse = z.object({
-  date: IsoDate,
-  weighIns: z.array(WeighInView).nullable().describe(`The day's weigh-ins after the write (GET /garmin/weight's items); ${readBack}`),
-});
-
-export const HydrationWriteResponse = z.object({
-  date: IsoDate,
-  hydration: HydrationDayView.nullable().describe(`The day after the write (GET /garmin/hydration's item); ${readBack}`),
+/** The writes' answers: like api-schemas.ts's, read only by the OpenAPI document, so built on the first call. */
+export const writeResponseSchemas = once(() => {
+  const { WeighInView, HydrationDayView } = responseSchemas();
+  return {
+    WeightWriteResponse: z.object({
+      date: IsoDate,
+      weighIns: z.nullable(z.array(WeighInView)).check(z.describe(`The day's weigh-ins after the write (GET /garmin/weight's items); ${readBack}`)),
+    }),
+    HydrationWriteResponse: z.object({
+      date: IsoDate,
+      hydration: z.nullable(HydrationDayView).check(z.describe(`The day after the write (GET /garmin/hydration's item); ${readBack}`)),
+    }),
+  };
 });
 
 export type WeightWriteBody = z.infer<typeof WeightWriteBody>;

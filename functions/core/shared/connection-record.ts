@@ -4,7 +4,7 @@
  * name in snake_case), which fields an update may remove (the optional ones) and how an item
  * is read. Adding a field is one line here (plus its test).
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { ConnectionStatusSchema } from './statuses';
 import { SyncCursorsSchema } from './sync-cursors';
 
@@ -19,21 +19,21 @@ export const ConnectionRecordSchema = z.object({
   userId: z.string(),
   username: z.string(),
   /** Vault ciphertext; absent when the user chose not to remember it. */
-  password: z.string().optional(),
+  password: z.optional(z.string()),
   /** Vault ciphertext of the garminconnect token blob. */
   tokens: z.string(),
   isActive: z.boolean(),
   status: ConnectionStatusSchema,
-  displayName: z.string().optional(),
+  displayName: z.optional(z.string()),
   /** User's Garmin time zone, when known. */
-  timeZone: z.string().optional(),
+  timeZone: z.optional(z.string()),
   /** What the user chose to sync; absent: the default (shared/data-types.ts). Kept by a re-login to the same account. */
-  dataTypes: z.array(z.enum(DATA_TYPES)).optional(),
-  lastSyncTime: z.string().optional(),
+  dataTypes: z.optional(z.array(z.enum(DATA_TYPES))),
+  lastSyncTime: z.optional(z.string()),
   /** ISO time of the next scheduled sync; absent when not scheduled (needs_reauth). */
-  nextSyncTime: z.string().optional(),
-  lastError: ConnectionErrorSchema.optional(),
-  consecutiveFailures: z.number().int(),
+  nextSyncTime: z.optional(z.string()),
+  lastError: z.optional(ConnectionErrorSchema),
+  consecutiveFailures: z.int(),
   cursors: SyncCursorsSchema,
   createdAt: z.string(),
   /**
@@ -43,9 +43,9 @@ export const ConnectionRecordSchema = z.object({
    * running) lands on a newer one. Increasing (at least the epoch ms of its creation), so
    * it also orders connections across a disconnect. Absent (0) on records older than it.
    */
-  generation: z.number().int().optional(),
+  generation: z.optional(z.int()),
   /** Optimistic concurrency: incremented by every write. */
-  version: z.number().int(),
+  version: z.int(),
 });
 export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
 
@@ -56,10 +56,12 @@ export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
 export type ScheduleField = 'nextSyncTime' | 'lastSyncTime';
 
 /** What ConnectionStore.update may change: not the key or the version, never the schedule's fields (SyncService ends the lease with them). */
-export const ConnectionChangesSchema = ConnectionRecordSchema.omit({
-  userId: true,
-  version: true,
-  nextSyncTime: true,
-  lastSyncTime: true,
-} satisfies Record<'userId' | 'version' | ScheduleField, true>).partial();
+export const ConnectionChangesSchema = z.partial(
+  z.omit(ConnectionRecordSchema, {
+    userId: true,
+    version: true,
+    nextSyncTime: true,
+    lastSyncTime: true,
+  } satisfies Record<'userId' | 'version' | ScheduleField, true>),
+);
 export type ConnectionChanges = z.infer<typeof ConnectionChangesSchema>;

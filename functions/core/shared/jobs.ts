@@ -1,15 +1,15 @@
 /** Messages between functions: sync jobs on the queue, connect jobs to the connect worker. */
-import * as z from 'zod';
+import * as z from './zod';
 import { SyncReasonSchema } from './statuses';
 
 export const SyncJobMessage = z.strictObject({
-  userId: z.string().min(1).max(128),
+  userId: z.string().check(z.minLength(1), z.maxLength(128)),
   reason: SyncReasonSchema,
-  dueAt: z.iso.datetime().optional(),
-  claim: z.string().min(1).max(64).optional(),
+  dueAt: z.optional(z.iso.datetime()),
+  claim: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
 export const ConnectJobMessage = z.strictObject({
-  userId: z.string().min(1).max(128),
+  userId: z.string().check(z.minLength(1), z.maxLength(128)),
   attemptId: z.uuid(),
 });

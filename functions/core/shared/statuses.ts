@@ -2,7 +2,7 @@
  * The status enums, each defined once: the ports' types, the stores' item schemas, the sync
  * jobs on the queue and the API's answers all take them from here.
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 /** A connection's sync state. */
 export const ConnectionStatusSchema = z.enum(['active', 'backing_off', 'needs_reauth']);

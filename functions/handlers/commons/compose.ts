@@ -20,7 +20,8 @@ import { DynamoEventFeed } from '../../adapters/events/dynamo-event-feed';
 import { FeedAndWebhooks } from '../../adapters/events/feed-and-webhooks';
 import type { SqsWebhookQueue } from '../../adapters/webhooks/sqs-webhook-queue';
 import type { Clock, ConnectWorkerInvoker, GarminBridge, SyncQueue, Vault } from '../../core/shared/ports';
-import { type Services, createServices } from '../../core/services';
+import type { ServiceDeps } from '../../core/shared/deps';
+import { type Services, type SyncServices, createServices, createSyncServices } from '../../core/services';
 import type { ApiRequestLimits } from '../../core/shared/request-throttle';
 import type { DispatchServices } from '../dispatch';
 
@@ -50,11 +51,12 @@ const connectionStore = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => n
 const garminGuard = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoGarminGuardStore(doc, tables.data);
 const scheduleStore = ({ doc, tables }: Pick<Adapters, 'doc' | 'tables'>) => new DynamoScheduleStore(doc, tables.connections);
 
-export const composeServices = (adapters: Adapters): Services => {
+/** The services' dependencies over the deployed (or local) adapters. */
+const composeDeps = (adapters: Adapters): ServiceDeps => {
   const { doc, tables } = adapters;
   const clock = clockOf(adapters);
   const feed = new DynamoEventFeed(doc, tables.events, clock);
-  return createServices({
+  return {
     clock,
     connections: connectionStore(adapters),
     attempts: new DynamoAttemptStore(doc, tables.attempts),
@@ -83,8 +85,13 @@ export const composeServices = (adapters: Adapters): Services => {
     ...(adapters.backfillDays !== undefined ? { backfillDays: adapters.backfillDays } : {}),
     newId: randomUUID,
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  });
+  };
 };
+
+export const composeServices = (adapters: Adapters): Services => createServices(composeDeps(adapters));
+
+/** A sync worker's: the same dependencies, the sync service alone. */
+export const composeSyncServices = (adapters: Adapters): SyncServices => createSyncServices(composeDeps(adapters));
 
 /** Dispatch's services: the schedule, the sync queue, the clock and the service-wide Garmin limits, nothing else. */
 export const composeDispatch = (adapters: Pick<Adapters, 'doc' | 'tables' | 'queue' | 'clock'>): DispatchServices => ({

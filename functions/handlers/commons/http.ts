@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { isThrottlingError } from '@smithy/core/retry';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../../core/shared/zod';
 import { type ApiFunction, API_ROUTES, type HeaderSpec, type RouteKey, type RouteSpec, type RoutesOf, routeSpec } from '../../api/routes';
 import { isReservedPartition } from '../../core/shared/reserved-partitions';
 import { AppError } from '../../core/shared/errors';
@@ -20,10 +20,10 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
 type Spec<K extends RouteKey> = (typeof API_ROUTES)[K];
 type Part<K extends RouteKey, F extends string> = Spec<K> extends Record<F, infer P> ? P : undefined;
-type Parsed<P> = P extends { schema: infer S extends z.ZodType } ? z.output<S> : undefined;
-type ParsedBody<B> = B extends { schema: infer S extends z.ZodType; required: true }
+type Parsed<P> = P extends { schema: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
+type ParsedBody<B> = B extends { schema: infer S extends z.ZodMiniType; required: true }
   ? z.output<S>
-  : B extends { schema: infer S extends z.ZodType }
+  : B extends { schema: infer S extends z.ZodMiniType }
     ? z.output<S> | undefined
     : undefined;
 
@@ -82,7 +82,7 @@ const bodyOf = (event: HttpEvent): unknown => {
 };
 
 /** Validates input; the message names fields and rules, never the values sent. */
-export const parse = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> => {
+export const parse = <S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.output<S> => {
   const result = schema.safeParse(value ?? (what === 'body' ? undefined : {}));
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${[what, ...i.path].join('.')}: ${i.message}`);

@@ -9,7 +9,7 @@
 import { secretsApi } from '../../adapters/aws/secrets-api';
 import { sqsApi } from '../../adapters/aws/sqs-api';
 import { BatchingBridge } from '../../adapters/bridge/batching-bridge';
-import { createGarminBridge } from '../../adapters/bridge/bridge-client';
+import { lambdaGarminBridge } from '../../adapters/bridge/bridge-client';
 import { createDocumentClient } from '../../adapters/dynamo/client';
 import { TABLES, type TableKey } from '../../adapters/dynamo/tables';
 import { LambdaConnectInvoker } from '../../adapters/invoker/lambda-connect-invoker';
@@ -19,9 +19,9 @@ import type { DeliveryDeps } from '../../adapters/webhooks/delivery-worker';
 import { SigningSecretsSource } from '../../adapters/webhooks/signing-secrets';
 import { ENV, readEnv } from '../../core/shared/env';
 import type { GarminBridge } from '../../core/shared/ports';
-import type { Services } from '../../core/services';
+import type { Services, SyncServices } from '../../core/services';
 import type { DispatchServices } from '../dispatch';
-import { type Adapters, composeDispatch, composeServices, once } from './compose';
+import { type Adapters, composeDispatch, composeServices, composeSyncServices, once } from './compose';
 
 export { type DeliveryDeps, type DeliveryObserver, deliverRecord } from '../../adapters/webhooks/delivery-worker';
 
@@ -36,21 +36,20 @@ const tables = (): Adapters['tables'] => ({
 
 const syncQueue = () => new SqsSyncQueue(readEnv(ENV.syncQueueUrl));
 
-const deployedServices = (bridge: () => GarminBridge): Services =>
-  composeServices({
-    doc: createDocumentClient(),
-    tables: tables(),
-    vault: once(() => createSecretsManagerVault()),
-    bridge: once(bridge),
-    queue: once(syncQueue),
-    connectWorker: once(() => new LambdaConnectInvoker(readEnv(ENV.connectWorkerFunctionName))),
-  });
+const deployedAdapters = (bridge: () => GarminBridge): Adapters => ({
+  doc: createDocumentClient(),
+  tables: tables(),
+  vault: once(() => createSecretsManagerVault()),
+  bridge: once(bridge),
+  queue: once(syncQueue),
+  connectWorker: once(() => new LambdaConnectInvoker(readEnv(ENV.connectWorkerFunctionName))),
+});
 
-export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => deployedServices(() => createGarminBridge({ transport: 'lambda' })));
+export const servicesFromEnvironment: () => Services = /* @__PURE__ */ once(() => composeServices(deployedAdapters(() => lambdaGarminBridge())));
 
-/** The sync worker's: the fetches of one SQS batch share one bridge invocation (adapters/bridge/batching-bridge.ts). */
-export const syncWorkerServicesFromEnvironment: () => Services = /* @__PURE__ */ once(() =>
-  deployedServices(() => new BatchingBridge(createGarminBridge({ transport: 'lambda' }))),
+/** The sync worker's: the sync alone; the fetches of one SQS batch share one bridge invocation (adapters/bridge/batching-bridge.ts). */
+export const syncWorkerServicesFromEnvironment: () => SyncServices = /* @__PURE__ */ once(() =>
+  composeSyncServices(deployedAdapters(() => new BatchingBridge(lambdaGarminBridge()))),
 );
 
 const notInThisFunction = (what: string) => (): never => {

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BridgeRequest } from '../../../functions/core/shared/bridge-protocol';
-import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
+import { stdioGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { StdioBridgeTransport, type StdioTransportOptions } from '../../../functions/adapters/bridge/stdio-transport';
 import { REPO_ROOT } from '../../../scripts/local/paths';
@@ -183,8 +183,8 @@ describe('stdio transport (real Python bridge)', () => {
     expect((await rejectionOf(bridge.call({ op: 'ping' }), BridgeTransportError)).reason).toBe('spawn-failed');
   });
 
-  it('is what createGarminBridge builds for "stdio"', async () => {
-    const bridge = createGarminBridge({ transport: 'stdio', ...bridgeOptions([]) });
+  it('is what stdioGarminBridge builds', async () => {
+    const bridge = stdioGarminBridge(bridgeOptions([]));
     cleanups.push(() => bridge.close());
     expect((await bridge.call({ op: 'ping' })).ok).toBe(true);
   });

@@ -9,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsApi } from '../../../functions/adapters/aws/secrets-api';
 import { runWebhooksCli } from '../../../functions/adapters/webhooks/webhooks-cli';
-import { EVENT_TYPES } from '../../../functions/core/events/schema';
+import { type AppEventType, eventSchemas } from '../../../functions/core/events/schema';
 import { WebhookReceiver } from '../../../scripts/local/webhook-receiver';
 import { harnessForFile, PASSWORD, startHarness } from '../core/harness';
 import { advance, connectAndBackfill, newAccount, recordedActivity, scheduledSync } from '../garmin/garmin-world';
@@ -77,7 +77,7 @@ describe('webhooks', () => {
     await deliver();
     const seen = new Set([...typesOf(user), ...typesOf(reauthUser)]);
     // tokens_expiring has its own test below (it needs weeks).
-    expect([...seen].sort()).toEqual(EVENT_TYPES.filter((t) => t !== 'connection.tokens_expiring').sort());
+    expect([...seen].sort()).toEqual((Object.keys(eventSchemas().EVENT_SCHEMAS) as AppEventType[]).filter((t) => t !== 'connection.tokens_expiring').sort());
     expect(receiver.refused).toEqual([]);
     const byType = Object.fromEntries(eventsOf(user).map((e) => [e.type, e]));
     expect(byType['sync.failing']?.data).toMatchObject({ consecutiveFailures: 3 });

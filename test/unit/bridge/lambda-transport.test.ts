@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeRequest, BridgeResponse } from '../../../functions/core/shared/bridge-protocol';
 import type { ConnectJob } from '../../../functions/core/shared/ports';
-import { createGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
+import { lambdaGarminBridge } from '../../../functions/adapters/bridge/bridge-client';
 import { BridgeTransportError, InvalidBridgeRequestError } from '../../../functions/adapters/bridge/errors';
 import { LambdaBridgeTransport } from '../../../functions/adapters/bridge/lambda-transport';
 import { LambdaConnectInvoker } from '../../../functions/adapters/invoker/lambda-connect-invoker';
@@ -119,12 +119,12 @@ describe('Lambda transport (the signed Invoke against a local Invoke endpoint)',
     expect(lambda.seen).toHaveLength(0);
   });
 
-  it('is what createGarminBridge builds for "lambda", named by BRIDGE_FUNCTION_NAME', async () => {
+  it('is what lambdaGarminBridge builds, named by BRIDGE_FUNCTION_NAME', async () => {
     const previous = process.env.BRIDGE_FUNCTION_NAME;
     process.env.BRIDGE_FUNCTION_NAME = 'bridge-from-env';
     try {
       lambda.reply({ payload: JSON.stringify(PONG) });
-      const fromEnv = createGarminBridge({ transport: 'lambda', client: lambda.client });
+      const fromEnv = lambdaGarminBridge({ client: lambda.client });
       await fromEnv.call({ op: 'ping' });
       expect(lambda.seen[0]?.path).toBe('/2015-03-31/functions/bridge-from-env/invocations');
     } finally {

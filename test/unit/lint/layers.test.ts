@@ -29,6 +29,10 @@ describe('dependency direction', () => {
     ['functions/core/sync/x.ts', "import { createServices } from '../services';"],
     ['functions/adapters/dynamo/x.ts', "import { SyncService } from '../../core/sync/sync-service';"],
     ['functions/adapters/dynamo/x.ts', "import { PATHS } from '../../../scripts/local/paths';"],
+    // One zod in the bundles: zod/mini through core/shared/zod.ts, never classic beside it.
+    ['functions/adapters/dynamo/x.ts', "import * as z from 'zod';"],
+    ['functions/core/sync/x.ts', "import { z } from 'zod/v4';"],
+    ['functions/handlers/x.ts', "import * as z from 'zod/mini';"],
   ])('refuses %s importing %s', async (file, line) => {
     expect(await problems(file, `${line}\nexport const used = 1;\n`)).toHaveLength(1);
   });
@@ -43,6 +47,7 @@ describe('dependency direction', () => {
     ['functions/core/sync/x.ts', "import { LoginGate } from '../connect/login-gate';"],
     ['functions/core/shared/x.ts', "import type { AppEvent } from '../events/schema';"],
     ['functions/adapters/events/x.ts', "import { EVENT_LIMITS } from '../../core/events/rules';"],
+    ['functions/adapters/dynamo/x.ts', "import * as z from '../../core/shared/zod';"],
   ])('allows %s importing %s', async (file, line) => {
     expect(await problems(file, `${line}\nexport const used = 1;\n`)).toEqual([]);
   });

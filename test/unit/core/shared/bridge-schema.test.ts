@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BridgeRequest, bridgeJsonSchema } from '../../../../functions/core/shared/bridge-protocol';
+import { bridgeJsonSchema, bridgeSchemas } from '../../../../functions/core/shared/bridge-protocol';
 import { BRIDGE_SCHEMA_PATH, renderBridgeSchema } from '../../../../scripts/bridge-schema';
 
 describe('bridge protocol schema', () => {
@@ -9,6 +9,7 @@ describe('bridge protocol schema', () => {
   });
 
   it('refuses impossible dates and unknown fields before anything is sent', () => {
+    const { BridgeRequest } = bridgeSchemas();
     const base = { op: 'fetch', tokens: '{"di_token":"x"}' };
     expect(BridgeRequest.safeParse({ ...base, activities: { startDate: '2026-02-30' } }).success).toBe(false);
     expect(BridgeRequest.safeParse({ ...base, surprise: true }).success).toBe(false);
