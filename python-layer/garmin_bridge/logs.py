@@ -78,7 +78,15 @@ class JsonFormatter(logging.Formatter):
             # Scrubbed before json.dumps escapes them, and the line again after.
             "message": scrub(record.getMessage()),
         }
-        for key in ("requestId", "op", "durationMs", "garminRequests", "errorCode"):
+        for key in (
+            "requestId",
+            "op",
+            "durationMs",
+            "garminRequests",
+            "errorCode",
+            "calls",
+            "failed",
+        ):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:

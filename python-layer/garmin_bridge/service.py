@@ -47,8 +47,12 @@ def envelope(
     return response
 
 
-def handle(raw: Any) -> dict[str, Any]:
-    """Answer one request. Never raises: every failure becomes an error response."""
+def handle(raw: Any, in_batch: bool = False) -> dict[str, Any]:
+    """Answer one request. Never raises: every failure becomes an error response.
+
+    A call of a batch logs its line at DEBUG when it succeeded: the batch's own line
+    and the worker's line per sync already say it, and CloudWatch bills every byte.
+    A failed call keeps its INFO line with the error code."""
     http_log.install()
     started = time.monotonic()
     request_id = raw.get("id") if isinstance(raw, dict) else None
@@ -69,7 +73,8 @@ def handle(raw: Any) -> dict[str, Any]:
             log.count,
             int((time.monotonic() - started) * 1000),
         )
-        _LOGGER.info(
+        _LOGGER.log(
+            logging.DEBUG if in_batch and outcome.error is None else logging.INFO,
             "bridge call done",
             extra={
                 "requestId": response["id"],
@@ -96,7 +101,7 @@ def handle_batch(raw: Any) -> dict[str, Any]:
     with ThreadPoolExecutor(
         max_workers=len(calls), thread_name_prefix="bridge-batch"
     ) as pool:
-        responses = list(pool.map(handle, calls))
+        responses = list(pool.map(lambda call: handle(call, in_batch=True), calls))
     duration_ms = int((time.monotonic() - started) * 1000)
     _LOGGER.info(
         "bridge batch done",

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -114,6 +115,32 @@ def test_one_users_failures_never_reach_the_others(
     assert responses["broken"]["error"]["code"] == "TOKEN_REJECTED"
     # A failed call still returns its tokens, so a rotation is never lost.
     assert responses["limited"]["tokens"] is not None
+
+
+def test_a_batch_logs_one_info_line_and_a_failed_call_its_own(
+    bridge: BridgeProcess, sim: Simulator, bridge_log: Path
+) -> None:
+    athlete = _login(bridge, ATHLETE)
+    written = bridge_log.stat().st_size
+
+    _batch(bridge, _fetch("ok", athlete), _fetch("broken", '{"di_token": null}'))
+
+    with bridge_log.open() as log:
+        log.seek(written)
+        lines = [json.loads(line) for line in log if line.startswith("{")]
+    info = [line for line in lines if line["level"] != "DEBUG"]
+    # The success is in the batch's line (and the worker's per sync): DEBUG alone.
+    assert [(line["message"], line.get("requestId")) for line in info] == [
+        ("bridge call done", "broken"),
+        ("bridge batch done", info[-1]["requestId"]),
+    ]
+    assert info[0]["errorCode"] == "TOKEN_REJECTED"
+    assert {"calls": 2, "failed": 1}.items() <= info[-1].items()
+    done = [line for line in lines if line["message"] == "bridge call done"]
+    assert {line["requestId"]: line["level"] for line in done} == {
+        "ok": "DEBUG",
+        "broken": "INFO",
+    }
 
 
 def test_revoked_tokens_fail_that_call_alone(

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the scheduled sync measured side by side with a naive baseline, in one
- * process, over the real pieces (Garmin simulator, DynamoDB Local, moto SQS, the real stdio
+ * process, over the real pieces (Garmin simulator, DynamoDB Local, ElasticMQ's SQS, the real stdio
  * Python bridge with the pinned garminconnect, the real handlers). Writes bench/results.json
  * and bench/results.md and prints the table. See scripts/bench/README.md for what each
  * number means and how it is measured.
@@ -20,6 +20,7 @@ import { EMPTY_HISTOGRAM, countUpload } from '../../functions/core/sync/cadence'
 
 import { REPO_ROOT } from '../local/paths';
 import { type MeterSnapshot, diffSnapshots, emptySnapshot, totals } from './ddb-meter';
+import { type LogSnapshot, diffLogs } from './log-meter';
 import { NaiveSync } from './naive';
 import { ATHLETE, connectViaApi, PASSWORD, seedUser, seedUsers } from './seed';
 import { renderMarkdown, type BenchResults, type SyncCost, type Throughput } from './report';
@@ -50,16 +51,30 @@ interface Measured<T> {
   value: T;
   counters: SimCounters;
   ddb: MeterSnapshot;
+  /** The JSON log lines written meanwhile (scripts/bench/log-meter.ts). */
+  logs: LogSnapshot;
+  /** dispatch's SendMessageBatch calls meanwhile. */
+  sqsSends: number;
 }
 
 const nonZero = (counts: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 
+const DISPATCH_SENDS = 'dispatch:SendMessageBatch';
+
 const measure = async <T>(sim: SimulatorClient, rt: BenchRuntime, run: () => Promise<T>): Promise<Measured<T>> => {
   await sim.resetCounters();
   const before = rt.meter.snapshot();
+  const logsBefore = rt.logs.snapshot();
+  const sendsBefore = rt.sqsCalls[DISPATCH_SENDS] ?? 0;
   const value = await run();
-  return { value, counters: await sim.counters(), ddb: diffSnapshots(rt.meter.snapshot(), before) };
+  return {
+    value,
+    counters: await sim.counters(),
+    ddb: diffSnapshots(rt.meter.snapshot(), before),
+    logs: diffLogs(rt.logs.snapshot(), logsBefore),
+    sqsSends: (rt.sqsCalls[DISPATCH_SENDS] ?? 0) - sendsBefore,
+  };
 };
 
 /** Items the brief counts: DataStore upserts (activities, summaries, profile) + connection writes (claim, update). */
@@ -217,6 +232,9 @@ const throughputOf = (
     bridgeFetchMsP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
     bridgeInvocationsPerSync: fetchesPerInvocation.length / unique,
     usersPerBridgeInvocation: fetchesPerInvocation.reduce((s, n) => s + n, 0) / Math.max(1, fetchesPerInvocation.length),
+    workerInvocations: work.batchSizes.length,
+    sqsRequests: { send: measured.sqsSends, receive: work.receives, emptyReceive: work.emptyReceives, delete: work.deleteBatches },
+    logs: measured.logs,
   };
 };
 
@@ -227,7 +245,7 @@ const throughputOf = (
 log('static: bundling the handlers and timing cold imports');
 results.static = { bundles: await measureBundles(5), bridgeImport: measureBridgeImport(5) };
 
-log('starting DynamoDB Local, moto and the Garmin simulator');
+log('starting DynamoDB Local, moto (Secrets Manager), ElasticMQ (SQS) and the Garmin simulator');
 const stack = await startBenchStack();
 const sim = new SimulatorClient(stack.simulator.endpoint);
 const runtimes: BenchRuntime[] = [];

@@ -22,7 +22,8 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
     '',
     `Rendered by \`npm run bench\` (run ${r.meta.startedAt}; \`scripts/bench/cost-model.ts\`, prices and assumptions in ` +
       '`scripts/bench/summary.ts`): edit those, not this page. The measured units are the benchmark\'s simulated day of one ' +
-      'caught-up user (Garmin requests, DynamoDB write and read units per scheduled sync, `bench/results.md`); what one machine ' +
+      'caught-up user (Garmin requests, DynamoDB write and read units per scheduled sync, `bench/results.md`) and its ' +
+      'many-user run (SQS requests, log bytes); what one machine ' +
       'cannot measure is listed under assumptions. `docs/cost.md` is the first estimate, from first principles, before any measurement.',
     '',
     `**Result: ${usd(summary.costPerUserMonthUsd)} per user-month** (\`costPerUserMonthUsd\`, at ${a.users.toLocaleString('en-US')} users, ` +
@@ -53,6 +54,11 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
   row('DynamoDB RRU', ...cells((i) => i.rruPerSync));
   row('syncs per worker and bridge invocation', ...cells((i) => i.usersPerInvocation ?? 1));
   row("Garmin requests of an invocation's slowest sync", ...cells((i) => i.slowestCallRequests ?? i.garminRequestsPerSync));
+  row(
+    'SQS requests (send, receive, delete; before #14 assumed)',
+    ...cells((i) => i.sqsRequestsPerSync ?? a.unmeasuredSqsRequestsPerSync),
+  );
+  row('CloudWatch Logs KB (before #14 assumed)', ...cells((i) => i.logKbPerSync ?? a.unmeasuredLogKbPerSync));
   lines.push(
     '',
     '## Assumptions (not measurable on one machine)',
@@ -73,8 +79,14 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
     `* A dispatch run's service-wide writes (the Garmin budget's windows, ${fmt(writes.perRun)} WRU a run as measured) are shared by the users ` +
       `it claims: ${a.users.toLocaleString('en-US')} users × ${fmt(ours.syncsPerUserDay)} syncs a day / ${(24 * 60) / DISPATCH_RATE_MINUTES} runs ≈ ` +
       `${fmt(writes.claimsPerRun)} claims a run, so a sync's WRU above is its own ${fmt(writes.own)} + ${fmt(writes.perRun)} / ${fmt(writes.claimsPerRun)}.`,
-    `* SQS ${a.sqsRequestsPerSync} requests per sync (send batched by 10, receive, delete); logs ${a.logKbPerSync} KB per sync; ` +
-      `storage ${a.storageMbPerUser} MB per user; the keyring read every 5 min by ${a.warmWorkerContainers} warm worker containers.`,
+    `* SQS and logs are measured in the ${r.meta.users.toLocaleString('en-US')}-user run: dispatch's SendMessageBatch calls per sync, the ` +
+      'ReceiveMessage and DeleteMessageBatch calls per worker invocation (shared by the syncs of an invocation above), and the JSON lines ' +
+      'the functions and the bridge wrote at INFO (`bench/results.json` `throughput.ours.sqsRequests`, `.logs`); added ' +
+      `with what no local run shows: the event source mapping's idle long polls, ${a.sqsIdlePollers} pollers every ${a.sqsLongPollSeconds} s ` +
+      `(a fixed cost), Lambda's own platform lines, ${a.platformLogBytesPerInvocation} bytes per invocation of the worker and the bridge, and ` +
+      `CloudWatch's ${a.logEventOverheadBytes} bytes per log event. Before #14 both were assumed: ${a.unmeasuredSqsRequestsPerSync} SQS requests ` +
+      `and ${a.unmeasuredLogKbPerSync} KB of logs per sync.`,
+    `* Storage ${a.storageMbPerUser} MB per user; the keyring read every 5 min by ${a.warmWorkerContainers} warm worker containers.`,
     `* ${a.days}-day month, ${a.users.toLocaleString('en-US')} users; free tiers ignored.`,
     '',
     `## Arithmetic, ${a.users.toLocaleString('en-US')} users, one month`,
@@ -96,7 +108,8 @@ export const renderCostModel = (r: BenchResults, baseline: Baseline): string => 
       `${fmt(garminPerMonth(before) / 1e6)} M before #14, ${fmt(garminPerMonth(naive) / 1e6)} M for the naive baseline (one SSO login per sync among them).`,
     '',
     `Fixed per month, whatever the number of users: the keyring secret ($${PRICES.secretMonth}), the scheduler ` +
-      `(${usd(nowLines.find((l) => l.item === 'EventBridge Scheduler')?.usd ?? 0)}) and dispatch's own compute; everything else ` +
+      `(${usd(nowLines.find((l) => l.item === 'EventBridge Scheduler')?.usd ?? 0)}), the queue's idle polls ` +
+      `(${usd(((a.sqsIdlePollers * a.days * 86_400) / a.sqsLongPollSeconds) * PRICES.sqsRequest)}) and dispatch's own compute; everything else ` +
       `scales with the users, so the per-user figure holds at 100,000 users.`,
     '',
   );

@@ -1,14 +1,17 @@
 /**
  * `npm run bench -- --users 10000`: that many connected users end to end on this machine, as
- * deployed: dispatch runs → SQS (moto) → sync workers taking batches of 10 → one bridge
+ * deployed: dispatch runs → SQS (ElasticMQ) → sync workers taking batches of 10 → one bridge
  * invocation per batch (stdio bridge processes) → the Garmin simulator, DynamoDB Local metered.
- * Prints users per minute, failures (must be 0), Garmin requests, DynamoDB units and the
- * batching figures. Not part of the default `npm run bench` (it takes several minutes); it writes
- * no file.
+ * Prints users per minute, failures (must be 0), Garmin requests, DynamoDB units, SQS requests,
+ * log bytes and the batching figures as markdown on stdout (`> bench/scale-10000.md` keeps it).
+ * Not part of the default `npm run bench` (it takes about 15 minutes on 2 cores).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { SimulatorClient } from '../../test/support/simulator-client';
 import { diffSnapshots, totals } from './ddb-meter';
+import { diffLogs } from './log-meter';
 import { startBenchRuntime } from './runtime';
 import { ATHLETE, connectViaApi, seedUsers } from './seed';
 import { startBenchStack } from './stack';
@@ -29,6 +32,28 @@ const LOGINS = flag('logins', Math.min(USERS, 200));
 const MINUTE = 60_000;
 
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+
+/** Linux's clock ticks per second (USER_HZ), in which /proc reports CPU time. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by each process group (an emulator's, or this process's with its bridges), from /proc. */
+const cpuSecondsByGroup = (): Map<number, number> => {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ..."
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const group = Number(fields[2]);
+    out.set(group, (out.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+  }
+  return out;
+};
 
 const stack = await startBenchStack();
 const sim = new SimulatorClient(stack.simulator.endpoint);
@@ -53,7 +78,10 @@ try {
   log(`${USERS} users through dispatch → SQS → ${WORKERS} workers (batches of 10) → ${BRIDGES} bridge processes`);
   await sim.resetCounters();
   const ddbBefore = rt.meter.snapshot();
+  const logsBefore = rt.logs.snapshot();
+  const sqsBefore = { ...rt.sqsCalls };
   const invocationMark = rt.bridge.stats.fetchesPerInvocation.length;
+  const cpuBefore = cpuSecondsByGroup();
   const started = performance.now();
   // Dispatch runs as deployed (at most DEFAULT_DISPATCH.maxPerRun claims each, well within its
   // timeout), back to back instead of every 5 minutes, until nothing is due; workers receive
@@ -74,7 +102,18 @@ try {
     rt.work({ workers: WORKERS, target: () => (dispatched.done ? dispatched.claimed : Number.POSITIVE_INFINITY), idleMs: 120_000 }),
   ]);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSecondsByGroup();
+  const cpuOf = (group: number) => (cpuAfter.get(group) ?? 0) - (cpuBefore.get(group) ?? 0);
+  const ownGroup = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2]);
+  const cpu: Array<[string, number]> = [
+    ['handlers, dispatch and the receive loop (node) with the 2 bridge processes (Python)', cpuOf(ownGroup)],
+    ['DynamoDB Local', cpuOf(stack.dynamodb.pid)],
+    ['ElasticMQ (SQS)', cpuOf(stack.sqs.pid)],
+    ['Garmin simulator', cpuOf(stack.simulator.pid)],
+  ];
   const ddb = totals(diffSnapshots(rt.meter.snapshot(), ddbBefore));
+  const logs = diffLogs(rt.logs.snapshot(), logsBefore);
+  const sends = (rt.sqsCalls['dispatch:SendMessageBatch'] ?? 0) - (sqsBefore['dispatch:SendMessageBatch'] ?? 0);
   const counters = await sim.counters();
   const invocations = rt.bridge.stats.fetchesPerInvocation.slice(invocationMark);
 
@@ -86,6 +125,8 @@ try {
     synced += read.filter((c) => c?.status === 'active' && Date.parse(c.lastSyncTime ?? '') >= syncedAfter).length;
   }
   const unique = Math.max(1, run.processed - run.duplicates);
+  const perSync = (n: number) => (n / unique).toFixed(3);
+  const logBytes = (source: keyof typeof logs) => `${(logs[source].bytes / unique).toFixed(0)} B in ${(logs[source].lines / unique).toFixed(2)} lines`;
   const rows: Array<[string, string]> = [
     ['users (seeded in)', `${USERS} (${seedSeconds.toFixed(0)} s, ${LOGINS} real logins)`],
     ['claimed by dispatch (runs)', `${dispatched.claimed} (${dispatched.runs})`],
@@ -97,9 +138,33 @@ try {
     ['Garmin requests per sync / logins', `${(counters.total / unique).toFixed(2)} / ${counters.byEndpoint['sso-login'] ?? 0}`],
     ['DynamoDB WRU / RRU per sync', `${(ddb.wru / unique).toFixed(2)} / ${(ddb.rru / unique).toFixed(2)}`],
     ['DynamoDB WRU / RRU in all', `${Math.round(ddb.wru).toLocaleString('en-US')} / ${Math.round(ddb.rru).toLocaleString('en-US')}`],
+    [
+      'SQS requests per sync: SendMessageBatch / ReceiveMessage with messages / DeleteMessageBatch (idle receives)',
+      `${perSync(sends)} / ${perSync(run.receives)} / ${perSync(run.deleteBatches)} = **${perSync(sends + run.receives + run.deleteBatches)}** (${run.emptyReceives})`,
+    ],
+    [
+      'log bytes per sync (JSON lines at INFO, Lambda platform lines aside): dispatch and sync worker / their EMF metrics / bridge',
+      `${logBytes('functions')} / ${logBytes('metrics')} / ${logBytes('bridge')}`,
+    ],
+    [
+      `CPU seconds of the ${seconds.toFixed(0)} s (${os.cpus().length} cores: ${(os.cpus().length * seconds).toFixed(0)} available, shared with whatever else runs)`,
+      cpu.map(([name, s]) => `${name} ${s.toFixed(0)}`).join('; '),
+    ],
   ];
   process.stdout.write(
-    [`## ${USERS.toLocaleString('en-US')} users end to end`, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''].join('\n'),
+    [
+      `## ${USERS.toLocaleString('en-US')} users end to end`,
+      '',
+      `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, by ` +
+        `\`npm run -s bench -- --users ${USERS} > bench/scale-${USERS}.md\` (scripts/bench/e2e.ts): dispatch runs back to back (every user due ` +
+        `at once, no jitter) → SQS (ElasticMQ) → ${WORKERS} sync workers taking batches of 10 → ${BRIDGES} stdio bridge processes → the Garmin ` +
+        'simulator (answering at once), DynamoDB Local metered, the AWS rules enforced.',
+      '',
+      '| | |',
+      '|---|---|',
+      ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+      '',
+    ].join('\n'),
   );
   if (run.failed > 0 || synced < USERS) {
     log(`FAILED: ${run.failed} failed records, ${USERS - synced} users not synced`);

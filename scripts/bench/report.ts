@@ -1,6 +1,10 @@
 /** The benchmark's results: their shape (bench/results.json) and the markdown table (bench/results.md). */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
+import { REPO_ROOT } from '../local/paths';
 import { DISPATCH_RATE_MINUTES } from '../../infra/sizing';
+import type { LogSnapshot } from './log-meter';
 import type { MeterSnapshot } from './ddb-meter';
 import type { BridgeImportResult, BundleResult } from './static';
 import {
@@ -42,7 +46,7 @@ export interface Throughput {
   claimed: number;
   processed: number;
   failed: number;
-  /** Deliveries of a message that was already in flight (moto under concurrent receives). */
+  /** Deliveries of a message that was already in flight (an emulator under concurrent receives). */
   duplicates: number;
   elapsedSeconds: number;
   syncsPerMinute: number;
@@ -60,6 +64,16 @@ export interface Throughput {
   /** Fetches (users) per such invocation, mean. */
   usersPerBridgeInvocation: number;
   bridgeFetchMsP50: number;
+  /** Sync-worker invocations (SQS batches handed to it). */
+  workerInvocations: number;
+  /**
+   * SQS requests of the run, as Lambda's event source mapping makes them: dispatch's
+   * SendMessageBatch calls, ReceiveMessage calls that returned messages and that returned none
+   * (on AWS the mapping's idle long polls, a fixed cost), DeleteMessageBatch calls.
+   */
+  sqsRequests: { send: number; receive: number; emptyReceive: number; delete: number };
+  /** JSON log lines and bytes the functions and the bridge wrote during the run, at INFO (scripts/bench/log-meter.ts). */
+  logs: LogSnapshot;
 }
 
 export interface DaySync {
@@ -238,7 +252,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   lines.push('# Benchmark: scheduled sync vs a naive baseline', '');
   lines.push(
     `Run ${r.meta.startedAt} on ${r.meta.machine}, ${f(r.meta.durationSeconds, 0)} s in all. One process: the Garmin simulator, ` +
-      'DynamoDB Local, moto (SQS, Secrets Manager), the real stdio Python bridge (pinned garminconnect) and the real ' +
+      'DynamoDB Local, ElasticMQ (SQS), moto (Secrets Manager), the real stdio Python bridge (pinned garminconnect) and the real ' +
       'handlers. **Naive** = log in with the password at every sync and re-fetch the last 7 days of activities and daily ' +
       'summaries (same bridge operations, same DataStore). Timings are noisy on this machine: compare the two columns.',
     '',
@@ -306,6 +320,17 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   );
   row('… Garmin requests per sync in that run', '–', f(t.ours.garminRequestsPerSync), f(t.naive.garminRequestsPerSync));
   row('… DynamoDB writes / WRU / RRU per sync in that run', '–', `${f(t.ours.writesPerSync)} / ${f(t.ours.wruPerSync)} / ${f(t.ours.rruPerSync)}`, `${f(t.naive.writesPerSync)} / ${f(t.naive.wruPerSync)} / ${f(t.naive.rruPerSync)}`);
+  const sqsOf = (x: Throughput) => {
+    const n = Math.max(1, x.processed - x.duplicates);
+    return `${f(x.sqsRequests.send / n)} / ${f(x.sqsRequests.receive / n)} / ${f(x.sqsRequests.delete / n)} (${x.sqsRequests.emptyReceive} idle receives)`;
+  };
+  const logsOf = (x: Throughput) => {
+    const n = Math.max(1, x.processed - x.duplicates);
+    const all = Object.values(x.logs);
+    return `${f(all.reduce((s, l) => s + l.bytes, 0) / n, 0)} B in ${f(all.reduce((s, l) => s + l.lines, 0) / n)} lines (functions ${f(x.logs.functions.bytes / n, 0)}, EMF ${f(x.logs.metrics.bytes / n, 0)}, bridge ${f(x.logs.bridge.bytes / n, 0)})`;
+  };
+  row('… SQS requests per sync in that run: SendMessageBatch / ReceiveMessage / DeleteMessageBatch', '–', sqsOf(t.ours), sqsOf(t.naive));
+  row('… JSON log bytes per sync in that run, at INFO (Lambda platform lines aside)', '–', logsOf(t.ours), logsOf(t.naive));
   row('… sync-worker ms per sync / bridge fetch ms (p50)', '–', `${f(t.ours.workerMsPerSync, 0)} / ${f(t.ours.bridgeFetchMsP50, 0)}`, `${f(t.naive.workerMsPerSync, 0)} / ${f(t.naive.bridgeFetchMsP50, 0)}`);
   row(
     '… bridge invocations per sync / users per bridge invocation',
@@ -495,13 +520,38 @@ const notes = (r: BenchResults, d: ReturnType<typeof daySummary>): string[] => {
   out.push(
     `* **Throughput.** ${t.ours.processed - t.ours.duplicates} syncs of ${r.meta.users} users (each with its own tokens) in ` +
       `${f(t.ours.elapsedSeconds, 1)} s with ${t.ours.workers} workers and ${t.ours.bridgeProcesses} bridge processes on ` +
-      'this 2-core machine, where DynamoDB Local, moto, the simulator, the bridges and the handlers share the cores; the ' +
+      'this 2-core machine, where DynamoDB Local, ElasticMQ, moto, the simulator, the bridges and the handlers share the cores; the ' +
       'simulator answers at once, so this is our own cost per sync, not Garmin\'s latency. Dispatch ran with no jitter ' +
       '(spreadSeconds 0) to measure capacity; deployed, the jitter spreads the same syncs over the minutes between two ' +
       'dispatch runs on purpose. The machine is shared: with other test runs on it the same measurement has been up to ' +
       `twice as slow. Each worker invocation sent its batch's fetches to the bridge as one invocation: ` +
       `${f(t.ours.usersPerBridgeInvocation)} users per bridge invocation (naive: ${f(t.naive.usersPerBridgeInvocation)}). ` +
-      '10,000 users end to end (not part of this run, several minutes): `npm run bench -- --users 10000`.',
+      scaleRunNote(),
   );
   return out;
+};
+
+/** bench/scale-10000.md: the 10,000-user run, a run of its own (scripts/bench/e2e.ts writes it). */
+export const SCALE_RESULT_FILE = path.join(REPO_ROOT, 'bench', 'scale-10000.md');
+
+/** The committed 10,000-user run's headline, read from the table e2e.ts writes; what to run when there is none. */
+export const scaleRunNote = (markdown: string | undefined = existsSync(SCALE_RESULT_FILE) ? readFileSync(SCALE_RESULT_FILE, 'utf8') : undefined): string => {
+  const command = '`npm run -s bench -- --users 10000 > bench/scale-10000.md`';
+  const cell = (label: string) =>
+    markdown
+      ?.split('\n')
+      .map((line) => line.replace(/\*/g, ''))
+      .find((line) => line.startsWith(`| ${label} |`))
+      ?.split('|')[2]
+      ?.trim();
+  const perMinute = cell('users per minute');
+  const elapsed = cell('elapsed');
+  const runs = cell('syncs run / failed records / duplicate deliveries');
+  const when = /^Run (\S+)/m.exec(markdown ?? '')?.[1];
+  if (!perMinute || !elapsed || !runs || !when) return `10,000 users end to end: not run yet (${command}, about 20 minutes).`;
+  const [synced, failed] = runs.split('/').map((n) => n.trim());
+  return (
+    `10,000 users end to end, a run of its own (${command}; [bench/scale-10000.md](scale-10000.md), run ${when}): ` +
+    `${synced} syncs, ${failed} failed, in ${elapsed}: **${perMinute} user-syncs per minute**.`
+  );
 };

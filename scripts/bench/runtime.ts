@@ -11,6 +11,7 @@ import { type DispatchOptions, type DispatchResult, dispatchDue } from '../../fu
 import { httpEvent, type EventInput } from '../local/apigw-events';
 import { type LocalRuntime, type WorkOptions, startLocalRuntime } from '../local/runtime';
 import { DynamoMeter } from './ddb-meter';
+import { type LogMeter, logMeter } from './log-meter';
 
 /** The system clock plus an offset the benchmark moves (together with the simulator's). */
 export class BenchClock implements Clock {
@@ -22,6 +23,9 @@ export interface BenchRuntime extends Pick<LocalRuntime, 'services' | 'tables' |
   functions: Pick<LocalRuntime['functions'], 'syncWorker'>;
   clock: BenchClock;
   meter: DynamoMeter;
+  logs: LogMeter;
+  /** SQS calls the functions made, by `<function>:<operation>` (dispatch's SendMessageBatch). */
+  sqsCalls: Record<string, number>;
   api(routeKey: string, input?: EventInput): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Dispatch's decisions without queueing anything (the jobs are returned instead of sent to SQS). */
   dispatchOnly(options?: Partial<DispatchOptions>): Promise<DispatchResult & { jobs: Array<SyncJob & { delaySeconds?: number }> }>;
@@ -39,23 +43,21 @@ export interface BenchRuntimeOptions {
 /** Longer than any run: a job in flight is never delivered again because it took long. */
 const VISIBILITY_TIMEOUT_SECONDS = 600;
 
-const quietLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => process.stderr.write(`[bridge] ${message}\n`),
-};
-
 export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<BenchRuntime> => {
   const meter = new DynamoMeter();
+  const sqsCalls: Record<string, number> = {};
   const clock = options.clock ?? new BenchClock();
   const local = await startLocalRuntime({
     prefix: options.prefix,
     garminBaseUrl: options.garminBaseUrl,
     clock,
     bridgeProcesses: options.bridgeProcesses,
-    bridgeLogger: quietLogger,
+    bridgeLogger: logMeter.bridgeLogger,
     observeDynamo: (api) => meter.wrap(api),
+    onSqsRequest: (fn, operation) => {
+      const key = `${fn}:${operation}`;
+      sqsCalls[key] = (sqsCalls[key] ?? 0) + 1;
+    },
     syncVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
     // A batch failed whole: Lambda would retry it; the benchmark counts it.
     onWorkerError: (error) =>
@@ -69,6 +71,8 @@ export const startBenchRuntime = async (options: BenchRuntimeOptions): Promise<B
     bridge: local.bridge,
     clock,
     meter,
+    logs: logMeter,
+    sqsCalls,
     api: async (routeKey, input = {}) => {
       const response = await local.http(httpEvent(routeKey, input));
       return { status: response.statusCode ?? 0, body: response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {} };

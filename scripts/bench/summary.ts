@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DEFAULT_DISPATCH } from '../../functions/core/sync/dispatch-service';
 import { DISPATCH_RATE_MINUTES, MEMORY_MB, SYNC_BATCH_SIZE, SYNC_BATCHING_WINDOW_SECONDS } from '../../infra/sizing';
 import { REPO_ROOT } from '../local/paths';
-import type { BenchResults, SyncCost } from './report';
+import type { BenchResults, SyncCost, Throughput } from './report';
 
 /** AWS list prices, us-east-1, on-demand, arm64 Lambda (public price pages, 2025; verify before quoting). */
 export const PRICES = {
@@ -33,10 +33,26 @@ export const ASSUMPTIONS = {
   /** The bridge's own time per fetch besides Garmin's answers, and the worker's besides waiting for the bridge. */
   bridgeOwnSeconds: 0.05,
   workerOwnSeconds: 0.1,
-  /** SQS requests per sync: send (batched by 10), receive, delete. */
-  sqsRequestsPerSync: 2.1,
-  /** CloudWatch Logs per sync: platform START/END/REPORT of worker and bridge, one line each, the EMF blob. */
-  logKbPerSync: 2.1,
+  /**
+   * Before the benchmark measured them (the "before #14" column keeps them): SQS requests per
+   * sync (send batched by 10, receive, delete) and CloudWatch Logs KB per sync.
+   */
+  unmeasuredSqsRequestsPerSync: 2.1,
+  unmeasuredLogKbPerSync: 2.1,
+  /**
+   * Lambda's event source mapping polls an idle queue with long polls of 20 s from 5 pollers
+   * (AWS's documented minimum for standard queues): ReceiveMessage requests that find nothing,
+   * a fixed cost whatever the number of users.
+   */
+  sqsIdlePollers: 5,
+  sqsLongPollSeconds: 20,
+  /**
+   * Lambda's own lines per invocation (JSON log format: platform.start and platform.report with
+   * the request id, durations and memory), which no local run writes; the worker's and the bridge's.
+   */
+  platformLogBytesPerInvocation: 450,
+  /** CloudWatch Logs bills each event's bytes plus 26 (its event overhead). */
+  logEventOverheadBytes: 26,
   /** Stored per user after the 90-day backfill (summaries, activities twice with their index copy). */
   storageMbPerUser: 0.7,
   /** A dispatch run at the user count below; the keyring read once per 5 min per warm worker container. */
@@ -62,6 +78,10 @@ export interface CostInputs {
   usersPerInvocation?: number;
   /** Garmin requests of the slowest fetch of such a batch (absent: the mean): an invocation lasts about as long as it. */
   slowestCallRequests?: number;
+  /** SQS requests per sync, measured (absent: ASSUMPTIONS.unmeasuredSqsRequestsPerSync). */
+  sqsRequestsPerSync?: number;
+  /** CloudWatch Logs KB per sync, measured lines plus the platform's assumed ones (absent: ASSUMPTIONS.unmeasuredLogKbPerSync). */
+  logKbPerSync?: number;
 }
 
 export interface CostLine {
@@ -113,7 +133,10 @@ export const costLines = (inputs: CostInputs): CostLine[] => {
     invocationCount * workerSeconds * (MEMORY_MB.syncWorker / 1024) +
     dispatchRuns * a.dispatchSecondsPerRun * (MEMORY_MB.dispatch / 1024);
   const storageGb = (a.storageMbPerUser * a.users) / 1024;
-  const logsGb = (syncs * a.logKbPerSync) / 1024 / 1024;
+  const logKbPerSync = inputs.logKbPerSync ?? a.unmeasuredLogKbPerSync;
+  const logsGb = (syncs * logKbPerSync) / 1024 / 1024;
+  const sqsPerSync = inputs.sqsRequestsPerSync ?? a.unmeasuredSqsRequestsPerSync;
+  const idlePolls = inputs.sqsRequestsPerSync === undefined ? 0 : a.sqsIdlePollers * ((a.days * 86_400) / a.sqsLongPollSeconds);
   const secretsCalls = a.warmWorkerContainers * 12 * 24 * a.days;
   const M = (n: number) => `${(n / 1e6).toFixed(2)} M`;
   const invocations = inputs.invocationsPerSync ?? 2;
@@ -131,10 +154,14 @@ export const costLines = (inputs: CostInputs): CostLine[] => {
     { item: 'DynamoDB writes', how: `${M(syncs)} × ${inputs.wruPerSync.toFixed(2)} WRU`, usd: syncs * inputs.wruPerSync * PRICES.writeRequestUnit },
     { item: 'DynamoDB reads', how: `${M(syncs)} × ${inputs.rruPerSync.toFixed(2)} RRU`, usd: syncs * inputs.rruPerSync * PRICES.readRequestUnit },
     { item: 'DynamoDB storage + PITR', how: `${storageGb.toFixed(2)} GB`, usd: storageGb * (PRICES.storageGbMonth + PRICES.pitrGbMonth) },
-    { item: 'SQS', how: `${M(syncs)} × ${a.sqsRequestsPerSync}`, usd: syncs * a.sqsRequestsPerSync * PRICES.sqsRequest },
+    {
+      item: 'SQS',
+      how: `${M(syncs)} × ${fmt(sqsPerSync)}${idlePolls ? ` + ${M(idlePolls)} idle polls` : ''}`,
+      usd: (syncs * sqsPerSync + idlePolls) * PRICES.sqsRequest,
+    },
     { item: 'EventBridge Scheduler', how: `${dispatchRuns} runs`, usd: dispatchRuns * PRICES.schedulerInvocation },
     { item: 'Secrets Manager', how: `1 secret + ${secretsCalls.toLocaleString('en-US')} calls`, usd: PRICES.secretMonth + secretsCalls * PRICES.secretsCall },
-    { item: 'CloudWatch Logs', how: `${M(syncs)} × ${a.logKbPerSync} KB = ${logsGb.toFixed(2)} GB`, usd: logsGb * (PRICES.logsIngestGb + PRICES.logsStoreGbMonth) },
+    { item: 'CloudWatch Logs', how: `${M(syncs)} × ${fmt(logKbPerSync)} KB = ${logsGb.toFixed(2)} GB`, usd: logsGb * (PRICES.logsIngestGb + PRICES.logsStoreGbMonth) },
   ];
 };
 
@@ -210,6 +237,27 @@ export const costInputs = (r: BenchResults): CostInputs => {
     rruPerSync: mean(r.day.syncs.map((s) => s.rru)),
     usersPerInvocation,
     slowestCallRequests: expectedSlowest(requests, Math.max(1, Math.round(usersPerInvocation))),
+    ...measuredQueueAndLogs(r.throughput.ours, usersPerInvocation, 2),
+  };
+};
+
+/**
+ * SQS requests and log KB per sync from a throughput run. Dispatch's sends are per sync as
+ * measured; the event source mapping's receive and delete are per worker invocation, as measured,
+ * shared by `usersPerInvocation` syncs (the model's batch, not necessarily the run's). Logs: the
+ * run's lines per sync with CloudWatch's per-event overhead, plus Lambda's platform lines of
+ * `invocations` functions per worker invocation, shared the same way.
+ */
+export const measuredQueueAndLogs = (t: Throughput, usersPerInvocation: number, invocations: number): Pick<CostInputs, 'sqsRequestsPerSync' | 'logKbPerSync'> => {
+  const a = ASSUMPTIONS;
+  const unique = Math.max(1, t.processed - t.duplicates);
+  const batches = Math.max(1, t.workerInvocations);
+  const tallies = Object.values(t.logs);
+  const lines = tallies.reduce((s, l) => s + l.lines, 0);
+  const bytes = tallies.reduce((s, l) => s + l.bytes, 0);
+  return {
+    sqsRequestsPerSync: t.sqsRequests.send / unique + (t.sqsRequests.receive + t.sqsRequests.delete) / batches / usersPerInvocation,
+    logKbPerSync: ((bytes + lines * a.logEventOverheadBytes) / unique + (invocations * a.platformLogBytesPerInvocation) / usersPerInvocation) / 1024,
   };
 };
 
@@ -231,7 +279,15 @@ export const summarize = (r: BenchResults): Summary => {
 /** The naive baseline: every sync alike (login + 7 days), on a fixed 15-minute schedule. */
 export const naiveCostInputs = (r: BenchResults): CostInputs => {
   const cost: SyncCost = r.perSync.naive.noChange;
-  return { syncsPerUserDay: (24 * 60) / 15, garminRequestsPerSync: cost.garminRequests, wruPerSync: cost.wru, rruPerSync: cost.rru, invocationsPerSync: 3 };
+  return {
+    syncsPerUserDay: (24 * 60) / 15,
+    garminRequestsPerSync: cost.garminRequests,
+    wruPerSync: cost.wru,
+    rruPerSync: cost.rru,
+    invocationsPerSync: 3,
+    // One sync per worker invocation; login and fetch are two bridge invocations.
+    ...measuredQueueAndLogs(r.throughput.naive, 1, 3),
+  };
 };
 
 export const summarizeNaive = (r: BenchResults): Summary => {

@@ -86,6 +86,8 @@ export interface DeployedFunctionsOptions {
   observeDynamo?: (api: DynamoDbApi) => DynamoDbApi;
   /** Before each attempt of a function's DynamoDB call, inside its retries: injected faults (scripts/local/fault-injection.ts). */
   dynamoFaults?: CallGuard;
+  /** Told of every SQS call a function makes (the benchmark counts them; an SDK-style retry of one is not told again). */
+  onSqsRequest?: (fn: FunctionName, operation: string) => void;
 }
 
 export interface DeployedFunctions {
@@ -116,7 +118,17 @@ export const startDeployedFunctions = (options: DeployedFunctionsOptions): Deplo
     const rulesGuard = identity && local ? { guard: awsRulesGuard({ identity, local }) } : {};
     // DynamoDB, SQS and Secrets Manager as deployed (signed calls, no SDK client), checked as this function.
     const dynamo = dynamoDbApi({ ...rulesGuard, ...(options.dynamoFaults ? { beforeAttempt: options.dynamoFaults } : {}) });
-    const sqs = sqsApi(rulesGuard);
+    const { onSqsRequest } = options;
+    const sqs = sqsApi(
+      onSqsRequest
+        ? {
+            guard: async (service, operation, input) => {
+              onSqsRequest(name, operation);
+              await rulesGuard.guard?.(service, operation, input);
+            },
+          }
+        : rulesGuard,
+    );
     const secretsManager = secretsApi(rulesGuard);
     const invoked = identity ? bridgeInvokedBy(identity, options.bridge, arnOf('bridge')) : options.bridge;
     // As deployed (functions/handlers/commons/runtime.ts): the sync worker batches its fetches.

@@ -2,6 +2,9 @@
  * Local stand-ins for the cloud services, started as child processes:
  *   - DynamoDB Local (Java, fetched by scripts/setup.sh into .cache/dynamodb-local/lib)
  *   - moto in server mode (Secrets Manager, SQS, ...; .venv/bin/moto_server)
+ *   - ElasticMQ (Java, fetched by scripts/setup.sh into .cache/elasticmq/lib), the SQS of a
+ *     stack started with `sqs: 'elasticmq'` (the benchmark): moto's SQS scans every message of
+ *     a queue on each send and receive, so a queue thousands deep costs seconds a call
  *   - the Garmin Connect simulator (test/simulator/main.ts, run with tsx)
  *
  * Each child runs in its own process group behind a tiny bash watchdog, so stop() takes
@@ -16,10 +19,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DYNAMODB_LOCAL_MAIN_CLASS, PATHS, REL_PATHS, REPO_ROOT } from './paths';
+import { DYNAMODB_LOCAL_MAIN_CLASS, ELASTICMQ_MAIN_CLASS, PATHS, REL_PATHS, REPO_ROOT } from './paths';
 
 export interface Emulator {
-  /** Short name: "dynamodb", "moto" or "simulator". */
+  /** Short name: "dynamodb", "moto", "elasticmq" or "simulator". */
   readonly name: string;
   /** Base URL, e.g. http://127.0.0.1:8000 */
   readonly endpoint: string;
@@ -54,6 +57,13 @@ export interface DynamoDbLocalOptions extends CommonOptions {
 
 export type MotoOptions = CommonOptions;
 
+export interface ElasticMqOptions extends CommonOptions {
+  /** The account in its queue URLs and ARNs: moto's, so the local IAM rules see one account. */
+  accountId?: string;
+  /** The region in its queue ARNs. */
+  region?: string;
+}
+
 export interface SimulatorOptions extends CommonOptions {
   /** Entry file (default test/simulator/main.ts). */
   mainFile?: string;
@@ -65,13 +75,17 @@ export interface LocalStackOptions {
   dynamodb?: DynamoDbLocalOptions;
   moto?: MotoOptions;
   simulator?: SimulatorOptions;
+  /** SQS on ElasticMQ instead of moto (moto keeps Secrets Manager). */
+  elasticMq?: ElasticMqOptions;
 }
 
 export interface LocalStack {
   dynamodb: Emulator;
   moto: Emulator;
   simulator: Emulator;
-  /** Stops all three (in parallel); never rejects. */
+  /** The SQS endpoint: moto, or ElasticMQ when the stack was started with it. */
+  sqs: Emulator;
+  /** Stops them all (in parallel); never rejects. */
   stopAll(): Promise<void>;
 }
 
@@ -80,13 +94,13 @@ export interface LocalStack {
  * emulators: their endpoints, a region and dummy credentials.
  */
 export const emulatorAwsEnvironment = (
-  emulators: { dynamodb: Pick<Emulator, 'endpoint'>; moto: Pick<Emulator, 'endpoint'> },
+  emulators: { dynamodb: Pick<Emulator, 'endpoint'>; moto: Pick<Emulator, 'endpoint'>; sqs?: Pick<Emulator, 'endpoint'> },
   region: string,
   credential: string,
 ): Record<string, string> => ({
   AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: emulators.moto.endpoint,
-  AWS_ENDPOINT_URL_SQS: emulators.moto.endpoint,
+  AWS_ENDPOINT_URL_SQS: (emulators.sqs ?? emulators.moto).endpoint,
   AWS_REGION: region,
   AWS_DEFAULT_REGION: region,
   AWS_ACCESS_KEY_ID: credential,
@@ -448,6 +462,40 @@ export async function startMoto(opts: MotoOptions = {}): Promise<Emulator> {
   );
 }
 
+/** moto's default account: ElasticMQ's queues live in it too, so every local ARN names one account. */
+const MOTO_ACCOUNT_ID = '123456789012';
+
+export async function startElasticMq(opts: ElasticMqOptions = {}): Promise<Emulator> {
+  const lib = PATHS.elasticMqLib;
+  requireFile(lib, 'run `npm run setup` (scripts/setup.sh) to fetch ElasticMQ');
+  const port = await choosePort('elasticmq', opts.port);
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  // ElasticMQ reads its settings with Typesafe Config, where system properties override the defaults.
+  const settings = {
+    'node-address.host': HOST,
+    'node-address.port': String(port),
+    'rest-sqs.bind-hostname': HOST,
+    'rest-sqs.bind-port': String(port),
+    // AWS's limits on message size, batch size and attribute values, not ElasticMQ's looser ones.
+    'rest-sqs.sqs-limits': 'strict',
+    'rest-stats.enabled': 'false',
+    'aws.region': opts.region ?? 'eu-west-1',
+    'aws.accountId': opts.accountId ?? MOTO_ACCOUNT_ID,
+  };
+  const args = [
+    '-Xms64m',
+    '-Xmx512m',
+    ...Object.entries(settings).map(([key, value]) => `-D${key}=${value}`),
+    '-cp',
+    `${lib}/*`,
+    ELASTICMQ_MAIN_CLASS,
+  ];
+  // Any HTTP answer means the server is up (GET / answers 4xx).
+  return startManaged('elasticmq', java, args, port, async (url) => (await httpStatus(`${url}/`)) !== null, opts, {
+    cwd: PATHS.elasticMqDir,
+  });
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Emulator> {
   const mainFile = path.resolve(REPO_ROOT, opts.mainFile ?? REL_PATHS.simulatorMain);
   requireFile(mainFile, 'the Garmin Connect simulator entry point is missing');
@@ -463,12 +511,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Emula
   );
 }
 
-/** Starts DynamoDB Local, moto and the simulator in parallel; all or nothing. */
+/** Starts DynamoDB Local, moto, the simulator (and ElasticMQ when asked) in parallel; all or nothing. */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const results = await Promise.allSettled([
     startDynamoDbLocal(opts.dynamodb),
     startMoto(opts.moto),
     startSimulator(opts.simulator),
+    ...(opts.elasticMq ? [startElasticMq(opts.elasticMq)] : []),
   ]);
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
@@ -477,13 +526,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const message = failures.map((f: unknown) => (f instanceof Error ? f.message : String(f))).join('\n\n');
     throw new Error(`local stack failed to start:\n${message}`);
   }
-  const [dynamodb, moto, simulator] = started as [Emulator, Emulator, Emulator];
+  const [dynamodb, moto, simulator, elasticMq] = started as [Emulator, Emulator, Emulator, Emulator | undefined];
   return {
     dynamodb,
     moto,
     simulator,
+    sqs: elasticMq ?? moto,
     stopAll: async () => {
-      await Promise.allSettled([dynamodb.stop(), moto.stop(), simulator.stop()]);
+      await Promise.allSettled(started.map((e) => e.stop()));
     },
   };
 }

@@ -17,6 +17,8 @@ export const REL_PATHS = {
   dynamoDbLocalDir: '.cache/dynamodb-local',
   dynamoDbLocalLib: '.cache/dynamodb-local/lib',
   dynamoDbLocalPom: 'scripts/dynamodb-local/pom.xml',
+  elasticMqDir: '.cache/elasticmq',
+  elasticMqLib: '.cache/elasticmq/lib',
   tsx: 'node_modules/.bin/tsx',
   simulatorMain: 'test/simulator/main.ts',
   pythonLayer: 'python-layer',
@@ -39,3 +41,6 @@ export const PATHS: { readonly [K in PathKey]: string } = Object.fromEntries(
  * scripts/dynamodb-local/pom.xml). 2.x used com.amazonaws.services.dynamodbv2.local.main.ServerRunner.
  */
 export const DYNAMODB_LOCAL_MAIN_CLASS = 'software.amazon.dynamodb.services.local.main.ServerRunner';
+
+/** Main class of ElasticMQ's server (org.elasticmq:elasticmq-server_2.13, see scripts/elasticmq/pom.xml). */
+export const ELASTICMQ_MAIN_CLASS = 'org.elasticmq.server.Main';

@@ -81,6 +81,8 @@ export interface LocalRuntimeOptions {
   bridgeLogger?: StdioTransportOptions['logger'];
   /** Wraps every DynamoDB API the runtime creates, the unrestricted one's and each function's (a meter). */
   observeDynamo?: (api: DynamoDbApi) => DynamoDbApi;
+  /** Told of every SQS call a deployed function makes (dispatch's sends, a write's redrive), for a meter. */
+  onSqsRequest?: (fn: FunctionName, operation: string) => void;
   /** Told about a sync-worker invocation that failed as a whole (its batch is then failed, as Lambda does). */
   onWorkerError?: (error: unknown) => void;
   /** The app's webhook endpoint (http://127.0.0.1 allowed here); without it events go to the change feed only. */
@@ -149,6 +151,14 @@ export interface WorkerRun {
   /** Messages SQS (moto) delivered again after an earlier delivery (concurrent receives, a failed job's redelivery). */
   duplicates: number;
   elapsedMs: number;
+  /**
+   * The event source mapping's SQS requests: ReceiveMessage calls that returned messages, those
+   * that returned none (idle polls: on AWS a fixed cost of the mapping's long polls, not per sync)
+   * and DeleteMessageBatch calls.
+   */
+  receives: number;
+  emptyReceives: number;
+  deleteBatches: number;
   /** Wall time of each sync-worker invocation (one SQS batch of up to 10). */
   batchMs: number[];
   batchSizes: number[];
@@ -244,7 +254,7 @@ const receiveLoop =
   async ({ workers = 1, target = Number.POSITIVE_INFINITY, idleMs = 0, stopOnFailedBatch = false, sync }: WorkOptions = {}): Promise<WorkerRun> => {
     const runSyncWorker = syncWorker(() => (sync ? { ...worker.services, sync: sync as Services['sync'] } : worker.services));
     const goal = typeof target === 'number' ? () => target : target;
-    const run: WorkerRun = { processed: 0, failed: 0, duplicates: 0, elapsedMs: 0, batchMs: [], batchSizes: [] };
+    const run: WorkerRun = { processed: 0, failed: 0, duplicates: 0, elapsedMs: 0, receives: 0, emptyReceives: 0, deleteBatches: 0, batchMs: [], batchSizes: [] };
     const seen = new Set<string>();
     const started = performance.now();
     let lastActivity = performance.now();
@@ -255,10 +265,12 @@ const receiveLoop =
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ['All'] }),
         );
         if (messages.length === 0) {
+          run.emptyReceives++;
           if (performance.now() - lastActivity >= idleMs) return;
           await new Promise((resolve) => setTimeout(resolve, EMPTY_QUEUE_PAUSE_MS));
           continue;
         }
+        run.receives++;
         lastActivity = performance.now();
         for (const m of messages) {
           if (seen.has(m.MessageId ?? '')) run.duplicates++;
@@ -280,6 +292,7 @@ const receiveLoop =
         run.failed += failed.size;
         const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
         if (done.length) {
+          run.deleteBatches++;
           await sqs.send(
             new DeleteMessageBatchCommand({
               QueueUrl: queueUrl,
@@ -384,6 +397,7 @@ const deployFunctions = (options: LocalRuntimeOptions, resources: Resources, bri
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.apiRequestLimits ? { apiRequestLimits: options.apiRequestLimits } : {}),
     ...(options.backfillDays !== undefined ? { backfillDays: options.backfillDays } : {}),
+    ...(options.onSqsRequest ? { onSqsRequest: options.onSqsRequest } : {}),
   });
   faults?.attach(deployed.functions);
   return deployed;

@@ -11,12 +11,16 @@ import {
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteQueueCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, inject, it } from 'vitest';
+import { startElasticMq } from '../../scripts/local/emulators';
 
 const stack = inject('localStack');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -90,5 +94,34 @@ describe('local stack (global setup)', () => {
   it('the Garmin simulator answers its health check', async () => {
     const response = await fetch(`${stack.simulatorUrl}/__sim/health`);
     expect(response.status).toBe(200);
+  });
+});
+
+describe('ElasticMQ (the benchmark\'s SQS)', () => {
+  it('keeps its queues in moto\'s account and region and answers the calls the runtime makes', { timeout: 120_000 }, async () => {
+    const elasticMq = await startElasticMq({ region: 'eu-west-3' });
+    const sqs = new SQSClient({ endpoint: elasticMq.endpoint, region: 'eu-west-3', credentials });
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-sync', Attributes: { VisibilityTimeout: '600' } }));
+      // The local AWS rules read the account and region from the queue's ARN and URL (scripts/local/aws-rules).
+      expect(new URL(QueueUrl ?? '').pathname).toBe('/123456789012/bench-sync');
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+      expect(Attributes?.QueueArn).toBe('arn:aws:sqs:eu-west-3:123456789012:bench-sync');
+      const bodies = Array.from({ length: 10 }, (_, i) => JSON.stringify({ job: i }));
+      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: bodies.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
+      expect(sent.Failed ?? []).toEqual([]);
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['All'] }));
+      expect(Messages.map((m) => m.Body).sort()).toEqual([...bodies].sort());
+      expect(Messages[0]?.Attributes?.ApproximateReceiveCount).toBe('1');
+      const deleted = await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+      );
+      expect(deleted.Successful).toHaveLength(10);
+      const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      expect(again.Messages ?? []).toEqual([]);
+    } finally {
+      sqs.destroy();
+      await elasticMq.stop();
+    }
   });
 });

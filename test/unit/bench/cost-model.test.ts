@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SYNC_BATCH_SIZE } from '../../../infra/sizing';
-import { batchUsers, costLines, expectedSlowest } from '../../../scripts/bench/summary';
+import type { Throughput } from '../../../scripts/bench/report';
+import { scaleRunNote } from '../../../scripts/bench/report';
+import { ASSUMPTIONS, batchUsers, costLines, expectedSlowest, measuredQueueAndLogs } from '../../../scripts/bench/summary';
 
 const compute = (lines: ReturnType<typeof costLines>): number => lines.find((l) => l.item === 'Lambda compute')?.usd ?? 0;
 
@@ -26,5 +28,54 @@ describe('the cost model of batched syncs', () => {
     expect(compute(batched)).toBeLessThan(compute(alone) / 2);
     const requests = (lines: ReturnType<typeof costLines>) => lines.find((l) => l.item === 'Lambda requests')?.usd ?? 0;
     expect(requests(batched)).toBeLessThan(requests(alone));
+  });
+});
+
+describe('SQS requests and logs per sync, from a run', () => {
+  // 100 syncs in 10 worker invocations: 10 sends, 10 receives with messages, 10 deletes, 1,000 bytes in 120 lines.
+  const run = {
+    processed: 100,
+    duplicates: 0,
+    workerInvocations: 10,
+    sqsRequests: { send: 10, receive: 10, emptyReceive: 40, delete: 10 },
+    logs: { functions: { lines: 100, bytes: 800 }, metrics: { lines: 10, bytes: 100 }, bridge: { lines: 10, bytes: 100 } },
+  } as Throughput;
+
+  it('counts sends per sync and the mapping\'s receive and delete per invocation of the given batch, idle receives aside', () => {
+    expect(measuredQueueAndLogs(run, 10, 2).sqsRequestsPerSync).toBeCloseTo(0.1 + 2 / 10);
+    expect(measuredQueueAndLogs(run, 1, 3).sqsRequestsPerSync).toBeCloseTo(0.1 + 2);
+  });
+
+  it('adds CloudWatch\'s bytes per event and the platform lines of each invocation to the lines written', () => {
+    const { logEventOverheadBytes: event, platformLogBytesPerInvocation: platform } = ASSUMPTIONS;
+    expect(measuredQueueAndLogs(run, 10, 2).logKbPerSync).toBeCloseTo((1000 / 100 + (120 * event) / 100 + (2 * platform) / 10) / 1024);
+  });
+
+  it('prices idle long polls once per month, only where SQS was measured', () => {
+    const sqs = (inputs: Parameters<typeof costLines>[0]) => costLines(inputs).find((l) => l.item === 'SQS')?.usd ?? 0;
+    const sync = { syncsPerUserDay: 0, garminRequestsPerSync: 1, wruPerSync: 1, rruPerSync: 1 };
+    const idle = (ASSUMPTIONS.sqsIdlePollers * ASSUMPTIONS.days * 86_400) / ASSUMPTIONS.sqsLongPollSeconds;
+    expect(sqs({ ...sync, sqsRequestsPerSync: 0.3 })).toBeCloseTo(idle * 0.4e-6);
+    expect(sqs(sync)).toBe(0);
+  });
+});
+
+describe('the 10,000-user run in the report', () => {
+  it('quotes the committed run\'s table', () => {
+    const markdown = [
+      '## 10,000 users end to end',
+      '',
+      'Run 2026-12-01T06:40:00.000Z on 2 × CPU',
+      '',
+      '| syncs run / failed records / duplicate deliveries | 10000 / 0 / 0 |',
+      '| elapsed | 1000.0 s |',
+      '| **users per minute** | **600** |',
+    ].join('\n');
+    expect(scaleRunNote(markdown)).toContain('10000 syncs, 0 failed, in 1000.0 s: **600 user-syncs per minute**');
+    expect(scaleRunNote(markdown)).toContain('run 2026-12-01T06:40:00.000Z');
+  });
+
+  it('says how to run it when there is no result', () => {
+    expect(scaleRunNote('')).toMatch(/not run yet .*--users 10000/);
   });
 });
