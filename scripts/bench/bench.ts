@@ -243,7 +243,8 @@ const throughputOf = (
 // --------------------------------------------------------------------------------------
 
 log('static: bundling the handlers and timing cold imports');
-results.static = { bundles: await measureBundles(5), bridgeImport: measureBridgeImport(5) };
+// Medians of 11 fresh processes: on a shared 2-core machine 5 left ±20% between runs of the same bundle.
+results.static = { bundles: await measureBundles(11), bridgeImport: measureBridgeImport(11) };
 
 log('starting DynamoDB Local, moto (Secrets Manager), ElasticMQ (SQS) and the Garmin simulator');
 const stack = await startBenchStack();

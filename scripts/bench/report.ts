@@ -344,7 +344,7 @@ export const renderMarkdown = (r: BenchResults, baseline: Baseline): string => {
   lines.push(
     'esbuild with the stack\'s options (infra/bundling.ts: ESM, node22, minified, no AWS SDK client, credentials from the ' +
       'environment only). Import = `await import(bundle)` in a fresh `node`, as deployed (the source map beside it, not loaded); ' +
-      'process = the whole `node` run (median of 5). The naive baseline is a sync strategy inside the ' +
+      'process = the whole `node` run (median of 11). The naive baseline is a sync strategy inside the ' +
       'benchmark, not a separate function, so these are the same for both columns.',
     '',
   );
