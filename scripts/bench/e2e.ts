@@ -7,9 +7,9 @@
  * Not part of the default `npm run bench` (it takes about 15 minutes on 2 cores).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { SimulatorClient } from '../../test/support/simulator-client';
+import { processTable } from '../local/process-table';
 import { diffSnapshots, totals } from './ddb-meter';
 import { diffLogs } from './log-meter';
 import { startBenchRuntime } from './runtime';
@@ -33,25 +33,10 @@ const MINUTE = 60_000;
 
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 
-/** Linux's clock ticks per second (USER_HZ), in which /proc reports CPU time. */
-const TICKS_PER_SECOND = 100;
-
 /** CPU seconds used so far by each process group (an emulator's, or this process's with its bridges), from /proc. */
 const cpuSecondsByGroup = (): Map<number, number> => {
   const out = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ..."
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const group = Number(fields[2]);
-    out.set(group, (out.get(group) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
-  }
+  for (const { group, cpuSeconds } of processTable()) out.set(group, (out.get(group) ?? 0) + cpuSeconds);
   return out;
 };
 
@@ -104,7 +89,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSecondsByGroup();
   const cpuOf = (group: number) => (cpuAfter.get(group) ?? 0) - (cpuBefore.get(group) ?? 0);
-  const ownGroup = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2]);
+  const ownGroup = processTable().find((p) => p.pid === process.pid)?.group ?? process.pid;
   const cpu: Array<[string, number]> = [
     ['handlers, dispatch and the receive loop (node) with the 2 bridge processes (Python)', cpuOf(ownGroup)],
     ['DynamoDB Local', cpuOf(stack.dynamodb.pid)],

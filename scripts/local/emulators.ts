@@ -15,10 +15,11 @@
  * Set LOCAL_STACK_VERBOSE=1 to echo the children's output to stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { processTable } from './process-table';
 import { DYNAMODB_LOCAL_MAIN_CLASS, ELASTICMQ_MAIN_CLASS, PATHS, REL_PATHS, REPO_ROOT } from './paths';
 
 export interface Emulator {
@@ -229,19 +230,7 @@ function groupAlive(pgid: number): boolean {
   }
   // kill(2) also succeeds for zombies that nobody has reaped yet; look closer where /proc exists.
   if (!existsSync('/proc/self/stat')) return true;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // "pid (comm) state ppid pgrp ..." — comm may contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
+  return processTable().some((p) => p.group === pgid && p.state !== 'Z' && p.state !== 'X');
 }
 
 function killAllNow(): void {
