@@ -25,11 +25,12 @@ import {
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
+  type ScheduleRecord,
 } from '../../core/shared/ports';
 import { SyncCursorsSchema } from '../../core/shared/sync-cursors';
 import { batchGetAll } from './batch-get';
 import { conditionally } from './conditional-write';
-import { ScheduleItem, canonicalTime, dueOf, dueShardOf, scheduleKey } from './schedule-store';
+import { ScheduleItem, canonicalTime, dueOf, dueShardOf, scheduleKey, scheduleOf as scheduleRecordOf } from './schedule-store';
 
 type ConnectionFields = ConnectionChanges;
 
@@ -151,9 +152,17 @@ export class DynamoConnectionStore implements ConnectionStore {
   ) {}
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
+    return (await this.getWithSchedule(userId)).connection;
+  }
+
+  async getWithSchedule(userId: string): Promise<{ connection?: ConnectionRecord; schedule?: ScheduleRecord }> {
     const items = await batchGetAll(this.doc, this.table, [{ user_id: userId }, scheduleKey(userId)], { consistentRead: true });
     const connection = items.find((item) => item.user_id === userId);
-    return connection ? fromItem(connection, items.find((item) => item.user_id === scheduleKey(userId).user_id)) : undefined;
+    const schedule = items.find((item) => item.user_id === scheduleKey(userId).user_id);
+    return {
+      ...(connection ? { connection: fromItem(connection, schedule) } : {}),
+      ...(schedule ? { schedule: scheduleRecordOf(userId, schedule) } : {}),
+    };
   }
 
   /**

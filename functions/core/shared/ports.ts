@@ -47,6 +47,8 @@ export const withScheduleOf = (updated: ConnectionRecord, read: ConnectionRecord
 export interface ConnectionStore {
   /** The connection with its schedule's fields (nextSyncTime, lastSyncTime, cursors.probedAt) as its schedule holds them. */
   get(userId: string): Promise<ConnectionRecord | undefined>;
+  /** The same read, with the schedule record beside it (its lease, fetch log): what a claimed sync starts from. */
+  getWithSchedule(userId: string): Promise<{ connection?: ConnectionRecord; schedule?: ScheduleRecord }>;
   /**
    * Creates or replaces the user's connection (a reconnect replaces it) and schedules it at
    * `record.nextSyncTime`, in one transaction. With a fence, only if it holds; false when it

@@ -205,9 +205,9 @@ export class SyncService {
   private async lease(job: SyncJob, now: Date): Promise<Lease | 'held' | 'stale'> {
     if (job.claim !== undefined) {
       // Still this claim's lease (even run out: nobody claimed the user since, as after a failed delivery).
-      const schedule = await this.deps.schedules.get(job.userId);
+      // One read of both items: the claim's lease and the connection under it.
+      const { connection, schedule } = await this.deps.connections.getWithSchedule(job.userId);
       if (schedule?.lease?.owner !== job.claim) return 'stale';
-      const connection = await this.deps.connections.get(job.userId);
       if (!claimedRunMustStart(schedule, connection, now)) return { owner: job.claim, schedule, connection, started: false };
       // No other delivery of the job running: this one runs it for a sync's time.
       const started = await this.deps.schedules.start(job.userId, job.claim, later(now, LIMITS.leaseTtlSeconds));

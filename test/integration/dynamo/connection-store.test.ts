@@ -131,6 +131,11 @@ describe('DynamoConnectionStore', () => {
     });
     const owner = 'manual';
     await schedules.acquire(userId, owner, '2026-03-01T10:06:00.000Z', new Date('2026-03-01T10:00:00.000Z'));
+    // Read together: the connection and its schedule record with the lease.
+    const both = await store.getWithSchedule(userId);
+    expect(both.connection).toMatchObject({ userId, nextSyncTime: '2026-03-01T10:00:00.000Z' });
+    expect(both.schedule).toMatchObject({ userId, lease: { owner, until: '2026-03-01T10:06:00.000Z' } });
+    expect(await store.getWithSchedule(newUserId())).toEqual({});
     await schedules.end(userId, owner, { lastSyncTime: '2026-03-01T10:01:00.000Z', probedAt: '2026-03-01T10:01:00.000Z', nextSyncTime: '2026-03-01T10:16:00.000Z' });
     expect(await store.get(userId)).toMatchObject({
       lastSyncTime: '2026-03-01T10:01:00.000Z',

@@ -7,6 +7,7 @@ import {
   type ConnectionFence,
   type ConnectionRecord,
   type ConnectionStore,
+  type ScheduleRecord,
   VersionConflictError,
 } from '../../../functions/core/shared/ports';
 import type { MemoryAttemptStore } from './attempts';
@@ -29,6 +30,12 @@ export class MemoryConnectionStore implements ConnectionStore {
     private readonly attempts?: MemoryAttemptStore,
     private readonly schedules?: MemoryScheduleStore,
   ) {}
+
+  async getWithSchedule(userId: string): Promise<{ connection?: ConnectionRecord; schedule?: ScheduleRecord }> {
+    const connection = await this.get(userId);
+    const schedule = await this.schedules?.get(userId);
+    return { ...(connection ? { connection } : {}), ...(schedule ? { schedule } : {}) };
+  }
 
   async get(userId: string): Promise<ConnectionRecord | undefined> {
     const record = this.records.get(userId);
