@@ -3,8 +3,9 @@
  * and their fetches share one bridge invocation (the composition root's batching bridge). Garmin failures are not message
  * failures (the connection's own backoff reschedules them); only unexpected errors fail
  * a record, which SQS redelivers and finally moves to the DLQ. Duplicates are harmless:
- * a scheduled job only runs while the connection still has the due time it was claimed
- * with, and every write is an idempotent upsert.
+ * a scheduled job only runs while its claim is the user's lease, one delivered twice at once
+ * runs twice only when neither run can refresh the tokens (core/sync/claimed-run.ts), and
+ * every write is an idempotent upsert.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
