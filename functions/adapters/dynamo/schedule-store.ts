@@ -3,7 +3,8 @@
  * key `__schedule__#<user id>`: `due_at` (when the next sync is due), `due_shard` +
  * `next_sync_time` (the sparse `due` index, only while scheduled: when dispatch next looks),
  * `lease_owner` + `lease_until`, `fetches` (the fetch log, epoch ms), `lease_started` (a worker
- * runs the claim's job, written only when the job could refresh the tokens), `last_sync_time`,
+ * runs the claim's job, written only when the run may refresh the tokens or needs a longer
+ * lease, core/sync/claimed-run.ts), `last_sync_time`,
  * `probed_at`, `read_at` (the app's last recorded read), `disconnected` (set by a disconnect,
  * removed by the next connect: a sync still running then reschedules nobody). Every write is
  * one conditional UpdateItem of it; claiming it is the lease.
@@ -113,6 +114,7 @@ export class DynamoScheduleStore implements ScheduleStore {
    */
   async findDue(shard: number, now: Date, limit: number): Promise<DueSchedule[]> {
     const found: DueSchedule[] = [];
+    const at = now.toISOString();
     let from: Record<string, unknown> | undefined;
     do {
       const { Items = [], LastEvaluatedKey } = await this.doc.send(
@@ -121,7 +123,7 @@ export class DynamoScheduleStore implements ScheduleStore {
           IndexName: DUE_INDEX,
           KeyConditionExpression: 'due_shard = :shard AND next_sync_time <= :now',
           ProjectionExpression: 'user_id, next_sync_time',
-          ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':shard': shard, ':now': at },
           ScanIndexForward: true,
           Limit: limit - found.length,
           ...(from ? { ExclusiveStartKey: from } : {}),
@@ -134,10 +136,10 @@ export class DynamoScheduleStore implements ScheduleStore {
       const due: DueSchedule[] = [];
       for (const item of await this.looksOf([...schedules, ...legacy.map((l) => l.userId)])) {
         const userId = item.user_id.slice(SCHEDULE_KEY_PREFIX.length);
-        if (item.lease_until !== undefined && item.lease_until >= now.toISOString()) leased.add(userId);
+        if (item.lease_until !== undefined && item.lease_until >= at) leased.add(userId);
         else if (schedules.has(userId)) {
           const dueAt = dueOf(item);
-          if (dueAt !== undefined && dueAt <= now.toISOString()) due.push({ userId, nextSyncTime: dueAt });
+          if (dueAt !== undefined && dueAt <= at) due.push({ userId, nextSyncTime: dueAt });
         }
       }
       found.push(...due, ...legacy.filter((l) => !leased.has(l.userId)));
